@@ -1,0 +1,30 @@
+// Runs every benchmark (or those named on the command line): `pnpm bench` at the root.
+// Each benchmark prints a table and writes bench/results/<name>.json.
+import type { BenchResult } from "./src/report.ts";
+
+type Bench = { run: () => Promise<BenchResult> };
+const benches: Record<string, () => Promise<Bench>> = {
+  // one line per benchmark: name → module
+};
+
+const wanted = process.argv.slice(2);
+const names = wanted.length > 0 ? wanted : Object.keys(benches);
+const unknown = names.filter((n) => !(n in benches));
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(", ")}; known: ${Object.keys(benches).join(", ")}`);
+  process.exit(2);
+}
+let failed = 0;
+for (const name of names) {
+  const started = performance.now();
+  console.log(`\n# bench ${name}`);
+  try {
+    const bench = await benches[name]!();
+    await bench.run();
+  } catch (error) {
+    failed++;
+    console.error(`bench ${name} failed:`, error);
+  }
+  console.log(`  (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
+process.exit(failed > 0 ? 1 : 0);

@@ -1,0 +1,58 @@
+// `npm start`: installs, builds, starts the collector (serving the dashboard) and a
+// local demo cluster of 16 replicas, and prints the URL. Ctrl-C stops everything.
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { childEnv, install, log, ROOT, runOrExit } from "./lib.mjs";
+
+const host = process.env.DRIFTSCOPE_HOST ?? "127.0.0.1";
+const port = process.env.DRIFTSCOPE_PORT ?? "7420";
+const replicas = process.env.DRIFTSCOPE_DEMO_REPLICAS ?? "16";
+
+await install();
+log("building");
+await runOrExit(join(ROOT, "node_modules", ".bin", "turbo"), ["run", "build", "--output-logs=errors-only"]);
+
+const children = [];
+function start(name, args) {
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`[driftscope] ${name} exited (${signal ?? code}); stopping`);
+      stop(code ?? 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const child of children) child.kill("SIGTERM");
+  setTimeout(() => process.exit(code), 3000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on("exit", r))))).then(() => process.exit(code));
+}
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+
+const url = `http://${host}:${port}`;
+start("collector", [join(ROOT, "apps/collector/dist/cli.js"), "serve", "--host", host, "--port", port]);
+await waitForHealth(`${url}/api/v1/health`);
+start("demo cluster", [join(ROOT, "apps/agent/dist/cli.js"), "--replicas", replicas, "--collector", url, "--updates-per-sec", "2"]);
+log(`Driftscope is running: ${url}  (demo cluster of ${replicas} replicas; Ctrl-C to stop)`);
+
+async function waitForHealth(healthUrl) {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(healthUrl);
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  console.error(`[driftscope] the collector did not answer ${healthUrl} within 30 s`);
+  stop(1);
+}
