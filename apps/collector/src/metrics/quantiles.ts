@@ -1,0 +1,123 @@
+// Percentiles of convergence time: exact over a sliding window (a bounded ring of the
+// most recent samples, sorted on demand), approximate over a whole run (a log-bucketed
+// histogram with ≤ 1 % relative error and an exact max), so a long run stays bounded.
+
+import type { ConvergenceStats } from "./types.js";
+
+/** Nearest-rank percentile of an ascending array (p in 0..100). */
+export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number | null {
+  const n = sorted.length;
+  if (n === 0) return null;
+  const rank = Math.ceil((p / 100) * n);
+  return sorted[Math.min(n - 1, Math.max(0, rank - 1))]!;
+}
+
+/** Convergence samples of the last `windowMs`, at most `capacity` of them (the newest win). */
+export class SlidingWindow {
+  private readonly at: Float64Array;
+  private readonly values: Float64Array;
+  private head = 0; // next write
+  private size = 0;
+  private cached: ConvergenceStats | undefined;
+
+  constructor(
+    private windowMs: number,
+    capacity: number,
+  ) {
+    this.at = new Float64Array(capacity);
+    this.values = new Float64Array(capacity);
+  }
+
+  setWindow(windowMs: number): void {
+    this.windowMs = windowMs;
+    this.cached = undefined;
+  }
+
+  add(atMs: number, value: number): void {
+    const cap = this.values.length;
+    this.at[this.head] = atMs;
+    this.values[this.head] = value;
+    this.head = (this.head + 1) % cap;
+    if (this.size < cap) this.size++;
+    this.cached = undefined;
+  }
+
+  /** Drops samples older than the window; returns the stats of what remains. */
+  stats(nowMs: number): ConvergenceStats {
+    const cap = this.values.length;
+    const cutoff = nowMs - this.windowMs;
+    let dropped = false;
+    while (this.size > 0) {
+      const oldest = (this.head - this.size + cap) % cap;
+      if (this.at[oldest]! >= cutoff) break;
+      this.size--;
+      dropped = true;
+    }
+    if (this.cached !== undefined && !dropped) return this.cached;
+    const sorted = new Float64Array(this.size);
+    for (let i = 0; i < this.size; i++) sorted[i] = this.values[(this.head - this.size + i + cap) % cap]!;
+    sorted.sort();
+    this.cached = {
+      count: this.size,
+      p50: percentileOfSorted(sorted, 50),
+      p95: percentileOfSorted(sorted, 95),
+      p99: percentileOfSorted(sorted, 99),
+      max: this.size > 0 ? sorted[this.size - 1]! : null,
+    };
+    return this.cached;
+  }
+}
+
+/** Log-bucketed histogram of non-negative values: bucket i holds [g^(i-1), g^i) ms (bucket 0: < 1 ms). */
+export class LogHistogram {
+  private readonly counts: Float64Array;
+  private readonly logGrowth: number;
+  private total = 0;
+  private maxValue = -Infinity;
+
+  constructor(
+    private readonly growth = 1.02,
+    maxMs = 1e9,
+  ) {
+    this.logGrowth = Math.log(growth);
+    this.counts = new Float64Array(Math.ceil(Math.log(maxMs) / this.logGrowth) + 2);
+  }
+
+  add(value: number): void {
+    const v = Math.max(0, value);
+    const i = v < 1 ? 0 : Math.min(this.counts.length - 1, 1 + Math.floor(Math.log(v) / this.logGrowth));
+    this.counts[i]!++;
+    this.total++;
+    if (v > this.maxValue) this.maxValue = v;
+  }
+
+  get count(): number {
+    return this.total;
+  }
+
+  /** Nearest-rank percentile, reported as the geometric middle of its bucket (capped at the max). */
+  percentile(p: number): number | null {
+    if (this.total === 0) return null;
+    const rank = Math.max(1, Math.ceil((p / 100) * this.total));
+    let seen = 0;
+    for (let i = 0; i < this.counts.length; i++) {
+      seen += this.counts[i]!;
+      if (seen >= rank) {
+        if (i === 0) return Math.min(0.5, this.maxValue);
+        const lo = Math.exp((i - 1) * this.logGrowth);
+        return Math.min(lo * Math.sqrt(this.growth), this.maxValue);
+      }
+    }
+    return this.maxValue;
+  }
+
+  stats(): ConvergenceStats {
+    return {
+      count: this.total,
+      p50: this.percentile(50),
+      p95: this.percentile(95),
+      p99: this.percentile(99),
+      max: this.total > 0 ? this.maxValue : null,
+    };
+  }
+}
