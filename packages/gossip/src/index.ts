@@ -1,2 +1,12 @@
-import { CRDT_PLACEHOLDER } from "@driftscope/crdt";
-export const G = CRDT_PLACEHOLDER + 1;
+// @driftscope/gossip: the replica runtime (anti-entropy, membership, transports, clocks).
+export { type Clock, type Scheduler, type Timer } from "./time/Scheduler.js";
+export { RealScheduler } from "./time/RealScheduler.js";
+export { VirtualScheduler } from "./time/VirtualScheduler.js";
+export { Rng } from "./time/Rng.js";
+export { type DropListener, type DropReason, type Endpoint, type MessageHandler, type Transport } from "./net/Transport.js";
+export { InMemoryNetwork, PERFECT_LINK, type LinkConditions, type NetworkFaults } from "./net/InMemoryNetwork.js";
+export { WebSocketTransport, type WebSocketTransportOptions } from "./net/WebSocketTransport.js";
+export { Membership, StaticView, samplePeers, type PeerView } from "./membership/Membership.js";
+export { DEFAULT_GOSSIP_CONFIG, withConfig, type GossipConfig } from "./config.js";
+export { type MessageKind, type PayloadKind } from "./wire/message.js";
+export type { GossipMode } from "./theory/meanField.js";

@@ -1,0 +1,125 @@
+// Minimal binary writer/reader for gossip message headers: varints and short strings.
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder("utf-8", { fatal: true });
+
+/** Thrown when bytes are not a well-formed gossip message. */
+export class WireError extends Error {
+  override name = "WireError";
+}
+
+/** Appends to a growable buffer; `finish()` returns the bytes written. */
+export class Writer {
+  private buf: Uint8Array;
+  private pos = 0;
+
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
+  u8(value: number): void {
+    this.ensure(1);
+    this.buf[this.pos++] = value;
+  }
+
+  /** Unsigned varint (LEB128) of a safe integer ≥ 0. */
+  varint(value: number): void {
+    if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint needs a safe integer >= 0, got ${value}`);
+    this.ensure(8);
+    while (value >= 0x80) {
+      this.buf[this.pos++] = (value % 0x80) | 0x80;
+      value = Math.floor(value / 0x80);
+    }
+    this.buf[this.pos++] = value;
+  }
+
+  bytes(data: Uint8Array): void {
+    this.ensure(data.length);
+    this.buf.set(data, this.pos);
+    this.pos += data.length;
+  }
+
+  /** Length-prefixed UTF-8 string (ASCII fast path: replica ids are usually ASCII). */
+  string(value: string): void {
+    const n = value.length;
+    let ascii = n < 128;
+    for (let i = 0; ascii && i < n; i++) if (value.charCodeAt(i) > 0x7f) ascii = false;
+    if (ascii) {
+      this.ensure(n + 1);
+      this.buf[this.pos++] = n;
+      for (let i = 0; i < n; i++) this.buf[this.pos++] = value.charCodeAt(i);
+      return;
+    }
+    const data = encoder.encode(value);
+    this.varint(data.length);
+    this.bytes(data);
+  }
+
+  finish(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
+}
+
+/** Reads what a Writer wrote; throws WireError on truncated or malformed input. */
+export class Reader {
+  pos = 0;
+
+  constructor(private readonly buf: Uint8Array) {}
+
+  get remaining(): number {
+    return this.buf.length - this.pos;
+  }
+
+  u8(): number {
+    if (this.pos >= this.buf.length) throw new WireError("truncated message");
+    return this.buf[this.pos++]!;
+  }
+
+  varint(): number {
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      const b = this.u8();
+      result += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        if (!Number.isSafeInteger(result)) throw new WireError("varint out of range");
+        return result;
+      }
+      scale *= 0x80;
+    }
+    throw new WireError("varint too long");
+  }
+
+  bytes(n: number): Uint8Array {
+    if (n > this.remaining) throw new WireError("truncated message");
+    const out = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return out;
+  }
+
+  string(): string {
+    const n = this.varint();
+    const data = this.bytes(n);
+    let ascii = true;
+    for (let i = 0; i < n; i++) if (data[i]! > 0x7f) { ascii = false; break; }
+    if (ascii) return String.fromCharCode.apply(null, data as unknown as number[]);
+    try {
+      return decoder.decode(data);
+    } catch {
+      throw new WireError("invalid UTF-8 in string");
+    }
+  }
+
+  rest(): Uint8Array {
+    return this.bytes(this.remaining);
+  }
+}

@@ -1,0 +1,51 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { WireError } from "./codec.js";
+import { decodeMessage, encodeMessage, type GossipMessage } from "./message.js";
+
+const message = fc.record<GossipMessage>({
+  kind: fc.constantFrom("state", "pull", "ack", "digest"),
+  payload: fc.constantFrom("full", "delta", "digest"),
+  full: fc.boolean(),
+  reply: fc.boolean(),
+  incarnation: fc.nat(),
+  ack: fc.maxSafeNat(),
+  ackIncarnation: fc.nat(),
+  logFrom: fc.nat(),
+  logTo: fc.nat(),
+  hash: fc.option(fc.string({ maxLength: 20 }), { nil: null }),
+  versionVector: fc.option(
+    fc.array(fc.tuple(fc.string({ maxLength: 12 }), fc.nat()), { maxLength: 8 }).map((e) => new Map(e)),
+    { nil: null },
+  ),
+  body: fc.option(fc.uint8Array({ maxLength: 64 }), { nil: null }),
+});
+
+describe("wire messages", () => {
+  it("W1: decode(encode(m)) = m for every message", () => {
+    fc.assert(
+      fc.property(message, (m) => {
+        const back = decodeMessage(encodeMessage(m));
+        expect({ ...back, body: back.body && Array.from(back.body) }).toEqual({ ...m, body: m.body && Array.from(m.body) });
+      }),
+    );
+  });
+
+  it("W2: a header costs a handful of bytes around the state", () => {
+    const body = new Uint8Array(100);
+    const bytes = encodeMessage({
+      kind: "state", payload: "delta", full: false, reply: false, incarnation: 0, ack: 12, ackIncarnation: 0,
+      logFrom: 10, logTo: 12, hash: null, versionVector: null, body,
+    });
+    expect(bytes.length - body.length).toBeLessThanOrEqual(12);
+  });
+
+  it("W3: truncated or foreign bytes are rejected with WireError", () => {
+    const bytes = encodeMessage({
+      kind: "digest", payload: "digest", full: false, reply: true, incarnation: 1, ack: 0, ackIncarnation: 0,
+      logFrom: 0, logTo: 0, hash: "0123456789abcdef", versionVector: new Map([["r1", 3]]), body: null,
+    });
+    for (let cut = 0; cut < bytes.length; cut++) expect(() => decodeMessage(bytes.subarray(0, cut))).toThrow(WireError);
+    expect(() => decodeMessage(new Uint8Array([9, 0, 0, 0]))).toThrow(WireError);
+  });
+});
