@@ -1,0 +1,308 @@
+// The cluster as the dashboard knows it: everything a chart reads, kept in bounded,
+// mutable buffers outside React. Socket handlers (or a recording being replayed) feed it
+// snapshots and frames; the store bumps a version number so components redraw.
+
+import {
+  applyConfigPatch,
+  type ClusterConfig,
+  type Frame,
+  type Kpis,
+  type KpiPoint,
+  type ReplicaInfo,
+  type RunInfo,
+  type Sampling,
+  type Snapshot,
+  type TimelineEvent,
+} from "@driftscope/protocol";
+import { CELL_CRASHED, CELL_UNREACHABLE } from "../viz/heatmap.js";
+import { recordTheory, type TheoryPoint } from "../viz/theory.js";
+import { MatrixTiers, RowRegistry } from "./matrix.js";
+import { SampleBuffer } from "./samples.js";
+import { TieredSeries, type Aggregate } from "./series.js";
+
+/** Scalar series kept per frame (names are column names in CSV exports). */
+export const KPI_SERIES = [
+  "live",
+  "total",
+  "convergedShare",
+  "distinctStates",
+  "meanMissing",
+  "maxMissing",
+  "meanStalenessMs",
+  "maxStalenessMs",
+  "p50Ms",
+  "p95Ms",
+  "p99Ms",
+  "maxMs",
+  "updatesPerSec",
+  "messagesPerSec",
+  "bytesPerSec",
+  "bytesPerUpdate",
+  "configVersion",
+  "ackedReplicas",
+] as const;
+/** One scalar series name. */
+export type KpiSeriesName = (typeof KPI_SERIES)[number];
+
+const AGGREGATES: Record<KpiSeriesName, Aggregate> = {
+  live: "mean",
+  total: "max",
+  convergedShare: "mean",
+  distinctStates: "max",
+  meanMissing: "mean",
+  maxMissing: "max",
+  meanStalenessMs: "mean",
+  maxStalenessMs: "max",
+  p50Ms: "mean",
+  p95Ms: "mean",
+  p99Ms: "mean",
+  maxMs: "max",
+  updatesPerSec: "mean",
+  messagesPerSec: "mean",
+  bytesPerSec: "mean",
+  bytesPerUpdate: "mean",
+  configVersion: "last",
+  ackedReplicas: "last",
+};
+
+/** Matrix metric indices. */
+export const METRIC_MISSING = 0;
+export const METRIC_STALENESS = 1;
+
+/** A recent gossip exchange, by matrix row. */
+export interface ExchangeMark {
+  timeMs: number;
+  from: number;
+  to: number;
+}
+
+/** What ingesting a frame asks of the caller. */
+export type IngestOutcome = "ok" | "need-snapshot";
+
+const MAX_EVENTS = 5000;
+const MAX_EXCHANGES = 4096;
+
+/** Sizes that tests shrink. */
+export interface ClusterModelOptions {
+  fineFrames: number;
+  sampleCapacity: number;
+}
+
+const DEFAULTS: ClusterModelOptions = { fineFrames: 9000, sampleCapacity: 200_000 };
+
+/** The live (or replayed) state of one cluster. */
+export class ClusterModel {
+  readonly rows = new RowRegistry(4096);
+  /** Current membership in frame order, and each one's matrix row. */
+  order: string[] = [];
+  orderRows = new Int32Array(0);
+  membershipVersion = -1;
+  readonly replicaInfo = new Map<string, ReplicaInfo>();
+  config: ClusterConfig | null = null;
+  run: RunInfo | null = null;
+  windowMs = 0;
+  /** Time of the first data, for "time since run start". */
+  startMs = Number.NaN;
+  /** Time of the latest frame (collector clock). */
+  nowMs = Number.NaN;
+  latest: Frame | null = null;
+  latestKpis: Kpis | null = null;
+  sampling: Sampling | null = null;
+  readonly kpis: TieredSeries<KpiSeriesName>;
+  readonly matrix: MatrixTiers;
+  readonly samples: SampleBuffer;
+  readonly events: TimelineEvent[] = [];
+  readonly theory: TheoryPoint[] = [];
+  readonly exchanges: ExchangeMark[] = [];
+  framesIngested = 0;
+  private missingCol = new Float32Array(64);
+  private stalenessCol = new Float32Array(64);
+
+  constructor(opts: Partial<ClusterModelOptions> = {}) {
+    const o = { ...DEFAULTS, ...opts };
+    this.kpis = new TieredSeries(KPI_SERIES, AGGREGATES, { fineCapacity: o.fineFrames, bucketMs: 1000, coarseCapacity: 3600 });
+    this.matrix = new MatrixTiers(2, 64);
+    this.samples = new SampleBuffer(o.sampleCapacity);
+  }
+
+  /** Starts over from a snapshot (after subscribe, reconnect, or an unknown membership). */
+  applySnapshot(s: Snapshot): void {
+    this.kpis.clear();
+    this.matrix.clear();
+    this.samples.clear();
+    this.events.length = 0;
+    this.theory.length = 0;
+    this.exchanges.length = 0;
+    this.latest = null;
+    this.config = s.config;
+    this.run = s.run;
+    this.windowMs = s.windowMs;
+    this.replicaInfo.clear();
+    for (const r of s.replicas) this.replicaInfo.set(r.id, r);
+    this.setMembership(
+      s.membershipVersion,
+      s.replicas.map((r) => r.id),
+    );
+    this.startMs = s.run?.startedAtMs ?? s.history[0]?.timeMs ?? s.frames[0]?.timeMs ?? s.timeMs;
+    // KPI history older than the first recent frame: scalar series only.
+    const firstFrame = s.frames[0]?.timeMs ?? Infinity;
+    for (const point of s.history) if (point.timeMs < firstFrame) this.pushKpiPoint(point);
+    for (const e of s.events) this.pushEvent(e, false);
+    for (const f of s.frames) this.ingestFrame(f, { samples: false, events: false });
+    for (const [origin, seq, issuedAt, conv] of s.samples) this.addSample(origin, seq, issuedAt, conv);
+    if (Number.isNaN(this.nowMs) || this.nowMs < s.timeMs) this.nowMs = s.timeMs;
+  }
+
+  private setMembership(version: number, ids: readonly string[]): void {
+    this.membershipVersion = version;
+    this.order = [...ids];
+    this.orderRows = Int32Array.from(ids, (id) => this.rows.rowOf(id));
+    this.matrix.ensureRows(this.rows.size);
+    if (this.missingCol.length < this.matrix.rowCapacity) {
+      this.missingCol = new Float32Array(this.matrix.rowCapacity);
+      this.stalenessCol = new Float32Array(this.matrix.rowCapacity);
+    }
+  }
+
+  /** Takes one frame. `need-snapshot` when its membership is unknown (nothing was changed). */
+  ingestFrame(f: Frame, what: { samples?: boolean; events?: boolean } = {}): IngestOutcome {
+    if (f.replicaIds !== undefined) this.setMembership(f.membershipVersion, f.replicaIds);
+    else if (f.membershipVersion !== this.membershipVersion) return "need-snapshot";
+    const n = this.order.length;
+    if (f.columns.missingUpdates.length !== n) return "need-snapshot";
+    if (Number.isNaN(this.startMs)) this.startMs = f.timeMs;
+    this.nowMs = Number.isNaN(this.nowMs) ? f.timeMs : Math.max(this.nowMs, f.timeMs);
+    this.latest = f;
+    this.latestKpis = f.kpis;
+    this.sampling = f.sampling;
+    this.framesIngested++;
+    const { missingUpdates, stalenessMs, status } = f.columns;
+    const missing = this.missingCol.fill(Number.NaN);
+    const staleness = this.stalenessCol.fill(Number.NaN);
+    let live = 0;
+    let sumMissing = 0;
+    let maxMissing = 0;
+    let sumStale = 0;
+    let maxStale = 0;
+    for (let i = 0; i < n; i++) {
+      const row = this.orderRows[i]!;
+      if (row < 0) continue;
+      const st = status[i] ?? 0;
+      if (st === 0) {
+        const m = missingUpdates[i]!;
+        const s = stalenessMs[i]!;
+        missing[row] = m;
+        staleness[row] = s;
+        live++;
+        sumMissing += m;
+        sumStale += s;
+        if (m > maxMissing) maxMissing = m;
+        if (s > maxStale) maxStale = s;
+      } else {
+        const mark = st === 2 ? CELL_CRASHED : CELL_UNREACHABLE;
+        missing[row] = mark;
+        staleness[row] = mark;
+      }
+    }
+    this.matrix.add(f.timeMs, [missing, staleness]);
+    const k = f.kpis;
+    this.kpis.push(f.timeMs, {
+      live: k.live,
+      total: k.total,
+      convergedShare: k.convergedShare,
+      distinctStates: k.distinctStates,
+      meanMissing: live > 0 ? sumMissing / live : Number.NaN,
+      maxMissing: live > 0 ? maxMissing : Number.NaN,
+      meanStalenessMs: live > 0 ? sumStale / live : Number.NaN,
+      maxStalenessMs: live > 0 ? maxStale : Number.NaN,
+      p50Ms: k.convergenceP50Ms ?? Number.NaN,
+      p95Ms: k.convergenceP95Ms ?? Number.NaN,
+      p99Ms: k.convergenceP99Ms ?? Number.NaN,
+      maxMs: k.convergenceMaxMs ?? Number.NaN,
+      updatesPerSec: k.updatesPerSec,
+      messagesPerSec: k.messagesPerSec,
+      bytesPerSec: k.bytesPerSec,
+      bytesPerUpdate: k.bytesPerUpdate ?? Number.NaN,
+      configVersion: k.configVersion,
+      ackedReplicas: k.ackedReplicas,
+    });
+    if (what.samples !== false) for (const [origin, seq, issuedAt, conv] of f.samples) this.addSample(origin, seq, issuedAt, conv);
+    for (const [from, to] of f.exchanges) {
+      const a = this.orderRows[from];
+      const b = this.orderRows[to];
+      if (a !== undefined && b !== undefined && a >= 0 && b >= 0) this.exchanges.push({ timeMs: f.timeMs, from: a, to: b });
+    }
+    if (this.exchanges.length > MAX_EXCHANGES) this.exchanges.splice(0, this.exchanges.length - MAX_EXCHANGES);
+    if (f.theory) {
+      recordTheory(this.theory, {
+        timeMs: f.timeMs,
+        n: f.theory.n,
+        intervalMs: f.theory.intervalMs,
+        fanout: f.theory.fanout,
+        mode: f.theory.mode,
+        lossRate: f.theory.lossRate,
+        expectedMs: f.theory.expectedMs,
+        lowerBoundMs: f.theory.lowerBoundMs,
+      });
+    }
+    let outcome: IngestOutcome = "ok";
+    if (what.events !== false) for (const e of f.events) if (this.pushEvent(e, true) === "need-snapshot") outcome = "need-snapshot";
+    return outcome;
+  }
+
+  private pushKpiPoint(p: KpiPoint): void {
+    const k = p.kpis;
+    this.kpis.push(p.timeMs, {
+      live: k.live,
+      total: k.total,
+      convergedShare: k.convergedShare,
+      distinctStates: k.distinctStates,
+      meanMissing: k.live > 0 ? k.missingUpdatesTotal / k.live : Number.NaN,
+      maxMissing: Number.NaN,
+      meanStalenessMs: Number.NaN,
+      maxStalenessMs: k.maxStalenessMs,
+      p50Ms: k.convergenceP50Ms ?? Number.NaN,
+      p95Ms: k.convergenceP95Ms ?? Number.NaN,
+      p99Ms: k.convergenceP99Ms ?? Number.NaN,
+      maxMs: k.convergenceMaxMs ?? Number.NaN,
+      updatesPerSec: k.updatesPerSec,
+      messagesPerSec: k.messagesPerSec,
+      bytesPerSec: k.bytesPerSec,
+      bytesPerUpdate: k.bytesPerUpdate ?? Number.NaN,
+      configVersion: k.configVersion,
+      ackedReplicas: k.ackedReplicas,
+    });
+  }
+
+  private addSample(origin: string, seq: number, issuedAtMs: number, convergenceMs: number): void {
+    this.samples.add(this.rows.rowOf(origin), seq, issuedAtMs, convergenceMs);
+  }
+
+  /** Records a timeline event; a config event also moves the local config forward. */
+  private pushEvent(e: TimelineEvent, live: boolean): IngestOutcome {
+    this.events.push(e);
+    if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    if (!live || e.kind !== "config" || e.version === undefined || !this.config) return "ok";
+    if (e.version <= this.config.version) return "ok";
+    if (e.patch === undefined) return "need-snapshot";
+    const next = applyConfigPatch(this.config, { ...e.patch, expectedVersion: undefined });
+    if (!next.ok || next.config.version !== e.version) return "need-snapshot";
+    this.config = next.config;
+    return "ok";
+  }
+
+  /** Replaces the config (a control result says what is now in force). */
+  setConfig(config: ClusterConfig): void {
+    if (!this.config || config.version >= this.config.version) this.config = config;
+  }
+
+  /** Matrix row of a replica id (-1 if never seen). */
+  rowOf(id: string): number {
+    return this.rows.find(id);
+  }
+
+  /** Index of a replica in the current frame order (-1 if not a member). */
+  indexOf(id: string): number {
+    return this.order.indexOf(id);
+  }
+}

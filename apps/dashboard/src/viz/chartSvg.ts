@@ -1,0 +1,273 @@
+// Standalone SVG for a chart export: title, legend, axes with units, markers, the data
+// layers and the config as a caption — what a paper figure needs, with no page styles.
+// The PNG export rasterises this same SVG, so both always agree.
+
+import { decimateMinMax, thinScatter, type Points } from "./decimate.js";
+import { linearMap, logMap, type LinearMap } from "./scales.js";
+
+/** An axis: label with unit, domain, tick positions and how to print them. */
+export interface AxisSpec {
+  label: string;
+  domain: [number, number];
+  ticks: readonly number[];
+  format: (v: number) => string;
+  log?: boolean;
+  /** Domain start at the top (heatmap rows read downwards). */
+  flip?: boolean;
+}
+
+/** A data layer, drawn in order. */
+export type Layer =
+  | { kind: "line"; points: Points; colour: string; width?: number; dash?: string }
+  | { kind: "points"; points: Points; colour: string; radius?: number; opacity?: number }
+  | { kind: "steps"; segments: readonly { from: number; to: number; y: number }[]; colour: string; width?: number; dash?: string }
+  | { kind: "cells"; rgba: Uint8ClampedArray; cols: number; rows: number };
+
+/** A legend entry. */
+export interface LegendItem {
+  label: string;
+  colour: string;
+  shape: "line" | "dash" | "dot" | "swatch";
+}
+
+/** A colour bar for heatmaps: CSS colours from low to high and end labels. */
+export interface ColourBar {
+  label: string;
+  stops: readonly string[];
+  min: string;
+  max: string;
+}
+
+/** Everything an exported chart shows. */
+export interface ChartSvgSpec {
+  title: string;
+  subtitle?: string;
+  caption: readonly string[];
+  width?: number;
+  plotHeight?: number;
+  x: AxisSpec;
+  y: AxisSpec;
+  layers: readonly Layer[];
+  legend: readonly LegendItem[];
+  colourBar?: ColourBar;
+  markers?: readonly { timeMs: number; label: string; kind: string }[];
+}
+
+const FONT = "Helvetica, Arial, sans-serif";
+const MARGIN = { left: 72, right: 24 };
+
+/** Escapes text for SVG content and attribute values. */
+export function escapeXml(s: string): string {
+  return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+}
+
+function r1(v: number): string {
+  return (Math.round(v * 10) / 10).toString();
+}
+
+/** SVG path for a line; NaN y values break it into pieces. */
+export function linePath(points: Points, x: (v: number) => number, y: (v: number) => number): string {
+  let d = "";
+  let pen = false;
+  for (let i = 0; i < points.length; i++) {
+    const yv = points.ys[i]!;
+    if (!Number.isFinite(yv)) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? "L" : "M"}${r1(x(points.xs[i]!))} ${r1(y(yv))}`;
+    pen = true;
+  }
+  return d;
+}
+
+/** Approximate text width in px at 12 px Helvetica (for legend wrapping). */
+function textWidth(s: string, size = 12): number {
+  return s.length * size * 0.56;
+}
+
+/** Builds the SVG document. */
+export function buildChartSvg(spec: ChartSvgSpec): string {
+  const width = spec.width ?? 880;
+  const plotHeight = spec.plotHeight ?? 340;
+  const plotWidth = width - MARGIN.left - MARGIN.right;
+  const out: string[] = [];
+  let yCursor = 28;
+  const head: string[] = [];
+  head.push(`<text x="${MARGIN.left - 56}" y="${yCursor}" font-size="17" font-weight="600" fill="#111827">${escapeXml(spec.title)}</text>`);
+  if (spec.subtitle) {
+    yCursor += 20;
+    head.push(`<text x="${MARGIN.left - 56}" y="${yCursor}" font-size="12" fill="#4b5563">${escapeXml(spec.subtitle)}</text>`);
+  }
+  // Legend: items flow left to right, wrapping.
+  yCursor += 22;
+  let lx = MARGIN.left - 56;
+  for (const item of spec.legend) {
+    const w = 28 + textWidth(item.label) + 18;
+    if (lx + w > width - MARGIN.right && lx > MARGIN.left - 56) {
+      lx = MARGIN.left - 56;
+      yCursor += 18;
+    }
+    head.push(legendSymbol(item, lx, yCursor - 4));
+    head.push(`<text x="${r1(lx + 24)}" y="${yCursor}" font-size="12" fill="#374151">${escapeXml(item.label)}</text>`);
+    lx += w;
+  }
+  if (spec.colourBar) {
+    const cb = spec.colourBar;
+    const barW = 160;
+    const need = textWidth(cb.label) + barW + textWidth(cb.min) + textWidth(cb.max) + 40;
+    if (lx + need > width - MARGIN.right && lx > MARGIN.left - 56) {
+      lx = MARGIN.left - 56;
+      yCursor += 18;
+    }
+    head.push(`<text x="${r1(lx)}" y="${yCursor}" font-size="12" fill="#374151">${escapeXml(cb.label)}</text>`);
+    lx += textWidth(cb.label) + 8;
+    head.push(`<text x="${r1(lx)}" y="${yCursor}" font-size="11" fill="#4b5563">${escapeXml(cb.min)}</text>`);
+    lx += textWidth(cb.min, 11) + 4;
+    head.push(
+      `<defs><linearGradient id="cb" x1="0" x2="1" y1="0" y2="0">${cb.stops
+        .map((c, i) => `<stop offset="${r1((i / Math.max(1, cb.stops.length - 1)) * 100)}%" stop-color="${escapeXml(c)}"/>`)
+        .join("")}</linearGradient></defs>`,
+      `<rect x="${r1(lx)}" y="${yCursor - 10}" width="${barW}" height="10" fill="url(#cb)" stroke="#d1d5db" stroke-width="0.5"/>`,
+    );
+    lx += barW + 4;
+    head.push(`<text x="${r1(lx)}" y="${yCursor}" font-size="11" fill="#4b5563">${escapeXml(cb.max)}</text>`);
+  }
+  const markerLane = spec.markers && spec.markers.length > 0 ? 16 : 0;
+  const plotTop = yCursor + 16 + markerLane;
+  const plotBottom = plotTop + plotHeight;
+  const xMap = (spec.x.log ? logMap : linearMap)(spec.x.domain, [MARGIN.left, MARGIN.left + plotWidth]);
+  const yRange: [number, number] = spec.y.flip ? [plotTop, plotBottom] : [plotBottom, plotTop];
+  const yMap = (spec.y.log ? logMap : linearMap)(spec.y.domain, yRange);
+  const height = plotBottom + 48 + spec.caption.length * 16 + 12;
+
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+    ...head,
+    `<clipPath id="plot"><rect x="${MARGIN.left}" y="${plotTop}" width="${plotWidth}" height="${plotHeight}"/></clipPath>`,
+  );
+  // Grid and axes.
+  out.push(`<g font-size="11" fill="#4b5563">`);
+  for (const t of spec.y.ticks) {
+    const py = yMap(t);
+    if (py < plotTop - 0.5 || py > plotBottom + 0.5) continue;
+    out.push(
+      `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${r1(py)}" y2="${r1(py)}" stroke="#eef0f3"/>`,
+      `<text x="${MARGIN.left - 6}" y="${r1(py + 4)}" text-anchor="end">${escapeXml(spec.y.format(t))}</text>`,
+    );
+  }
+  for (const t of spec.x.ticks) {
+    const px = xMap(t);
+    if (px < MARGIN.left - 0.5 || px > MARGIN.left + plotWidth + 0.5) continue;
+    out.push(
+      `<line x1="${r1(px)}" x2="${r1(px)}" y1="${plotBottom}" y2="${plotBottom + 5}" stroke="#6b7280"/>`,
+      `<text x="${r1(px)}" y="${plotBottom + 18}" text-anchor="middle">${escapeXml(spec.x.format(t))}</text>`,
+    );
+  }
+  out.push(`</g>`);
+  out.push(`<g clip-path="url(#plot)">`);
+  for (const layer of spec.layers) out.push(drawLayer(layer, xMap, yMap, plotWidth, { left: MARGIN.left, top: plotTop, width: plotWidth, height: plotHeight }));
+  out.push(`</g>`);
+  // Markers: a dashed line and a short label above the plot.
+  for (const m of spec.markers ?? []) {
+    const px = xMap(m.timeMs);
+    if (px < MARGIN.left || px > MARGIN.left + plotWidth) continue;
+    const colour = m.kind === "fault" ? "#dc2626" : "#7c3aed";
+    out.push(
+      `<line x1="${r1(px)}" x2="${r1(px)}" y1="${plotTop - 4}" y2="${plotBottom}" stroke="${colour}" stroke-dasharray="3 3" stroke-width="1"/>`,
+      `<text x="${r1(px + 3)}" y="${plotTop - 6}" font-size="10" fill="${colour}">${escapeXml(m.label.slice(0, 40))}</text>`,
+    );
+  }
+  out.push(
+    `<rect x="${MARGIN.left}" y="${plotTop}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#9ca3af"/>`,
+    `<text x="${MARGIN.left + plotWidth / 2}" y="${plotBottom + 38}" font-size="12" text-anchor="middle" fill="#111827">${escapeXml(spec.x.label)}</text>`,
+    `<text transform="translate(${MARGIN.left - 56} ${plotTop + plotHeight / 2}) rotate(-90)" font-size="12" text-anchor="middle" fill="#111827">${escapeXml(spec.y.label)}</text>`,
+  );
+  spec.caption.forEach((line, i) => {
+    out.push(`<text x="${MARGIN.left - 56}" y="${plotBottom + 62 + i * 16}" font-size="11" fill="#4b5563">${escapeXml(line)}</text>`);
+  });
+  out.push(`</svg>`);
+  return out.join("\n");
+}
+
+function legendSymbol(item: LegendItem, x: number, y: number): string {
+  const c = escapeXml(item.colour);
+  switch (item.shape) {
+    case "line":
+      return `<line x1="${r1(x)}" x2="${r1(x + 18)}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="2"/>`;
+    case "dash":
+      return `<line x1="${r1(x)}" x2="${r1(x + 18)}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="2" stroke-dasharray="5 3"/>`;
+    case "dot":
+      return `<circle cx="${r1(x + 9)}" cy="${y}" r="3.5" fill="${c}"/>`;
+    case "swatch":
+      return `<rect x="${r1(x + 3)}" y="${y - 6}" width="12" height="12" fill="${c}"/>`;
+  }
+}
+
+function drawLayer(
+  layer: Layer,
+  x: LinearMap,
+  y: LinearMap,
+  plotWidth: number,
+  plot: { left: number; top: number; width: number; height: number },
+): string {
+  switch (layer.kind) {
+    case "line": {
+      const d = decimateMinMax(layer.points, x.domain[0], x.domain[1], plotWidth);
+      const dash = layer.dash ? ` stroke-dasharray="${layer.dash}"` : "";
+      return `<path d="${linePath(d, x, y)}" fill="none" stroke="${escapeXml(layer.colour)}" stroke-width="${layer.width ?? 1.5}" stroke-linejoin="round"${dash}/>`;
+    }
+    case "points": {
+      const kept = thinScatter(layer.points.xs, layer.points.ys, layer.points.length, x, y, 1.5);
+      const r = layer.radius ?? 1.8;
+      const parts: string[] = [`<g fill="${escapeXml(layer.colour)}" fill-opacity="${layer.opacity ?? 0.6}">`];
+      for (const i of kept) parts.push(`<circle cx="${r1(x(layer.points.xs[i]!))}" cy="${r1(y(layer.points.ys[i]!))}" r="${r}"/>`);
+      parts.push(`</g>`);
+      return parts.join("");
+    }
+    case "steps": {
+      const dash = layer.dash ? ` stroke-dasharray="${layer.dash}"` : "";
+      const d = layer.segments.map((s) => `M${r1(x(s.from))} ${r1(y(s.y))}H${r1(x(s.to))}`).join("");
+      return `<path d="${d}" fill="none" stroke="${escapeXml(layer.colour)}" stroke-width="${layer.width ?? 1.5}"${dash}/>`;
+    }
+    case "cells":
+      return cellRects(layer.rgba, layer.cols, layer.rows, plot);
+  }
+}
+
+/** Heatmap cells as run-length rects: one rect per run of equal colour in a row. */
+export function cellRects(
+  rgba: Uint8ClampedArray,
+  cols: number,
+  rows: number,
+  plot: { left: number; top: number; width: number; height: number },
+): string {
+  const cw = plot.width / cols;
+  const ch = plot.height / rows;
+  const parts: string[] = ['<g shape-rendering="crispEdges">'];
+  for (let r = 0; r < rows; r++) {
+    let c = 0;
+    while (c < cols) {
+      const o = (r * cols + c) * 4;
+      const key = rgba[o]! * 16_777_216 + rgba[o + 1]! * 65_536 + rgba[o + 2]! * 256 + rgba[o + 3]!;
+      let end = c + 1;
+      while (end < cols) {
+        const p = (r * cols + end) * 4;
+        if (rgba[p]! * 16_777_216 + rgba[p + 1]! * 65_536 + rgba[p + 2]! * 256 + rgba[p + 3]! !== key) break;
+        end++;
+      }
+      const a = rgba[o + 3]!;
+      if (a > 0) {
+        const fill = `rgb(${rgba[o]},${rgba[o + 1]},${rgba[o + 2]})`;
+        const op = a < 255 ? ` fill-opacity="${(a / 255).toFixed(2)}"` : "";
+        parts.push(
+          `<rect x="${r1(plot.left + c * cw)}" y="${r1(plot.top + r * ch)}" width="${r1((end - c) * cw + 0.2)}" height="${r1(ch + 0.2)}" fill="${fill}"${op}/>`,
+        );
+      }
+      c = end;
+    }
+  }
+  parts.push("</g>");
+  return parts.join("");
+}
