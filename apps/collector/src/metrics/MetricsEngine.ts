@@ -33,8 +33,12 @@ import {
 export interface MetricsEngineOptions {
   /** Sliding window of the convergence percentiles (ms). Default 60 s. */
   windowMs?: number;
+  /** Longest window anyone may ask percentiles for (ms). Default 1 h. */
+  maxWindowMs?: number;
   /** Most samples the sliding window holds (the newest are kept). Default 100,000. */
   windowCapacity?: number;
+  /** Window percentiles are re-sorted at most this often (ms); 0: whenever samples arrive. Default 0. */
+  percentileRecomputeMs?: number;
   /** Window over which rates are measured (ms). Default 1 s. */
   rateWindowMs?: number;
   /** A replica whose agent sent nothing for this many report intervals is unreachable. Default 3. */
@@ -43,7 +47,7 @@ export interface MetricsEngineOptions {
   defaultReportIntervalMs?: number;
   /** Recent seqs per origin that keep an issue time (power of two). Default 4096. */
   issueWindow?: number;
-  /** Convergence samples per second the engine aims not to exceed (it raises k). Default 2,000. */
+  /** Convergence samples per second the engine aims not to exceed (it raises k). Default 1,000. */
   sampleBudgetPerSec?: number;
   /** Tracing stride of the agents: only seq % k === 0 may yield samples. Default 1. */
   tracingEveryK?: number;
@@ -154,14 +158,14 @@ export class MetricsEngine {
   private deliveredTotal = 0;
 
   private readonly window: SlidingWindow;
-  private readonly run = new LogHistogram();
+  private run = new LogHistogram();
   private pendingSamples: ConvergenceSample[] = [];
   private droppedSamples = 0;
   private transitions: StatusTransition[] = [];
   private convergedByExclusion = 0;
   private convergedWithoutIssueTime = 0;
   private everyK: number;
-  private readonly baseK: number;
+  private baseK: number;
   private lastKUpdateMs = -Infinity;
 
   private readonly ringTimes = new Float64Array(RING);
@@ -174,16 +178,18 @@ export class MetricsEngine {
   constructor(options: MetricsEngineOptions = {}) {
     this.opts = {
       windowMs: 60_000,
+      maxWindowMs: 3_600_000,
       windowCapacity: 100_000,
+      percentileRecomputeMs: 0,
       rateWindowMs: 1_000,
       unreachableAfterIntervals: 3,
       defaultReportIntervalMs: 100,
       issueWindow: 4096,
-      sampleBudgetPerSec: 2_000,
+      sampleBudgetPerSec: 1_000,
       tracingEveryK: 1,
       ...options,
     };
-    this.window = new SlidingWindow(this.opts.windowMs, this.opts.windowCapacity);
+    this.window = new SlidingWindow(Math.max(this.opts.maxWindowMs, this.opts.windowMs), this.opts.windowCapacity, this.opts.percentileRecomputeMs);
     this.baseK = Math.max(1, Math.floor(this.opts.tracingEveryK));
     this.everyK = this.baseK;
   }
@@ -275,6 +281,27 @@ export class MetricsEngine {
     if (agent === undefined) return;
     agent.gone = true;
     for (const rep of agent.replicas) this.updateReachability(rep, false, nowMs);
+  }
+
+  /**
+   * Removes a replica from the membership (its agent said bye, or no longer hosts it).
+   * Its issued updates stay in the frontier: they exist, and others may still miss them.
+   */
+  removeReplica(id: string, nowMs: number): boolean {
+    const idx = this.index.get(id);
+    const rep = idx === undefined ? undefined : this.replicaByIdx[idx];
+    if (rep === undefined) return false;
+    if (rep.live) {
+      rep.reachable = false;
+      this.setLive(rep, false, nowMs, this.statusOf(rep));
+    }
+    this.transitions = this.transitions.filter((t) => t.replica !== id);
+    rep.agent.replicas.delete(rep);
+    this.replicaByIdx[rep.idx] = undefined;
+    const at = this.members.indexOf(rep);
+    if (at >= 0) this.members.splice(at, 1);
+    this.membershipVersion++;
+    return true;
   }
 
   /** Marks replicas unreachable whose agent has been silent for too long. Call before a frame. */
@@ -525,6 +552,7 @@ export class MetricsEngine {
     const mps = new Array<number>(n);
     const bps = new Array<number>(n);
     const cfg = new Array<number | null>(n);
+    const keys = new Array<string>(n);
     const states = new Map<string, number>();
     let caughtUp = 0;
     let unreachable = 0;
@@ -547,10 +575,11 @@ export class MetricsEngine {
       cfg[i] = rep.configVersion;
       if (code === STATUS_UNREACHABLE) unreachable++;
       else if (code === STATUS_CRASHED) crashed++;
+      const key = `${rep.hash}|${rep.fingerprint}`;
+      keys[i] = key;
       if (rep.live) {
         if (m === 0) caughtUp++;
         if (st > maxStaleness) maxStaleness = st;
-        const key = `${rep.hash}|${rep.fingerprint}`;
         states.set(key, (states.get(key) ?? 0) + 1);
       }
       const u = this.rateOf(rep, base, dt, 0);
@@ -574,7 +603,7 @@ export class MetricsEngine {
       distinctStates: states.size,
       missingUpdatesTotal: missingTotal,
       maxStalenessMs: maxStaleness,
-      convergence: this.window.stats(nowMs),
+      convergence: this.window.stats(nowMs, this.opts.windowMs),
       updatesPerSec: sumUps,
       messagesPerSec: sumMps,
       bytesPerSec: sumBps,
@@ -594,6 +623,7 @@ export class MetricsEngine {
       messagesPerSec: mps,
       bytesPerSec: bps,
       configVersion: cfg,
+      stateGroup: stateGroups(keys),
       kpis,
       samples,
       sampling: this.sampling(),
@@ -671,9 +701,9 @@ export class MetricsEngine {
     return this.run.stats();
   }
 
-  /** Convergence-time percentiles over the sliding window, as of `nowMs`. */
-  windowConvergence(nowMs: number): ConvergenceStats {
-    return this.window.stats(nowMs);
+  /** Convergence-time percentiles over the last `windowMs` (default: the engine's window), as of `nowMs`. */
+  windowConvergence(nowMs: number, windowMs?: number): ConvergenceStats {
+    return this.window.stats(nowMs, windowMs ?? this.opts.windowMs);
   }
 
   /** Status changes since the previous call (handed out once). */
@@ -772,9 +802,21 @@ export class MetricsEngine {
     return Math.max(0, (h[this.ringHead * HIST_FIELDS + field]! - h[base * HIST_FIELDS + field]!) / dtSec);
   }
 
-  /** Changes the sliding window of the percentiles. */
-  setWindowMs(windowMs: number): void {
-    this.window.setWindow(windowMs);
+  /** The default sliding window of the percentiles (ms). */
+  get windowMs(): number {
+    return this.opts.windowMs;
+  }
+
+  /** The agents' tracing stride changed (config `telemetry.traceEveryK`). */
+  setTracingEveryK(k: number): void {
+    this.baseK = Math.max(1, Math.floor(k));
+    this.lastKUpdateMs = -Infinity; // re-adapt at the next frame
+    if (this.everyK < this.baseK || this.everyK % this.baseK !== 0) this.everyK = this.baseK;
+  }
+
+  /** Starts per-run statistics afresh (a new recorded run). */
+  resetRunStats(): void {
+    this.run = new LogHistogram();
   }
 
   // ---- ids ----------------------------------------------------------------------------
@@ -798,6 +840,20 @@ export class MetricsEngine {
     }
     return origin;
   }
+}
+
+/** Group number per replica: equal keys share a group; 0 is the largest group (ties: first seen). */
+function stateGroups(keys: readonly string[]): number[] {
+  const sizes = new Map<string, { size: number; first: number }>();
+  keys.forEach((k, i) => {
+    const g = sizes.get(k);
+    if (g === undefined) sizes.set(k, { size: 1, first: i });
+    else g.size++;
+  });
+  const order = [...sizes.entries()].sort((a, b) => b[1].size - a[1].size || a[1].first - b[1].first);
+  const number = new Map<string, number>();
+  order.forEach(([k], i) => number.set(k, i));
+  return keys.map((k) => number.get(k)!);
 }
 
 function grow(arr: Float64Array, min: number): Float64Array<ArrayBuffer> {

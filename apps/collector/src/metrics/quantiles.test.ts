@@ -17,6 +17,7 @@ describe("percentiles", () => {
     w.add(950, 20);
     expect(w.stats(950)).toMatchObject({ count: 3, max: 500 });
     expect(w.stats(1500)).toMatchObject({ count: 2, max: 20, p50: 10 });
+    expect(w.stats(1500, 560)).toMatchObject({ count: 1, max: 20 }); // a shorter window
     expect(w.stats(5000)).toEqual({ count: 0, p50: null, p95: null, p99: null, max: null });
   });
 

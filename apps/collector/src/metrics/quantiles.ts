@@ -12,25 +12,26 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
   return sorted[Math.min(n - 1, Math.max(0, rank - 1))]!;
 }
 
-/** Convergence samples of the last `windowMs`, at most `capacity` of them (the newest win). */
+/**
+ * Convergence samples of the last `maxWindowMs`, at most `capacity` of them (the newest
+ * win). Percentiles for any window up to `maxWindowMs` are computed on demand and cached
+ * for `recomputeMs`, so asking every frame does not sort every frame.
+ */
 export class SlidingWindow {
   private readonly at: Float64Array;
   private readonly values: Float64Array;
   private head = 0; // next write
   private size = 0;
-  private cached: ConvergenceStats | undefined;
+  private readonly cache = new Map<number, { atMs: number; stats: ConvergenceStats; added: number }>();
+  private added = 0;
 
   constructor(
-    private windowMs: number,
+    private readonly maxWindowMs: number,
     capacity: number,
+    private readonly recomputeMs = 0,
   ) {
     this.at = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
-  }
-
-  setWindow(windowMs: number): void {
-    this.windowMs = windowMs;
-    this.cached = undefined;
   }
 
   add(atMs: number, value: number): void {
@@ -39,32 +40,46 @@ export class SlidingWindow {
     this.values[this.head] = value;
     this.head = (this.head + 1) % cap;
     if (this.size < cap) this.size++;
-    this.cached = undefined;
+    this.added++;
   }
 
-  /** Drops samples older than the window; returns the stats of what remains. */
-  stats(nowMs: number): ConvergenceStats {
+  /** Percentiles of the samples of the last `windowMs` as of `nowMs`. */
+  stats(nowMs: number, windowMs: number = this.maxWindowMs): ConvergenceStats {
+    this.evict(nowMs);
+    const cached = this.cache.get(windowMs);
+    const fresh = cached !== undefined && nowMs >= cached.atMs && (nowMs - cached.atMs < this.recomputeMs || (cached.added === this.added && nowMs === cached.atMs));
+    if (fresh) {
+      return cached!.stats;
+    }
     const cap = this.values.length;
-    const cutoff = nowMs - this.windowMs;
-    let dropped = false;
+    const cutoff = nowMs - windowMs;
+    const picked = new Float64Array(this.size);
+    let n = 0;
+    for (let i = 0; i < this.size; i++) {
+      const slot = (this.head - this.size + i + cap) % cap;
+      if (this.at[slot]! >= cutoff) picked[n++] = this.values[slot]!;
+    }
+    const sorted = picked.subarray(0, n).sort();
+    const stats: ConvergenceStats = {
+      count: n,
+      p50: percentileOfSorted(sorted, 50),
+      p95: percentileOfSorted(sorted, 95),
+      p99: percentileOfSorted(sorted, 99),
+      max: n > 0 ? sorted[n - 1]! : null,
+    };
+    if (this.cache.size > 16) this.cache.clear();
+    this.cache.set(windowMs, { atMs: nowMs, stats, added: this.added });
+    return stats;
+  }
+
+  private evict(nowMs: number): void {
+    const cap = this.values.length;
+    const cutoff = nowMs - this.maxWindowMs;
     while (this.size > 0) {
       const oldest = (this.head - this.size + cap) % cap;
       if (this.at[oldest]! >= cutoff) break;
       this.size--;
-      dropped = true;
     }
-    if (this.cached !== undefined && !dropped) return this.cached;
-    const sorted = new Float64Array(this.size);
-    for (let i = 0; i < this.size; i++) sorted[i] = this.values[(this.head - this.size + i + cap) % cap]!;
-    sorted.sort();
-    this.cached = {
-      count: this.size,
-      p50: percentileOfSorted(sorted, 50),
-      p95: percentileOfSorted(sorted, 95),
-      p99: percentileOfSorted(sorted, 99),
-      max: this.size > 0 ? sorted[this.size - 1]! : null,
-    };
-    return this.cached;
   }
 }
 

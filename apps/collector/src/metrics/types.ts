@@ -98,6 +98,8 @@ export interface EngineFrame {
   messagesPerSec: number[];
   bytesPerSec: number[];
   configVersion: Array<number | null>;
+  /** Equal (VV, state hash) share a group; groups numbered by size, 0 = largest. */
+  stateGroup: number[];
   kpis: Kpis;
   /** Samples that converged since the previous frame (only traced dots). */
   samples: ConvergenceSample[];
