@@ -143,10 +143,10 @@ function readableIssue(issue: z.core.$ZodRawIssue): string | undefined {
       const discriminator = (issue as { discriminator?: unknown }).discriminator;
       const options = (issue as { options?: unknown }).options;
       if (typeof discriminator === "string" && Array.isArray(options)) {
+        // zod reports non-object input as invalid_type, so `input` is an object here.
         const input = issue.input;
         const value = isPlainObject(input) ? input[discriminator] : undefined;
         const expected = options.map(String).join(", ");
-        if (!isPlainObject(input)) return `expected an object with a "${discriminator}" field, got ${describe(input)}`;
         if (value === undefined) return `required field is missing (expected one of: ${expected})`;
         return `unknown ${discriminator} ${describe(value)}; expected one of: ${expected}`;
       }
