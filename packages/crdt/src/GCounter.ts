@@ -1,0 +1,96 @@
+// Grow-only counter: one non-decreasing count per replica; the value is their sum.
+import type { Dot } from "./CausalContext.js";
+import { clip, defineCrdt, TYPE_TAGS, type CrdtType } from "./CrdtType.js";
+import { DecodeError, replicaAt, type Reader, type ReplicaIndex, type Writer } from "./encoding.js";
+
+/** GCounter state: replica id → that replica's count (never 0; absent = 0). */
+export type GCounterState = Map<string, number>;
+
+/** Adds `amount` (a non-negative safe integer, default 1) to the counter. */
+export interface GCounterOp {
+  readonly type: "increment";
+  readonly amount?: number;
+}
+
+/** Validates an amount (non-negative safe integer) and returns it. @internal */
+export function checkAmount(amount: number | undefined): number {
+  const n = amount ?? 1;
+  if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`amount must be a non-negative safe integer, got ${n}`);
+  return n;
+}
+
+/** Delta of adding `amount` at `replica`: that replica's new entry alone. @internal */
+export function counterDelta(state: GCounterState, replica: string, amount: number): GCounterState {
+  const next = (state.get(replica) ?? 0) + amount;
+  if (!Number.isSafeInteger(next)) throw new RangeError("counter entry would exceed 2^53 - 1");
+  return next > 0 ? new Map([[replica, next]]) : new Map();
+}
+
+/** Pointwise max into `t`. @internal */
+export function counterMergeInto(t: GCounterState, s: GCounterState): GCounterState {
+  for (const [r, n] of s) if (n > (t.get(r) ?? 0)) t.set(r, n);
+  return t;
+}
+
+/** Sum of the entries. @internal */
+export function counterSum(m: GCounterState): number {
+  let sum = 0;
+  for (const n of m.values()) sum += n;
+  return sum;
+}
+
+/** Writes entries in table order as (index gap, count). @internal */
+export function writeCounter(w: Writer, m: GCounterState, index: ReplicaIndex): void {
+  const items: Array<[number, number]> = [];
+  for (const [r, n] of m) items.push([index.get(r)!, n]);
+  items.sort((a, b) => a[0] - b[0]);
+  w.varint(items.length);
+  let prev = -1;
+  for (const [i, n] of items) {
+    w.varint(i - prev - 1);
+    w.varint(n);
+    prev = i;
+  }
+}
+
+/** Reads what {@link writeCounter} wrote. @internal */
+export function readCounter(r: Reader, table: readonly string[]): GCounterState {
+  const m: GCounterState = new Map();
+  const n = r.count();
+  let prev = -1;
+  for (let k = 0; k < n; k++) {
+    const i = prev + 1 + r.varint();
+    prev = i;
+    const count = r.varint();
+    if (count === 0) throw new DecodeError("zero counter entry (non-canonical)");
+    m.set(replicaAt(table, i), count);
+  }
+  return m;
+}
+
+/**
+ * Grow-only counter. `mutate` uses only the dot's replica.
+ * @example GCounter.value(GCounter.mutate(GCounter.empty(), { type: "increment", amount: 2 }, { replica: "a", seq: 1 })) // 2
+ */
+export const GCounter: CrdtType<GCounterState, GCounterOp, number> = defineCrdt<GCounterState, GCounterOp, number>({
+  name: "gcounter",
+  causal: false,
+  empty: () => new Map(),
+  clone: (s) => new Map(s),
+  mergeInto: counterMergeInto,
+  mutate(state, op, dot: Dot) {
+    if (op?.type !== "increment") throw new TypeError(`gcounter: unknown op ${JSON.stringify(op)}`);
+    return counterDelta(state, dot.replica, checkAmount(op.amount));
+  },
+  value: counterSum,
+  summary: (s) => clip(`count=${counterSum(s)} (${s.size} replicas)`),
+  codec: {
+    signature: [TYPE_TAGS.gcounter],
+    collect(s, replicas) {
+      for (const r of s.keys()) replicas.add(r);
+    },
+    write: writeCounter,
+    read: readCounter,
+    isBottom: (s) => s.size === 0,
+  },
+});

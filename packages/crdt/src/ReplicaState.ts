@@ -1,0 +1,194 @@
+// One replica's CRDT together with its causal context: dots for local updates, the version
+// vector kept across merges for every type, and cached digests.
+import { CausalContext, type Dot, type DotRange } from "./CausalContext.js";
+import { implOf, readHeader, sharedWriterForDelta, writeHeader, type CrdtType } from "./CrdtType.js";
+import { Reader, readReplicaTable, writeReplicaTable } from "./encoding.js";
+import { hash64 } from "./hash.js";
+import type { VersionVector } from "./versionVector.js";
+
+/** A delta-group or a full state, with the causal context of the dots it carries. */
+export interface Delta<S> {
+  readonly state: S;
+  readonly context: CausalContext;
+}
+
+/** What a merge did: whether the replica changed, and which dots it newly included. */
+export interface MergeResult {
+  changed: boolean;
+  newlyIncluded: DotRange[];
+}
+
+/** A small summary of a replica (treat as read-only; it is cached and shared). */
+export interface Digest {
+  versionVector: VersionVector;
+  hash: string;
+  bytes: number;
+  summary: string;
+}
+
+/** Byte after the format version that marks a delta (type tags are < 0x80). */
+const DELTA_MARK = 0x80;
+
+/**
+ * One replica's CRDT with its causal context: every local update gets the dot
+ * (replicaId, seq+1); the version vector is kept across merges for EVERY type.
+ * @example const r = new ReplicaState(AWSet, "a"); const { delta } = r.update({ type: "add", element: "x" }); other.merge(delta)
+ */
+export class ReplicaState<S, Op, V> {
+  private seqValue = 0;
+  private state: S;
+  private readonly ctx = new CausalContext();
+  /** The state object was handed out by snapshot(): copy it before the next in-place merge. */
+  private shared = false;
+  private cachedDigest: Digest | undefined;
+  private cachedStateBytes: Uint8Array | undefined;
+  private cachedSnapshotBytes: Uint8Array | undefined;
+
+  constructor(
+    /** The CRDT type of this replica's state. */
+    readonly type: CrdtType<S, Op, V>,
+    /** This replica's stable id: the origin of the dots it issues. */
+    readonly replicaId: string,
+  ) {
+    if (typeof replicaId !== "string" || replicaId.length === 0) throw new TypeError("replicaId must be a non-empty string");
+    this.state = type.empty();
+  }
+
+  /** A replica restored from a snapshot (its seq continues after its own dots in it). */
+  static fromSnapshot<S, Op, V>(type: CrdtType<S, Op, V>, replicaId: string, snapshot: Delta<S>): ReplicaState<S, Op, V> {
+    const r = new ReplicaState(type, replicaId);
+    r.merge(snapshot);
+    return r;
+  }
+
+  /** Highest seq issued locally. */
+  get seq(): number {
+    return this.seqValue;
+  }
+
+  /** Applies a local update; returns its dot and the delta to ship to other replicas. */
+  update(op: Op): { dot: Dot; delta: Delta<S> } {
+    const dot: Dot = Object.freeze({ replica: this.replicaId, seq: this.seqValue + 1 });
+    const deltaState = this.type.mutate(this.state, op, dot); // throws on a bad op before anything changes
+    this.seqValue = dot.seq;
+    this.apply(deltaState);
+    this.ctx.addDot(dot.replica, dot.seq);
+    this.invalidate();
+    const context = new CausalContext();
+    context.addDot(dot.replica, dot.seq);
+    return { dot, delta: { state: deltaState, context } };
+  }
+
+  /** Merges a delta or a full snapshot alike; a remote whose dots are all included already is a no-op. */
+  merge(remote: Delta<S>): MergeResult {
+    if (this.ctx.covers(remote.context)) return { changed: false, newlyIncluded: [] };
+    this.apply(remote.state);
+    const newlyIncluded = this.ctx.joinCollect(remote.context);
+    // Never reissue a dot this replica issued before (e.g. restarted, then heard of its old updates).
+    const ownMax = this.ctx.max(this.replicaId);
+    if (ownMax > this.seqValue) this.seqValue = ownMax;
+    this.invalidate();
+    return { changed: true, newlyIncluded };
+  }
+
+  private apply(source: S): void {
+    const t = this.type;
+    if (t.mergeInto !== undefined && t.clone !== undefined) {
+      if (this.shared) {
+        this.state = t.clone(this.state);
+        this.shared = false;
+      }
+      this.state = t.mergeInto(this.state, source);
+    } else {
+      this.state = t.merge(this.state, source);
+    }
+  }
+
+  private invalidate(): void {
+    this.cachedDigest = undefined;
+    this.cachedStateBytes = undefined;
+    this.cachedSnapshotBytes = undefined;
+  }
+
+  /** Full state + full context (the state is shared: do not mutate it). */
+  snapshot(): Delta<S> {
+    this.shared = true;
+    return { state: this.state, context: this.ctx.clone() };
+  }
+
+  /** The current value. */
+  value(): V {
+    return this.type.value(this.state);
+  }
+
+  /** The replica's version vector (a copy). */
+  versionVector(): VersionVector {
+    return this.ctx.versionVector();
+  }
+
+  /** The replica's causal context (a copy). */
+  context(): CausalContext {
+    return this.ctx.clone();
+  }
+
+  /** Canonical encoding of the state (cached until the state changes; do not mutate). */
+  stateBytes(): Uint8Array {
+    this.cachedStateBytes ??= this.type.encode(this.state);
+    return this.cachedStateBytes;
+  }
+
+  /** encodeDelta of the full snapshot (cached until the state changes; do not mutate). */
+  snapshotBytes(): Uint8Array {
+    this.cachedSnapshotBytes ??= encodeDelta(this.type, { state: this.state, context: this.ctx });
+    return this.cachedSnapshotBytes;
+  }
+
+  /** VV, content hash and size of the canonical state encoding, summary; cached until the state changes. */
+  digest(): Digest {
+    if (this.cachedDigest === undefined) {
+      const bytes = this.stateBytes();
+      this.cachedDigest = Object.freeze({
+        versionVector: this.ctx.versionVector(),
+        hash: hash64(bytes),
+        bytes: bytes.length,
+        summary: this.type.summary(this.state),
+      });
+    }
+    return this.cachedDigest;
+  }
+}
+
+/**
+ * Canonical encoding of a delta (or snapshot): format version, delta mark, type signature,
+ * one replica table shared by context and state, the context, then the state body.
+ */
+export function encodeDelta<S>(type: CrdtType<S, unknown, unknown>, delta: Delta<S>): Uint8Array {
+  const { codec } = implOf(type);
+  const replicas = new Set<string>(delta.context.replicas());
+  codec.collect(delta.state, replicas);
+  const w = sharedWriterForDelta();
+  writeHeader(w, [DELTA_MARK, ...codec.signature]);
+  const index = writeReplicaTable(w, replicas);
+  delta.context.write(w, index);
+  codec.write(w, delta.state, index);
+  return w.finish();
+}
+
+/** Decodes {@link encodeDelta} output; throws DecodeError on malformed or mismatched bytes. */
+export function decodeDelta<S>(type: CrdtType<S, unknown, unknown>, bytes: Uint8Array): Delta<S> {
+  const { codec } = implOf(type);
+  const r = new Reader(bytes);
+  readHeader(r, [DELTA_MARK, ...codec.signature]);
+  const table = readReplicaTable(r);
+  const context = CausalContext.read(r, table);
+  const state = codec.read(r, table);
+  r.done();
+  return { state, context };
+}
+
+/** Joins two deltas into a delta-group (state join, context union); arguments are not mutated. */
+export function mergeDeltas<S>(type: CrdtType<S, unknown, unknown>, a: Delta<S>, b: Delta<S>): Delta<S> {
+  const context = a.context.clone();
+  context.join(b.context);
+  return { state: type.merge(a.state, b.state), context };
+}
