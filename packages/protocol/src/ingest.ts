@@ -48,6 +48,8 @@ export const IngestAnswerSchema = z.strictObject({
   collectorTimeMs: TimeMsSchema,
   /** Current cluster config (a node that applies configs acknowledges it with `config-ack`). */
   config: ClusterConfigSchema.optional(),
+  /** How often the node should post (a replica silent for 3 intervals turns unreachable). */
+  reportIntervalMs: z.int().min(50).max(60_000).optional(),
   /** Send whole version vectors next time: `true` for all replicas, or these. */
   requestFull: z.union([z.literal(true), z.array(ReplicaIdSchema).max(LIMITS.replicasPerAgent)]).optional(),
 });
@@ -124,6 +126,7 @@ export function ingestAnswer(parts: {
   rejected: readonly IngestRejection[];
   collectorTimeMs: number;
   config?: IngestAnswer["config"];
+  reportIntervalMs?: number;
   requestFull?: IngestAnswer["requestFull"];
 }): IngestAnswer {
   const sorted = [...parts.rejected].sort((a, b) => a.line - b.line);
@@ -134,6 +137,7 @@ export function ingestAnswer(parts: {
   };
   if (sorted.length > LIMITS.ingestRejections) answer.truncated = sorted.length - LIMITS.ingestRejections;
   if (parts.config !== undefined) answer.config = parts.config;
+  if (parts.reportIntervalMs !== undefined) answer.reportIntervalMs = parts.reportIntervalMs;
   if (parts.requestFull !== undefined) answer.requestFull = parts.requestFull;
   return answer;
 }

@@ -75,7 +75,7 @@ export const LIMITS = {
   ingestRejections: 1000,
   /** Nesting depth of one JSON message; the deepest valid agent message needs 6. */
   jsonDepth: 16,
-  /** Largest timestamp accepted (year 2999), in ms since the epoch. */
+  /** Largest timestamp accepted (1 January 3000), in ms since the epoch. */
   timeMs: 32_503_680_000_000,
   /** Largest duration accepted (one year), in ms. */
   durationMs: 31_536_000_000,
