@@ -1,0 +1,515 @@
+// The embeddable agent: observes replica sources, sends one report per tick for all of
+// them to the collector, applies the cluster configs the collector pushes, and never
+// gets in its host's way: no call into the host's code path does I/O, telemetry waits
+// in a bounded buffer while the collector is away, and nothing it does throws into the host.
+import { hostname } from "node:os";
+import {
+  ID_PATTERN,
+  isValidId,
+  LIMITS,
+  PROTOCOL_VERSION,
+  type AgentId,
+  type Capability,
+  type ClusterConfig,
+  type ConfigAck,
+  type ErrorMessage,
+  type Hello,
+  type ReplicaId,
+  type Report,
+  type SyncEvent,
+  type SyncKind,
+  type Welcome,
+} from "@driftscope/protocol";
+import { type BackoffOptions } from "./connection/backoff.js";
+import { CollectorConnection, type ConnectionState, type ConnectionStats } from "./connection/CollectorConnection.js";
+import { ConfigApplier, errorText, type ConfigHandler, type ConfigOutcome } from "./control/ConfigApplier.js";
+import { type ReplicaSource } from "./ReplicaSource.js";
+import { BoundedBuffer, type DroppedCounts } from "./telemetry/BoundedBuffer.js";
+import { ReplicaTelemetry } from "./telemetry/ReplicaTelemetry.js";
+import { packReports, type PendingReport, type ReportLimits } from "./telemetry/reports.js";
+
+/** Where the agent writes what a person may want to know; defaults to the console (warnings only). */
+export interface AgentLogger {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface AgentOptions {
+  /** Collector base URL. Default http://127.0.0.1:7420. */
+  collectorUrl?: string;
+  /** Token the collector asks for when it listens beyond loopback. */
+  token?: string;
+  /** Stable id of this agent (one per node process). Default: `<host>-<pid>`. */
+  agentId?: string;
+  /** Node name shown in the dashboard. Default: the host name. */
+  nodeName?: string;
+  /** Report tick, ms (≥ 50). Default 100. The collector's `welcome` may ask for another one. */
+  reportIntervalMs?: number;
+  /** Follow the report interval the collector asks for in `welcome`. Default true. */
+  followCollectorInterval?: boolean;
+  /** Memory cap of the telemetry buffer, bytes. Default 8 MiB. */
+  maxBufferBytes?: number;
+  /** Tracing stride until the collector's config sets one: dot (r, seq) traced iff seq % k === 0. Default 1. */
+  traceEveryK?: number;
+  /** Individual sync events sampled per tick for the topology view (counters stay exact). Default 32. */
+  syncEventsPerTick?: number;
+  /** Reconnect schedule. Default 250 ms doubling to 10 s, 50 % jitter. */
+  backoff?: BackoffOptions;
+  /** Clock ping period once connected, ms. Default 5000. */
+  pingIntervalMs?: number;
+  /** Capabilities announced in hello. Default: "config" when configs can be applied. */
+  capabilities?: Capability[];
+  /** Agent clock (ms since the epoch); injectable for tests. */
+  now?: () => number;
+  logger?: AgentLogger;
+  /** Timers and socket do not keep the process alive (library default true). */
+  unref?: boolean;
+  /** Report limits (tests shrink them to exercise splitting). */
+  reportLimits?: ReportLimits;
+}
+
+/** A snapshot of the agent's own state, for hosts and tests. */
+export interface AgentStatus {
+  agentId: string;
+  connection: ConnectionState;
+  replicas: number;
+  reportIntervalMs: number;
+  traceEveryK: number;
+  /** Add to agent time for collector time (0 before the first exchange). */
+  clockOffsetMs: number;
+  clockRttMs: number | undefined;
+  /** Reports waiting in the buffer, and their approximate size. */
+  buffered: { reports: number; bytes: number };
+  /** Everything dropped since start (buffer full, or events piling up faster than reports carry them). */
+  dropped: DroppedCounts;
+  reportsBuilt: number;
+  reportsSent: number;
+  connectionStats: ConnectionStats;
+  /** Version of the last config applied, if any. */
+  configVersion: number | undefined;
+  /** The last config refusal, if any. */
+  lastConfigError: string | undefined;
+  /** Faults caught from replica sources or handlers (they never reach the host). */
+  faults: number;
+}
+
+/** The agent a host embeds. Every method is safe to call at any time; none throws at run time. */
+export interface Agent {
+  readonly id: AgentId;
+  /**
+   * Starts observing a replica; returns a function that detaches it. Throws a TypeError
+   * only for a programming error at set-up: an invalid or duplicate id, or too many replicas.
+   */
+  attach(source: ReplicaSource): () => void;
+  /** Stops observing replica `id`; false if it was not attached. */
+  detach(id: string): boolean;
+  /** Registers how the host retunes itself when the cluster config changes; returns an unregister function. */
+  onConfig(handler: ConfigHandler | ((config: ClusterConfig, previous: ClusterConfig | undefined) => void)): () => void;
+  /** The cluster config last applied (undefined before the collector sent one). */
+  readonly config: ClusterConfig | undefined;
+  /** Builds and sends a report now instead of at the next tick. */
+  flush(): void;
+  status(): AgentStatus;
+  /** Says bye to the collector (if connected), stops timers and observers. */
+  close(reason?: string): Promise<void>;
+}
+
+const DEFAULTS = {
+  collectorUrl: "http://127.0.0.1:7420",
+  reportIntervalMs: 100,
+  maxBufferBytes: 8 * 1024 * 1024,
+  syncEventsPerTick: 32,
+};
+
+const consoleLogger: AgentLogger = {
+  info: () => {},
+  warn: (m) => console.warn(`[driftscope-agent] ${m}`),
+};
+
+/** A default agent id: `<host>-<pid>`, reduced to the id alphabet. */
+export function defaultAgentId(): string {
+  const raw = `${hostname() || "node"}-${process.pid}`;
+  return sanitizeId(raw);
+}
+
+/** Reduces any string to a valid id (replaces other characters by `-`, clips to 128). */
+export function sanitizeId(raw: string): string {
+  const cleaned = raw.replace(/[^A-Za-z0-9._:-]/g, "-").slice(0, LIMITS.idLength);
+  return cleaned.length > 0 && ID_PATTERN.test(cleaned) && isValidId(cleaned) ? cleaned : `node-${process.pid}`;
+}
+
+/** Creates an agent and starts connecting to the collector at once. */
+export function createAgent(options: AgentOptions = {}): Agent {
+  return new AgentImpl(options);
+}
+
+class AgentImpl implements Agent {
+  readonly id: AgentId;
+  readonly #opts: AgentOptions;
+  readonly #now: () => number;
+  readonly #log: AgentLogger;
+  readonly #replicas = new Map<string, ReplicaTelemetry>();
+  readonly #buffer: BoundedBuffer<PendingReport>;
+  readonly #conn: CollectorConnection;
+  readonly #control = new ConfigApplier();
+  #reportIntervalMs: number;
+  #tickTimer: ReturnType<typeof setInterval> | undefined;
+  #traceEveryK: number;
+  #reportSeq = 0;
+  #reportsBuilt = 0;
+  #reportsSent = 0;
+  #faults = 0;
+  #lostEvents = 0;
+  #lostEventsTotal = 0;
+  #lastConfigError: string | undefined;
+  #closed = false;
+  #wasDown = false;
+  #helloDirty = false;
+  #syncSample: SyncEvent[] = [];
+  #syncSeen = 0;
+  readonly #syncPerTick: number;
+
+  constructor(options: AgentOptions) {
+    this.#opts = options;
+    this.#now = options.now ?? (() => performance.timeOrigin + performance.now());
+    this.#log = options.logger ?? consoleLogger;
+    const id = options.agentId ?? defaultAgentId();
+    if (!isValidId(id)) throw new TypeError(`invalid agent id ${JSON.stringify(id)}: 1–128 chars of A-Z a-z 0-9 . _ : -`);
+    this.id = id as AgentId;
+    this.#reportIntervalMs = Math.max(50, Math.round(options.reportIntervalMs ?? DEFAULTS.reportIntervalMs));
+    this.#traceEveryK = Math.max(1, Math.floor(options.traceEveryK ?? 1));
+    this.#syncPerTick = Math.max(0, options.syncEventsPerTick ?? DEFAULTS.syncEventsPerTick);
+    this.#buffer = new BoundedBuffer<PendingReport>({
+      maxBytes: options.maxBufferBytes ?? DEFAULTS.maxBufferBytes,
+      sizeOf: (p) => p.bytes,
+      eventsOf: (p) => p.events,
+    });
+    this.#conn = new CollectorConnection({
+      url: options.collectorUrl ?? DEFAULTS.collectorUrl,
+      ...(options.token !== undefined ? { token: options.token } : {}),
+      hello: () => this.#hello(),
+      now: this.#now,
+      ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
+      ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
+      unref: options.unref ?? true,
+      events: {
+        welcome: (w) => this.#guard(() => this.#onWelcome(w)),
+        config: (m) => this.#guard(() => this.#applyConfig(m.config)),
+        requestFull: (m) => this.#guard(() => this.#requestFull(m.replicas)),
+        collectorError: (e) => this.#guard(() => this.#onCollectorError(e)),
+        down: (reason, retryInMs) => this.#guard(() => this.#onDown(reason, retryInMs)),
+      },
+    });
+    this.#startTicking();
+    this.#conn.start();
+  }
+
+  // ── replicas ────────────────────────────────────────────────────────────────
+
+  attach(source: ReplicaSource): () => void {
+    if (this.#closed) throw new TypeError("agent is closed");
+    if (!isValidId(source.id)) throw new TypeError(`invalid replica id ${JSON.stringify(source.id)}: 1–128 chars of A-Z a-z 0-9 . _ : -`);
+    if (this.#replicas.has(source.id)) throw new TypeError(`replica ${source.id} is already attached`);
+    if (this.#replicas.size >= LIMITS.replicasPerAgent) throw new TypeError(`an agent hosts at most ${LIMITS.replicasPerAgent} replicas`);
+    const telemetry = new ReplicaTelemetry(source, {
+      now: this.#now,
+      traceEveryK: () => this.#traceEveryK,
+      syncEvent: (replica, dir, kind, bytes, peer) => this.#offerSyncEvent(replica, dir, kind, bytes, peer),
+      fault: (replica, error) => this.#fault(`replica ${replica}`, error),
+    });
+    this.#replicas.set(source.id, telemetry);
+    this.#guard(() => telemetry.start());
+    // A replica that joins a running cluster takes the current config at once.
+    const current = this.#control.current;
+    if (current !== undefined && (source.applyConfig !== undefined || this.#control.hasHandlers)) {
+      const reason = this.#guard(() => source.checkConfig?.(current));
+      if (reason === undefined) {
+        this.#guard(() => source.applyConfig?.(current));
+        telemetry.setConfigVersion(current.version);
+      }
+    }
+    this.#helloChanged();
+    return () => {
+      this.detach(source.id);
+    };
+  }
+
+  detach(id: string): boolean {
+    const telemetry = this.#replicas.get(id);
+    if (telemetry === undefined) return false;
+    telemetry.stop();
+    this.#replicas.delete(id);
+    this.#helloChanged();
+    return true;
+  }
+
+  onConfig(handler: ConfigHandler | ((config: ClusterConfig, previous: ClusterConfig | undefined) => void)): () => void {
+    const h: ConfigHandler = typeof handler === "function" ? { apply: handler } : handler;
+    return this.#control.addHandler(h);
+  }
+
+  get config(): ClusterConfig | undefined {
+    return this.#control.current;
+  }
+
+  // ── ticks ───────────────────────────────────────────────────────────────────
+
+  flush(): void {
+    this.#guard(() => this.#tick());
+  }
+
+  #startTicking(): void {
+    if (this.#tickTimer !== undefined) clearInterval(this.#tickTimer);
+    this.#tickTimer = setInterval(() => this.#guard(() => this.#tick()), this.#reportIntervalMs);
+    if (this.#opts.unref ?? true) this.#tickTimer.unref?.();
+  }
+
+  #tick(): void {
+    if (this.#closed) return;
+    if (this.#helloDirty) {
+      this.#helloDirty = false;
+      this.#conn.sendHello();
+    }
+    const toCollector = (agentMs: number) => this.#conn.clock.toCollectorMs(agentMs);
+    const digests = [];
+    for (const telemetry of this.#replicas.values()) {
+      const d = telemetry.collect(toCollector);
+      if (d !== undefined) digests.push(d);
+      const lost = telemetry.takeLostEvents();
+      this.#lostEvents += lost;
+      this.#lostEventsTotal += lost;
+    }
+    const events = this.#syncSample;
+    this.#syncSample = [];
+    this.#syncSeen = 0;
+    const timeMs = toCollector(this.#now());
+    const estimate = this.#conn.clock.estimate;
+    const reports = packReports(
+      digests,
+      events,
+      () => {
+        const envelope: Omit<Report, "replicas" | "events"> = { type: "report", agentId: this.id, seq: ++this.#reportSeq, timeMs };
+        if (estimate !== undefined) envelope.clock = { offsetMs: estimate.offsetMs, rttMs: estimate.rttMs };
+        return envelope;
+      },
+      this.#opts.reportLimits,
+    );
+    for (const r of reports) {
+      this.#buffer.push(r);
+      this.#reportsBuilt++;
+    }
+    this.#send();
+  }
+
+  /** Hands buffered reports to the socket while it is ready and not congested. */
+  #send(): void {
+    while (this.#buffer.length > 0 && this.#conn.writable) {
+      const [pending] = this.#buffer.take(1);
+      if (pending === undefined) break;
+      const dropped = this.#buffer.takeDropped();
+      const lost = this.#lostEvents;
+      if (dropped.items > 0 || dropped.events > 0 || lost > 0) {
+        pending.report.dropped = { reports: dropped.items, events: dropped.events + lost };
+        this.#lostEvents = 0;
+      }
+      if (!this.#conn.send(pending.report)) {
+        this.#buffer.unshift([pending]);
+        this.#buffer.restoreDropped(dropped);
+        this.#lostEvents += lost;
+        break;
+      }
+      this.#reportsSent++;
+    }
+  }
+
+  #offerSyncEvent(replica: string, dir: "sent" | "received" | "merged", kind: SyncKind, bytes: number, peer: string): void {
+    if (this.#syncPerTick === 0 || !isValidId(peer)) return;
+    // Reservoir sampling: every event of the tick has the same chance to be shown.
+    const n = ++this.#syncSeen;
+    const slot = n <= this.#syncPerTick ? n - 1 : Math.floor(Math.random() * n);
+    if (slot >= this.#syncPerTick) return;
+    const event: SyncEvent = {
+      replica: replica as ReplicaId,
+      dir,
+      peer: peer as ReplicaId,
+      kind,
+      bytes,
+      timeMs: this.#conn.clock.toCollectorMs(this.#now()),
+    };
+    this.#syncSample[slot] = event;
+  }
+
+  // ── connection events ───────────────────────────────────────────────────────
+
+  #hello(): Hello {
+    const capabilities = this.#opts.capabilities ?? (this.#runsConfigs() ? (["config"] as Capability[]) : undefined);
+    const hello: Hello = {
+      type: "hello",
+      protocol: PROTOCOL_VERSION,
+      agentId: this.id,
+      node: { name: clip(this.#opts.nodeName ?? (hostname() || "node"), LIMITS.stringLength) || "node", pid: process.pid, language: "typescript" },
+      replicas: [...this.#replicas.values()].map((t) => ({ id: t.id as ReplicaId, crdtType: clipType(t.source.crdtType) })),
+      clock: { agentTimeMs: this.#now() },
+      reportIntervalMs: this.#reportIntervalMs,
+    };
+    if (this.#opts.token !== undefined) hello.token = this.#opts.token;
+    if (capabilities !== undefined && capabilities.length > 0) hello.capabilities = capabilities;
+    return hello;
+  }
+
+  #runsConfigs(): boolean {
+    if (this.#control.hasHandlers) return true;
+    for (const t of this.#replicas.values()) if (t.source.applyConfig !== undefined) return true;
+    return false;
+  }
+
+  #helloChanged(): void {
+    // Sent at the next tick, so that attaching 1,000 replicas in a loop sends one hello.
+    this.#helloDirty = true;
+  }
+
+  #onWelcome(welcome: Welcome): void {
+    if (this.#wasDown) this.#log.info(`connected to the collector again (agent ${this.id})`);
+    this.#wasDown = false;
+    if ((this.#opts.followCollectorInterval ?? true) && welcome.reportIntervalMs !== this.#reportIntervalMs && this.#opts.reportIntervalMs === undefined) {
+      this.#reportIntervalMs = welcome.reportIntervalMs;
+      this.#startTicking();
+    }
+    // Digests are snapshots: whole vectors after every (re)connect make the collector's view exact again.
+    this.#requestFull(undefined);
+    this.#applyConfig(welcome.config);
+    this.#send();
+  }
+
+  #onDown(reason: string, retryInMs: number): void {
+    if (!this.#wasDown) this.#log.warn(`collector unreachable (${reason}); the node keeps running, retrying in ${retryInMs} ms and then with backoff`);
+    this.#wasDown = true;
+  }
+
+  #onCollectorError(error: ErrorMessage): void {
+    this.#log.warn(`collector error ${error.code}: ${error.message}${error.ref ? ` (${error.ref})` : ""}`);
+  }
+
+  #requestFull(replicas: readonly string[] | undefined): void {
+    if (replicas === undefined) for (const t of this.#replicas.values()) t.requestFull();
+    else for (const id of replicas) this.#replicas.get(id)?.requestFull();
+  }
+
+  // ── config ──────────────────────────────────────────────────────────────────
+
+  #applyConfig(input: unknown): void {
+    const current = this.#control.current;
+    if (current !== undefined && JSON.stringify(current) === JSON.stringify(input)) {
+      // Already running it (e.g. the welcome after a reconnect): acknowledge again.
+      this.#ack({ version: current.version, applied: [...this.#configuredReplicas(current.version)], refused: [], config: current });
+      return;
+    }
+    const targets = [...this.#replicas.values()].map((t) => ({
+      id: t.id,
+      ...(t.source.checkConfig !== undefined ? { checkConfig: (c: ClusterConfig) => t.source.checkConfig!(c) } : {}),
+      ...(t.source.applyConfig !== undefined ? { applyConfig: (c: ClusterConfig) => t.source.applyConfig!(c) } : {}),
+    }));
+    const outcome = this.#control.apply(input, targets);
+    if (outcome.config !== undefined) this.#traceEveryK = outcome.config.telemetry.traceEveryK;
+    for (const id of outcome.applied) this.#replicas.get(id)?.setConfigVersion(outcome.version);
+    if (outcome.refused.length > 0) {
+      this.#lastConfigError = outcome.refused.map((r) => r.message).join("; ");
+      this.#log.warn(`config version ${outcome.version} refused: ${this.#lastConfigError}`);
+    } else this.#lastConfigError = undefined;
+    this.#ack(outcome);
+  }
+
+  *#configuredReplicas(version: number): Iterable<string> {
+    for (const t of this.#replicas.values()) if (t.configVersion === version) yield t.id;
+  }
+
+  #ack(outcome: ConfigOutcome): void {
+    const acks: ConfigAck[] = [];
+    for (const ids of chunks(outcome.applied, LIMITS.replicasPerAgent)) {
+      acks.push({ type: "config-ack", agentId: this.id, version: outcome.version, replicas: ids as ReplicaId[], ok: true });
+    }
+    for (const refusal of outcome.refused) {
+      for (const ids of chunks(refusal.replicas, LIMITS.replicasPerAgent)) {
+        acks.push({
+          type: "config-ack",
+          agentId: this.id,
+          version: outcome.version,
+          replicas: ids as ReplicaId[],
+          ok: false,
+          error: { code: refusal.code, message: clip(refusal.message, LIMITS.messageLength) },
+        });
+      }
+    }
+    // Acks are not buffered: the collector re-sends its config in every welcome, and the
+    // config version also rides on each replica's next report.
+    for (const ack of acks) this.#conn.send(ack);
+  }
+
+  // ── status and shutdown ─────────────────────────────────────────────────────
+
+  status(): AgentStatus {
+    const estimate = this.#conn.clock.estimate;
+    const total = this.#buffer.droppedTotal;
+    return {
+      agentId: this.id,
+      connection: this.#conn.state,
+      replicas: this.#replicas.size,
+      reportIntervalMs: this.#reportIntervalMs,
+      traceEveryK: this.#traceEveryK,
+      clockOffsetMs: estimate?.offsetMs ?? 0,
+      clockRttMs: estimate?.rttMs,
+      buffered: { reports: this.#buffer.length, bytes: this.#buffer.bytes },
+      dropped: { items: total.items, events: total.events + this.#lostEventsTotal, bytes: total.bytes },
+      reportsBuilt: this.#reportsBuilt,
+      reportsSent: this.#reportsSent,
+      connectionStats: { ...this.#conn.stats },
+      configVersion: this.#control.current?.version,
+      lastConfigError: this.#lastConfigError,
+      faults: this.#faults,
+    };
+  }
+
+  async close(reason = "shutdown"): Promise<void> {
+    if (this.#closed) return;
+    // Last tick first, so that the final state reaches the collector before bye.
+    this.#guard(() => this.#tick());
+    this.#closed = true;
+    if (this.#tickTimer !== undefined) clearInterval(this.#tickTimer);
+    for (const t of this.#replicas.values()) t.stop();
+    try {
+      await this.#conn.close({ type: "bye", agentId: this.id, reason: clip(reason, LIMITS.stringLength) });
+    } catch (error) {
+      this.#fault("close", error);
+    }
+  }
+
+  // ── never throw into the host ───────────────────────────────────────────────
+
+  #guard<T>(fn: () => T): T | undefined {
+    try {
+      return fn();
+    } catch (error) {
+      this.#fault("agent", error);
+      return undefined;
+    }
+  }
+
+  #fault(where: string, error: unknown): void {
+    this.#faults++;
+    // Rate-limited: a source failing every tick must not flood the host's log.
+    if (this.#faults <= 10 || this.#faults % 1000 === 0) this.#log.warn(`${where}: ${errorText(error)} (${this.#faults} faults so far)`);
+  }
+}
+
+function* chunks<T>(items: readonly T[], size: number): Iterable<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? text.slice(0, max) : text;
+}
+
+function clipType(type: string): Hello["replicas"][number]["crdtType"] {
+  const cleaned = type.replace(/[^A-Za-z0-9_.:-]/g, "-").slice(0, 64);
+  return cleaned.length > 0 ? cleaned : "unknown";
+}

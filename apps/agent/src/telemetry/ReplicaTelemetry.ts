@@ -1,0 +1,391 @@
+// Per-replica aggregation between two report ticks. The source's hot path only bumps
+// counters and marks origins dirty; the work of reading the version vector and the
+// state digest happens once per tick, and only for what changed. This is what keeps
+// telemetry bounded: a replica whose vector moved k entries costs O(k) per tick, not
+// O(N), however many messages it exchanged.
+import { isTraced, LIMITS, SYNC_KINDS, type KindCounter, type ReplicaReport, type SyncKind } from "@driftscope/protocol";
+import {
+  toVersionVectorMap,
+  type DotRun,
+  type ReplicaObserver,
+  type ReplicaRunState,
+  type ReplicaSource,
+  type StateDigest,
+} from "../ReplicaSource.js";
+
+/** What the aggregation needs from its agent. */
+export interface TelemetryContext {
+  /** Agent clock, ms since the epoch. */
+  now(): number;
+  /** Current tracing stride: dot (origin, seq) is traced iff seq % k === 0. */
+  traceEveryK(): number;
+  /** Offered every sent/merged payload with a peer; the agent keeps a bounded sample for the topology view. */
+  syncEvent?(replica: string, dir: "sent" | "received" | "merged", kind: SyncKind, bytes: number, peer: string, changed?: boolean): void;
+  /** Told when a source threw: the agent logs it and carries on (it never throws into its host). */
+  fault?(replica: string, error: unknown): void;
+}
+
+/** Bounds on times held between ticks (a few ticks' worth at the protocol's per-replica limits). */
+const MAX_PENDING_ISSUED = 4 * LIMITS.issuedPerReplica;
+const MAX_PENDING_INCLUDED = 4 * LIMITS.includedPerReplica;
+
+const KNOWN_KINDS: ReadonlySet<string> = new Set(SYNC_KINDS);
+
+function isSyncKind(kind: string): kind is SyncKind {
+  return KNOWN_KINDS.has(kind);
+}
+
+/** The replica part of a report in agent-clock times (the agent converts them when it sends). */
+export interface ReplicaTick {
+  report: ReplicaReport;
+  /** Events carried (issue and inclusion times): what is lost if the report is dropped. */
+  events: number;
+}
+
+export class ReplicaTelemetry implements ReplicaObserver {
+  readonly source: ReplicaSource;
+  readonly #ctx: TelemetryContext;
+  /** Origins whose entry may have changed since the last report. */
+  #dirty = new Set<string>();
+  #needsFull = true;
+  /** Last vector read, kept only for sources that do not say what a merge included. */
+  #known: Map<string, number> | undefined;
+  #stateDirty = true;
+  #lastState: StateDigest | undefined;
+  #seqSeen = 0;
+  /** Issue times as flat pairs [seq, agentMs, …]. */
+  #issued: number[] = [];
+  /** Inclusions as parallel arrays (origin, seq, agentMs). */
+  #inclOrigin: string[] = [];
+  #inclSeq: number[] = [];
+  #inclAt: number[] = [];
+  #sentMessages = 0;
+  #sentBytes = 0;
+  #receivedMessages = 0;
+  #receivedBytes = 0;
+  #merges = 0;
+  #changedMerges = 0;
+  #byKind = new Map<SyncKind, KindCounter>();
+  #syncDirty = true;
+  #configVersion: number | undefined;
+  #configDirty = false;
+  #runState: ReplicaRunState;
+  #runStateDirty = true;
+  #unobserve: (() => void) | undefined;
+  #lostEvents = 0;
+
+  constructor(source: ReplicaSource, ctx: TelemetryContext) {
+    this.source = source;
+    this.#ctx = ctx;
+    this.#runState = this.#safe(() => source.runState?.(), undefined) ?? "up";
+  }
+
+  get id(): string {
+    return this.source.id;
+  }
+
+  /** Starts observing the source. */
+  start(): void {
+    if (this.#unobserve !== undefined) return;
+    // Sources without the sparse fast path are compared against this baseline on change.
+    if (this.source.versionVectorEntry === undefined && this.#known === undefined) {
+      try {
+        this.#known = toVersionVectorMap(this.source.digest().versionVector);
+      } catch (error) {
+        this.#ctx.fault?.(this.source.id, error);
+      }
+    }
+    this.#unobserve = this.source.observe(this);
+  }
+
+  /** Stops observing the source. */
+  stop(): void {
+    const unobserve = this.#unobserve;
+    this.#unobserve = undefined;
+    if (unobserve !== undefined) this.#safe(unobserve, undefined);
+  }
+
+  /** The next report carries the whole vector (on connect, and when the collector asks). */
+  requestFull(): void {
+    this.#needsFull = true;
+    this.#stateDirty = true;
+    this.#syncDirty = true;
+    this.#runStateDirty = true;
+    if (this.#configVersion !== undefined) this.#configDirty = true;
+  }
+
+  /** Records the config version this replica now runs (goes into the next report). */
+  setConfigVersion(version: number): void {
+    if (this.#configVersion === version) return;
+    this.#configVersion = version;
+    this.#configDirty = true;
+  }
+
+  get configVersion(): number | undefined {
+    return this.#configVersion;
+  }
+
+  // ── ReplicaObserver: called from the host's hot path ────────────────────────
+
+  updated(seq: number): void {
+    if (!(seq > 0)) return;
+    if (seq > this.#seqSeen) this.#seqSeen = seq;
+    this.#dirty.add(this.source.id);
+    this.#stateDirty = true;
+    this.#known?.set(this.source.id, Math.max(seq, this.#known.get(this.source.id) ?? 0));
+    if (isTraced(seq, this.#ctx.traceEveryK())) {
+      if (this.#issued.length >= 2 * MAX_PENDING_ISSUED) this.#lose(this.#issued.splice(0, 2 * 1024).length / 2);
+      this.#issued.push(seq, this.#ctx.now());
+    }
+  }
+
+  sent(kind: SyncKind | string, bytes: number, peer?: string): void {
+    this.#sentMessages++;
+    this.#sentBytes += bytes;
+    this.#syncDirty = true;
+    if (isSyncKind(kind)) {
+      const c = this.#byKind.get(kind);
+      if (c === undefined) this.#byKind.set(kind, { messages: 1, bytes });
+      else {
+        c.messages++;
+        c.bytes += bytes;
+      }
+      if (peer !== undefined) this.#ctx.syncEvent?.(this.source.id, "sent", kind, bytes, peer);
+    }
+  }
+
+  received(_kind: SyncKind | string, bytes: number): void {
+    this.#receivedMessages++;
+    this.#receivedBytes += bytes;
+    this.#syncDirty = true;
+  }
+
+  merged(changed: boolean, included?: readonly DotRun[]): void {
+    this.#merges++;
+    this.#syncDirty = true;
+    if (!changed) return;
+    this.#changedMerges++;
+    this.#stateDirty = true;
+    if (included === undefined) {
+      this.#compareVector();
+      return;
+    }
+    const k = this.#ctx.traceEveryK();
+    let at: number | undefined;
+    for (const run of included) {
+      if (run.replica === this.source.id) continue;
+      this.#dirty.add(run.replica);
+      if (this.#inclSeq.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
+      // Traced seqs in [from, to]: the multiples of k.
+      for (let s = Math.ceil(run.from / k) * k; s <= run.to; s += k) {
+        if (s < 1) continue;
+        at ??= this.#ctx.now();
+        this.#inclOrigin.push(run.replica);
+        this.#inclSeq.push(s);
+        this.#inclAt.push(at);
+      }
+    }
+  }
+
+  changed(): void {
+    this.#stateDirty = true;
+    this.#compareVector();
+  }
+
+  status(state: ReplicaRunState): void {
+    if (state === this.#runState) return;
+    this.#runState = state;
+    this.#runStateDirty = true;
+    // A restored replica may come back empty: its whole vector goes out again.
+    if (state === "up") this.requestFull();
+  }
+
+  // ── once per tick ───────────────────────────────────────────────────────────
+
+  /**
+   * The replica's part of this tick's report, or undefined when nothing changed.
+   * `toCollectorMs` converts agent-clock times. Clears what it reports.
+   */
+  collect(toCollectorMs: (agentMs: number) => number): ReplicaTick | undefined {
+    const pendingEvents = this.#issued.length / 2 + this.#inclSeq.length;
+    const anything =
+      this.#needsFull || this.#dirty.size > 0 || this.#stateDirty || this.#syncDirty || this.#configDirty || this.#runStateDirty || pendingEvents > 0;
+    if (!anything) return undefined;
+    const src = this.source;
+    const full = this.#needsFull;
+    let digestVector: Map<string, number> | undefined;
+    let state: StateDigest | undefined;
+    const readDigest = (): Map<string, number> => {
+      const d = src.digest();
+      digestVector = toVersionVectorMap(d.versionVector);
+      state = { hash: d.hash, bytes: d.bytes, summary: d.summary };
+      return digestVector;
+    };
+    let vv: Array<[string, number]> = [];
+    try {
+      if (full) {
+        const map = readDigest();
+        for (const entry of map) vv.push(entry);
+        if (this.#known !== undefined) this.#known = new Map(map);
+      } else if (this.#dirty.size > 0) {
+        if (src.versionVectorEntry !== undefined) {
+          for (const origin of this.#dirty) vv.push([origin, src.versionVectorEntry(origin)]);
+        } else {
+          const map = readDigest();
+          for (const origin of this.#dirty) vv.push([origin, map.get(origin) ?? 0]);
+        }
+      }
+      if (state === undefined && (this.#stateDirty || this.#lastState === undefined)) {
+        if (src.stateDigest !== undefined) state = src.stateDigest();
+        else readDigest();
+      }
+    } catch (error) {
+      // A source that fails to describe itself is skipped this tick and asked again in full.
+      this.#ctx.fault?.(src.id, error);
+      this.#needsFull = true;
+      return undefined;
+    }
+    if (vv.length > LIMITS.vvEntries) {
+      // More origins than the protocol carries per replica: report the highest-numbered
+      // ones and say so (missing-update counts for this replica will be approximate).
+      this.#ctx.fault?.(src.id, new RangeError(`version vector has ${vv.length} entries; only ${LIMITS.vvEntries} are reported`));
+      vv = vv.slice(0, LIMITS.vvEntries);
+    }
+    if (state !== undefined) this.#lastState = state;
+    const last = this.#lastState!;
+    const ownEntry = digestVector?.get(src.id) ?? vv.find(([o]) => o === src.id)?.[1] ?? 0;
+    const seq = Math.max(this.#safe(() => src.seq?.(), undefined) ?? 0, this.#seqSeen, ownEntry);
+    if (seq > this.#seqSeen) this.#seqSeen = seq;
+
+    const report: ReplicaReport = {
+      replica: src.id as ReplicaReport["replica"],
+      seq,
+      vv: vv as ReplicaReport["vv"],
+      hash: last.hash,
+      bytes: last.bytes,
+      summary: last.summary.length > 256 ? last.summary.slice(0, 255) + "…" : last.summary,
+      sync: this.#syncCounters(),
+    };
+    if (full) report.full = true;
+    // Per-replica protocol limits: what does not fit waits for the next tick.
+    let eventsSent = 0;
+    if (this.#issued.length > 0) {
+      const n = Math.min(this.#issued.length / 2, LIMITS.issuedPerReplica);
+      const issued: Array<[number, number]> = [];
+      for (let i = 0; i < 2 * n; i += 2) issued.push([this.#issued[i]!, toCollectorMs(this.#issued[i + 1]!)]);
+      this.#issued = this.#issued.length === 2 * n ? [] : this.#issued.slice(2 * n);
+      report.issued = issued;
+      eventsSent += n;
+    }
+    if (this.#inclSeq.length > 0) {
+      const n = Math.min(this.#inclSeq.length, LIMITS.includedPerReplica);
+      const included: Array<[string, number, number]> = [];
+      for (let i = 0; i < n; i++) included.push([this.#inclOrigin[i]!, this.#inclSeq[i]!, toCollectorMs(this.#inclAt[i]!)]);
+      if (n === this.#inclSeq.length) {
+        this.#inclOrigin = [];
+        this.#inclSeq = [];
+        this.#inclAt = [];
+      } else {
+        this.#inclOrigin = this.#inclOrigin.slice(n);
+        this.#inclSeq = this.#inclSeq.slice(n);
+        this.#inclAt = this.#inclAt.slice(n);
+      }
+      report.included = included as ReplicaReport["included"];
+      eventsSent += n;
+    }
+    if (this.#configVersion !== undefined && (this.#configDirty || full)) report.configVersion = this.#configVersion;
+    if (this.#runStateDirty || full) report.status = this.#runState;
+
+    this.#needsFull = false;
+    this.#dirty.clear();
+    this.#stateDirty = false;
+    this.#syncDirty = false;
+    this.#configDirty = false;
+    this.#runStateDirty = false;
+    return { report, events: eventsSent };
+  }
+
+  #syncCounters(): ReplicaReport["sync"] {
+    const sync: ReplicaReport["sync"] = {
+      sentMessages: this.#sentMessages,
+      sentBytes: this.#sentBytes,
+      receivedMessages: this.#receivedMessages,
+      receivedBytes: this.#receivedBytes,
+      merges: this.#merges,
+      changedMerges: this.#changedMerges,
+    };
+    if (this.#byKind.size > 0) {
+      const byKind: NonNullable<ReplicaReport["sync"]["byKind"]> = {};
+      for (const [kind, c] of this.#byKind) byKind[kind] = { messages: c.messages, bytes: c.bytes };
+      sync.byKind = byKind;
+    }
+    return sync;
+  }
+
+  /**
+   * For sources that do not say what a merge included: read the vector now and compare it
+   * with the last one read. Costs O(|vector|) per change, but gives exact inclusion times.
+   */
+  #compareVector(): void {
+    let next: Map<string, number>;
+    try {
+      next = toVersionVectorMap(this.source.digest().versionVector);
+    } catch (error) {
+      this.#ctx.fault?.(this.source.id, error);
+      this.#needsFull = true;
+      return;
+    }
+    const prev = this.#known;
+    this.#known = next;
+    if (prev === undefined) {
+      // First comparison: no baseline, so no inclusion times; the whole vector goes out.
+      this.#needsFull = true;
+      return;
+    }
+    const k = this.#ctx.traceEveryK();
+    let at: number | undefined;
+    for (const [origin, seq] of next) {
+      const before = prev.get(origin) ?? 0;
+      if (seq === before) continue;
+      this.#dirty.add(origin);
+      if (origin === this.source.id || seq < before) continue;
+      if (this.#inclSeq.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
+      for (let s = Math.ceil((before + 1) / k) * k; s <= seq; s += k) {
+        at ??= this.#ctx.now();
+        this.#inclOrigin.push(origin);
+        this.#inclSeq.push(s);
+        this.#inclAt.push(at);
+      }
+    }
+    // An origin that disappeared (the replica was reset) is reported as 0.
+    for (const origin of prev.keys()) if (!next.has(origin)) this.#dirty.add(origin);
+  }
+
+  /** Issue and inclusion times lost because they piled up faster than reports could carry them. */
+  takeLostEvents(): number {
+    const n = this.#lostEvents;
+    this.#lostEvents = 0;
+    return n;
+  }
+
+  #lose(n: number): void {
+    this.#lostEvents += n;
+  }
+
+  #dropOldestInclusions(): void {
+    const n = Math.min(4096, this.#inclSeq.length);
+    this.#inclOrigin.splice(0, n);
+    this.#inclSeq.splice(0, n);
+    this.#inclAt.splice(0, n);
+    this.#lose(n);
+  }
+
+  #safe<T>(fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (error) {
+      this.#ctx.fault?.(this.source.id, error);
+      return fallback;
+    }
+  }
+}

@@ -1,0 +1,55 @@
+import { ReportSchema, type ReplicaReport } from "@driftscope/protocol";
+import { describe, expect, it } from "vitest";
+import { packReports } from "./reports.js";
+
+function digest(id: string, vvEntries: number): { report: ReplicaReport; events: number } {
+  const vv = Array.from({ length: vvEntries }, (_, i) => [`o${i}`, i + 1] as [string, number]);
+  return {
+    report: {
+      replica: id,
+      seq: 1,
+      vv,
+      hash: "abc",
+      bytes: 1,
+      summary: "",
+      sync: { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, merges: 0, changedMerges: 0 },
+    } as ReplicaReport,
+    events: 1,
+  };
+}
+
+describe("report packing", () => {
+  let seq = 0;
+  const envelope = () => ({ type: "report" as const, agentId: "agent-1" as never, seq: ++seq, timeMs: 1 });
+
+  it("puts a whole tick into one report when it fits", () => {
+    const out = packReports([digest("a", 3), digest("b", 3)], [], envelope);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.report.replicas.map((r) => r.replica)).toEqual(["a", "b"]);
+    expect(out[0]!.events).toBe(2);
+    expect(ReportSchema.safeParse(out[0]!.report).success).toBe(true);
+  });
+
+  it("an idle tick still yields one (empty) report: the agent's heartbeat", () => {
+    const out = packReports([], [], envelope);
+    expect(out).toHaveLength(1);
+    expect(out[0]!.report.replicas).toEqual([]);
+  });
+
+  it("splits by replica count and by entries, each part within the limits and with its own seq", () => {
+    const limits = { replicasPerReport: 3, entriesPerReport: 10, eventsPerReport: 5 };
+    const digests = [digest("a", 4), digest("b", 4), digest("c", 4), digest("d", 1), digest("e", 1), digest("f", 1), digest("g", 1)];
+    const out = packReports(digests, [], envelope, limits);
+    expect(out.map((p) => p.report.replicas.map((r) => r.replica))).toEqual([["a", "b"], ["c", "d", "e"], ["f", "g"]]);
+    const seqs = out.map((p) => p.report.seq);
+    expect(new Set(seqs).size).toBe(3);
+  });
+
+  it("full vectors of 1,024 replicas × 1,024 origins fit in valid reports", () => {
+    const digests = Array.from({ length: 1024 }, (_, i) => digest(`r${i}`, 1024));
+    const out = packReports(digests, [], envelope);
+    expect(out.length).toBe(Math.ceil((1024 * 1024) / 65536));
+    for (const p of out) expect(ReportSchema.safeParse(p.report).success).toBe(true);
+    expect(out.reduce((n, p) => n + p.report.replicas.length, 0)).toBe(1024);
+  });
+});

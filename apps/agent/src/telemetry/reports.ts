@@ -1,0 +1,74 @@
+// Packing one tick's replica digests into as few `report` messages as the protocol
+// limits allow (usually one): socket.io moves batched messages ~4× faster than single
+// ones, and the collector processes a report in one pass.
+import { LIMITS, type Report, type ReplicaReport, type SyncEvent } from "@driftscope/protocol";
+
+/** A report waiting in the buffer, with the events it carries (counted if it is dropped). */
+export interface PendingReport {
+  report: Report;
+  events: number;
+  /** Estimated JSON size, for the buffer's memory cap. */
+  bytes: number;
+}
+
+/** Limits a report must respect (the protocol's; smaller in tests). */
+export interface ReportLimits {
+  replicasPerReport: number;
+  entriesPerReport: number;
+  eventsPerReport: number;
+}
+
+export const PROTOCOL_REPORT_LIMITS: ReportLimits = {
+  replicasPerReport: LIMITS.replicasPerAgent,
+  entriesPerReport: LIMITS.entriesPerReport,
+  eventsPerReport: LIMITS.eventsPerReport,
+};
+
+/** Rough JSON size of a replica entry: enough to keep the buffer's cap honest without serialising. */
+export function estimateReplicaBytes(r: ReplicaReport): number {
+  return 260 + r.summary.length + r.replica.length + 24 * r.vv.length + 28 * (r.included?.length ?? 0) + 24 * (r.issued?.length ?? 0);
+}
+
+function entriesOf(r: ReplicaReport): number {
+  return r.vv.length + (r.issued?.length ?? 0) + (r.included?.length ?? 0);
+}
+
+/**
+ * Splits the digests of one tick into reports within `limits`. `next` gives each report's
+ * envelope (type, agentId, seq, timeMs…). Sync events ride on the first report. Always
+ * returns at least one report, so that an idle agent still says it is alive.
+ */
+export function packReports(
+  digests: ReadonlyArray<{ report: ReplicaReport; events: number }>,
+  syncEvents: SyncEvent[],
+  next: () => Omit<Report, "replicas" | "events">,
+  limits: ReportLimits = PROTOCOL_REPORT_LIMITS,
+): PendingReport[] {
+  const out: PendingReport[] = [];
+  let replicas: ReplicaReport[] = [];
+  let entries = 0;
+  let events = 0;
+  let bytes = 0;
+  const flush = () => {
+    const report: Report = { ...next(), replicas };
+    if (out.length === 0 && syncEvents.length > 0) {
+      report.events = syncEvents.slice(0, limits.eventsPerReport);
+      bytes += 110 * report.events.length;
+    }
+    out.push({ report, events, bytes: bytes + 160 });
+    replicas = [];
+    entries = 0;
+    events = 0;
+    bytes = 0;
+  };
+  for (const d of digests) {
+    const n = entriesOf(d.report);
+    if (replicas.length > 0 && (replicas.length >= limits.replicasPerReport || entries + n > limits.entriesPerReport)) flush();
+    replicas.push(d.report);
+    entries += n;
+    events += d.events;
+    bytes += estimateReplicaBytes(d.report);
+  }
+  if (replicas.length > 0 || out.length === 0) flush();
+  return out;
+}
