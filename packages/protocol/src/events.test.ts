@@ -21,6 +21,7 @@ import {
   type Frame,
   parseAgentEvent,
   parseDashboardEvent,
+  type Untrusted,
 } from "./index.js";
 
 // socket.io's `EventsMap`, copied: socket.io is not a dependency of this package.
@@ -54,6 +55,8 @@ describe("socket.io event maps", () => {
     expect(usableAsSocketIoGeneric<DashboardToCollectorEvents>()).toBe(true);
     expect(usableAsSocketIoGeneric<CollectorToDashboardEvents>()).toBe(true);
     expectTypeOf<Parameters<CollectorToDashboardEvents["frame"]>>().toEqualTypeOf<[message: Frame]>();
+    expectTypeOf<Parameters<Untrusted<AgentToCollectorEvents>["report"]>>().toEqualTypeOf<[payload: unknown]>();
+    expect(usableAsSocketIoGeneric<Untrusted<AgentToCollectorEvents>>()).toBe(true);
   });
 });
 

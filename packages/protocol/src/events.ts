@@ -4,7 +4,7 @@
 // `control-result`, `error`), so clients in any language need only emit and listen.
 //
 // The interfaces are plain TypeScript (protocol does not depend on socket.io):
-//   collector: io.of(AGENT_NAMESPACE) as Namespace<AgentToCollectorEvents, CollectorToAgentEvents>
+//   collector: io.of(AGENT_NAMESPACE) as Namespace<Untrusted<AgentToCollectorEvents>, CollectorToAgentEvents>
 //   agent:     io(`${url}${AGENT_NAMESPACE}`) as Socket<CollectorToAgentEvents, AgentToCollectorEvents>
 import type { z } from "zod";
 import {
@@ -81,6 +81,13 @@ export interface CollectorToDashboardEvents {
   "control-result": (message: ControlResult) => void;
   error: (message: ErrorMessage) => void;
 }
+
+/**
+ * The same events with `unknown` payloads, for the receiving end of an untrusted
+ * direction: makes the collector validate (`parseAgentEvent`) before it reads a field.
+ * @example io.of(AGENT_NAMESPACE) as Namespace<Untrusted<AgentToCollectorEvents>, CollectorToAgentEvents>
+ */
+export type Untrusted<M> = { [K in keyof M]: (payload: unknown) => void };
 
 /** The event map a union of messages implies: one event per `type`, taking that message. */
 export type EventMapOf<M extends { type: string }> = { [K in M["type"]]: (message: Extract<M, { type: K }>) => void };

@@ -203,6 +203,7 @@ export {
   type CollectorToDashboardEvents,
   type DashboardToCollectorEvents,
   type EventMapOf,
+  type Untrusted,
 } from "./events.js";
 
 export {
