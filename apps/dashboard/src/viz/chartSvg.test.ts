@@ -10,12 +10,14 @@ function spec(extra: Partial<ChartSvgSpec> = {}): ChartSvgSpec {
     subtitle: "run 12",
     caption: ["interval 1000 ms, fanout 2, push-pull, delta", "N = 32 replicas"],
     x: { label: "Time since run start (m:ss)", domain: [0, 50_000], ticks: linearTicks(0, 50_000), format: String },
-    y: { label: "Convergence time (ms)", domain: [0, 300], ticks: linearTicks(0, 300), format: String },
-    layers: [
-      { kind: "points", points: { xs, ys, length: 5000 }, colour: "#2563eb" },
-      { kind: "line", points: { xs, ys, length: 5000 }, colour: "#111827" },
-      { kind: "steps", segments: [{ from: 0, to: 50_000, y: 120 }], colour: "#059669", dash: "6 4" },
-    ],
+    panels: [{
+      y: { label: "Convergence time (ms)", domain: [0, 300], ticks: linearTicks(0, 300), format: String },
+      layers: [
+        { kind: "points", points: { xs, ys, length: 5000 }, colour: "#2563eb" },
+        { kind: "line", points: { xs, ys, length: 5000 }, colour: "#111827" },
+        { kind: "steps", segments: [{ from: 0, to: 50_000, y: 120 }], colour: "#059669", dash: "6 4" },
+      ],
+    }],
     legend: [
       { label: "samples", colour: "#2563eb", shape: "dot" },
       { label: "expected (theory)", colour: "#059669", shape: "dash" },
@@ -43,11 +45,18 @@ describe("buildChartSvg", () => {
     const ys = Float64Array.from({ length: n }, (_, i) => (i % 10) * 30);
     const svg = buildChartSvg(spec({
       x: { label: "t", domain: [0, n], ticks: [], format: String },
-      layers: [{ kind: "points", points: { xs, ys, length: n }, colour: "#2563eb" }],
+      panels: [{ y: { label: "y", domain: [0, 300], ticks: [], format: String }, layers: [{ kind: "points", points: { xs, ys, length: n }, colour: "#2563eb" }] }],
     }));
     const circles = svg.match(/<circle/g)?.length ?? 0;
     expect(circles).toBeLessThan(n / 5);
     expect(svg.length).toBeLessThan(600_000);
+  });
+  it("stacked panels share one x axis and each has its own y label", () => {
+    const base = spec();
+    const svg = buildChartSvg({ ...base, panels: [base.panels[0]!, { ...base.panels[0]!, y: { ...base.panels[0]!.y, label: "Bytes per second" } }] });
+    expect(svg).toContain("Bytes per second");
+    expect(svg.match(/Time since run start/g)).toHaveLength(1);
+    expect(svg.match(/<clipPath/g)).toHaveLength(2);
   });
   it("open and close tags balance", () => {
     const svg = buildChartSvg(spec());

@@ -38,16 +38,22 @@ export interface ColourBar {
   max: string;
 }
 
+/** One plot of a chart; several panels stack vertically and share the x axis. */
+export interface PanelSpec {
+  y: AxisSpec;
+  layers: readonly Layer[];
+  /** Plot height in px (default 340 for one panel, 200 each when stacked). */
+  height?: number;
+}
+
 /** Everything an exported chart shows. */
 export interface ChartSvgSpec {
   title: string;
   subtitle?: string;
   caption: readonly string[];
   width?: number;
-  plotHeight?: number;
   x: AxisSpec;
-  y: AxisSpec;
-  layers: readonly Layer[];
+  panels: readonly PanelSpec[];
   legend: readonly LegendItem[];
   colourBar?: ColourBar;
   markers?: readonly { timeMs: number; label: string; kind: string }[];
@@ -89,7 +95,6 @@ function textWidth(s: string, size = 12): number {
 /** Builds the SVG document. */
 export function buildChartSvg(spec: ChartSvgSpec): string {
   const width = spec.width ?? 880;
-  const plotHeight = spec.plotHeight ?? 340;
   const plotWidth = width - MARGIN.left - MARGIN.right;
   const out: string[] = [];
   let yCursor = 28;
@@ -134,29 +139,52 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
     head.push(`<text x="${r1(lx)}" y="${yCursor}" font-size="11" fill="#4b5563">${escapeXml(cb.max)}</text>`);
   }
   const markerLane = spec.markers && spec.markers.length > 0 ? 16 : 0;
-  const plotTop = yCursor + 16 + markerLane;
-  const plotBottom = plotTop + plotHeight;
+  const gapBetween = 14;
+  const defaultHeight = spec.panels.length > 1 ? 200 : 340;
+  const firstTop = yCursor + 16 + markerLane;
+  let top = firstTop;
+  const boxes = spec.panels.map((p) => {
+    const box = { top, bottom: top + (p.height ?? defaultHeight) };
+    top = box.bottom + gapBetween;
+    return box;
+  });
+  const plotBottom = boxes[boxes.length - 1]?.bottom ?? firstTop;
   const xMap = (spec.x.log ? logMap : linearMap)(spec.x.domain, [MARGIN.left, MARGIN.left + plotWidth]);
-  const yRange: [number, number] = spec.y.flip ? [plotTop, plotBottom] : [plotBottom, plotTop];
-  const yMap = (spec.y.log ? logMap : linearMap)(spec.y.domain, yRange);
   const height = plotBottom + 48 + spec.caption.length * 16 + 12;
 
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">`,
     `<rect width="100%" height="100%" fill="#ffffff"/>`,
     ...head,
-    `<clipPath id="plot"><rect x="${MARGIN.left}" y="${plotTop}" width="${plotWidth}" height="${plotHeight}"/></clipPath>`,
   );
-  // Grid and axes.
-  out.push(`<g font-size="11" fill="#4b5563">`);
-  for (const t of spec.y.ticks) {
-    const py = yMap(t);
-    if (py < plotTop - 0.5 || py > plotBottom + 0.5) continue;
+  spec.panels.forEach((panel, k) => {
+    const { top: pTop, bottom: pBottom } = boxes[k]!;
+    const pHeight = pBottom - pTop;
+    const yRange: [number, number] = panel.y.flip ? [pTop, pBottom] : [pBottom, pTop];
+    const yMap = (panel.y.log ? logMap : linearMap)(panel.y.domain, yRange);
+    out.push(`<clipPath id="plot${k}"><rect x="${MARGIN.left}" y="${pTop}" width="${plotWidth}" height="${pHeight}"/></clipPath>`);
+    out.push(`<g font-size="11" fill="#4b5563">`);
+    for (const t of panel.y.ticks) {
+      const py = yMap(t);
+      if (py < pTop - 0.5 || py > pBottom + 0.5) continue;
+      out.push(
+        `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${r1(py)}" y2="${r1(py)}" stroke="#eef0f3"/>`,
+        `<text x="${MARGIN.left - 6}" y="${r1(py + 4)}" text-anchor="end">${escapeXml(panel.y.format(t))}</text>`,
+      );
+    }
+    out.push(`</g>`);
+    out.push(`<g clip-path="url(#plot${k})">`);
+    for (const layer of panel.layers) {
+      out.push(drawLayer(layer, xMap, yMap, plotWidth, { left: MARGIN.left, top: pTop, width: plotWidth, height: pHeight }));
+    }
+    out.push(`</g>`);
     out.push(
-      `<line x1="${MARGIN.left}" x2="${MARGIN.left + plotWidth}" y1="${r1(py)}" y2="${r1(py)}" stroke="#eef0f3"/>`,
-      `<text x="${MARGIN.left - 6}" y="${r1(py + 4)}" text-anchor="end">${escapeXml(spec.y.format(t))}</text>`,
+      `<rect x="${MARGIN.left}" y="${pTop}" width="${plotWidth}" height="${pHeight}" fill="none" stroke="#9ca3af"/>`,
+      `<text transform="translate(${MARGIN.left - 56} ${pTop + pHeight / 2}) rotate(-90)" font-size="12" text-anchor="middle" fill="#111827">${escapeXml(panel.y.label)}</text>`,
     );
-  }
+  });
+  // x ticks under the last panel.
+  out.push(`<g font-size="11" fill="#4b5563">`);
   for (const t of spec.x.ticks) {
     const px = xMap(t);
     if (px < MARGIN.left - 0.5 || px > MARGIN.left + plotWidth + 0.5) continue;
@@ -166,23 +194,18 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
     );
   }
   out.push(`</g>`);
-  out.push(`<g clip-path="url(#plot)">`);
-  for (const layer of spec.layers) out.push(drawLayer(layer, xMap, yMap, plotWidth, { left: MARGIN.left, top: plotTop, width: plotWidth, height: plotHeight }));
-  out.push(`</g>`);
-  // Markers: a dashed line and a short label above the plot.
+  // Markers: a dashed line through every panel and a short label above the first.
   for (const m of spec.markers ?? []) {
     const px = xMap(m.timeMs);
     if (px < MARGIN.left || px > MARGIN.left + plotWidth) continue;
     const colour = m.kind === "fault" ? "#dc2626" : "#7c3aed";
     out.push(
-      `<line x1="${r1(px)}" x2="${r1(px)}" y1="${plotTop - 4}" y2="${plotBottom}" stroke="${colour}" stroke-dasharray="3 3" stroke-width="1"/>`,
-      `<text x="${r1(px + 3)}" y="${plotTop - 6}" font-size="10" fill="${colour}">${escapeXml(m.label.slice(0, 40))}</text>`,
+      `<line x1="${r1(px)}" x2="${r1(px)}" y1="${firstTop - 4}" y2="${plotBottom}" stroke="${colour}" stroke-dasharray="3 3" stroke-width="1"/>`,
+      `<text x="${r1(px + 3)}" y="${firstTop - 6}" font-size="10" fill="${colour}">${escapeXml(m.label.slice(0, 40))}</text>`,
     );
   }
   out.push(
-    `<rect x="${MARGIN.left}" y="${plotTop}" width="${plotWidth}" height="${plotHeight}" fill="none" stroke="#9ca3af"/>`,
     `<text x="${MARGIN.left + plotWidth / 2}" y="${plotBottom + 38}" font-size="12" text-anchor="middle" fill="#111827">${escapeXml(spec.x.label)}</text>`,
-    `<text transform="translate(${MARGIN.left - 56} ${plotTop + plotHeight / 2}) rotate(-90)" font-size="12" text-anchor="middle" fill="#111827">${escapeXml(spec.y.label)}</text>`,
   );
   spec.caption.forEach((line, i) => {
     out.push(`<text x="${MARGIN.left - 56}" y="${plotBottom + 62 + i * 16}" font-size="11" fill="#4b5563">${escapeXml(line)}</text>`);

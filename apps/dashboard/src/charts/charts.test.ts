@@ -1,0 +1,114 @@
+import { describe, expect, it } from "vitest";
+import { FakeCluster } from "../dev/fakeCluster.js";
+import { ClusterModel } from "../store/clusterModel.js";
+import { configCaption, elapsedAxis } from "./common.js";
+import { convergenceChart } from "./convergence.js";
+import { exportCsv, exportRunJson, exportSvg } from "./exports.js";
+import { heatmapRows, heatmapView } from "./heatmapView.js";
+import { legendOf } from "./plot.js";
+import { divergenceChart, ratesChart } from "./timeSeries.js";
+
+const START = Date.UTC(2026, 10, 20, 22, 0, 0);
+
+function model(seconds = 60, replicas = 12) {
+  const m = new ClusterModel({ fineFrames: 2000, sampleCapacity: 20_000 });
+  const c = new FakeCluster({ replicas, startMs: START });
+  m.applySnapshot(c.snapshot());
+  for (let t = START + 100; t <= START + seconds * 1000; t += 100) {
+    if (t === START + 30_000) c.change("x", { gossip: { intervalMs: 500 } });
+    m.ingestFrame(c.step(t));
+  }
+  return { m, c };
+}
+
+describe("chart data", () => {
+  const { m, c } = model();
+  const domain: [number, number] = [START, START + 60_000];
+
+  it("the x axis reads as time since the run start", () => {
+    const x = elapsedAxis(domain, START, 800);
+    expect(x.format(START + 30_000)).toBe("0:30");
+    expect(x.label).toBe("Time since run start (m:ss)");
+  });
+  it("convergence: samples, three percentile lines and the theory as steps that move at the config change", () => {
+    const chart = convergenceChart(m, domain, 800, 300);
+    const p = chart.panels[0]!;
+    expect(p.scatter!.points.length).toBeGreaterThan(50);
+    expect(p.lines.map((l) => l.key)).toEqual(["p99", "p95", "p50"]);
+    const expected = p.steps.find((s) => s.key === "expected")!;
+    expect(expected.segments.length).toBeGreaterThanOrEqual(2);
+    expect(expected.segments[0]!.y).toBeGreaterThan(expected.segments[expected.segments.length - 1]!.y);
+    expect(p.y.domain[1]).toBeGreaterThanOrEqual(expected.segments[0]!.y);
+    expect(chart.markers.some((mk) => mk.label.includes("intervalMs"))).toBe(true);
+    expect(legendOf(chart).map((l) => l.label)).toContain("expected (theory)");
+  });
+  it("the y axis of the sawtooth covers the slowest sample in view", () => {
+    const chart = convergenceChart(m, domain, 800, 300);
+    const pts = chart.panels[0]!.scatter!.points;
+    const max = Math.max(...Array.from({ length: pts.length }, (_, i) => pts.ys[i]!));
+    expect(chart.panels[0]!.y.domain[1]).toBeGreaterThanOrEqual(max);
+  });
+  it("divergence: mean ≤ max, and a selected replica gets its own line", () => {
+    const chart = divergenceChart(m, domain, 800, 150, [c.ids[3]!]);
+    const [missing, staleness] = chart.panels;
+    expect(missing!.lines.map((l) => l.label)).toEqual(["max over live replicas", "mean over live replicas", c.ids[3]]);
+    const max = missing!.lines[0]!.parts.at(-1)!;
+    const mean = missing!.lines[1]!.parts.at(-1)!;
+    for (let i = 0; i < mean.length; i++) if (!Number.isNaN(mean.ys[i]!)) expect(mean.ys[i]!).toBeLessThanOrEqual(max.ys[i]! + 1e-9);
+    expect(staleness!.y.label).toBe("Staleness");
+  });
+  it("rates: two panels, bytes on its own axis", () => {
+    const chart = ratesChart(m, domain, 800, 150);
+    expect(chart.panels.map((p) => p.lines.map((l) => l.label))).toEqual([["updates/s", "messages/s"], ["bytes/s"]]);
+  });
+  it("heatmap: one row per replica in id order (or worst first), binned to the pixels", () => {
+    const v = heatmapView(m, "missing", domain, 300, 200);
+    expect(v.ids).toEqual([...c.ids].sort());
+    expect(v.grid.width).toBe(300);
+    expect(v.grid.height).toBe(12);
+    const worst = heatmapRows(m, "missing", "value");
+    const col = m.latest!.columns.missingUpdates;
+    const firstIdx = m.order.indexOf(worst.ids[0]!);
+    expect(col[firstIdx]).toBe(Math.max(...col));
+  });
+  it("the caption states the config, N and the time range", () => {
+    const lines = configCaption(m, domain, new Date(START + 70_000));
+    expect(lines[0]).toContain("N = 12 replicas");
+    expect(lines[0]).toContain("gossip interval 500 ms");
+    expect(lines.at(-1)).toContain("0:00–1:00");
+  });
+});
+
+describe("exports", () => {
+  const { m } = model(40, 8);
+  const ctx = { domain: [START, START + 40_000] as [number, number], selected: [], at: new Date(START + 41_000) };
+
+  it("every chart exports an SVG named after chart, run, interval and fanout", () => {
+    for (const kind of ["convergence", "divergence", "rates", "heatmap"] as const) {
+      const f = exportSvg(kind, m, ctx);
+      expect(f.name).toMatch(new RegExp(`^driftscope-${kind}(-missing)?-run-1-interval500ms-fanout2-\\d{4}-\\d\\d-\\d\\dT\\d{4}\\.svg$`));
+      expect(f.text).toContain("<svg");
+      expect(f.text).toContain("Config v");
+    }
+  });
+  it("convergence CSV lists the visible samples with origin ids", () => {
+    const f = exportCsv("convergence", m, ctx);
+    const lines = f.text.trim().split("\r\n");
+    expect(lines[0]).toBe("issued_at_ms,issued_since_start_s,origin,seq,convergence_ms");
+    expect(lines.length - 1).toBe(m.samples.length);
+    expect(lines[1]).toMatch(/^\d+,[\d.]+,r-\d\d,\d+,\d+/);
+  });
+  it("heatmap CSV has one column per replica; replica CSV one row per replica", () => {
+    const h = exportCsv("heatmap", m, ctx).text.split("\r\n");
+    expect(h[0]!.split(",")).toHaveLength(2 + 8);
+    const r = exportCsv("replicas", m, ctx).text.trim().split("\r\n");
+    expect(r).toHaveLength(9);
+  });
+  it("the whole-run JSON parses back and holds samples and series", () => {
+    const f = exportRunJson(m, ctx.at);
+    const doc = JSON.parse(f.text);
+    expect(doc.samples.rows.length).toBe(m.samples.length);
+    expect(doc.kpis[0].timeMs.length).toBeGreaterThan(100);
+    expect(f.name).toMatch(/^driftscope-run-run-1-/);
+  });
+});

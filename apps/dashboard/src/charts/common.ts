@@ -1,0 +1,103 @@
+// Pieces every chart shares: colours, the elapsed-time axis, value axes, the config
+// caption and the timeline markers.
+
+import type { ClusterModel } from "../store/clusterModel.js";
+import type { AxisSpec } from "../viz/chartSvg.js";
+import { formatBytes, formatCount, formatDurationMs, formatDurationTick } from "../viz/format.js";
+import type { MarkerEvent } from "../viz/markers.js";
+import { elapsedTicks, formatElapsed, linearTicks, valueDomain } from "../viz/scales.js";
+
+/** Colours chosen to stay distinct for colour-blind readers and in greyscale print. */
+export const COLOURS = {
+  samples: "#3b82f6",
+  p50: "#111827",
+  p95: "#d97706",
+  p99: "#dc2626",
+  expected: "#059669",
+  lowerBound: "#7c3aed",
+  mean: "#2563eb",
+  max: "#dc2626",
+  updates: "#2563eb",
+  messages: "#059669",
+  bytes: "#d97706",
+  config: "#7c3aed",
+  fault: "#dc2626",
+} as const;
+
+/** Colours of selected replicas' lines, in selection order. */
+export const SELECTION_COLOURS = ["#9333ea", "#0891b2", "#ca8a04", "#db2777", "#16a34a", "#ea580c"] as const;
+
+/** Colours of overlaid runs. */
+export const RUN_COLOURS = ["#2563eb", "#dc2626", "#059669", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"] as const;
+
+/** The x axis: collector time, labelled as time since the run started. */
+export function elapsedAxis(domain: [number, number], startMs: number, widthPx: number): AxisSpec {
+  const start = Number.isFinite(startMs) ? startMs : domain[0];
+  const count = Math.max(2, Math.floor(widthPx / 90));
+  const rel = elapsedTicks(domain[0] - start, domain[1] - start, count);
+  const step = rel.length > 1 ? rel[1]! - rel[0]! : 1000;
+  return {
+    label: step < 1000 ? "Time since run start (m:ss.s)" : "Time since run start (m:ss)",
+    domain,
+    ticks: rel.map((t) => t + start),
+    format: (t) => formatElapsed(t - start, step),
+  };
+}
+
+/** Kinds of value an axis shows; each has its unit and tick format. */
+export type ValueKind = "count" | "durationMs" | "perSec" | "bytesPerSec" | "share";
+
+/** A value axis from 0 to a nice maximum, with a unit in its label. */
+export function valueAxis(label: string, kind: ValueKind, max: number, heightPx: number): AxisSpec {
+  const [lo, hi] = valueDomain(0, Number.isFinite(max) && max > 0 ? max * 1.05 : 1);
+  const ticks = linearTicks(lo, hi, Math.max(2, Math.floor(heightPx / 45)));
+  const format =
+    kind === "durationMs" ? formatDurationTick : kind === "bytesPerSec" ? (v: number) => formatBytes(v) : formatCount;
+  return { label, domain: [lo, hi], ticks, format };
+}
+
+/** Largest finite value among parts within [t0, t1] (0 if none). */
+export function maxIn(parts: readonly { xs: ArrayLike<number>; ys: ArrayLike<number>; length: number }[], t0: number, t1: number): number {
+  let max = 0;
+  for (const p of parts) {
+    for (let i = 0; i < p.length; i++) {
+      const x = p.xs[i]!;
+      if (x < t0 || x > t1) continue;
+      const y = p.ys[i]!;
+      if (y > max) max = y;
+    }
+  }
+  return max;
+}
+
+/** Timeline events as chart markers with short labels. */
+export function markersOf(model: ClusterModel): MarkerEvent[] {
+  return model.events
+    .filter((e) => e.kind === "config" || e.kind === "fault")
+    .map((e) => ({ timeMs: e.timeMs, kind: e.kind, label: e.version !== undefined ? `v${e.version}: ${e.summary}` : e.summary }));
+}
+
+/** The config in force, as caption lines for an exported figure. */
+export function configCaption(model: ClusterModel, domain: [number, number], at: Date): string[] {
+  const c = model.config;
+  const n = model.latestKpis?.total ?? model.order.length;
+  const lines: string[] = [];
+  if (c) {
+    const net = c.network;
+    lines.push(
+      `Config v${c.version}: N = ${n} replicas, gossip interval ${formatDurationMs(c.gossip.intervalMs)}, fanout ${c.gossip.fanout}, ${c.gossip.mode}, ${c.gossip.payload} payload, ` +
+        `${c.workload.updatesPerSecPerReplica} updates/s per replica (${c.workload.crdtType}).`,
+      `Network: latency ${formatDurationMs(net.latencyMs)} ± ${formatDurationMs(net.jitterMs)}, loss ${Math.round(net.lossRate * 1000) / 10} %` +
+        `${net.partitions.length ? `, partitioned into ${net.partitions.length} groups` : ""}${net.cuts.length ? `, ${net.cuts.length} one-way cuts` : ""}` +
+        `${net.crashed.length ? `, ${net.crashed.length} crashed` : ""}.`,
+    );
+  } else lines.push(`N = ${n} replicas (config unknown).`);
+  const start = Number.isFinite(model.startMs) ? model.startMs : domain[0];
+  const run = model.run ? `Run ${model.run.id}${model.run.name && model.run.name !== model.run.id ? ` (${model.run.name})` : ""}` : "Live cluster";
+  const traced = model.sampling && model.sampling.traceEveryK > 1 ? ` Convergence traced for every ${model.sampling.traceEveryK}th update per origin.` : "";
+  lines.push(
+    `${run}, shown ${formatElapsed(domain[0] - start)}–${formatElapsed(domain[1] - start)} after its start (${new Date(start).toISOString().replace("T", " ").slice(0, 19)} UTC). ` +
+      `Exported ${at.toISOString().replace("T", " ").slice(0, 16)} UTC by Driftscope.${traced}`,
+  );
+  return lines;
+}

@@ -1,0 +1,89 @@
+// The convergence chart: one dot per traced update (issue time × convergence time — the
+// sawtooth periodic sync produces), rolling p50/p95/p99, and the theory's expectation and
+// lower bound for the config in force as step lines.
+
+import type { ClusterModel } from "../store/clusterModel.js";
+import { lowerBound, upperBound } from "../viz/decimate.js";
+import { formatDurationMs, formatDurationTick } from "../viz/format.js";
+import { evaluationPoints, rollingPercentiles, windowForSpan } from "../viz/percentiles.js";
+import { logTicks } from "../viz/scales.js";
+import { theoryMax, theorySegments } from "../viz/theory.js";
+import { COLOURS, elapsedAxis, markersOf, valueAxis } from "./common.js";
+import type { PlotChart, PlotLine } from "./plot.js";
+
+/** The convergence chart's data and what its caption needs to say. */
+export interface ConvergenceChart extends PlotChart {
+  windowMs: number;
+  visibleSamples: number;
+  /** Samples issued before this time were thinned to bound memory (NaN: none). */
+  thinnedBeforeMs: number;
+}
+
+/** Builds the chart for the visible range. */
+export function convergenceChart(
+  model: ClusterModel,
+  domain: [number, number],
+  widthPx: number,
+  heightPx: number,
+  opts: { log?: boolean } = {},
+): ConvergenceChart {
+  const [t0, t1] = domain;
+  const all = model.samples.points();
+  const from = lowerBound(all.xs, all.length, t0);
+  const to = upperBound(all.xs, all.length, t1);
+  const visible = { xs: all.xs.subarray(from, to), ys: all.ys.subarray(from, to), length: to - from };
+  const rows = model.samples.origin.subarray(from, to);
+
+  const windowMs = windowForSpan(t1 - t0);
+  const at = evaluationPoints(t0, t1, widthPx, 4);
+  const ctxFrom = lowerBound(all.xs, all.length, t0 - windowMs);
+  const ctx = { xs: all.xs.subarray(ctxFrom, to), ys: all.ys.subarray(ctxFrom, to), length: to - ctxFrom };
+  const [p50, p95, p99] = rollingPercentiles(ctx, at, windowMs, [0.5, 0.95, 0.99]);
+  const pctLine = (key: string, label: string, colour: string, ys: Float64Array, width: number): PlotLine => ({
+    key,
+    label,
+    colour,
+    width,
+    parts: [{ xs: at, ys, length: at.length }],
+  });
+  const windowText = formatDurationMs(windowMs);
+  const lines = [
+    pctLine("p99", `p99 (rolling ${windowText})`, COLOURS.p99, p99!, 1.5),
+    pctLine("p95", `p95 (rolling ${windowText})`, COLOURS.p95, p95!, 1.5),
+    pctLine("p50", `p50 (rolling ${windowText})`, COLOURS.p50, p50!, 2),
+  ];
+
+  const segs = theorySegments(model.theory, t0, t1, Math.max(model.nowMs, t1));
+  const steps = [];
+  const expected = segs.filter((s) => s.expectedMs !== null).map((s) => ({ from: s.from, to: s.to, y: s.expectedMs! }));
+  const bound = segs.filter((s) => s.lowerBoundMs !== null).map((s) => ({ from: s.from, to: s.to, y: s.lowerBoundMs! }));
+  if (expected.length) steps.push({ key: "expected", label: "expected (theory)", colour: COLOURS.expected, dash: "7 4", segments: expected });
+  if (bound.length) steps.push({ key: "bound", label: "lower bound, push (theory)", colour: COLOURS.lowerBound, dash: "2 3", segments: bound });
+
+  let yMax = theoryMax(segs);
+  for (let i = 0; i < visible.length; i++) if (visible.ys[i]! > yMax) yMax = visible.ys[i]!;
+  for (const ys of [p99!]) for (const v of ys) if (v > yMax) yMax = v;
+  let y = valueAxis("Convergence time", "durationMs", yMax, heightPx);
+  if (opts.log) {
+    const lo = 10;
+    const hi = Math.max(100, 10 ** Math.ceil(Math.log10(Math.max(yMax, 11))));
+    y = { label: "Convergence time (log)", domain: [lo, hi], ticks: logTicks(lo, hi), format: formatDurationTick, log: true };
+  }
+  return {
+    x: elapsedAxis(domain, model.startMs, widthPx),
+    panels: [
+      {
+        id: "convergence",
+        y,
+        height: heightPx,
+        lines,
+        steps,
+        scatter: { label: "per update (issue time × convergence time)", colour: COLOURS.samples, points: visible, rows },
+      },
+    ],
+    markers: markersOf(model),
+    windowMs,
+    visibleSamples: visible.length,
+    thinnedBeforeMs: model.samples.thinnedBeforeMs,
+  };
+}

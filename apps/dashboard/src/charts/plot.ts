@@ -1,0 +1,89 @@
+// The data model shared by on-screen charts and their exports: a chart is a stack of
+// panels over one time axis. Components draw it (SVG lines, canvas scatter); the export
+// turns the very same panels into a standalone SVG, so screen and paper never disagree.
+
+import type { Points } from "../viz/decimate.js";
+import type { AxisSpec, ChartSvgSpec, Layer, LegendItem, PanelSpec } from "../viz/chartSvg.js";
+import type { MarkerEvent } from "../viz/markers.js";
+
+/** A line drawn from one or more contiguous parts (e.g. whole-run buckets, then raw frames). */
+export interface PlotLine {
+  key: string;
+  label: string;
+  colour: string;
+  width?: number;
+  dash?: string;
+  parts: Points[];
+}
+
+/** Horizontal step segments (theory reference lines). */
+export interface PlotSteps {
+  key: string;
+  label: string;
+  colour: string;
+  dash?: string;
+  segments: { from: number; to: number; y: number }[];
+}
+
+/** A scatter drawn on canvas. */
+export interface PlotScatter {
+  label: string;
+  colour: string;
+  points: Points;
+  /** Matrix row of each point (for highlighting selected replicas' samples). */
+  rows?: ArrayLike<number>;
+}
+
+/** One panel of a time chart. */
+export interface PlotPanel {
+  id: string;
+  y: AxisSpec;
+  height: number;
+  lines: PlotLine[];
+  steps: PlotSteps[];
+  scatter?: PlotScatter;
+}
+
+/** A whole time chart. */
+export interface PlotChart {
+  x: AxisSpec;
+  panels: PlotPanel[];
+  markers: MarkerEvent[];
+}
+
+/** Legend entries for a chart, in drawing order (scatter, lines, steps). */
+export function legendOf(chart: PlotChart): LegendItem[] {
+  const items: LegendItem[] = [];
+  const seen = new Set<string>();
+  const add = (item: LegendItem) => {
+    if (seen.has(item.label)) return;
+    seen.add(item.label);
+    items.push(item);
+  };
+  for (const p of chart.panels) {
+    if (p.scatter) add({ label: p.scatter.label, colour: p.scatter.colour, shape: "dot" });
+    for (const l of p.lines) add({ label: l.label, colour: l.colour, shape: l.dash ? "dash" : "line" });
+    for (const s of p.steps) add({ label: s.label, colour: s.colour, shape: "dash" });
+  }
+  return items;
+}
+
+/** The export spec for a chart (title and caption added by the caller). */
+export function toSvgSpec(chart: PlotChart, meta: { title: string; subtitle?: string; caption: string[] }): ChartSvgSpec {
+  const panels: PanelSpec[] = chart.panels.map((p) => {
+    const layers: Layer[] = [];
+    if (p.scatter) layers.push({ kind: "points", points: p.scatter.points, colour: p.scatter.colour, opacity: 0.45 });
+    for (const l of p.lines) for (const part of l.parts) layers.push({ kind: "line", points: part, colour: l.colour, width: l.width, dash: l.dash });
+    for (const s of p.steps) layers.push({ kind: "steps", segments: s.segments, colour: s.colour, dash: s.dash ?? "6 4" });
+    return { y: p.y, layers, height: chart.panels.length > 1 ? 200 : 340 };
+  });
+  return {
+    title: meta.title,
+    subtitle: meta.subtitle,
+    caption: meta.caption,
+    x: chart.x,
+    panels,
+    legend: legendOf(chart),
+    markers: chart.markers.map((m) => ({ timeMs: m.timeMs, label: m.label, kind: m.kind })),
+  };
+}

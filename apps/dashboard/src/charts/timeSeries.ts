@@ -1,0 +1,66 @@
+// Missing updates and staleness over time (mean and max over live replicas, plus selected
+// replicas), and the rates chart (updates/s, messages/s, bytes/s).
+
+import { METRIC_MISSING, METRIC_STALENESS, type ClusterModel, type KpiSeriesName } from "../store/clusterModel.js";
+import type { Points } from "../viz/decimate.js";
+import { COLOURS, SELECTION_COLOURS, elapsedAxis, markersOf, maxIn, valueAxis, type ValueKind } from "./common.js";
+import type { PlotChart, PlotLine, PlotPanel } from "./plot.js";
+
+function kpiLine(model: ClusterModel, t0: number, name: KpiSeriesName, label: string, colour: string, width = 1.5): PlotLine {
+  const parts: Points[] = model.kpis.parts(t0).map((p) => ({ xs: p.xs, ys: p.ys[name]!, length: p.length }));
+  return { key: name, label, colour, width, parts };
+}
+
+function panel(id: string, label: string, kind: ValueKind, lines: PlotLine[], domain: [number, number], heightPx: number): PlotPanel {
+  const max = Math.max(...lines.map((l) => maxIn(l.parts, domain[0], domain[1])), 0);
+  return { id, y: valueAxis(label, kind, max, heightPx), height: heightPx, lines, steps: [] };
+}
+
+/** Missing updates (top) and staleness (bottom). */
+export function divergenceChart(model: ClusterModel, domain: [number, number], widthPx: number, panelHeightPx: number, selected: readonly string[]): PlotChart {
+  const [t0] = domain;
+  const selectedLines = (metric: number) =>
+    selected.flatMap((id, i) => {
+      const row = model.rowOf(id);
+      if (row < 0) return [];
+      return [{ key: `sel-${id}`, label: id, colour: SELECTION_COLOURS[i % SELECTION_COLOURS.length]!, width: 1.5, parts: [model.matrix.rowSeries(metric, row, t0)] }];
+    });
+  const missing = [
+    kpiLine(model, t0, "maxMissing", "max over live replicas", COLOURS.max),
+    kpiLine(model, t0, "meanMissing", "mean over live replicas", COLOURS.mean, 2),
+    ...selectedLines(METRIC_MISSING),
+  ];
+  const staleness = [
+    kpiLine(model, t0, "maxStalenessMs", "max over live replicas", COLOURS.max),
+    kpiLine(model, t0, "meanStalenessMs", "mean over live replicas", COLOURS.mean, 2),
+    ...selectedLines(METRIC_STALENESS),
+  ];
+  return {
+    x: elapsedAxis(domain, model.startMs, widthPx),
+    panels: [
+      panel("missing", "Missing updates", "count", missing, domain, panelHeightPx),
+      panel("staleness", "Staleness", "durationMs", staleness, domain, panelHeightPx),
+    ],
+    markers: markersOf(model),
+  };
+}
+
+/** Updates/s and messages/s (top), bytes/s (bottom), cluster-wide. */
+export function ratesChart(model: ClusterModel, domain: [number, number], widthPx: number, panelHeightPx: number): PlotChart {
+  const [t0] = domain;
+  return {
+    x: elapsedAxis(domain, model.startMs, widthPx),
+    panels: [
+      panel(
+        "events",
+        "Per second",
+        "perSec",
+        [kpiLine(model, t0, "updatesPerSec", "updates/s", COLOURS.updates, 2), kpiLine(model, t0, "messagesPerSec", "messages/s", COLOURS.messages, 2)],
+        domain,
+        panelHeightPx,
+      ),
+      panel("bytes", "Bytes per second", "bytesPerSec", [kpiLine(model, t0, "bytesPerSec", "bytes/s", COLOURS.bytes, 2)], domain, panelHeightPx),
+    ],
+    markers: markersOf(model),
+  };
+}

@@ -1,0 +1,48 @@
+// Debounced sending of control edits: a slider dragged for a second sends one change when
+// it comes to rest (DEBOUNCE_MS), not fifty. Edits made while a change is in flight go out
+// in the next one.
+
+import type { StoreApi } from "zustand/vanilla";
+import { buildPatch, type FieldKey } from "../store/controlsSlice.js";
+import type { DashboardState } from "../store/types.js";
+import type { Connection } from "./connection.js";
+
+/** Quiet time after the last edit before the change is sent. */
+export const DEBOUNCE_MS = 250;
+
+/** Sends whatever is being edited once edits pause. */
+export interface ConfigSender {
+  /** Records an edit and (re)arms the debounce; `immediate` sends now (buttons, Enter). */
+  edit(key: FieldKey, value: unknown, immediate?: boolean): void;
+  /** Sends pending edits now (after a token was entered). */
+  flush(): void;
+}
+
+export function createConfigSender(
+  store: StoreApi<DashboardState>,
+  connection: () => Connection | null,
+  timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
+): ConfigSender {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const flush = () => {
+    timer = null;
+    const conn = connection();
+    if (!conn) return;
+    const { patch, keys } = buildPatch(store.getState().fields);
+    if (keys.length === 0) return;
+    const requestId = conn.sendConfigChange(patch);
+    store.getState().markSending(requestId, keys);
+  };
+  return {
+    edit(key, value, immediate = false) {
+      store.getState().editField(key, value);
+      if (timer) timers.clear(timer);
+      if (immediate) flush();
+      else timer = timers.set(flush, DEBOUNCE_MS);
+    },
+    flush() {
+      if (timer) timers.clear(timer);
+      flush();
+    },
+  };
+}

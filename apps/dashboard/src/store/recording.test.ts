@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { FakeCluster } from "../dev/fakeCluster.js";
+import { parseRunSummary } from "../net/api.js";
+import { modelFromRecording, overlayFromRecording, runLabel } from "./recording.js";
+
+function recording() {
+  const c = new FakeCluster({ replicas: 6, startMs: 5_000 });
+  const frames = [];
+  for (let t = 5_100; t <= 25_000; t += 100) frames.push(c.step(t));
+  const snap = c.snapshot();
+  return { run: snap.run, config: snap.config, replicas: snap.replicas, frames, events: [] };
+}
+
+describe("recordings", () => {
+  it("a JSON export replays into a model with the same charts' data", () => {
+    const m = modelFromRecording(recording());
+    expect(m.order).toHaveLength(6);
+    expect(m.kpis.fineLength).toBe(200);
+    expect(m.samples.length).toBeGreaterThan(10);
+    expect(m.startMs).toBe(5_000);
+    expect(m.nowMs).toBe(25_000);
+  });
+  it("an export without frames says so", () => {
+    expect(() => modelFromRecording({ frames: [] })).toThrow(/no frames/);
+  });
+  it("overlay series are relative to the run start and labelled by config", () => {
+    const o = overlayFromRecording("run-1", recording(), null);
+    expect(o.length).toBeGreaterThan(10);
+    expect(o.xs[0]!).toBeGreaterThanOrEqual(0);
+    expect(o.xs[0]!).toBeLessThan(20_000);
+    expect(o.label).toContain("N=6");
+    expect(o.label).toContain("T=1 s");
+    expect(o.label).toContain("f=2");
+  });
+  it("run list entries are read tolerantly", () => {
+    expect(parseRunSummary({ id: "7", startedAtMs: 1, config: { gossip: { intervalMs: 500, fanout: 3 } } })).toMatchObject({
+      id: "7", name: "7", endedAtMs: null, intervalMs: 500, fanout: 3,
+    });
+    expect(parseRunSummary({ name: "no id" })).toBeNull();
+    expect(runLabel("run-2", { name: "baseline" }, null, 32)).toBe("baseline · N=32");
+  });
+});

@@ -1,0 +1,116 @@
+// Recorded runs: turn the collector's JSON export into a replay model (the same charts as
+// live) or into an overlay series (convergence samples of one run on a shared chart).
+// The export's shape is tolerated loosely: see apps/dashboard/NEEDS.md.
+
+import type { ClusterConfig, ConvergenceSample, Frame, ReplicaInfo, RunInfo, Snapshot, TimelineEvent } from "@driftscope/protocol";
+import { formatDurationMs } from "../viz/format.js";
+import { ClusterModel } from "./clusterModel.js";
+import type { OverlayRun, RunSummary } from "./runsSlice.js";
+
+interface RecordingParts {
+  run: RunInfo | null;
+  config: ClusterConfig | null;
+  replicas: ReplicaInfo[];
+  frames: Frame[];
+  samples: ConvergenceSample[];
+  events: TimelineEvent[];
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isFrame(v: unknown): v is Frame {
+  return isObject(v) && typeof v.timeMs === "number" && isObject(v.columns) && Array.isArray((v.columns as Record<string, unknown>).missingUpdates);
+}
+
+/** Pulls the parts out of an export: `{ run, config, replicas, frames, samples, events }`, a snapshot + frames, or a message array. */
+export function recordingParts(data: unknown): RecordingParts {
+  const parts: RecordingParts = { run: null, config: null, replicas: [], frames: [], samples: [], events: [] };
+  const take = (o: Record<string, unknown>) => {
+    if (isObject(o.run)) parts.run = o.run as unknown as RunInfo;
+    if (isObject(o.config)) parts.config = o.config as unknown as ClusterConfig;
+    if (Array.isArray(o.replicas)) parts.replicas = o.replicas as ReplicaInfo[];
+    if (Array.isArray(o.frames)) parts.frames.push(...(o.frames as unknown[]).filter(isFrame));
+    if (Array.isArray(o.samples)) parts.samples.push(...(o.samples as ConvergenceSample[]));
+    if (Array.isArray(o.events)) parts.events.push(...(o.events as TimelineEvent[]));
+  };
+  if (Array.isArray(data)) {
+    for (const m of data) {
+      if (isFrame(m)) parts.frames.push(m);
+      else if (isObject(m)) take(m);
+    }
+  } else if (isObject(data)) {
+    if (isObject(data.snapshot)) take(data.snapshot);
+    take(data);
+  }
+  parts.frames.sort((a, b) => a.timeMs - b.timeMs);
+  return parts;
+}
+
+/** A model replaying a recorded run. Throws with a readable message if there is nothing to show. */
+export function modelFromRecording(data: unknown): ClusterModel {
+  const p = recordingParts(data);
+  if (p.frames.length === 0) throw new Error("the recording has no frames");
+  const first = p.frames[0]!;
+  const ids = first.replicaIds ?? p.replicas.map((r) => r.id);
+  if (ids.length !== first.columns.missingUpdates.length) throw new Error("the recording's first frame does not list its replicas");
+  const model = new ClusterModel({ fineFrames: Math.min(36_000, Math.max(9000, p.frames.length)) });
+  const snapshot: Snapshot = {
+    type: "snapshot",
+    timeMs: first.timeMs,
+    windowMs: 30_000,
+    run: p.run,
+    config: p.config ?? (null as unknown as ClusterConfig),
+    membershipVersion: first.membershipVersion,
+    replicas: p.replicas.length ? p.replicas : ids.map((id) => ({ id, agentId: "unknown", node: "", crdtType: "", status: "live", configVersion: 0 }) as unknown as ReplicaInfo),
+    frames: [],
+    history: [],
+    samples: [],
+    events: [],
+  };
+  model.applySnapshot(snapshot);
+  if (!p.config) model.config = null;
+  const framesHaveSamples = p.frames.some((f) => Array.isArray(f.samples) && f.samples.length > 0);
+  const framesHaveEvents = p.frames.some((f) => Array.isArray(f.events) && f.events.length > 0);
+  for (const f of p.frames) {
+    const frame = { ...f, replicaIds: f.replicaIds ?? (f === first ? ids : undefined), samples: f.samples ?? [], exchanges: f.exchanges ?? [], events: f.events ?? [] };
+    model.ingestFrame(frame as Frame, { samples: true, events: true });
+  }
+  if (!framesHaveSamples) {
+    for (const [origin, seq, issuedAt, conv] of p.samples) model.samples.add(model.rows.rowOf(origin), seq, issuedAt, conv);
+  }
+  if (!framesHaveEvents) for (const e of p.events) model.events.push(e);
+  if (p.run) model.startMs = p.run.startedAtMs;
+  return model;
+}
+
+/** Legend text for a run, by its config: "run-3 · N=32 · T=1 s · f=2 · push-pull". */
+export function runLabel(id: string, summary: Partial<RunSummary> | null, config: ClusterConfig | null, n: number | null): string {
+  const interval = config?.gossip.intervalMs ?? summary?.intervalMs;
+  const fanout = config?.gossip.fanout ?? summary?.fanout;
+  const mode = config?.gossip.mode ?? summary?.mode;
+  const replicas = n ?? summary?.replicaCount;
+  return [
+    summary?.name && summary.name !== id ? `${summary.name}` : id,
+    replicas ? `N=${replicas}` : "",
+    interval !== undefined ? `T=${formatDurationMs(interval)}` : "",
+    fanout !== undefined ? `f=${fanout}` : "",
+    mode ?? "",
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+/** One run's convergence samples against time since its start, for the overlay chart. */
+export function overlayFromRecording(id: string, data: unknown, summary: RunSummary | null): OverlayRun {
+  const p = recordingParts(data);
+  const samples = [...p.samples];
+  for (const f of p.frames) if (Array.isArray(f.samples)) samples.push(...f.samples);
+  const start = p.run?.startedAtMs ?? summary?.startedAtMs ?? p.frames[0]?.timeMs ?? samples[0]?.[2] ?? 0;
+  samples.sort((a, b) => a[2] - b[2]);
+  const xs = Float64Array.from(samples, (s) => s[2] - start);
+  const ys = Float64Array.from(samples, (s) => s[3]);
+  const n = p.replicas.length || p.frames[0]?.replicaIds?.length || null;
+  return { id, label: runLabel(id, summary, p.config, n), xs, ys, length: samples.length };
+}

@@ -1,0 +1,14 @@
+// The dashboard's one store is the union of typed slices; each slice is created by a
+// `createXxxSlice` with access to the whole state (zustand's slices pattern).
+
+import type { StateCreator } from "zustand/vanilla";
+import type { ClusterSlice } from "./clusterSlice.js";
+import type { ControlsSlice } from "./controlsSlice.js";
+import type { RunsSlice } from "./runsSlice.js";
+import type { TimeSlice } from "./timeSlice.js";
+
+/** The whole dashboard state. */
+export type DashboardState = ClusterSlice & ControlsSlice & TimeSlice & RunsSlice;
+
+/** A slice creator over the whole state. */
+export type Slice<T> = StateCreator<DashboardState, [], [], T>;
