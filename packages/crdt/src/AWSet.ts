@@ -41,6 +41,7 @@ function setEntry(store: AWSetStore, e: Primitive, old: DotList, next: DotList):
 export const awsetKind: DotStoreKind<AWSetStore> = {
   emptyStore: () => ({ entries: new Map(), index: new Map() }),
   isEmptyStore: (d) => d.entries.size === 0,
+  hasDots: (d) => d.entries.size > 0,
   cloneStore: (d) => ({ entries: new Map(d.entries), index: cloneIndex(d.index) }),
   joinStoreInto(t, ct, s, cs) {
     for (const [e, sd] of s.entries) {

@@ -73,6 +73,8 @@ export interface CausalState<D> {
 export interface DotStoreKind<D> {
   emptyStore(): D;
   isEmptyStore(d: D): boolean;
+  /** True when some dot is live in the store (its value is visible; an AWMap of counters may hold only hidden entries). */
+  hasDots(d: D): boolean;
   cloneStore(d: D): D;
   /** t := t ⊔ s where ct, cs are the contexts of t and s; must not alias mutable parts of s. */
   joinStoreInto(t: D, ct: CausalContext, s: D, cs: CausalContext): void;

@@ -34,6 +34,7 @@ function hasDot(items: readonly MVItem[], d: Dot): boolean {
 export const mvKind: DotStoreKind<MVRegisterStore> = {
   emptyStore: () => ({ items: [] }),
   isEmptyStore: (d) => d.items.length === 0,
+  hasDots: (d) => d.items.length > 0,
   cloneStore: (d) => ({ items: d.items }),
   joinStoreInto(t, ct, s, cs) {
     const out: MVItem[] = [];

@@ -61,6 +61,8 @@ export function toJsonValue(x: unknown, what = "value", depth = 0): JsonValue {
     if (!isWellFormedString(k)) throw new TypeError(`${what}: key has a lone surrogate`);
     return [k, toJsonValue(v, what, depth + 1)];
   });
+  // Insert keys in canonical order, so a value reads the same here and after decoding elsewhere.
+  entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   return Object.freeze(Object.fromEntries(entries)) as JsonValue;
 }
 
