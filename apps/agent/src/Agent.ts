@@ -162,6 +162,7 @@ class AgentImpl implements Agent {
   #lostEvents = 0;
   #lostEventsTotal = 0;
   #lastConfigError: string | undefined;
+  #lastOutcome: ConfigOutcome | undefined;
   #closed = false;
   #wasDown = false;
   #helloDirty = false;
@@ -193,7 +194,7 @@ class AgentImpl implements Agent {
       ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
       unref: options.unref ?? true,
       events: {
-        welcome: (w) => this.#guard(() => this.#onWelcome(w)),
+        welcome: (w, fresh) => this.#guard(() => this.#onWelcome(w, fresh)),
         config: (m) => this.#guard(() => this.#applyConfig(m.config)),
         requestFull: (m) => this.#guard(() => this.#requestFull(m.replicas)),
         collectorError: (e) => this.#guard(() => this.#onCollectorError(e)),
@@ -225,7 +226,7 @@ class AgentImpl implements Agent {
       const reason = this.#guard(() => source.checkConfig?.(current));
       if (reason === undefined) {
         this.#guard(() => source.applyConfig?.(current));
-        telemetry.setConfigVersion(current.version);
+        if (source.configVersion === undefined) telemetry.setConfigVersion(current.version);
       }
     }
     this.#helloChanged();
@@ -342,6 +343,7 @@ class AgentImpl implements Agent {
   // ── connection events ───────────────────────────────────────────────────────
 
   #hello(): Hello {
+    this.#helloDirty = false;
     const capabilities = this.#opts.capabilities ?? (this.#runsConfigs() ? (["config"] as Capability[]) : undefined);
     const hello: Hello = {
       type: "hello",
@@ -368,7 +370,7 @@ class AgentImpl implements Agent {
     this.#helloDirty = true;
   }
 
-  #onWelcome(welcome: Welcome): void {
+  #onWelcome(welcome: Welcome, fresh: boolean): void {
     if (this.#wasDown) this.#log.info(`connected to the collector again (agent ${this.id})`);
     this.#wasDown = false;
     if ((this.#opts.followCollectorInterval ?? true) && welcome.reportIntervalMs !== this.#reportIntervalMs && this.#opts.reportIntervalMs === undefined) {
@@ -376,7 +378,8 @@ class AgentImpl implements Agent {
       this.#startTicking();
     }
     // Digests are snapshots: whole vectors after every (re)connect make the collector's view exact again.
-    this.#requestFull(undefined);
+    // (A welcome answering a re-sent hello needs none: new replicas start with a whole vector anyway.)
+    if (fresh) this.#requestFull(undefined);
     this.#applyConfig(welcome.config);
     this.#send();
   }
@@ -399,9 +402,11 @@ class AgentImpl implements Agent {
 
   #applyConfig(input: unknown): void {
     const current = this.#control.current;
-    if (current !== undefined && JSON.stringify(current) === JSON.stringify(input)) {
+    if (current !== undefined && this.#lastOutcome !== undefined && JSON.stringify(current) === JSON.stringify(input)) {
       // Already running it (e.g. the welcome after a reconnect): acknowledge again.
-      this.#ack({ version: current.version, applied: [...this.#configuredReplicas(current.version)], refused: [], config: current });
+      const last = this.#lastOutcome;
+      const applied = [...this.#replicas.keys()].filter((id) => !last.refused.some((r) => r.replicas.includes(id)) && this.#runsConfig(id));
+      this.#ack({ ...last, applied });
       return;
     }
     const targets = [...this.#replicas.values()].map((t) => ({
@@ -411,16 +416,21 @@ class AgentImpl implements Agent {
     }));
     const outcome = this.#control.apply(input, targets);
     if (outcome.config !== undefined) this.#traceEveryK = outcome.config.telemetry.traceEveryK;
-    for (const id of outcome.applied) this.#replicas.get(id)?.setConfigVersion(outcome.version);
+    for (const id of outcome.applied) {
+      const t = this.#replicas.get(id);
+      // Sources that take a config later (at their next gossip tick) report the version they run themselves.
+      if (t !== undefined && t.source.configVersion === undefined) t.setConfigVersion(outcome.version);
+    }
     if (outcome.refused.length > 0) {
       this.#lastConfigError = outcome.refused.map((r) => r.message).join("; ");
       this.#log.warn(`config version ${outcome.version} refused: ${this.#lastConfigError}`);
     } else this.#lastConfigError = undefined;
+    if (outcome.config !== undefined) this.#lastOutcome = outcome;
     this.#ack(outcome);
   }
 
-  *#configuredReplicas(version: number): Iterable<string> {
-    for (const t of this.#replicas.values()) if (t.configVersion === version) yield t.id;
+  #runsConfig(id: string): boolean {
+    return this.#control.hasHandlers || this.#replicas.get(id)?.source.applyConfig !== undefined;
   }
 
   #ack(outcome: ConfigOutcome): void {

@@ -3,6 +3,7 @@
 // updates and sync events as they happen. Our own gossip replicas are one kind of
 // source (`fromGossipReplica`); a node built on something else (Yjs, Automerge, a
 // hand-written store) needs a small adapter implementing this interface.
+import { withConfig, type GossipConfig, type GossipEvents, type MessageKind, type Replica } from "@driftscope/gossip";
 import type { ClusterConfig, SyncKind } from "@driftscope/protocol";
 
 /** A version vector as a source can give it: a Map, or `[origin, seq]` pairs (0s may be left out). */
@@ -75,6 +76,12 @@ export interface ReplicaSource {
   /** Running or crashed (default "up"). */
   runState?(): ReplicaRunState;
   /**
+   * The config version the replica runs right now, for sources that take a config some
+   * time after `applyConfig` (a gossip replica: at its next tick). Without it the agent
+   * reports the version as running as soon as `applyConfig` returned.
+   */
+  configVersion?(): number | undefined;
+  /**
    * Checks that this replica can run `config`; returns the reason when it cannot. Called
    * for every replica before any is changed, so a refused config changes nothing.
    */
@@ -88,4 +95,147 @@ export function toVersionVectorMap(input: VersionVectorInput): Map<string, numbe
   const out = new Map<string, number>();
   for (const [origin, seq] of input) if (seq > 0) out.set(origin, seq);
   return out;
+}
+
+// ── @driftscope/gossip replicas ──────────────────────────────────────────────────
+
+/**
+ * Wraps a `@driftscope/gossip` replica as a source: `agent.attach(fromGossipReplica(replica))`.
+ * The cluster's event hub is subscribed once per hub however many replicas are attached,
+ * and events are routed by replica id, so an event costs O(1) whatever the cluster size.
+ */
+export function fromGossipReplica(replica: Replica): ReplicaSource {
+  return new GossipReplicaSource(replica);
+}
+
+/** Gossip message kinds as the protocol counts them. */
+function syncKindOf(kind: MessageKind, full: boolean): SyncKind {
+  switch (kind) {
+    case "state":
+      return full ? "full" : "delta";
+    case "pull":
+      return "request";
+    case "ack":
+      return "ack";
+    case "digest":
+      return "digest";
+  }
+}
+
+/** One subscription per event hub, routing events to the observers of each replica. */
+class HubRouter {
+  readonly observers = new Map<string, ReplicaObserver>();
+  #offs: Array<() => void> = [];
+
+  constructor(readonly hub: GossipEvents) {}
+
+  add(id: string, observer: ReplicaObserver): void {
+    this.observers.set(id, observer);
+    if (this.#offs.length === 0) this.#subscribe();
+  }
+
+  remove(id: string, observer: ReplicaObserver): void {
+    if (this.observers.get(id) !== observer) return;
+    this.observers.delete(id);
+    if (this.observers.size === 0) {
+      for (const off of this.#offs) off();
+      this.#offs = [];
+    }
+  }
+
+  #subscribe(): void {
+    const obs = this.observers;
+    const hub = this.hub;
+    this.#offs = [
+      hub.on("update", (e) => {
+        const o = obs.get(e.replica);
+        if (o === undefined) return;
+        // After an empty restore a replica issues dots as `id~k`; those are not its own seqs.
+        if (e.dot.replica === e.replica) o.updated(e.dot.seq);
+        else o.changed();
+      }),
+      hub.on("send", (e) => obs.get(e.from)?.sent(syncKindOf(e.kind, e.full), e.bytes, e.to)),
+      hub.on("receive", (e) => obs.get(e.to)?.received(syncKindOf(e.kind, e.full), e.bytes, e.from)),
+      hub.on("merge", (e) => obs.get(e.replica)?.merged(e.changed, e.newlyIncluded, e.from)),
+      hub.on("membership", (e) => {
+        const o = obs.get(e.replica);
+        if (o === undefined) return;
+        if (e.change === "crash" || e.change === "leave") o.status("crashed");
+        else if (e.change === "restore") o.status("up");
+      }),
+      // Config changes are not routed: the agent reads configVersion() every tick.
+    ];
+  }
+}
+
+const routers = new WeakMap<GossipEvents, HubRouter>();
+
+class GossipReplicaSource implements ReplicaSource {
+  readonly id: string;
+  readonly crdtType: string;
+  readonly #replica: Replica;
+
+  constructor(replica: Replica) {
+    this.#replica = replica;
+    this.id = replica.id;
+    this.crdtType = replica.type.name;
+  }
+
+  digest(): ReplicaDigest {
+    return this.#replica.digest();
+  }
+
+  stateDigest(): StateDigest {
+    // Cached by the replica until its state changes.
+    return this.#replica.digest();
+  }
+
+  versionVectorEntry(origin: string): number {
+    return this.#replica.digest().versionVector.get(origin) ?? 0;
+  }
+
+  seq(): number {
+    // Own dots are those whose origin is the replica id (see the update handler).
+    return this.#replica.digest().versionVector.get(this.id) ?? 0;
+  }
+
+  runState(): ReplicaRunState {
+    return this.#replica.isRunning ? "up" : "crashed";
+  }
+
+  configVersion(): number {
+    return this.#replica.configVersion;
+  }
+
+  observe(observer: ReplicaObserver): () => void {
+    const hub = this.#replica.events;
+    let router = routers.get(hub);
+    if (router === undefined) {
+      router = new HubRouter(hub);
+      routers.set(hub, router);
+    }
+    router.add(this.id, observer);
+    const r = router;
+    return () => r.remove(this.id, observer);
+  }
+
+  checkConfig(config: ClusterConfig): string | undefined {
+    try {
+      withConfig(this.#replica.config, gossipPart(config));
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  applyConfig(config: ClusterConfig): void {
+    // Taken at the replica's next tick, so within one gossip interval; the version it runs
+    // then is read back through configVersion().
+    this.#replica.setConfig(gossipPart(config), config.version);
+  }
+}
+
+function gossipPart(config: ClusterConfig): GossipConfig {
+  const { intervalMs, fanout, mode, payload } = config.gossip;
+  return { intervalMs, fanout, mode, payload };
 }

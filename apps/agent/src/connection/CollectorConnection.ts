@@ -27,8 +27,8 @@ import { ClockOffsetEstimator } from "./clockOffset.js";
 export type ConnectionState = "idle" | "connecting" | "handshaking" | "ready" | "closed";
 
 export interface ConnectionEvents {
-  /** The collector accepted the hello (after every (re)connect). */
-  welcome(welcome: Welcome): void;
+  /** The collector accepted a hello; `fresh`: first welcome of a new connection (not an answer to a re-sent hello). */
+  welcome(welcome: Welcome, fresh: boolean): void;
   config(message: ConfigMessage): void;
   requestFull(message: RequestFull): void;
   /** An `error` message from the collector (e.g. a report it refused). */
@@ -228,7 +228,7 @@ export class CollectorConnection {
     this.#state = "ready";
     this.#welcome = welcome;
     if (first) this.#startPings();
-    this.#opts.events.welcome(welcome);
+    this.#opts.events.welcome(welcome, first);
   }
 
   #startPings(): void {

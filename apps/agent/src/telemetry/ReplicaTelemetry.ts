@@ -207,6 +207,8 @@ export class ReplicaTelemetry implements ReplicaObserver {
    * `toCollectorMs` converts agent-clock times. Clears what it reports.
    */
   collect(toCollectorMs: (agentMs: number) => number): ReplicaTick | undefined {
+    const runningVersion = this.#safe(() => this.source.configVersion?.(), undefined);
+    if (runningVersion !== undefined) this.setConfigVersion(runningVersion);
     const pendingEvents = this.#issued.length / 2 + this.#inclSeq.length;
     const anything =
       this.#needsFull || this.#dirty.size > 0 || this.#stateDirty || this.#syncDirty || this.#configDirty || this.#runStateDirty || pendingEvents > 0;

@@ -1,0 +1,226 @@
+import { DEFAULT_CLUSTER_CONFIG, PROTOCOL_VERSION, type ClusterConfig } from "@driftscope/protocol";
+import { afterEach, describe, expect, it } from "vitest";
+import { eventually, startFakeCollector, type FakeCollector } from "../test/fakeCollector.js";
+import { FakeNode } from "../test/FakeNode.js";
+import { createAgent, type Agent, type AgentLogger } from "./Agent.js";
+
+const quiet: AgentLogger & { lines: string[] } = { lines: [], info: (m) => quiet.lines.push(m), warn: (m) => quiet.lines.push(m) };
+const fastBackoff = { initialMs: 20, maxMs: 100, jitter: 0.5 };
+let cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function collector(options: Parameters<typeof startFakeCollector>[0] = {}): Promise<FakeCollector> {
+  const c = await startFakeCollector(options);
+  cleanups.push(() => c.close());
+  return c;
+}
+function agent(url: string, extra: Parameters<typeof createAgent>[0] = {}): Agent {
+  const a = createAgent({ collectorUrl: url, agentId: "test-agent", logger: quiet, backoff: fastBackoff, reportIntervalMs: 50, ...extra });
+  cleanups.push(() => a.close());
+  return a;
+}
+const config = (version: number, intervalMs = 200): ClusterConfig => ({
+  ...structuredClone(DEFAULT_CLUSTER_CONFIG),
+  version,
+  gossip: { ...DEFAULT_CLUSTER_CONFIG.gossip, intervalMs },
+});
+
+describe("agent ↔ collector", () => {
+  it("says hello with the protocol version and its replicas, then sends valid reports, one per tick for all replicas", async () => {
+    const c = await collector();
+    const a = agent(c.url);
+    const nodes = [new FakeNode("a"), new FakeNode("b"), new FakeNode("c")];
+    for (const n of nodes) a.attach(n);
+    await eventually("a hello listing the replicas", () => c.hellos().find((h) => h.replicas.length === 3));
+    const hello = c.hellos().at(-1)!;
+    expect(hello.protocol).toBe(PROTOCOL_VERSION);
+    expect(hello.replicas.map((r) => r.id).sort()).toEqual(["a", "b", "c"]);
+    expect(hello.capabilities).toEqual(["config"]);
+    nodes[0]!.update();
+    nodes[1]!.syncFrom(nodes[0]!);
+    await eventually("a report with the sync", () => c.reports().some((r) => r.replicas.some((d) => d.replica === "b" && d.vv.some(([o, s]) => o === "a" && s === 1))));
+    expect(c.invalid).toEqual([]);
+    // every report covers the agent's replicas together: never one message per replica
+    const withReplicas = c.reports().filter((r) => r.replicas.length > 0);
+    expect(withReplicas.some((r) => r.replicas.length === 3)).toBe(true);
+    // seqs strictly increase
+    const seqs = c.reports().map((r) => r.seq);
+    expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
+    expect(new Set(seqs).size).toBe(seqs.length);
+  });
+
+  it("estimates the clock offset so that timestamps are in collector time", async () => {
+    const c = await collector({ skewMs: 60_000 });
+    const a = agent(c.url);
+    const n = new FakeNode("a");
+    a.attach(n);
+    await eventually("a pong-based estimate", () => a.status().connection === "ready" && c.messages.filter((m) => m.type === "ping").length >= 2);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(Math.abs(a.status().clockOffsetMs - 60_000)).toBeLessThan(100);
+    n.update();
+    const before = Date.now() + 60_000;
+    const report = await eventually("issued time", () => c.reports().find((r) => r.replicas.some((d) => d.issued !== undefined)));
+    const issuedAt = report.replicas.find((d) => d.issued)!.issued![0]![1];
+    expect(Math.abs(issuedAt - before)).toBeLessThan(1000);
+    expect(Math.abs(report.timeMs - (Date.now() + 60_000))).toBeLessThan(2000);
+  });
+
+  it("a collector that speaks another protocol version is refused and retried later; the host is unaffected", async () => {
+    const c = await collector({ protocol: PROTOCOL_VERSION + 1 });
+    const a = agent(c.url);
+    const n = new FakeNode("a");
+    a.attach(n);
+    await eventually("two attempts", () => c.hellos().length >= 2);
+    expect(a.status().connection).not.toBe("ready");
+    expect(c.reports()).toEqual([]);
+    expect(quiet.lines.some((l) => l.includes("PROTOCOL_VERSION") || l.includes("protocol"))).toBe(true);
+    n.update(); // the host goes on
+    expect(n.value()).toBe(1);
+  });
+
+  it("a hello refused with UNAUTHORIZED is not hammered: the agent waits the longest backoff", async () => {
+    const c = await collector({ refuse: "UNAUTHORIZED" });
+    agent(c.url, { backoff: { initialMs: 10, maxMs: 400, jitter: 0 } });
+    await eventually("first hello", () => c.hellos().length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.hellos().length).toBe(1);
+  });
+
+  it("keeps running with no collector, buffers within its cap, and reports what it dropped once connected", async () => {
+    // Find a port nobody listens on, then start the collector there later.
+    const probe = await startFakeCollector();
+    const port = probe.port;
+    await probe.close();
+    const a = agent(`http://127.0.0.1:${port}`, { maxBufferBytes: 6_000, traceEveryK: 1 });
+    const n = new FakeNode("a");
+    a.attach(n);
+    for (let i = 0; i < 50; i++) {
+      n.update();
+      a.flush();
+    }
+    const status = a.status();
+    expect(status.connection).not.toBe("ready");
+    expect(status.buffered.bytes).toBeLessThanOrEqual(6_000);
+    expect(status.dropped.items).toBeGreaterThan(0);
+    const c = await collector({ port });
+    const report = await eventually("a report saying what was dropped", () => c.reports().find((r) => r.dropped !== undefined));
+    expect(report.dropped!.reports).toBeGreaterThan(0);
+    expect(report.dropped!.events).toBeGreaterThan(0);
+    // then the whole vector, so the collector's view is exact again
+    const full = await eventually("a full vector", () => c.reports().flatMap((r) => r.replicas).find((d) => d.full));
+    expect(full.vv).toEqual([["a", 50]]);
+    expect(c.invalid).toEqual([]);
+  });
+
+  it("reconnects after the collector restarts and sends whole vectors again", async () => {
+    const c1 = await collector();
+    const port = c1.port;
+    const a = agent(c1.url);
+    const n = new FakeNode("a");
+    a.attach(n);
+    n.update();
+    await eventually("first full vector", () => c1.reports().some((r) => r.replicas.some((d) => d.full)));
+    await c1.close();
+    n.update();
+    n.update();
+    await eventually("agent notices", () => a.status().connection !== "ready");
+    const c2 = await collector({ port });
+    const full = await eventually("full vector after restart", () => c2.reports().flatMap((r) => r.replicas).find((d) => d.full));
+    expect(full.vv).toEqual([["a", 3]]);
+    expect(a.status().connectionStats.welcomes).toBe(2);
+  });
+
+  it("applies a config from the collector to its replicas and acknowledges the version per replica", async () => {
+    const c = await collector({ config: config(1) });
+    const a = agent(c.url);
+    const nodes = [new FakeNode("a"), new FakeNode("b")];
+    for (const n of nodes) a.attach(n);
+    await eventually("ready", () => a.status().connection === "ready");
+    c.send({ type: "config", config: config(2, 250) });
+    const ack = await eventually("ack of version 2", () => c.acks().find((x) => x.version === 2 && x.ok && x.replicas.length === 2));
+    expect(ack.replicas.sort()).toEqual(["a", "b"]);
+    expect(nodes.map((n) => n.intervalMs)).toEqual([250, 250]);
+    expect(a.config?.version).toBe(2);
+    await eventually("config version in reports", () =>
+      c.reports().some((r) => r.replicas.filter((d) => d.configVersion === 2).length === 2),
+    );
+  });
+
+  it("refuses an invalid config with the reason, and nothing changes", async () => {
+    const c = await collector({ config: config(1, 300) });
+    const a = agent(c.url);
+    const nodes = [new FakeNode("a"), new FakeNode("b")];
+    for (const n of nodes) a.attach(n);
+    await eventually("first config applied", () => nodes[0]!.intervalMs === 300 && nodes[1]!.intervalMs === 300);
+    // schema-invalid (fanout 0)
+    c.send({ type: "config", config: { ...config(2), gossip: { ...config(2).gossip, fanout: 0 } } } as never);
+    const refused = await eventually("refusal of version 2", () => c.acks().find((x) => x.version === 2 && !x.ok));
+    expect(refused.error?.code).toBe("VALIDATION");
+    expect(refused.error?.message).toContain("gossip.fanout");
+    // valid for the protocol, but a replica cannot run it
+    c.send({ type: "config", config: config(3, 20) });
+    const refused3 = await eventually("refusal of version 3", () => c.acks().find((x) => x.version === 3 && !x.ok));
+    expect(refused3.error?.message).toContain("50 ms");
+    expect(nodes.map((n) => n.intervalMs)).toEqual([300, 300]);
+    expect(nodes.map((n) => n.configsApplied)).toEqual([[1], [1]]);
+    expect(a.config?.version).toBe(1);
+    expect(a.status().lastConfigError).toContain("50 ms");
+  });
+
+  it("sends whole vectors for the replicas the collector asks about", async () => {
+    const c = await collector();
+    const a = agent(c.url);
+    const nodes = [new FakeNode("a"), new FakeNode("b")];
+    for (const n of nodes) a.attach(n);
+    await eventually("first fulls", () => c.reports().flatMap((r) => r.replicas).filter((d) => d.full).length >= 2);
+    const before = c.reports().length;
+    c.send({ type: "request-full", replicas: ["b" as never] });
+    const full = await eventually("requested full", () => c.reports().slice(before).flatMap((r) => r.replicas).find((d) => d.full));
+    expect(full.replica).toBe("b");
+  });
+
+  it("says bye on close, and sends a new hello when the hosted set changes", async () => {
+    const c = await collector();
+    const a = agent(c.url);
+    const detach = a.attach(new FakeNode("a"));
+    a.attach(new FakeNode("b"));
+    await eventually("hello with two", () => c.hellos().some((h) => h.replicas.length === 2));
+    detach();
+    await eventually("hello with one", () => c.hellos().at(-1)!.replicas.length === 1);
+    await a.close("test over");
+    await eventually("bye", () => c.messages.some((m) => m.type === "bye"));
+  });
+
+  it("never throws into its host: a source that throws everywhere is contained", async () => {
+    const c = await collector();
+    const a = agent(c.url);
+    const bomb = {
+      id: "bomb",
+      crdtType: "x",
+      digest: () => {
+        throw new Error("boom");
+      },
+      observe: () => {
+        throw new Error("boom");
+      },
+      applyConfig: () => {
+        throw new Error("boom");
+      },
+    };
+    expect(() => a.attach(bomb)).not.toThrow();
+    a.attach(new FakeNode("ok"));
+    expect(() => a.flush()).not.toThrow();
+    await eventually("reports for the healthy replica", () => c.reports().some((r) => r.replicas.some((d) => d.replica === "ok")));
+    expect(a.status().faults).toBeGreaterThan(0);
+  });
+
+  it("refuses programming errors at set-up: invalid or duplicate replica ids", () => {
+    const a = agent("http://127.0.0.1:9");
+    expect(() => a.attach(new FakeNode("has space"))).toThrow(TypeError);
+    a.attach(new FakeNode("x"));
+    expect(() => a.attach(new FakeNode("x"))).toThrow(/already attached/);
+  });
+});

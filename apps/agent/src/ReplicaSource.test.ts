@@ -1,0 +1,91 @@
+import { Cluster } from "@driftscope/gossip";
+import { DEFAULT_CLUSTER_CONFIG, ReplicaReportSchema, type ClusterConfig } from "@driftscope/protocol";
+import { describe, expect, it } from "vitest";
+import { fromGossipReplica } from "./ReplicaSource.js";
+import { ReplicaTelemetry } from "./telemetry/ReplicaTelemetry.js";
+
+/** What a collector would hold after applying every report: full vectors replace, sparse entries update. */
+class ViewOfReplica {
+  vv = new Map<string, number>();
+  seq = 0;
+  hash = "";
+  apply(r: ReturnType<ReplicaTelemetry["collect"]>): void {
+    if (r === undefined) return;
+    expect(ReplicaReportSchema.safeParse(r.report).success).toBe(true);
+    if (r.report.full) this.vv = new Map();
+    for (const [o, s] of r.report.vv) this.vv.set(o, s);
+    this.seq = r.report.seq;
+    this.hash = r.report.hash;
+  }
+}
+
+function setup(n: number, k = 1) {
+  const cluster = new Cluster({ type: "gcounter", replicas: Array.from({ length: n }, (_, i) => `n${i}`), seed: 7, config: { intervalMs: 100, fanout: 2 } });
+  const ctx = { now: () => cluster.scheduler.now(), traceEveryK: () => k };
+  const telemetry = cluster.replicas().map((r) => new ReplicaTelemetry(fromGossipReplica(r), ctx));
+  const views = telemetry.map(() => new ViewOfReplica());
+  for (const t of telemetry) t.start();
+  const tick = () => telemetry.forEach((t, i) => views[i]!.apply(t.collect((ms) => ms)));
+  return { cluster, telemetry, views, tick };
+}
+
+describe("gossip replica source", () => {
+  it("per-tick sparse reports reproduce every replica's exact version vector, hash and seq", () => {
+    const { cluster, views, tick } = setup(8);
+    cluster.setWorkload({ updatesPerSecPerReplica: 20 });
+    for (let t = 0; t < 30; t++) {
+      cluster.runFor(100);
+      tick();
+      cluster.replicas().forEach((r, i) => {
+        const d = r.digest();
+        expect(views[i]!.vv).toEqual(d.versionVector);
+        expect(views[i]!.hash).toBe(d.hash);
+        expect(views[i]!.seq).toBe(r.state.seq);
+      });
+    }
+    expect(cluster.replicas()[0]!.state.seq).toBeGreaterThan(10);
+  });
+
+  it("reports sync counters by payload kind and the inclusion of traced dots", () => {
+    const { cluster, telemetry } = setup(4, 2);
+    cluster.update("n0");
+    cluster.update("n0");
+    telemetry.forEach((t) => t.collect((ms) => ms)); // full vectors
+    cluster.runFor(1000);
+    const r1 = telemetry[1]!.collect((ms) => ms)!.report;
+    expect(r1.included).toEqual([["n0", 2, expect.any(Number)]]);
+    expect(r1.sync.sentMessages).toBeGreaterThan(0);
+    expect(r1.sync.sentBytes).toBeGreaterThan(0);
+    expect(Object.keys(r1.sync.byKind ?? {}).length).toBeGreaterThan(0);
+    const r0 = telemetry[0]!.collect((ms) => ms)!.report;
+    expect(r0.seq).toBe(2);
+  });
+
+  it("applies the gossip part of a config at the replica's next tick and reports the version then", () => {
+    const { cluster, telemetry } = setup(3);
+    const source = fromGossipReplica(cluster.replica("n1"));
+    const config: ClusterConfig = { ...structuredClone(DEFAULT_CLUSTER_CONFIG), version: 5, gossip: { intervalMs: 50, fanout: 1, mode: "push", payload: "digest" } };
+    expect(source.checkConfig!(config)).toBeUndefined();
+    source.applyConfig!(config);
+    telemetry[1]!.collect((ms) => ms);
+    cluster.runFor(150);
+    expect(cluster.replica("n1").config).toMatchObject({ intervalMs: 50, fanout: 1, mode: "push", payload: "digest" });
+    expect(telemetry[1]!.collect((ms) => ms)!.report.configVersion).toBe(5);
+  });
+
+  it("a crashed replica is reported crashed, and up again when restored", () => {
+    const { cluster, telemetry } = setup(3);
+    telemetry.forEach((t) => t.collect((ms) => ms));
+    cluster.crash("n2");
+    expect(telemetry[2]!.collect((ms) => ms)!.report.status).toBe("crashed");
+    cluster.restore("n2");
+    expect(telemetry[2]!.collect((ms) => ms)!.report).toMatchObject({ status: "up", full: true });
+  });
+
+  it("one hub subscription serves every replica, and detaching the last one unsubscribes", () => {
+    const { cluster, telemetry } = setup(5);
+    expect(cluster.events.listening.merge).toBe(true);
+    telemetry.forEach((t) => t.stop());
+    expect(cluster.events.listening.merge).toBe(false);
+  });
+});
