@@ -12,7 +12,7 @@ export const DEFAULT_PORT = 7420;
 export const DEFAULT_HOST = "127.0.0.1";
 
 /** Report interval the collector asks for in `welcome` unless configured otherwise. */
-export const DEFAULT_REPORT_INTERVAL_MS = 500;
+export const DEFAULT_REPORT_INTERVAL_MS = 100;
 
 /** A replica silent for this many report intervals counts as unreachable (DESIGN §3). */
 export const UNREACHABLE_AFTER_INTERVALS = 3;
