@@ -71,6 +71,8 @@ export class Recorder {
     const row: FrameRow = {
       timeMs,
       live: kpis.live,
+      unreachable: kpis.unreachable,
+      crashed: kpis.crashed,
       total: kpis.total,
       convergedShare: kpis.convergedShare,
       distinctStates: kpis.distinctStates,
@@ -84,6 +86,7 @@ export class Recorder {
       updatesPerSec: kpis.updatesPerSec,
       messagesPerSec: kpis.messagesPerSec,
       bytesPerSec: kpis.bytesPerSec,
+      deliveriesPerSec: kpis.deliveriesPerSec,
       bytesPerUpdate: kpis.bytesPerUpdate,
       configVersion: kpis.configVersion,
       ackedReplicas: kpis.ackedReplicas,

@@ -9,6 +9,8 @@ import { RunStore, runIdOf, runNumberOf } from "./RunStore.js";
 
 const KPIS: Kpis = {
   live: 2,
+  unreachable: 1,
+  crashed: 0,
   total: 3,
   convergedShare: 0.5,
   distinctStates: 2,
@@ -22,6 +24,7 @@ const KPIS: Kpis = {
   updatesPerSec: 1.5,
   messagesPerSec: 3,
   bytesPerSec: 300,
+  deliveriesPerSec: 3,
   bytesPerUpdate: 100,
   configVersion: 1,
   ackedReplicas: 2,

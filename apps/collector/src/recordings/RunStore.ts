@@ -33,6 +33,8 @@ export interface RunSummary extends StoredRun {
 export interface FrameRow {
   timeMs: number;
   live: number;
+  unreachable: number;
+  crashed: number;
   total: number;
   convergedShare: number;
   distinctStates: number;
@@ -46,6 +48,7 @@ export interface FrameRow {
   updatesPerSec: number;
   messagesPerSec: number;
   bytesPerSec: number;
+  deliveriesPerSec: number;
   bytesPerUpdate: number | null;
   configVersion: number;
   ackedReplicas: number;
@@ -138,6 +141,8 @@ CREATE TABLE IF NOT EXISTS run_frames (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   time_ms REAL NOT NULL,
   live INTEGER NOT NULL,
+  unreachable INTEGER NOT NULL,
+  crashed INTEGER NOT NULL,
   total INTEGER NOT NULL,
   converged_share REAL NOT NULL,
   distinct_states INTEGER NOT NULL,
@@ -151,6 +156,7 @@ CREATE TABLE IF NOT EXISTS run_frames (
   updates_per_sec REAL NOT NULL,
   messages_per_sec REAL NOT NULL,
   bytes_per_sec REAL NOT NULL,
+  deliveries_per_sec REAL NOT NULL,
   bytes_per_update REAL,
   config_version INTEGER NOT NULL,
   acked_replicas INTEGER NOT NULL,
@@ -204,9 +210,9 @@ function prepareStatements(db: Database.Database) {
         (SELECT COUNT(*) FROM run_events e WHERE e.run_id = r.id) AS events,
         (SELECT COUNT(*) FROM run_configs c WHERE c.run_id = r.id) AS configs
       FROM runs r ORDER BY r.id DESC LIMIT ?`),
-    insertFrame: db.prepare(`INSERT INTO run_frames VALUES (@runId, @timeMs, @live, @total, @convergedShare, @distinctStates,
+    insertFrame: db.prepare(`INSERT INTO run_frames VALUES (@runId, @timeMs, @live, @unreachable, @crashed, @total, @convergedShare, @distinctStates,
       @missingUpdatesTotal, @maxStalenessMs, @convergenceP50Ms, @convergenceP95Ms, @convergenceP99Ms, @convergenceMaxMs,
-      @convergenceSamples, @updatesPerSec, @messagesPerSec, @bytesPerSec, @bytesPerUpdate, @configVersion, @ackedReplicas, @replicasJson)`),
+      @convergenceSamples, @updatesPerSec, @messagesPerSec, @bytesPerSec, @deliveriesPerSec, @bytesPerUpdate, @configVersion, @ackedReplicas, @replicasJson)`),
     insertSample: db.prepare("INSERT INTO run_samples VALUES (?, ?, ?, ?, ?)"),
     insertEvent: db.prepare("INSERT INTO run_events VALUES (?, ?, ?, ?, ?)"),
     insertConfig: db.prepare("INSERT OR REPLACE INTO run_configs VALUES (?, ?, ?, ?, ?)"),
@@ -218,6 +224,12 @@ function prepareStatements(db: Database.Database) {
 /** The SQLite file of recordings. All methods are synchronous (better-sqlite3). */
 export class RunStore {
   readonly db: Database.Database;
+  /**
+   * Streams (exports) read through their own read-only connection: an open iterator
+   * would otherwise block the writer's flushes ("connection is busy"). In-memory
+   * databases have only one connection; their reads are materialised instead.
+   */
+  private readonly reader: Database.Database;
   private readonly stmts: ReturnType<typeof prepareStatements>;
 
   /** Opens (creating if needed) the file at `path` (":memory:" for tests) and marks crashed runs interrupted. */
@@ -229,6 +241,7 @@ export class RunStore {
     this.db.pragma("foreign_keys = ON");
     this.db.exec(SCHEMA);
     this.stmts = prepareStatements(this.db);
+    this.reader = path === ":memory:" ? this.db : new Database(path, { readonly: true, fileMustExist: true });
     this.interrupted = this.stmts.interruptCrashed.run().changes;
   }
 
@@ -301,28 +314,33 @@ export class RunStore {
   *frames(runId: string): IterableIterator<FrameRow> {
     const n = runNumberOf(runId);
     if (n === undefined) return;
-    yield* this.db
-      .prepare(
-        `SELECT time_ms AS timeMs, live, total, converged_share AS convergedShare, distinct_states AS distinctStates,
+    yield* this.rows<FrameRow>(
+      `SELECT time_ms AS timeMs, live, unreachable, crashed, total, converged_share AS convergedShare, distinct_states AS distinctStates,
           missing_updates_total AS missingUpdatesTotal, max_staleness_ms AS maxStalenessMs,
           convergence_p50_ms AS convergenceP50Ms, convergence_p95_ms AS convergenceP95Ms, convergence_p99_ms AS convergenceP99Ms,
           convergence_max_ms AS convergenceMaxMs, convergence_samples AS convergenceSamples, updates_per_sec AS updatesPerSec,
-          messages_per_sec AS messagesPerSec, bytes_per_sec AS bytesPerSec, bytes_per_update AS bytesPerUpdate,
+          messages_per_sec AS messagesPerSec, bytes_per_sec AS bytesPerSec,
+          deliveries_per_sec AS deliveriesPerSec, bytes_per_update AS bytesPerUpdate,
           config_version AS configVersion, acked_replicas AS ackedReplicas, replicas_json AS replicasJson
         FROM run_frames WHERE run_id = ? ORDER BY time_ms, rowid`,
-      )
-      .iterate(n) as IterableIterator<FrameRow>;
+      n,
+    );
   }
 
   /** Samples of a run in issue order, streamed. */
   *samples(runId: string): IterableIterator<SampleRow> {
     const n = runNumberOf(runId);
     if (n === undefined) return;
-    yield* this.db
-      .prepare(
-        "SELECT origin, seq, issued_at_ms AS issuedAtMs, convergence_ms AS convergenceMs FROM run_samples WHERE run_id = ? ORDER BY issued_at_ms, rowid",
-      )
-      .iterate(n) as IterableIterator<SampleRow>;
+    yield* this.rows<SampleRow>(
+      "SELECT origin, seq, issued_at_ms AS issuedAtMs, convergence_ms AS convergenceMs FROM run_samples WHERE run_id = ? ORDER BY issued_at_ms, rowid",
+      n,
+    );
+  }
+
+  private rows<T>(sql: string, ...params: unknown[]): IterableIterator<T> {
+    const stmt = this.reader.prepare(sql);
+    if (this.reader === this.db) return (stmt.all(...params) as T[])[Symbol.iterator]();
+    return stmt.iterate(...params) as IterableIterator<T>;
   }
 
   /** Exact convergence percentiles of a whole stored run (nearest rank), computed in SQL. */
@@ -385,6 +403,7 @@ export class RunStore {
 
   /** Checkpoints the WAL and closes the file. */
   close(): void {
+    if (this.reader !== this.db && this.reader.open) this.reader.close();
     if (!this.db.open) return;
     this.db.pragma("wal_checkpoint(TRUNCATE)");
     this.db.close();

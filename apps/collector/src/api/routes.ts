@@ -1,0 +1,288 @@
+// The REST surface (DESIGN.md §5): health, ingest, cluster snapshot, config, runs and
+// their exports, Prometheus /metrics. Every error is an ErrorMessage JSON body.
+import {
+  HEALTH_PATH,
+  INGEST_PATH,
+  ingestAnswer,
+  ingestStatus,
+  parseIngestBody,
+  PROTOCOL_VERSION,
+  protocolError,
+  rejection,
+  type HealthAnswer,
+  type IngestRejection,
+  LIMITS,
+} from "@driftscope/protocol";
+import express, { type Request, type RequestHandler, type Router } from "express";
+import { bearerToken, tokenMatches } from "../control/auth.js";
+import type { CollectorCore } from "../CollectorCore.js";
+import { KeyedBuckets, type RateLimits } from "../ingest/rateLimit.js";
+import type { CollectorMetrics } from "../prometheus.js";
+import { CSV_TABLES, csvLines, jsonChunks, type CsvTable } from "../recordings/export.js";
+import type { Recorder } from "../recordings/Recorder.js";
+import { sendError } from "./errors.js";
+
+export interface ApiDeps {
+  core: CollectorCore;
+  recorder: Recorder;
+  metrics: CollectorMetrics;
+  version: string;
+  agentToken: string | undefined;
+  operatorToken: string | undefined;
+  limits: RateLimits;
+  now: () => number;
+}
+
+/** Largest `PUT /api/v1/config` body. */
+const CONFIG_BODY_LIMIT = 1024 * 1024;
+/** Most KPI points a run's detail carries (longer runs are decimated; exports have all). */
+const RUN_DETAIL_POINTS = 3600;
+
+export function apiRouter(deps: ApiDeps): Router {
+  const { core, recorder, metrics, now } = deps;
+  const router = express.Router();
+  const buckets = new KeyedBuckets(deps.limits.httpRequestsPerSec, deps.limits.httpBurst);
+
+  const rateLimited: RequestHandler = (req, res, next) => {
+    if (buckets.take(req.ip ?? "unknown", now())) {
+      next();
+      return;
+    }
+    metrics.rateLimited.inc({ transport: "http" });
+    metrics.rejections.inc({ code: "RATE_LIMITED", transport: "http" });
+    res.setHeader("Retry-After", "1");
+    sendError(res, protocolError("RATE_LIMITED", `too many requests: at most ${deps.limits.httpRequestsPerSec}/s per client`));
+  };
+
+  const requireToken = (expected: string | undefined, what: string): RequestHandler => {
+    return (req, res, next) => {
+      if (tokenMatches(expected, bearerToken(req.get("authorization")))) {
+        next();
+        return;
+      }
+      metrics.rejections.inc({ code: "UNAUTHORIZED", transport: "http" });
+      res.setHeader("WWW-Authenticate", 'Bearer realm="driftscope"');
+      sendError(res, protocolError("UNAUTHORIZED", `${what} requires the ${what === "ingest" ? "agent" : "operator"} token as "Authorization: Bearer <token>"`));
+    };
+  };
+
+  router.get(HEALTH_PATH, (_req, res) => {
+    const body: HealthAnswer = { ok: true, version: deps.version, protocol: PROTOCOL_VERSION };
+    res.json(body);
+  });
+
+  // ---- ingest ---------------------------------------------------------------------
+  router.post(
+    INGEST_PATH,
+    rateLimited,
+    requireToken(deps.agentToken, "ingest"),
+    express.text({ type: () => true, limit: LIMITS.ingestBodyBytes, defaultCharset: "utf-8" }),
+    (req, res) => {
+      const type = (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+      if (type !== "application/x-ndjson" && type !== "application/json" && type !== "text/plain") {
+        metrics.rejections.inc({ code: "BAD_REQUEST", transport: "http" });
+        sendError(res, protocolError("BAD_REQUEST", `Content-Type must be application/x-ndjson (one message per line) or application/json (an array), got ${JSON.stringify(type || "none")}`));
+        return;
+      }
+      const body: unknown = req.body;
+      if (typeof body !== "string") {
+        sendError(res, protocolError("BAD_REQUEST", "expected a text body"));
+        return;
+      }
+      const parsed = parseIngestBody(body);
+      if (!parsed.ok) {
+        metrics.rejections.inc({ code: parsed.error.code, transport: "http" });
+        sendError(res, parsed.error);
+        return;
+      }
+      const t = now();
+      const rejected: IngestRejection[] = [...parsed.rejected];
+      let accepted = 0;
+      let sawHello = false;
+      let stale = false;
+      const requestFull = new Set<string>();
+      let requestAll = false;
+      for (const { line, message } of parsed.messages) {
+        const result =
+          message.type === "hello"
+            ? core.hello(message, "http", null, t)
+            : message.type === "report"
+              ? core.report(message, "http", t)
+              : message.type === "config-ack"
+                ? core.configAck(message, "http", t)
+                : core.bye(message, "http", t);
+        if (!result.ok) {
+          rejected.push(rejection(line, result.error));
+          continue;
+        }
+        accepted++;
+        if (message.type === "hello") sawHello = true;
+        if (message.type === "report") {
+          if (message.replicas.some((r) => r.configVersion !== undefined && r.configVersion !== core.config.version)) stale = true;
+          const full = (result.value as { requestFull?: true | string[] }).requestFull;
+          if (full === true) requestAll = true;
+          else if (full !== undefined) for (const id of full) requestFull.add(id);
+        }
+      }
+      for (const r of rejected) metrics.rejections.inc({ code: r.code, transport: "http" });
+      const answer = ingestAnswer({
+        accepted,
+        rejected,
+        collectorTimeMs: t,
+        ...(sawHello || stale ? { config: core.config } : {}),
+        ...(requestAll ? { requestFull: true as const } : requestFull.size > 0 ? { requestFull: [...requestFull] as never } : {}),
+      });
+      res.status(ingestStatus(answer)).json(answer);
+    },
+  );
+
+  // ---- cluster and config ---------------------------------------------------------
+  router.get("/api/v1/cluster", (req, res) => {
+    const windowMs = optionalInt(req, "windowMs", 1000, 3_600_000);
+    if (typeof windowMs === "object") {
+      sendError(res, windowMs);
+      return;
+    }
+    res.json(core.snapshot(now(), windowMs ?? core.defaultWindowMs));
+  });
+
+  router.get("/api/v1/config", (_req, res) => {
+    res.json(core.config);
+  });
+
+  router.put(
+    "/api/v1/config",
+    rateLimited,
+    requireToken(deps.operatorToken, "config change"),
+    express.json({ limit: CONFIG_BODY_LIMIT, strict: false }),
+    (req, res) => {
+      if (!req.is("application/json")) {
+        metrics.rejections.inc({ code: "BAD_REQUEST", transport: "http" });
+        sendError(res, protocolError("BAD_REQUEST", "expected a JSON config patch with Content-Type: application/json"));
+        return;
+      }
+      const result = core.changeConfig(req.body, now(), `HTTP ${req.ip ?? "client"}`);
+      if (!result.ok) {
+        metrics.rejections.inc({ code: result.error.code, transport: "http" });
+        sendError(res, result.error);
+        return;
+      }
+      res.json({ config: result.config, changed: result.changed });
+    },
+  );
+
+  // ---- runs -----------------------------------------------------------------------
+  router.get("/api/v1/runs", (_req, res) => {
+    recorder.flush(now());
+    const current = recorder.current?.id ?? null;
+    res.json({ runs: recorder.store.listRuns().map((r) => ({ ...r, current: r.id === current })) });
+  });
+
+  router.get("/api/v1/runs/:id", (req, res) => {
+    const run = findRun(req, recorder);
+    if (run === undefined) {
+      sendError(res, notFound(req.params.id));
+      return;
+    }
+    recorder.flush(now());
+    const store = recorder.store;
+    const frames = [...store.frames(run.id)];
+    const step = Math.max(1, Math.ceil(frames.length / RUN_DETAIL_POINTS));
+    const kpis = frames.filter((_, i) => i % step === 0 || i === frames.length - 1).map(({ replicasJson: _r, ...k }) => k);
+    const summary = store.listRuns(100_000).find((r) => r.id === run.id);
+    res.json({
+      run: { ...run, current: recorder.current?.id === run.id },
+      counts: summary === undefined ? null : { frames: summary.frames, samples: summary.samples, events: summary.events, configs: summary.configs },
+      convergence: store.convergenceStats(run.id),
+      configs: store.configs(run.id).map((c) => ({ version: c.version, timeMs: c.timeMs, config: JSON.parse(c.configJson) as unknown, patch: c.patchJson === null ? null : (JSON.parse(c.patchJson) as unknown) })),
+      events: store.events(run.id, LIMITS.snapshotEvents * 10).map((e) => JSON.parse(e.eventJson) as unknown),
+      kpis,
+      kpisDecimation: step,
+    });
+  });
+
+  router.get("/api/v1/runs/:id/export", (req, res) => {
+    const run = findRun(req, recorder);
+    if (run === undefined) {
+      sendError(res, notFound(req.params.id));
+      return;
+    }
+    const format = typeof req.query.format === "string" ? req.query.format : "json";
+    const data = typeof req.query.data === "string" ? req.query.data : "frames";
+    if (format !== "csv" && format !== "json") {
+      sendError(res, protocolError("VALIDATION", `unknown export format ${JSON.stringify(format).slice(0, 40)}; use csv or json`, { issues: [{ path: "format", reason: "expected csv or json" }] }));
+      return;
+    }
+    if (format === "csv" && !(CSV_TABLES as readonly string[]).includes(data)) {
+      sendError(res, protocolError("VALIDATION", `unknown CSV table ${JSON.stringify(data).slice(0, 40)}; use ${CSV_TABLES.join(", ")}`, { issues: [{ path: "data", reason: `expected one of ${CSV_TABLES.join(", ")}` }] }));
+      return;
+    }
+    recorder.flush(now());
+    const base = `driftscope-${run.id}`;
+    if (format === "csv") {
+      res.setHeader("Content-Type", "text/csv; charset=utf-8");
+      res.setHeader("Content-Disposition", `attachment; filename="${base}-${data}.csv"`);
+      stream(res, csvLines(recorder.store, run, data as CsvTable));
+    } else {
+      res.setHeader("Content-Type", "application/json; charset=utf-8");
+      res.setHeader("Content-Disposition", `attachment; filename="${base}.json"`);
+      stream(res, jsonChunks(recorder.store, run));
+    }
+  });
+
+  // ---- Prometheus -----------------------------------------------------------------
+  router.get("/metrics", async (_req, res) => {
+    const { contentType, body } = await metrics.text();
+    res.setHeader("Content-Type", contentType);
+    res.send(body);
+  });
+
+  router.use("/api", (req, res) => {
+    sendError(res, protocolError("NOT_FOUND", `no such endpoint: ${req.method} /api${req.path}`.slice(0, 200)));
+  });
+  return router;
+}
+
+function findRun(req: Request, recorder: Recorder) {
+  const id = req.params.id;
+  return typeof id === "string" ? recorder.store.getRun(id) : undefined;
+}
+
+function notFound(id: unknown) {
+  return protocolError("NOT_FOUND", `no run ${JSON.stringify(String(id)).slice(0, 80)}; GET /api/v1/runs lists them`);
+}
+
+function optionalInt(req: Request, name: string, min: number, max: number) {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  const value = typeof raw === "string" && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= min && value <= max)) {
+    return protocolError("VALIDATION", `${name} must be an integer between ${min} and ${max}`, { issues: [{ path: name, reason: `expected an integer in [${min}, ${max}]` }] });
+  }
+  return value;
+}
+
+/** Writes chunks with backpressure (a big export never sits in memory whole). */
+function stream(res: express.Response, chunks: Iterator<string>): void {
+  let batch = "";
+  const pump = (): void => {
+    while (true) {
+      const next = chunks.next();
+      if (next.done === true) {
+        res.end(batch);
+        return;
+      }
+      batch += next.value;
+      if (batch.length >= 64 * 1024) {
+        const more = res.write(batch);
+        batch = "";
+        if (!more) {
+          res.once("drain", pump);
+          return;
+        }
+      }
+    }
+  };
+  res.on("close", () => chunks.return?.());
+  pump();
+}

@@ -1,0 +1,103 @@
+#!/usr/bin/env node
+// driftscope CLI: `driftscope serve` runs the collector until SIGINT/SIGTERM, then closes
+// the current run cleanly (everything buffered is written, the run is marked closed).
+import { Command, InvalidArgumentError } from "commander";
+import { pino } from "pino";
+import { ENV_HELP, EnvError, parseIntSetting, readEnv, type CollectorEnv } from "./env.js";
+import { createCollector, defaultDbPath } from "./server.js";
+import { COLLECTOR_VERSION } from "./version.js";
+
+function intOption(name: string, min: number, max: number) {
+  return (raw: string) => {
+    try {
+      return parseIntSetting(name, raw, min, max);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
+
+interface ServeFlags {
+  port?: number;
+  host?: string;
+  db?: string;
+  token?: string;
+  operatorToken?: string;
+  dashboardDir?: string;
+  frameHz?: number;
+  reportInterval?: number;
+}
+
+async function serve(flags: ServeFlags, env: CollectorEnv): Promise<void> {
+  const logger = pino({ level: env.logLevel }, pino.destination(2));
+  const collector = await createCollector({
+    host: flags.host ?? env.host,
+    port: flags.port ?? env.port,
+    db: flags.db ?? env.dbPath ?? defaultDbPath(),
+    ...optional("agentToken", flags.token ?? env.agentToken),
+    ...optional("operatorToken", flags.operatorToken ?? env.operatorToken),
+    ...optional("dashboardDir", flags.dashboardDir ?? env.dashboardDir),
+    frameHz: flags.frameHz ?? env.frameHz,
+    reportIntervalMs: flags.reportInterval ?? env.reportIntervalMs,
+    retention: { maxRuns: env.retentionRuns, maxBytes: env.retentionMb * 1024 * 1024 },
+    logger,
+  });
+  console.log(`driftscope collector listening on ${collector.url}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    collector.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("driftscope: error while shutting down:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+}
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program.name("driftscope").description("Driftscope: see and steer how CRDT replicas drift apart and converge.").version(COLLECTOR_VERSION);
+  program
+    .command("serve")
+    .description("run the collector: ingest, metrics, dashboard, recordings, REST API and /metrics")
+    .option("-p, --port <port>", "port to listen on (0 = any free port)", intOption("--port", 0, 65535))
+    .option("-H, --host <host>", "address to bind (anything but loopback needs --token and --operator-token)")
+    .option("--db <file>", "SQLite file of the recordings (default .driftscope/driftscope.db)")
+    .option("--token <token>", "token agents must present")
+    .option("--operator-token <token>", "token required to change the config or control runs")
+    .option("--dashboard-dir <dir>", "directory of the built dashboard")
+    .option("--frame-hz <hz>", "frames per second sent to dashboards", intOption("--frame-hz", 1, 60))
+    .option("--report-interval <ms>", "report interval asked of agents", intOption("--report-interval", 50, 60_000))
+    .addHelpText("after", `\nEnvironment (flags win):\n${ENV_HELP.map(([n, m]) => `  ${n.padEnd(30)} ${m}`).join("\n")}\n`)
+    .action(async (flags: ServeFlags) => {
+      for (const [flag, value] of [
+        ["--token", flags.token],
+        ["--operator-token", flags.operatorToken],
+      ] as const) {
+        if (value !== undefined && (value.length < 8 || value.length > 512)) throw new EnvError(`${flag} must be 8–512 characters long`);
+      }
+      await serve(flags, readEnv());
+    });
+  return program;
+}
+
+const isMain = process.argv[1] !== undefined && /cli\.(ts|js)$/.test(process.argv[1]);
+if (isMain) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(`driftscope: ${message}`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { bearerToken, bindRefusal, isLoopbackHost, tokenMatches } from "./auth.js";
+
+describe("auth", () => {
+  it("a token matches only itself; no token configured means open", () => {
+    expect(tokenMatches("secret-token", "secret-token")).toBe(true);
+    expect(tokenMatches("secret-token", "secret-tokeN")).toBe(false);
+    expect(tokenMatches("secret-token", "")).toBe(false);
+    expect(tokenMatches("secret-token", undefined)).toBe(false);
+    expect(tokenMatches("secret-token", { toString: () => "secret-token" })).toBe(false);
+    expect(tokenMatches(undefined, undefined)).toBe(true);
+  });
+
+  it("reads Bearer tokens", () => {
+    expect(bearerToken("Bearer abc.def")).toBe("abc.def");
+    expect(bearerToken("bearer   xyz ")).toBe("xyz");
+    expect(bearerToken("Basic abc")).toBeUndefined();
+    expect(bearerToken(undefined)).toBeUndefined();
+  });
+
+  it("knows loopback addresses", () => {
+    for (const h of ["127.0.0.1", "127.1.2.3", "localhost", "::1", "[::1]", "::ffff:127.0.0.1"]) expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of ["0.0.0.0", "::", "192.168.1.4", "10.0.0.1", "example.com"]) expect(isLoopbackHost(h), h).toBe(false);
+  });
+
+  it("refuses a non-loopback bind without both tokens, naming what is missing", () => {
+    expect(bindRefusal("127.0.0.1", undefined, undefined)).toBeUndefined();
+    expect(bindRefusal("0.0.0.0", "agent-token", "operator-token")).toBeUndefined();
+    expect(bindRefusal("0.0.0.0", undefined, undefined)).toMatch(/refusing to listen on 0\.0\.0\.0.*agent token.*operator token/);
+    expect(bindRefusal("0.0.0.0", "agent-token", undefined)).toMatch(/operator token/);
+  });
+});

@@ -1,0 +1,43 @@
+// Token checks. Tokens are compared through SHA-256 digests with timingSafeEqual, so
+// neither their content nor their length leaks through timing.
+import { createHash, timingSafeEqual } from "node:crypto";
+import { isIP } from "node:net";
+
+const digest = (text: string) => createHash("sha256").update(text, "utf8").digest();
+
+/** True when no token is required (`expected` unset) or `given` equals it. */
+export function tokenMatches(expected: string | undefined, given: unknown): boolean {
+  if (expected === undefined) return true;
+  if (typeof given !== "string" || given.length === 0) return false;
+  return timingSafeEqual(digest(expected), digest(given));
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if any. */
+export function bearerToken(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match?.[1];
+}
+
+/** Whether `host` only accepts connections from this machine. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  if (h === "localhost" || h === "::1") return true;
+  if (isIP(h) === 4) return h.startsWith("127.");
+  if (h.startsWith("::ffff:")) return h.slice(7).startsWith("127.");
+  return false;
+}
+
+/**
+ * Refuses to expose the collector beyond this machine without both tokens: agents
+ * could inject telemetry and anyone could reconfigure the cluster. Returns the reason,
+ * or undefined when the binding is acceptable.
+ */
+export function bindRefusal(host: string, agentToken: string | undefined, operatorToken: string | undefined): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  const missing = [agentToken === undefined ? "an agent token (--token or DRIFTSCOPE_TOKEN)" : undefined, operatorToken === undefined ? "an operator token (--operator-token or DRIFTSCOPE_OPERATOR_TOKEN)" : undefined].filter(
+    (m): m is string => m !== undefined,
+  );
+  if (missing.length === 0) return undefined;
+  return `refusing to listen on ${host}: it is reachable from other machines, and without ${missing.join(" and ")} anyone there could inject telemetry or change the cluster config. Set the token(s), or bind to 127.0.0.1.`;
+}

@@ -1,0 +1,139 @@
+// GET /metrics: Prometheus text format from a registry of our own (never prom-client's
+// global one, so two collectors in one process — tests — do not collide). Per-replica
+// gauges are filled at scrape time from the latest frame, not on every report.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+
+/** What the per-replica gauges read at scrape time. */
+export interface ReplicaGaugeSource {
+  replicaIds: readonly string[];
+  missingUpdates: readonly number[];
+  stalenessMs: readonly number[];
+  status: readonly number[];
+}
+
+/** Cluster-wide gauges read at scrape time. */
+export interface ClusterGaugeSource {
+  live: number;
+  total: number;
+  convergedShare: number;
+  distinctStates: number;
+  configVersion: number;
+}
+
+/** Convergence-time histogram buckets, in seconds. */
+export const CONVERGENCE_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+export class CollectorMetrics {
+  readonly registry = new Registry();
+  /** Accepted agent messages by type and transport. */
+  readonly ingestMessages: Counter<"type" | "transport">;
+  /** Version-vector entries ingested. */
+  readonly ingestEntries: Counter;
+  /** Refused messages (or NDJSON lines) by error code and transport. */
+  readonly rejections: Counter<"code" | "transport">;
+  /** Messages dropped by the per-connection rate limiter. */
+  readonly rateLimited: Counter<"transport">;
+  readonly convergence: Histogram;
+  readonly framesSent: Counter;
+  readonly configChanges: Counter;
+  readonly agentsConnected: Gauge;
+  readonly dashboardsConnected: Gauge;
+  private source: ReplicaGaugeSource = { replicaIds: [], missingUpdates: [], stalenessMs: [], status: [] };
+  private cluster: ClusterGaugeSource = { live: 0, total: 0, convergedShare: 0, distinctStates: 0, configVersion: 0 };
+
+  constructor() {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+    this.ingestMessages = new Counter({
+      name: "driftscope_ingest_messages_total",
+      help: "Agent messages accepted, by type and transport",
+      labelNames: ["type", "transport"],
+      registers,
+    });
+    this.ingestEntries = new Counter({ name: "driftscope_ingest_vv_entries_total", help: "Version-vector entries ingested", registers });
+    this.rejections = new Counter({
+      name: "driftscope_ingest_rejected_total",
+      help: "Agent messages or ingest lines refused, by error code and transport",
+      labelNames: ["code", "transport"],
+      registers,
+    });
+    this.rateLimited = new Counter({
+      name: "driftscope_rate_limited_total",
+      help: "Messages or requests dropped by the rate limiter",
+      labelNames: ["transport"],
+      registers,
+    });
+    this.convergence = new Histogram({
+      name: "driftscope_convergence_time_seconds",
+      help: "Convergence time of traced updates (issue to inclusion by the last live replica)",
+      buckets: CONVERGENCE_BUCKETS_SECONDS,
+      registers,
+    });
+    this.framesSent = new Counter({ name: "driftscope_frames_total", help: "Frames computed for dashboards", registers });
+    this.configChanges = new Counter({ name: "driftscope_config_changes_total", help: "Accepted cluster config changes", registers });
+    this.agentsConnected = new Gauge({ name: "driftscope_agents_connected", help: "Agent sockets connected", registers });
+    this.dashboardsConnected = new Gauge({ name: "driftscope_dashboards_connected", help: "Dashboard sockets connected", registers });
+
+    // Filled at scrape time from the latest frame (collect() runs with the gauge as `this`).
+    const latest = () => this.source;
+    const cluster = () => this.cluster;
+    new Gauge({
+      name: "driftscope_replica_missing_updates",
+      help: "Updates issued somewhere but not yet visible at the replica (Σ_r F[r] − VV[r])",
+      labelNames: ["replica"],
+      registers,
+      collect() {
+        this.reset();
+        const s = latest();
+        s.replicaIds.forEach((id, i) => this.set({ replica: id }, s.missingUpdates[i] ?? 0));
+      },
+    });
+    new Gauge({
+      name: "driftscope_replica_staleness_seconds",
+      help: "Age of the oldest update the replica is missing (0 if none)",
+      labelNames: ["replica"],
+      registers,
+      collect() {
+        this.reset();
+        const s = latest();
+        s.replicaIds.forEach((id, i) => this.set({ replica: id }, (s.stalenessMs[i] ?? 0) / 1000));
+      },
+    });
+    new Gauge({
+      name: "driftscope_replica_status",
+      help: "Replica status: 0 live, 1 unreachable, 2 crashed",
+      labelNames: ["replica"],
+      registers,
+      collect() {
+        this.reset();
+        const s = latest();
+        s.replicaIds.forEach((id, i) => this.set({ replica: id }, s.status[i] ?? 0));
+      },
+    });
+    const clusterGauge = (name: string, help: string, key: keyof ClusterGaugeSource) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(cluster()[key]);
+        },
+      });
+    clusterGauge("driftscope_replicas_live", "Live replicas", "live");
+    clusterGauge("driftscope_replicas_total", "Known replicas", "total");
+    clusterGauge("driftscope_converged_share", "Share of live replicas that have seen every issued update", "convergedShare");
+    clusterGauge("driftscope_distinct_states", "Distinct (version vector, state hash) among live replicas", "distinctStates");
+    clusterGauge("driftscope_config_version", "Current cluster config version", "configVersion");
+  }
+
+  /** The latest frame's figures, read at the next scrape. */
+  update(source: ReplicaGaugeSource, cluster: ClusterGaugeSource): void {
+    this.source = source;
+    this.cluster = cluster;
+  }
+
+  /** Prometheus text exposition of everything. */
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+}

@@ -1,0 +1,206 @@
+// createCollector: the HTTP server, socket.io namespaces, frame timer, recordings and
+// their lifecycle. Used by the CLI and by tests (port 0, temp database).
+import { createServer, type Server as HttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join, resolve } from "node:path";
+import {
+  ClusterConfigSchema,
+  DEFAULT_CLUSTER_CONFIG,
+  DEFAULT_HOST,
+  DEFAULT_REPORT_INTERVAL_MS,
+  LIMITS,
+  PROTOCOL_VERSION,
+  type ClusterConfig,
+} from "@driftscope/protocol";
+import express from "express";
+import { pino, type Logger } from "pino";
+import { Server as IoServer } from "socket.io";
+import { dashboardRouter, defaultDashboardDir } from "./api/dashboardStatic.js";
+import { errorHandler } from "./api/errors.js";
+import { apiRouter } from "./api/routes.js";
+import { CollectorCore, defaultRunName } from "./CollectorCore.js";
+import { bindRefusal } from "./control/auth.js";
+import { attachDashboardNamespace } from "./dashboards/dashboardSocket.js";
+import { attachAgentNamespace, HELLO_ROOM } from "./ingest/agentSocket.js";
+import { DEFAULT_RATE_LIMITS, type RateLimits } from "./ingest/rateLimit.js";
+import type { MetricsEngineOptions } from "./metrics/MetricsEngine.js";
+import { CollectorMetrics } from "./prometheus.js";
+import { Recorder } from "./recordings/Recorder.js";
+import { RunStore } from "./recordings/RunStore.js";
+import { COLLECTOR_VERSION } from "./version.js";
+
+export interface CollectorOptions {
+  /** Address to bind (default 127.0.0.1; anything else needs both tokens). */
+  host?: string;
+  /** Port (default 7420; 0 = any free port). */
+  port?: number;
+  /** SQLite file of the recordings (default `.driftscope/driftscope.db` under the cwd; ":memory:" for tests). */
+  db?: string;
+  /** Token agents must present. */
+  agentToken?: string;
+  /** Token required for config changes and run control. */
+  operatorToken?: string;
+  /** Directory of the built dashboard (default apps/dashboard/dist next to the collector). */
+  dashboardDir?: string;
+  /** Frames per second to dashboards (default 10). */
+  frameHz?: number;
+  /** Report interval asked of agents that do not state one (default 500 ms). */
+  reportIntervalMs?: number;
+  /** Sliding window of the convergence percentiles (default 60 s). */
+  windowMs?: number;
+  /** Runs kept and database size bound. */
+  retention?: { maxRuns: number; maxBytes: number };
+  /** Name of the run this session records (default "session <time>"). */
+  runName?: string;
+  rateLimits?: Partial<RateLimits>;
+  engine?: MetricsEngineOptions;
+  logger?: Logger;
+  /** Clock (ms since epoch); tests may inject one. */
+  now?: () => number;
+}
+
+/** A running collector. */
+export interface Collector {
+  /** http://host:port of the listening server. */
+  url: string;
+  port: number;
+  host: string;
+  /** The state, for tests and embedding. */
+  core: CollectorCore;
+  /** Computes and broadcasts a frame now (tests; the timer does it at the frame rate). */
+  tick(): void;
+  /** Stops accepting, closes the current run cleanly and the database. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Default database path: `.driftscope/driftscope.db` under the current directory. */
+export function defaultDbPath(cwd: string = process.cwd()): string {
+  return join(cwd, ".driftscope", "driftscope.db");
+}
+
+/** Starts a collector. Throws (before binding) when the address would be unsafe. */
+export async function createCollector(options: CollectorOptions = {}): Promise<Collector> {
+  const host = options.host ?? DEFAULT_HOST;
+  const refusal = bindRefusal(host, options.agentToken, options.operatorToken);
+  if (refusal !== undefined) throw new Error(refusal);
+  const now = options.now ?? Date.now;
+  const logger = options.logger ?? pino({ level: "silent" });
+  const limits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const frameHz = options.frameHz ?? 10;
+  const reportIntervalMs = options.reportIntervalMs ?? DEFAULT_REPORT_INTERVAL_MS;
+  const dbPath = options.db ?? defaultDbPath();
+
+  const store = new RunStore(dbPath === ":memory:" ? dbPath : resolve(dbPath));
+  const recorder = new Recorder(store, {
+    retention: options.retention ?? { maxRuns: 50, maxBytes: 1024 * 1024 * 1024 },
+    collectorVersion: COLLECTOR_VERSION,
+    protocol: PROTOCOL_VERSION,
+  });
+  const metrics = new CollectorMetrics();
+  const config = resumeConfig(store, logger);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", false);
+  const http: HttpServer = createServer(app);
+  const io = new IoServer(http, {
+    // One message may be as large as the protocol allows, plus framing.
+    maxHttpBufferSize: LIMITS.messageBytes + 64 * 1024,
+    serveClient: false,
+  });
+
+  const core = new CollectorCore({
+    config,
+    reportIntervalMs,
+    ...(options.windowMs !== undefined ? { windowMs: options.windowMs } : {}),
+    recorder,
+    metrics,
+    ...(options.engine !== undefined ? { engine: options.engine } : {}),
+    pushConfig: (cfg: ClusterConfig) => agents.to(HELLO_ROOM).emit("config", { type: "config", config: cfg }),
+    requestFull: (session, replicas) => {
+      if (session.connectionId === null) return;
+      agents.sockets.get(session.connectionId)?.emit("request-full", replicas === undefined ? { type: "request-full" } : { type: "request-full", replicas: replicas as never });
+    },
+  });
+  const agents = attachAgentNamespace(io, { core, agentToken: options.agentToken, limits, metrics, logger, now });
+  const dashboards = attachDashboardNamespace(io, { core, operatorToken: options.operatorToken, limits, metrics, logger, now });
+
+  app.use(apiRouter({ core, recorder, metrics, version: COLLECTOR_VERSION, agentToken: options.agentToken, operatorToken: options.operatorToken, limits, now }));
+  app.use(dashboardRouter(options.dashboardDir ?? defaultDashboardDir()));
+  app.use(errorHandler(logger, (code) => metrics.rejections.inc({ code, transport: "http" })));
+
+  const started = now();
+  const interrupted = store.interrupted;
+  core.runControl("start", options.runName ?? defaultRunName(started), started);
+  if (interrupted > 0) {
+    core.addEvent({ timeMs: started, kind: "run", summary: `${interrupted} earlier run${interrupted === 1 ? " was" : "s were"} interrupted (collector crash) and marked so` });
+  }
+
+  const tick = () => {
+    const t = now();
+    const frame = core.frame(t);
+    dashboards.broadcast(frame, t);
+  };
+  const safely = (what: string, fn: () => void) => () => {
+    try {
+      fn();
+    } catch (error) {
+      logger.error({ err: error }, `${what} failed`);
+    }
+  };
+  const timers = [
+    setInterval(safely("frame", tick), Math.max(1, Math.round(1000 / frameHz))),
+    setInterval(safely("flush", () => recorder.flush(now())), 1000),
+    setInterval(safely("retention", () => recorder.enforceRetention()), 60_000),
+  ];
+  for (const t of timers) t.unref();
+
+  await new Promise<void>((resolveListen, reject) => {
+    const onError = (error: Error) => reject(error);
+    http.once("error", onError);
+    http.listen(options.port ?? 7420, host, () => {
+      http.off("error", onError);
+      resolveListen();
+    });
+  }).catch((error: unknown) => {
+    for (const t of timers) clearInterval(t);
+    recorder.close(now());
+    throw error;
+  });
+  const address = http.address() as AddressInfo;
+  const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const url = `http://${shownHost}:${address.port}`;
+  logger.info({ url, db: dbPath }, "collector listening");
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      for (const t of timers) clearInterval(t);
+      await new Promise<void>((done) => {
+        void io.close(() => done()); // disconnects sockets and closes the HTTP server
+      });
+      http.closeAllConnections();
+      const t = now();
+      core.addEvent({ timeMs: t, kind: "run", summary: "collector stopped" });
+      recorder.close(t);
+      logger.info("collector closed");
+    })();
+    return closing;
+  };
+
+  return { url, port: address.port, host, core, tick, close };
+}
+
+/** The config the previous session ended with (the cluster still runs it), else the default. */
+function resumeConfig(store: RunStore, logger: Logger): ClusterConfig {
+  const json = store.lastConfigJson();
+  if (json === undefined) return DEFAULT_CLUSTER_CONFIG;
+  try {
+    const parsed = ClusterConfigSchema.safeParse(JSON.parse(json));
+    if (parsed.success) return parsed.data;
+  } catch {
+    // fall through
+  }
+  logger.warn("the last recorded config is not valid any more; starting from the default");
+  return DEFAULT_CLUSTER_CONFIG;
+}
