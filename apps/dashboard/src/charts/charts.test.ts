@@ -33,7 +33,7 @@ describe("chart data", () => {
   it("convergence: samples, three percentile lines and the theory as steps that move at the config change", () => {
     const chart = convergenceChart(m, domain, 800, 300);
     const p = chart.panels[0]!;
-    expect(p.scatter!.points.length).toBeGreaterThan(50);
+    expect(p.scatters[0]!.points.length).toBeGreaterThan(50);
     expect(p.lines.map((l) => l.key)).toEqual(["p99", "p95", "p50"]);
     const expected = p.steps.find((s) => s.key === "expected")!;
     expect(expected.segments.length).toBeGreaterThanOrEqual(2);
@@ -44,7 +44,7 @@ describe("chart data", () => {
   });
   it("the y axis of the sawtooth covers the slowest sample in view", () => {
     const chart = convergenceChart(m, domain, 800, 300);
-    const pts = chart.panels[0]!.scatter!.points;
+    const pts = chart.panels[0]!.scatters[0]!.points;
     const max = Math.max(...Array.from({ length: pts.length }, (_, i) => pts.ys[i]!));
     expect(chart.panels[0]!.y.domain[1]).toBeGreaterThanOrEqual(max);
   });
@@ -110,5 +110,49 @@ describe("exports", () => {
     expect(doc.samples.rows.length).toBe(m.samples.length);
     expect(doc.kpis[0].timeMs.length).toBeGreaterThan(100);
     expect(f.name).toMatch(/^driftscope-run-run-1-/);
+  });
+});
+
+describe("plot layout", () => {
+  it("stacks panels, maps the domain onto the plot and keeps room for axes", async () => {
+    const { layoutPlot, PLOT_MARGIN } = await import("./plot.js");
+    const chart = {
+      x: { label: "t", domain: [0, 100] as [number, number], ticks: [], format: String },
+      panels: [
+        { id: "a", y: { label: "a", domain: [0, 10] as [number, number], ticks: [], format: String }, height: 100, lines: [], steps: [], scatters: [] },
+        { id: "b", y: { label: "b", domain: [0, 1] as [number, number], ticks: [], format: String }, height: 50, lines: [], steps: [], scatters: [] },
+      ],
+      markers: [],
+    };
+    const l = layoutPlot(chart, 500);
+    expect(l.x(0)).toBe(PLOT_MARGIN.left);
+    expect(l.x(100)).toBe(500 - PLOT_MARGIN.right);
+    expect(l.panels[0]!.y(10)).toBe(PLOT_MARGIN.top);
+    expect(l.panels[1]!.top).toBe(PLOT_MARGIN.top + 100 + PLOT_MARGIN.gap);
+    expect(l.panels[1]!.y(0)).toBe(l.panels[1]!.top + 50);
+    expect(l.height).toBe(l.panels[1]!.top + 50 + PLOT_MARGIN.bottom);
+  });
+});
+
+describe("overlay", () => {
+  it("one colour per run, p50 and p95 lines each, legend by config; CSV in long format", async () => {
+    const { overlayChart, overlayCsv } = await import("./overlay.js");
+    const run = (id: string, base: number) => {
+      const xs = Float64Array.from({ length: 300 }, (_, i) => i * 200);
+      const ys = Float64Array.from({ length: 300 }, (_, i) => base + (i % 10) * 50);
+      return { id, label: `${id} · T=${base} ms`, xs, ys, length: 300 };
+    };
+    const chart = overlayChart([run("a", 500), run("b", 2000)], 600, 300);
+    const p = chart.panels[0]!;
+    expect(p.scatters).toHaveLength(2);
+    expect(p.lines.map((l) => l.label)).toEqual(["a · T=500 ms: p50", "a · T=500 ms: p95", "b · T=2000 ms: p50", "b · T=2000 ms: p95"]);
+    expect(p.lines[0]!.colour).not.toBe(p.lines[2]!.colour);
+    const p50a = p.lines[0]!.parts[0]!.ys;
+    const p50b = p.lines[2]!.parts[0]!.ys;
+    const last = p50a.length - 1;
+    expect(p50b[last]!).toBeGreaterThan(p50a[last]!);
+    const csv = overlayCsv([run("a", 500)]).split("\r\n");
+    expect(csv[0]).toBe("run,config,issued_since_start_s,convergence_ms");
+    expect(csv).toHaveLength(302);
   });
 });

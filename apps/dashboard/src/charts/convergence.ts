@@ -78,7 +78,7 @@ export function convergenceChart(
         height: heightPx,
         lines,
         steps,
-        scatter: { label: "per update (issue time × convergence time)", colour: COLOURS.samples, points: visible, rows },
+        scatters: [{ label: "per update (issue time × convergence time)", colour: COLOURS.samples, points: visible, rows }],
       },
     ],
     markers: markersOf(model),

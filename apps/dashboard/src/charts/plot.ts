@@ -5,6 +5,7 @@
 import type { Points } from "../viz/decimate.js";
 import type { AxisSpec, ChartSvgSpec, Layer, LegendItem, PanelSpec } from "../viz/chartSvg.js";
 import type { MarkerEvent } from "../viz/markers.js";
+import { linearMap, logMap, type LinearMap } from "../viz/scales.js";
 
 /** A line drawn from one or more contiguous parts (e.g. whole-run buckets, then raw frames). */
 export interface PlotLine {
@@ -41,7 +42,8 @@ export interface PlotPanel {
   height: number;
   lines: PlotLine[];
   steps: PlotSteps[];
-  scatter?: PlotScatter;
+  /** Scatters drawn under the lines (one per overlaid run, or the live samples). */
+  scatters: PlotScatter[];
 }
 
 /** A whole time chart. */
@@ -61,7 +63,7 @@ export function legendOf(chart: PlotChart): LegendItem[] {
     items.push(item);
   };
   for (const p of chart.panels) {
-    if (p.scatter) add({ label: p.scatter.label, colour: p.scatter.colour, shape: "dot" });
+    for (const sc of p.scatters) add({ label: sc.label, colour: sc.colour, shape: "dot" });
     for (const l of p.lines) add({ label: l.label, colour: l.colour, shape: l.dash ? "dash" : "line" });
     for (const s of p.steps) add({ label: s.label, colour: s.colour, shape: "dash" });
   }
@@ -72,7 +74,7 @@ export function legendOf(chart: PlotChart): LegendItem[] {
 export function toSvgSpec(chart: PlotChart, meta: { title: string; subtitle?: string; caption: string[] }): ChartSvgSpec {
   const panels: PanelSpec[] = chart.panels.map((p) => {
     const layers: Layer[] = [];
-    if (p.scatter) layers.push({ kind: "points", points: p.scatter.points, colour: p.scatter.colour, opacity: 0.45 });
+    for (const sc of p.scatters) layers.push({ kind: "points", points: sc.points, colour: sc.colour, opacity: 0.45 });
     for (const l of p.lines) for (const part of l.parts) layers.push({ kind: "line", points: part, colour: l.colour, width: l.width, dash: l.dash });
     for (const s of p.steps) layers.push({ kind: "steps", segments: s.segments, colour: s.colour, dash: s.dash ?? "6 4" });
     return { y: p.y, layers, height: chart.panels.length > 1 ? 200 : 340 };
@@ -86,4 +88,31 @@ export function toSvgSpec(chart: PlotChart, meta: { title: string; subtitle?: st
     legend: legendOf(chart),
     markers: chart.markers.map((m) => ({ timeMs: m.timeMs, label: m.label, kind: m.kind })),
   };
+}
+
+/** Space around the plots for axes, labels and marker labels (px). */
+export const PLOT_MARGIN = { left: 62, right: 14, top: 30, bottom: 38, gap: 12 } as const;
+
+/** Where each panel sits and how values map to pixels. */
+export interface PlotLayout {
+  left: number;
+  width: number;
+  height: number;
+  x: LinearMap;
+  panels: { top: number; height: number; y: LinearMap }[];
+}
+
+/** Lays out a chart's panels inside `widthPx`. */
+export function layoutPlot(chart: PlotChart, widthPx: number): PlotLayout {
+  const left = PLOT_MARGIN.left;
+  const width = Math.max(10, widthPx - PLOT_MARGIN.left - PLOT_MARGIN.right);
+  let top = PLOT_MARGIN.top;
+  const panels = chart.panels.map((p) => {
+    const box = { top, height: p.height };
+    top += p.height + PLOT_MARGIN.gap;
+    const range: [number, number] = p.y.flip ? [box.top, box.top + box.height] : [box.top + box.height, box.top];
+    return { ...box, y: (p.y.log ? logMap : linearMap)(p.y.domain, range) };
+  });
+  const x = (chart.x.log ? logMap : linearMap)(chart.x.domain, [left, left + width]);
+  return { left, width, height: top - PLOT_MARGIN.gap + PLOT_MARGIN.bottom, x, panels };
 }

@@ -13,7 +13,7 @@ function kpiLine(model: ClusterModel, t0: number, name: KpiSeriesName, label: st
 
 function panel(id: string, label: string, kind: ValueKind, lines: PlotLine[], domain: [number, number], heightPx: number): PlotPanel {
   const max = Math.max(...lines.map((l) => maxIn(l.parts, domain[0], domain[1])), 0);
-  return { id, y: valueAxis(label, kind, max, heightPx), height: heightPx, lines, steps: [] };
+  return { id, y: valueAxis(label, kind, max, heightPx), height: heightPx, lines, steps: [], scatters: [] };
 }
 
 /** Missing updates (top) and staleness (bottom). */

@@ -4,7 +4,7 @@ import type { ClusterModel } from "./clusterModel.js";
 import type { DashboardState } from "./types.js";
 
 /** The model the charts show (the replay when one is open and selected). */
-export function activeModel(s: DashboardState): ClusterModel {
+export function activeModel(s: Pick<DashboardState, "view" | "replay" | "live">): ClusterModel {
   return s.view === "replay" && s.replay ? s.replay : s.live;
 }
 

@@ -150,3 +150,19 @@ describe("time slice", () => {
     expect(activeModel(s())).toBe(s().live);
   });
 });
+
+describe("control values", async () => {
+  const { fieldValue, toggledCrash } = await import("./controlValues.js");
+  const { DEFAULT_CLUSTER_CONFIG } = await import("@driftscope/protocol");
+  it("an edit in progress shows over the config; an applied one gives way to it", () => {
+    expect(fieldValue("gossip.intervalMs", {}, DEFAULT_CLUSTER_CONFIG, 0)).toBe(1000);
+    expect(fieldValue("gossip.intervalMs", { "gossip.intervalMs": { value: 300, phase: "sending", atMs: 0 } }, DEFAULT_CLUSTER_CONFIG, 0)).toBe(300);
+    expect(fieldValue("gossip.intervalMs", { "gossip.intervalMs": { value: 300, phase: "applied", atMs: 0 } }, DEFAULT_CLUSTER_CONFIG, 0)).toBe(1000);
+    expect(fieldValue("gossip.fanout", {}, null, 7)).toBe(7);
+  });
+  it("crash and restore edit the crashed list", () => {
+    expect(toggledCrash(["a"], "b", true)).toEqual(["a", "b"]);
+    expect(toggledCrash(["a", "b"], "a", false)).toEqual(["b"]);
+    expect(toggledCrash(["a"], "a", true)).toEqual(["a"]);
+  });
+});

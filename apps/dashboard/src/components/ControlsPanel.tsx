@@ -1,0 +1,76 @@
+import { useDashboard } from "../store/store.js";
+import { formatDurationMs } from "../viz/format.js";
+import { INTERVAL_SCALE } from "../viz/scales.js";
+import { ChoiceField } from "./ChoiceField.js";
+import { CutsEditor } from "./CutsEditor.js";
+import { PartitionEditor } from "./PartitionEditor.js";
+import { SliderField } from "./SliderField.js";
+
+const MS_LOG0 = { kind: "log0", min: 1, max: 10_000 } as const;
+
+/** The knobs that retune the running cluster; each applies at once (debounced). */
+export function ControlsPanel() {
+  const replay = useDashboard((s) => s.view === "replay");
+  const n = useDashboard((s) => s.live.latestKpis?.live ?? s.live.order.length);
+  const disabled = replay;
+  const maxFanout = Math.max(2, Math.min(64, n - 1));
+  return (
+    <aside className="sidebar" aria-label="Cluster controls">
+      {replay && <div className="note" style={{ marginBottom: 10 }}>Viewing a recording: controls act on the live cluster and are disabled here.</div>}
+      <div className="section">
+        <h3>Gossip</h3>
+        <SliderField testId="interval" label="Sync interval" field="gossip.intervalMs" scale={INTERVAL_SCALE} unit="ms" format={formatDurationMs} fallback={1000} disabled={disabled} hint="Log scale, 10 ms – 10 s" />
+        <SliderField testId="fanout" label="Fanout" field="gossip.fanout" scale={{ kind: "linear", min: 1, max: maxFanout, step: 1 }} unit="peers" format={(v) => `${v} peers`} fallback={2} disabled={disabled} />
+        <ChoiceField
+          testId="mode"
+          label="Mode"
+          field="gossip.mode"
+          disabled={disabled}
+          options={[
+            { value: "push", label: "push" },
+            { value: "pull", label: "pull" },
+            { value: "push-pull", label: "push-pull" },
+          ]}
+        />
+        <ChoiceField
+          testId="payload"
+          label="Payload"
+          field="gossip.payload"
+          disabled={disabled}
+          options={[
+            { value: "full", label: "full state" },
+            { value: "delta", label: "delta" },
+            { value: "digest", label: "digest-driven", title: "Exchange digests first, then only what is missing" },
+          ]}
+        />
+      </div>
+      <div className="section">
+        <h3>Workload</h3>
+        <SliderField testId="updates" label="Updates per replica" field="workload.updatesPerSecPerReplica" scale={{ kind: "log0", min: 0.1, max: 1000 }} unit="/s" format={(v) => `${v} updates/s`} fallback={1} disabled={disabled} />
+      </div>
+      <div className="section">
+        <h3>Network</h3>
+        <SliderField testId="latency" label="Latency" field="network.latencyMs" scale={MS_LOG0} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled} />
+        <SliderField testId="jitter" label="Jitter" field="network.jitterMs" scale={MS_LOG0} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled} />
+        <SliderField
+          testId="loss"
+          label="Message loss"
+          field="network.lossRate"
+          scale={{ kind: "linear", min: 0, max: 100, step: 0.5 }}
+          toDisplay={(v) => Math.round(v * 1000) / 10}
+          fromDisplay={(v) => Math.round(v * 10) / 1000}
+          unit="%"
+          format={(v) => `${v} %`}
+          fallback={0}
+          disabled={disabled}
+        />
+      </div>
+      <div className="section">
+        <h3>Faults</h3>
+        <PartitionEditor disabled={disabled} />
+        <CutsEditor disabled={disabled} />
+        <div className="note">Crash or restore a replica from the Replicas table.</div>
+      </div>
+    </aside>
+  );
+}

@@ -1,0 +1,66 @@
+import { useRef, useState } from "react";
+import { convergenceChart } from "../charts/convergence.js";
+import { legendOf } from "../charts/plot.js";
+import { useElementSize } from "../hooks/useElementSize.js";
+import { useExport } from "../hooks/useExport.js";
+import { useView } from "../hooks/useView.js";
+import { useZoom } from "../hooks/useZoom.js";
+import { useDashboard } from "../store/store.js";
+import { useShallow } from "zustand/react/shallow";
+import { formatCount, formatDurationMs } from "../viz/format.js";
+import { theoryCaption } from "../viz/theory.js";
+import { TimePlot } from "./TimePlot.js";
+import { ChartCard } from "./ChartCard.js";
+
+export interface ConvergenceChartProps {
+  className?: string;
+}
+
+/** Per-update convergence scatter with rolling percentiles and the theory's reference lines. */
+export function ConvergenceChart({ className }: ConvergenceChartProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const { width } = useElementSize(ref);
+  const { model, domain } = useView();
+  const selected = useDashboard(useShallow((s) => s.selected));
+  const [log, setLog] = useState(false);
+  const zoom = useZoom();
+  const onExport = useExport("convergence", { convergenceLog: log });
+  const chart = convergenceChart(model, domain, Math.max(100, width - 76), 300, { log });
+  const theory = model.theory[model.theory.length - 1];
+  const sampling = model.sampling;
+  const subtitle = (
+    <>
+      {formatCount(chart.visibleSamples)} updates in view
+      {sampling && sampling.traceEveryK > 1 && <> · traced every {sampling.traceEveryK}th update per origin</>}
+      {Number.isFinite(chart.thinnedBeforeMs) && chart.thinnedBeforeMs > domain[0] && <> · older samples thinned</>}
+      {theory && <> · theory: {theoryCaption(theory, formatDurationMs)}</>}
+    </>
+  );
+  return (
+    <ChartCard
+      id="convergence"
+      title="Convergence time per update"
+      subtitle={subtitle}
+      legend={legendOf(chart)}
+      className={className}
+      onExport={onExport}
+      actions={
+        <label className="inline note">
+          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} data-testid="convergence-log" /> log scale
+        </label>
+      }
+    >
+      <div ref={ref}>
+        {width > 0 && (
+          <TimePlot
+            chart={chart}
+            width={width}
+            selectedRows={selected.map((id) => model.rowOf(id))}
+            label="Convergence time of each update against its issue time, with rolling percentiles and theoretical reference lines"
+            {...zoom}
+          />
+        )}
+      </div>
+    </ChartCard>
+  );
+}

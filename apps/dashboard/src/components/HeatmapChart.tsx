@@ -1,0 +1,134 @@
+import { useRef, useState } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { elapsedAxis, markersOf, SELECTION_COLOURS } from "../charts/common.js";
+import { heatmapView, type HeatmapMetric, type HeatmapOrder } from "../charts/heatmapView.js";
+import { PLOT_MARGIN, type PlotLayout } from "../charts/plot.js";
+import { useCanvas } from "../hooks/useCanvas.js";
+import { useElementSize } from "../hooks/useElementSize.js";
+import { useExport } from "../hooks/useExport.js";
+import { useView } from "../hooks/useView.js";
+import { useZoom } from "../hooks/useZoom.js";
+import { useDashboard } from "../store/store.js";
+import { colourLut, heatmapLookup, paintGrid, stableMax } from "../viz/heatmap.js";
+import { linearMap, valueDomain } from "../viz/scales.js";
+import { BrushLayer } from "./BrushLayer.js";
+import { ChartCard } from "./ChartCard.js";
+import { ColourBarLegend } from "./ColourBarLegend.js";
+import { HeatmapTooltip } from "./HeatmapTooltip.js";
+import { MarkerLayer } from "./MarkerLayer.js";
+import { XAxis } from "./XAxis.js";
+
+export interface HeatmapChartProps {
+  className?: string;
+}
+
+const LUTS = { missing: colourLut("missing"), staleness: colourLut("staleness") };
+const niceMax = (v: number) => valueDomain(0, v)[1];
+
+/** Replicas × time, coloured by missing updates or staleness; canvas, so 1,024 rows stay smooth. */
+export function HeatmapChart({ className }: HeatmapChartProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const { width } = useElementSize(ref);
+  const { model, domain } = useView();
+  const { selected, selectReplica } = useDashboard(useShallow((s) => ({ selected: s.selected, selectReplica: s.selectReplica })));
+  const [metric, setMetric] = useState<HeatmapMetric>("missing");
+  const [order, setOrder] = useState<HeatmapOrder>("id");
+  const [hover, setHover] = useState<{ px: number; py: number } | null>(null);
+  const scaleMax = useRef(0);
+  const zoom = useZoom();
+  const onExport = useExport("heatmap", { heatmapMetric: metric });
+  const n = model.order.length;
+  const plotHeight = Math.min(440, Math.max(160, n * 8));
+  const plotWidth = Math.max(10, width - PLOT_MARGIN.left - PLOT_MARGIN.right);
+  const top = 22;
+  const layout: PlotLayout = {
+    left: PLOT_MARGIN.left,
+    width: plotWidth,
+    height: top + plotHeight + PLOT_MARGIN.bottom,
+    x: linearMap(domain, [PLOT_MARGIN.left, PLOT_MARGIN.left + plotWidth]),
+    panels: [{ top, height: plotHeight, y: linearMap([0, Math.max(1, n)], [top, top + plotHeight]) }],
+  };
+  const view = heatmapView(model, metric, domain, plotWidth, plotHeight, order);
+  // eslint-disable-next-line react-hooks/refs -- the colour scale's hysteresis lives across renders on purpose
+  const max = (scaleMax.current = stableMax(scaleMax.current, view.grid.max, niceMax));
+  const canvasRef = useCanvas(width, layout.height, (ctx) => {
+    const { grid } = view;
+    const img = new ImageData(paintGrid(grid, LUTS[metric], max, "sqrt") as Uint8ClampedArray<ArrayBuffer>, grid.width, grid.height);
+    const off = document.createElement("canvas");
+    off.width = grid.width;
+    off.height = grid.height;
+    off.getContext("2d")?.putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(off, layout.left, top, plotWidth, plotHeight);
+    // Selected replicas: a coloured tick at the left edge and an outline across the row.
+    selected.forEach((id, k) => {
+      const r = view.ids.indexOf(id);
+      if (r < 0) return;
+      const y0 = top + (r / view.ids.length) * plotHeight;
+      const h = Math.max(2, plotHeight / view.ids.length);
+      ctx.strokeStyle = SELECTION_COLOURS[k % SELECTION_COLOURS.length]!;
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(layout.left + 0.5, y0, plotWidth - 1, h);
+      ctx.fillStyle = ctx.strokeStyle;
+      ctx.fillRect(layout.left - 6, y0, 4, h);
+    });
+  });
+  const labelEvery = Math.max(1, Math.ceil(view.ids.length / Math.floor(plotHeight / 13)));
+  const hit = hover ? heatmapLookup(view.src, view.rows, domain[0], domain[1], plotWidth, plotHeight, hover.px - layout.left, hover.py - top) : null;
+  const axis = elapsedAxis(domain, model.startMs, plotWidth);
+  return (
+    <ChartCard
+      id="heatmap"
+      title="Divergence heatmap"
+      subtitle={`${n} replicas × time · grey: crashed / unreachable · click a row to select, shift-click to add`}
+      className={className}
+      onExport={onExport}
+      actions={
+        <>
+          <span className="seg" role="group" aria-label="Heatmap colour">
+            {(["missing", "staleness"] as const).map((m) => (
+              <button key={m} type="button" aria-pressed={metric === m} data-testid={`heatmap-metric-${m}`} onClick={() => setMetric(m)}>
+                {m === "missing" ? "Missing updates" : "Staleness"}
+              </button>
+            ))}
+          </span>
+          <span className="seg" role="group" aria-label="Row order">
+            <button type="button" aria-pressed={order === "id"} onClick={() => setOrder("id")}>By id</button>
+            <button type="button" aria-pressed={order === "value"} onClick={() => setOrder("value")} data-testid="heatmap-order-value">Worst first</button>
+          </span>
+        </>
+      }
+    >
+      <ColourBarLegend metric={metric} max={max} lut={LUTS[metric]} />
+      <div ref={ref} className="plot" style={{ height: layout.height }} role="img" aria-label={`Heatmap of ${metric === "missing" ? "missing updates" : "staleness"} per replica over time`}>
+        <canvas ref={canvasRef} style={{ width, height: layout.height }} data-testid="heatmap-canvas" />
+        <svg width={width} height={layout.height}>
+          <g className="axis">
+            {view.ids.map((id, r) =>
+              r % labelEvery === 0 ? (
+                <text key={id} x={layout.left - 9} y={top + ((r + 0.5) / view.ids.length) * plotHeight + 3.5} textAnchor="end">
+                  {id}
+                </text>
+              ) : null,
+            )}
+          </g>
+          <rect x={layout.left} y={top} width={plotWidth} height={plotHeight} fill="none" stroke="#d1d5db" />
+          <XAxis axis={axis} x={layout.x} top={top + plotHeight} left={layout.left} width={plotWidth} />
+          <MarkerLayer markers={markersOf(model)} layout={layout} domain={domain} />
+          <BrushLayer
+            layout={layout}
+            {...zoom}
+            onReset={zoom.onResetZoom}
+            onHover={(t, px, py) => setHover(t === null ? null : { px, py })}
+            onClick={(_px, py) => {
+              const r = Math.floor(((py - top) / plotHeight) * view.ids.length);
+              const id = view.ids[r];
+              if (id) selectReplica(id, false);
+            }}
+          />
+        </svg>
+        {hover && hit && <HeatmapTooltip id={view.ids[hit.row] ?? ""} time={axis.format(hit.timeMs)} value={hit.value} metric={metric} px={hover.px} py={hover.py} width={width} />}
+      </div>
+    </ChartCard>
+  );
+}

@@ -1,0 +1,25 @@
+import type { LegendItem } from "../viz/chartSvg.js";
+
+export interface LegendProps {
+  items: readonly LegendItem[];
+}
+
+/** Chart legend in the same symbols as the exported SVG. */
+export function Legend({ items }: LegendProps) {
+  if (items.length === 0) return null;
+  return (
+    <div className="legend" role="list" aria-label="Legend">
+      {items.map((item) => (
+        <span className="item" role="listitem" key={item.label}>
+          <svg width="18" height="10" aria-hidden="true">
+            {item.shape === "dot" && <circle cx="9" cy="5" r="3.5" fill={item.colour} fillOpacity={0.7} />}
+            {item.shape === "line" && <line x1="0" x2="18" y1="5" y2="5" stroke={item.colour} strokeWidth="2" />}
+            {item.shape === "dash" && <line x1="0" x2="18" y1="5" y2="5" stroke={item.colour} strokeWidth="2" strokeDasharray="5 3" />}
+            {item.shape === "swatch" && <rect x="3" y="0" width="10" height="10" fill={item.colour} />}
+          </svg>
+          {item.label}
+        </span>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import { useRef } from "react";
+import { legendOf } from "../charts/plot.js";
+import { ratesChart } from "../charts/timeSeries.js";
+import { useElementSize } from "../hooks/useElementSize.js";
+import { useExport } from "../hooks/useExport.js";
+import { useView } from "../hooks/useView.js";
+import { useZoom } from "../hooks/useZoom.js";
+import { formatBytes } from "../viz/format.js";
+import { ChartCard } from "./ChartCard.js";
+import { TimePlot } from "./TimePlot.js";
+
+export interface RatesChartProps {
+  className?: string;
+}
+
+/** Cluster-wide updates/s, messages/s and bytes/s over time. */
+export function RatesChart({ className }: RatesChartProps) {
+  const ref = useRef<HTMLDivElement>(null);
+  const { width } = useElementSize(ref);
+  const { model, domain } = useView();
+  const zoom = useZoom();
+  const onExport = useExport("rates");
+  const chart = ratesChart(model, domain, Math.max(100, width - 76), 130);
+  const perUpdate = model.latestKpis?.bytesPerUpdate;
+  return (
+    <ChartCard
+      id="rates"
+      title="Rates"
+      subtitle={<>Cluster-wide, per second{perUpdate != null && <> · now {formatBytes(perUpdate)} of sync traffic per update delivered</>}</>}
+      legend={legendOf(chart)}
+      className={className}
+      onExport={onExport}
+    >
+      <div ref={ref}>{width > 0 && <TimePlot chart={chart} width={width} label="Updates, messages and bytes per second over time" {...zoom} />}</div>
+    </ChartCard>
+  );
+}

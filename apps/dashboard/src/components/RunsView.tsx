@@ -1,0 +1,93 @@
+import { useEffect } from "react";
+import { useShallow } from "zustand/react/shallow";
+import { runCsvUrl } from "../net/api.js";
+import { loadRuns, openRun, toggleOverlay } from "../net/runsActions.js";
+import { dashboardStore, useDashboard } from "../store/store.js";
+import { formatDurationMs } from "../viz/format.js";
+import { OverlayChart } from "./OverlayChart.js";
+
+export interface RunsViewProps {
+  onOpened(): void;
+}
+
+/** Recorded runs: open one (same charts, with a scrubber) or overlay several. */
+export function RunsView({ onOpened }: RunsViewProps) {
+  const { runs, state, error, overlayIds, openState } = useDashboard(
+    useShallow((s) => ({ runs: s.runs, state: s.runsState, error: s.runsError, overlayIds: s.overlayIds, openState: s.openRun })),
+  );
+  useEffect(() => {
+    void loadRuns(dashboardStore);
+  }, []);
+  return (
+    <div className="runs-page">
+      <section className="card" aria-labelledby="runs-title">
+        <div className="card-head">
+          <h2 id="runs-title">Recorded runs</h2>
+          <div className="spacer" />
+          <button type="button" className="btn" data-testid="runs-refresh" onClick={() => void loadRuns(dashboardStore)}>
+            Refresh
+          </button>
+        </div>
+        {state === "error" && <div className="field-error" role="alert">Could not load runs: {error}</div>}
+        {openState?.state === "error" && <div className="field-error" role="alert">Could not open {openState.id}: {openState.error}</div>}
+        {runs.length === 0 && state !== "loading" ? (
+          <div className="empty">No recorded runs yet.</div>
+        ) : (
+          <table className="runs" data-testid="runs-table">
+            <thead>
+              <tr>
+                <th>Overlay</th>
+                <th>Run</th>
+                <th>Started</th>
+                <th>Duration</th>
+                <th>N</th>
+                <th>Interval</th>
+                <th>Fanout</th>
+                <th>Mode</th>
+                <th>p50 / p95 / p99</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <input type="checkbox" aria-label={`Overlay ${r.name}`} checked={overlayIds.includes(r.id)} onChange={() => void toggleOverlay(dashboardStore, r.id)} data-testid={`run-overlay-${r.id}`} />
+                  </td>
+                  <td>
+                    <strong>{r.name}</strong> <span className="muted">{r.name !== r.id ? r.id : ""}</span>
+                  </td>
+                  <td>{new Date(r.startedAtMs).toLocaleString()}</td>
+                  <td>{r.endedAtMs === null ? <span className="status sending">recording</span> : formatDurationMs(r.endedAtMs - r.startedAtMs)}</td>
+                  <td>{r.replicaCount ?? "–"}</td>
+                  <td>{r.intervalMs !== undefined ? formatDurationMs(r.intervalMs) : "–"}</td>
+                  <td>{r.fanout ?? "–"}</td>
+                  <td>{r.mode ?? "–"}</td>
+                  <td>
+                    {[r.convergenceP50Ms, r.convergenceP95Ms, r.convergenceP99Ms].map((v) => (v === undefined ? "–" : formatDurationMs(v))).join(" / ")}
+                  </td>
+                  <td className="inline">
+                    <button
+                      type="button"
+                      className="btn small"
+                      data-testid={`run-open-${r.id}`}
+                      disabled={openState?.id === r.id && openState.state === "loading"}
+                      onClick={() => void openRun(dashboardStore, r.id).then(() => dashboardStore.getState().openRun?.state === "ready" && onOpened())}
+                    >
+                      {openState?.id === r.id && openState.state === "loading" ? "Opening…" : "Open"}
+                    </button>
+                    <a className="btn small" href={runCsvUrl(r.id)} download data-testid={`run-csv-${r.id}`}>
+                      CSV
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <OverlayChart />
+      {overlayIds.length === 0 && runs.length > 1 && <div className="note">Tick two or more runs to compare their convergence on one chart.</div>}
+    </div>
+  );
+}

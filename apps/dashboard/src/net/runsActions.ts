@@ -1,0 +1,55 @@
+// Loading recorded runs into the store: the list, one run for replay, runs for the overlay.
+
+import type { StoreApi } from "zustand/vanilla";
+import { modelFromRecording, overlayFromRecording } from "../store/recording.js";
+import type { DashboardState } from "../store/types.js";
+import { fetchRunExport, fetchRuns } from "./api.js";
+
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+/** Fetches the run list. */
+export async function loadRuns(store: StoreApi<DashboardState>): Promise<void> {
+  store.getState().setRunsState("loading");
+  try {
+    store.getState().setRuns(await fetchRuns());
+  } catch (e) {
+    store.getState().setRunsState("error", message(e));
+  }
+}
+
+/** Opens a recorded run in the live views (replay with a scrubber). */
+export async function openRun(store: StoreApi<DashboardState>, id: string): Promise<void> {
+  const s = () => store.getState();
+  s().setOpenRun({ id, state: "loading" });
+  try {
+    const model = modelFromRecording(await fetchRunExport(id));
+    s().setScrub(null);
+    s().setWindow(null);
+    s().setReplay(model);
+    s().setOpenRun({ id, state: "ready" });
+  } catch (e) {
+    s().setOpenRun({ id, state: "error", error: message(e) });
+  }
+}
+
+/** Back to the live cluster. */
+export function closeRun(store: StoreApi<DashboardState>): void {
+  store.getState().setReplay(null);
+  store.getState().setOpenRun(null);
+  store.getState().setScrub(null);
+  store.getState().setZoom(null);
+}
+
+/** Adds or removes a run from the overlay, fetching its samples the first time. */
+export async function toggleOverlay(store: StoreApi<DashboardState>, id: string): Promise<void> {
+  const s = () => store.getState();
+  s().toggleOverlay(id);
+  if (!s().overlayIds.includes(id) || (s().overlays[id] && s().overlays[id] !== "loading" && !("error" in (s().overlays[id] as object)))) return;
+  s().setOverlay(id, "loading");
+  try {
+    const summary = s().runs.find((r) => r.id === id) ?? null;
+    s().setOverlay(id, overlayFromRecording(id, await fetchRunExport(id), summary));
+  } catch (e) {
+    s().setOverlay(id, { error: message(e) });
+  }
+}
