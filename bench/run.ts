@@ -5,6 +5,7 @@ import type { BenchResult } from "./src/report.ts";
 type Bench = { run: () => Promise<BenchResult> };
 const benches: Record<string, () => Promise<Bench>> = {
   // one line per benchmark: name → module
+  crdt: () => import("./src/crdt.bench.ts"),
 };
 
 const wanted = process.argv.slice(2);

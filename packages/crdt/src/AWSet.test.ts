@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { awsetOpArb, elementArb } from "../test/arbitraries.js";
 import { historyArb, lawSuite, maximalOps, playCausal, REPLICA_IDS } from "../test/laws.js";
-import { AWSet, type AWSetOp, type AWSetState } from "./AWSet.js";
+import { AWSet, awsetIndex, type AWSetOp, type AWSetState } from "./AWSet.js";
 import { indexSize } from "./dots.js";
 import { ReplicaState, encodeDelta } from "./ReplicaState.js";
 import { comparePrimitives, type Primitive } from "./values.js";
@@ -22,7 +22,10 @@ function metadata(s: AWSetState) {
     for (const d of list) per.set(d.replica, (per.get(d.replica) ?? 0) + 1);
     for (const n of per.values()) maxDotsPerReplica = Math.max(maxDotsPerReplica, n);
   }
-  return { maxDotsPerReplica, dots, indexed: indexSize(s.store.index), cloud: s.context.cloudSize() };
+  // A maintained index must equal one rebuilt from the entries.
+  const rebuilt = awsetIndex({ entries: s.store.entries, index: null });
+  if (s.store.index !== null) expect(s.store.index).toEqual(rebuilt);
+  return { maxDotsPerReplica, dots, indexed: indexSize(rebuilt), cloud: s.context.cloudSize() };
 }
 
 describe("AWSet", () => {

@@ -5,7 +5,6 @@
 import { CausalContext, assertDot, type Dot } from "./CausalContext.js";
 import { causalCodec, causalOps, clip, plural, defineCrdt, TYPE_TAGS, type CausalState, type CrdtType, type DotStoreKind } from "./CrdtType.js";
 import {
-  cloneIndex,
   forEachIndexedIn,
   indexDelete,
   indexSet,
@@ -17,10 +16,14 @@ import {
 import { DecodeError, replicaAt } from "./encoding.js";
 import { comparePrimitives, readPrimitive, toPrimitive, writePrimitive, type Primitive } from "./values.js";
 
-/** The dot store of an AWSet: element → its live dots, and the reverse index dot → element. */
+/**
+ * The dot store of an AWSet: element → its live dots, plus the reverse index dot → element
+ * that lets a small delta find what its context removes. The index is built on first need
+ * and then maintained; copies and decoded states start without it (null).
+ */
 export interface AWSetStore {
   readonly entries: Map<Primitive, DotList>;
-  readonly index: DotIndex<Primitive>;
+  index: DotIndex<Primitive> | null;
 }
 
 /** AWSet state: dot store + causal context. */
@@ -29,46 +32,101 @@ export type AWSetState = CausalState<AWSetStore>;
 /** Adds or removes an element (string, finite number, boolean or null). */
 export type AWSetOp = { readonly type: "add"; readonly element: Primitive } | { readonly type: "remove"; readonly element: Primitive };
 
+/** The store's dot → element index, built if missing. @internal */
+export function awsetIndex(store: AWSetStore): DotIndex<Primitive> {
+  if (store.index === null) {
+    const index: DotIndex<Primitive> = new Map();
+    for (const [e, dots] of store.entries) for (const d of dots) indexSet(index, d.replica, d.seq, e);
+    store.index = index;
+  }
+  return store.index;
+}
+
 function setEntry(store: AWSetStore, e: Primitive, old: DotList, next: DotList): void {
   if (old === next) return;
-  for (const d of old) indexDelete(store.index, d.replica, d.seq);
-  for (const d of next) indexSet(store.index, d.replica, d.seq, e);
+  const index = store.index;
+  if (index !== null) {
+    for (const d of old) indexDelete(index, d.replica, d.seq);
+    for (const d of next) indexSet(index, d.replica, d.seq, e);
+  }
   if (next.length === 0) store.entries.delete(e);
   else store.entries.set(e, next);
 }
+
+/** Below this ratio of context dots to elements, a join looks removals up through the index. */
+const INDEX_LOOKUP_RATIO = 0.25;
 
 /** The dot store kind of AWSet (also used when an AWSet is nested in an AWMap). @internal */
 export const awsetKind: DotStoreKind<AWSetStore> = {
   emptyStore: () => ({ entries: new Map(), index: new Map() }),
   isEmptyStore: (d) => d.entries.size === 0,
   hasDots: (d) => d.entries.size > 0,
-  cloneStore: (d) => ({ entries: new Map(d.entries), index: cloneIndex(d.index) }),
+  cloneStore(d) {
+    const entries = new Map<Primitive, DotList>();
+    d.entries.forEach((dots, e) => entries.set(e, dots)); // faster than new Map(map) in V8
+    return { entries, index: null };
+  },
   joinStoreInto(t, ct, s, cs) {
-    for (const [e, sd] of s.entries) {
-      const td = t.entries.get(e) ?? NO_DOTS;
+    if (t.entries.size === 0) {
+      // Nothing here to cancel: adopt s's lists (immutable), minus dots already seen here.
+      const seenNothing = ct.isEmpty();
+      s.entries.forEach((sd, e) => {
+        const nd = seenNothing ? sd : joinDotLists(NO_DOTS, ct, sd, cs);
+        if (nd.length > 0) t.entries.set(e, nd);
+      });
+      t.index = null;
+      return;
+    }
+    // A large join would spend more on maintaining the index than on rebuilding it later.
+    if (s.entries.size * 4 > t.entries.size) t.index = null;
+    const sizeBefore = t.entries.size;
+    let shared = 0; // elements of t that s holds too
+    s.entries.forEach((sd, e) => {
+      const td = t.entries.get(e);
+      if (td === undefined) {
+        setEntry(t, e, NO_DOTS, joinDotLists(NO_DOTS, ct, sd, cs));
+        return;
+      }
+      shared++;
+      // The common case in a full-state merge: the same single dot on both sides.
+      if (td === sd || (td.length === 1 && sd.length === 1 && td[0]!.seq === sd[0]!.seq && td[0]!.replica === sd[0]!.replica)) return;
       setEntry(t, e, td, joinDotLists(td, ct, sd, cs));
-    }
-    // Elements s does not hold: their dots that s has seen were removed there.
-    const gone: Array<[Primitive, string, number]> = [];
-    forEachIndexedIn(t.index, cs, (replica, seq, e) => {
-      if (!s.entries.has(e)) gone.push([e, replica, seq]);
     });
-    for (const [e, replica, seq] of gone) {
-      const td = t.entries.get(e)!;
-      setEntry(t, e, td, td.filter((d) => d.seq !== seq || d.replica !== replica));
+    if (shared === sizeBefore) return; // s holds every element of t: nothing else to cancel
+    // Elements s does not hold: their dots that s has seen were removed there. A small
+    // context (a delta) is looked up through the index; a large one (a full state) is
+    // checked against every element, which costs no more and needs no index.
+    const gone: Array<[Primitive, DotList]> = [];
+    if (t.index !== null || cs.dotCount() < INDEX_LOOKUP_RATIO * t.entries.size) {
+      const hits = new Set<Primitive>();
+      forEachIndexedIn(awsetIndex(t), cs, (_replica, _seq, e) => {
+        if (!s.entries.has(e)) hits.add(e);
+      });
+      for (const e of hits) gone.push([e, t.entries.get(e)!]);
+    } else {
+      t.entries.forEach((td, e) => {
+        if (s.entries.has(e)) return;
+        for (const d of td) {
+          if (cs.has(d.replica, d.seq)) {
+            gone.push([e, td]);
+            return;
+          }
+        }
+      });
     }
+    for (const [e, td] of gone) setEntry(t, e, td, td.filter((d) => !cs.has(d.replica, d.seq)));
   },
   forEachDot(d, f) {
-    for (const [r, m] of d.index) for (const seq of m.keys()) f(r, seq);
+    for (const dots of d.entries.values()) for (const x of dots) f(x.replica, x.seq);
   },
   collectStore(d, replicas) {
-    for (const r of d.index.keys()) replicas.add(r);
+    for (const r of awsetIndex(d).keys()) replicas.add(r);
   },
   // Canonical form: grouped by origin (table order), seqs ascending and gap-coded, each
   // with its element — the dot → element function, from which element → dots follows.
   writeStore(w, d, index) {
     const groups: Array<[number, Map<number, Primitive>]> = [];
-    for (const [r, m] of d.index) groups.push([index.get(r)!, m]);
+    for (const [r, m] of awsetIndex(d)) groups.push([index.get(r)!, m]);
     groups.sort((a, b) => a[0] - b[0]);
     w.varint(groups.length);
     let prev = -1;
@@ -86,7 +144,6 @@ export const awsetKind: DotStoreKind<AWSetStore> = {
   },
   readStore(r, table) {
     const entries = new Map<Primitive, Dot[]>();
-    const index: DotIndex<Primitive> = new Map();
     const n = r.count();
     let prev = -1;
     for (let k = 0; k < n; k++) {
@@ -101,14 +158,13 @@ export const awsetKind: DotStoreKind<AWSetStore> = {
         if (!Number.isSafeInteger(seq)) throw new DecodeError("dot seq beyond 2^53 - 1");
         p = seq;
         const e = readPrimitive(r);
-        indexSet(index, replica, seq, e);
-        const dot: Dot = Object.freeze({ replica, seq });
+        const dot: Dot = { replica, seq };
         const list = entries.get(e);
         if (list === undefined) entries.set(e, [dot]);
         else list.push(dot); // origins arrive in id order and seqs ascending: stays sorted
       }
     }
-    return { entries, index };
+    return { entries, index: null };
   },
 };
 
@@ -124,7 +180,7 @@ function mutate(state: AWSetState, op: AWSetOp, dot: Dot): AWSetState {
   if (op.type === "add") {
     const own: Dot = Object.freeze({ replica: dot.replica, seq: dot.seq });
     store.entries.set(e, [own]);
-    indexSet(store.index, own.replica, own.seq, e);
+    indexSet(awsetIndex(store), own.replica, own.seq, e);
   }
   return { store, context };
 }
