@@ -64,6 +64,8 @@ export interface AgentOptions {
   logger?: AgentLogger;
   /** Timers and socket do not keep the process alive (library default true). */
   unref?: boolean;
+  /** Called after each successful handshake (`fresh`: a new connection, not an answer to a re-sent hello). */
+  onWelcome?: (welcome: Welcome, fresh: boolean) => void;
   /** Report limits (tests shrink them to exercise splitting). */
   reportLimits?: ReportLimits;
 }
@@ -84,6 +86,8 @@ export interface AgentStatus {
   dropped: DroppedCounts;
   reportsBuilt: number;
   reportsSent: number;
+  /** Seq of the last report built (reports carry strictly increasing seqs). */
+  reportSeq: number;
   connectionStats: ConnectionStats;
   /** Version of the last config applied, if any. */
   configVersion: number | undefined;
@@ -382,6 +386,7 @@ class AgentImpl implements Agent {
     if (fresh) this.#requestFull(undefined);
     this.#applyConfig(welcome.config);
     this.#send();
+    this.#opts.onWelcome?.(welcome, fresh);
   }
 
   #onDown(reason: string, retryInMs: number): void {
@@ -472,6 +477,7 @@ class AgentImpl implements Agent {
       dropped: { items: total.items, events: total.events + this.#lostEventsTotal, bytes: total.bytes },
       reportsBuilt: this.#reportsBuilt,
       reportsSent: this.#reportsSent,
+      reportSeq: this.#reportSeq,
       connectionStats: { ...this.#conn.stats },
       configVersion: this.#control.current?.version,
       lastConfigError: this.#lastConfigError,

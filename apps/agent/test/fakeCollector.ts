@@ -37,9 +37,7 @@ interface IoServer {
   close(callback: () => void): void;
 }
 const { Server } = require("socket.io") as { Server: new (http: HttpServer, options: object) => IoServer };
-// vitest runs workers with `--conditions import`, under which engine.io's own
-// `require("ws")` gets ws's ESM wrapper (no `.Server`): hand it the server class.
-const wsEngine = (createRequire(require.resolve("socket.io"))("ws") as { WebSocketServer: unknown }).WebSocketServer;
+
 
 export interface FakeCollectorOptions {
   port?: number;
@@ -70,7 +68,7 @@ export interface FakeCollector {
 
 export async function startFakeCollector(options: FakeCollectorOptions = {}): Promise<FakeCollector> {
   const http: HttpServer = createServer();
-  const io = new Server(http, { transports: ["websocket"], wsEngine });
+  const io = new Server(http, { transports: ["websocket"] });
   const messages: AgentToCollector[] = [];
   const invalid: FakeCollector["invalid"] = [];
   const nsp = io.of(AGENT_NAMESPACE);
