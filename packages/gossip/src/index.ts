@@ -10,3 +10,19 @@ export { Membership, StaticView, samplePeers, type PeerView } from "./membership
 export { DEFAULT_GOSSIP_CONFIG, withConfig, type GossipConfig } from "./config.js";
 export { type MessageKind, type PayloadKind } from "./wire/message.js";
 export type { GossipMode } from "./theory/meanField.js";
+export { Replica, type ReplicaOptions, type ReplicaStatus } from "./replica/Replica.js";
+export { Cluster, type ClusterOptions } from "./cluster/Cluster.js";
+export { Workload, type WorkloadConfig } from "./cluster/Workload.js";
+export {
+  GossipEvents,
+  type ConfigAppliedEvent,
+  type DropEvent,
+  type GossipEvent,
+  type GossipEventMap,
+  type GossipEventType,
+  type MembershipEvent,
+  type MergeEvent,
+  type ReceiveEvent,
+  type SendEvent,
+  type UpdateEvent,
+} from "./events.js";

@@ -73,7 +73,14 @@ export class Writer {
 export class Reader {
   pos = 0;
 
-  constructor(private readonly buf: Uint8Array) {}
+  constructor(private buf: Uint8Array) {}
+
+  /** Starts reading other bytes (one Reader is reused per hot path: no allocation per message). */
+  reset(buf: Uint8Array): this {
+    this.buf = buf;
+    this.pos = 0;
+    return this;
+  }
 
   get remaining(): number {
     return this.buf.length - this.pos;
@@ -106,12 +113,21 @@ export class Reader {
     return out;
   }
 
+  /** Skips a string, returning where its bytes start (length at `pos - start`). */
+  skipString(): number {
+    const n = this.varint();
+    if (n > this.remaining) throw new WireError("truncated message");
+    const start = this.pos;
+    this.pos += n;
+    return start;
+  }
+
   string(): string {
     const n = this.varint();
     const data = this.bytes(n);
     let ascii = true;
     for (let i = 0; i < n; i++) if (data[i]! > 0x7f) { ascii = false; break; }
-    if (ascii) return String.fromCharCode.apply(null, data as unknown as number[]);
+    if (ascii && n <= 1024) return String.fromCharCode.apply(null, data as unknown as number[]);
     try {
       return decoder.decode(data);
     } catch {

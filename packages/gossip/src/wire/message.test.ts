@@ -1,13 +1,14 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WireError } from "./codec.js";
-import { decodeMessage, encodeMessage, type GossipMessage } from "./message.js";
+import { decodeMessage, encodeMessage, hashEquals, messageBody, messageHash, type GossipMessage } from "./message.js";
 
 const message = fc.record<GossipMessage>({
   kind: fc.constantFrom("state", "pull", "ack", "digest"),
   payload: fc.constantFrom("full", "delta", "digest"),
   full: fc.boolean(),
   reply: fc.boolean(),
+  ackWanted: fc.boolean(),
   incarnation: fc.nat(),
   ack: fc.maxSafeNat(),
   ackIncarnation: fc.nat(),
@@ -26,7 +27,11 @@ describe("wire messages", () => {
     fc.assert(
       fc.property(message, (m) => {
         const back = decodeMessage(encodeMessage(m));
-        expect({ ...back, body: back.body && Array.from(back.body) }).toEqual({ ...m, body: m.body && Array.from(m.body) });
+        const body = messageBody(back);
+        const { raw: _raw, hashAt: _h, hashLength: _l, bodyAt: _b, ...header } = back;
+        expect({ ...header, hash: messageHash(back), body: body && Array.from(body) }).toEqual({ ...m, body: m.body && Array.from(m.body) });
+        if (m.hash !== null && [...m.hash].every((ch) => ch.charCodeAt(0) < 128)) expect(hashEquals(back, m.hash)).toBe(true);
+        expect(hashEquals(back, "not-the-hash-of-anything")).toBe(false);
       }),
     );
   });
@@ -34,7 +39,7 @@ describe("wire messages", () => {
   it("W2: a header costs a handful of bytes around the state", () => {
     const body = new Uint8Array(100);
     const bytes = encodeMessage({
-      kind: "state", payload: "delta", full: false, reply: false, incarnation: 0, ack: 12, ackIncarnation: 0,
+      kind: "state", payload: "delta", full: false, reply: false, ackWanted: true, incarnation: 0, ack: 12, ackIncarnation: 0,
       logFrom: 10, logTo: 12, hash: null, versionVector: null, body,
     });
     expect(bytes.length - body.length).toBeLessThanOrEqual(12);
@@ -42,7 +47,7 @@ describe("wire messages", () => {
 
   it("W3: truncated or foreign bytes are rejected with WireError", () => {
     const bytes = encodeMessage({
-      kind: "digest", payload: "digest", full: false, reply: true, incarnation: 1, ack: 0, ackIncarnation: 0,
+      kind: "digest", payload: "digest", full: false, reply: true, ackWanted: false, incarnation: 1, ack: 0, ackIncarnation: 0,
       logFrom: 0, logTo: 0, hash: "0123456789abcdef", versionVector: new Map([["r1", 3]]), body: null,
     });
     for (let cut = 0; cut < bytes.length; cut++) expect(() => decodeMessage(bytes.subarray(0, cut))).toThrow(WireError);

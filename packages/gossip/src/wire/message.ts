@@ -14,8 +14,10 @@ export interface GossipMessage {
   payload: PayloadKind;
   /** `state`: carries a full snapshot rather than a delta-group. */
   full: boolean;
-  /** The receiver should answer (push-pull). */
+  /** The receiver should answer with its state (push-pull). */
   reply: boolean;
+  /** The receiver should acknowledge (a delta push). */
+  ackWanted: boolean;
   /** Sender's incarnation (bumped when it is restored empty). */
   incarnation: number;
   /** How far the sender has received the receiver's delta log (an acknowledgement). */
@@ -41,6 +43,7 @@ const F_REPLY = 2;
 const F_HASH = 4;
 const F_VV = 8;
 const F_BODY = 16;
+const F_ACK = 32;
 
 /**
  * `[version u8][kind u8][flags u8][payload u8][incarnation][ack][ackIncarnation][logFrom][logTo]`
@@ -52,6 +55,7 @@ export function encodeMessage(m: GossipMessage): Uint8Array {
   let flags = 0;
   if (m.full) flags |= F_FULL;
   if (m.reply) flags |= F_REPLY;
+  if (m.ackWanted) flags |= F_ACK;
   if (m.hash !== null) flags |= F_HASH;
   if (m.versionVector !== null) flags |= F_VV;
   if (m.body !== null) flags |= F_BODY;
@@ -76,9 +80,21 @@ export function encodeMessage(m: GossipMessage): Uint8Array {
   return w.finish();
 }
 
+/** A decoded message: header fields, with hash and body left in the received bytes until needed. */
+export interface ReceivedMessage extends Omit<GossipMessage, "hash" | "body"> {
+  readonly raw: Uint8Array;
+  /** Offset and length of the hash string in `raw` (hashAt −1: none). */
+  readonly hashAt: number;
+  readonly hashLength: number;
+  /** Offset of the body in `raw` (−1: none). */
+  readonly bodyAt: number;
+}
+
+const reader = new Reader(new Uint8Array(0));
+
 /** Decodes a message; throws WireError when the bytes are not one. */
-export function decodeMessage(bytes: Uint8Array): GossipMessage {
-  const r = new Reader(bytes);
+export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
+  const r = reader.reset(bytes);
   if (r.u8() !== VERSION) throw new WireError("unknown gossip message version");
   const kind = KINDS[r.u8()];
   const flags = r.u8();
@@ -89,7 +105,12 @@ export function decodeMessage(bytes: Uint8Array): GossipMessage {
   const ackIncarnation = r.varint();
   const logFrom = r.varint();
   const logTo = r.varint();
-  const hash = flags & F_HASH ? r.string() : null;
+  let hashAt = -1;
+  let hashLength = 0;
+  if (flags & F_HASH) {
+    hashAt = r.skipString();
+    hashLength = r.pos - hashAt;
+  }
   let versionVector: VersionVector | null = null;
   if (flags & F_VV) {
     const n = r.varint();
@@ -100,20 +121,44 @@ export function decodeMessage(bytes: Uint8Array): GossipMessage {
       versionVector.set(id, r.varint());
     }
   }
-  const body = flags & F_BODY ? r.rest() : null;
-  if (r.remaining !== 0) throw new WireError("trailing bytes");
+  const bodyAt = flags & F_BODY ? r.pos : -1;
+  if (bodyAt < 0 && r.remaining !== 0) throw new WireError("trailing bytes");
   return {
     kind,
     payload,
     full: (flags & F_FULL) !== 0,
     reply: (flags & F_REPLY) !== 0,
+    ackWanted: (flags & F_ACK) !== 0,
     incarnation,
     ack,
     ackIncarnation,
     logFrom,
     logTo,
-    hash,
     versionVector,
-    body,
+    raw: bytes,
+    hashAt,
+    hashLength,
+    bodyAt,
   };
+}
+
+/** The sender's hash carried by a message, or null. */
+export function messageHash(m: ReceivedMessage): string | null {
+  if (m.hashAt < 0) return null;
+  let s = "";
+  for (let i = 0; i < m.hashLength; i++) s += String.fromCharCode(m.raw[m.hashAt + i]!);
+  return s;
+}
+
+/** Does the message carry exactly this (ASCII) hash? Compares bytes: no string is built. */
+export function hashEquals(m: ReceivedMessage, hash: string): boolean {
+  if (m.hashAt < 0 || m.hashLength !== hash.length) return false;
+  const raw = m.raw;
+  for (let i = 0; i < hash.length; i++) if (raw[m.hashAt + i] !== hash.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The encoded state a message carries, or null. */
+export function messageBody(m: ReceivedMessage): Uint8Array | null {
+  return m.bodyAt < 0 ? null : m.raw.subarray(m.bodyAt);
 }

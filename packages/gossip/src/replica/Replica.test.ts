@@ -1,0 +1,275 @@
+import { AWSet, GCounter, type Dot } from "@driftscope/crdt";
+import { describe, expect, it, vi } from "vitest";
+import { Cluster } from "../cluster/Cluster.js";
+import type { GossipConfig } from "../config.js";
+import type { GossipEvent } from "../events.js";
+import type { VirtualScheduler } from "../time/VirtualScheduler.js";
+
+const MODES: GossipConfig["mode"][] = ["push", "pull", "push-pull"];
+const PAYLOADS: GossipConfig["payload"][] = ["full", "delta", "digest"];
+
+/** Records every dot issued in a cluster. */
+function trackDots(cluster: Cluster<unknown, unknown, unknown>): Dot[] {
+  const dots: Dot[] = [];
+  cluster.events.on("update", (e) => dots.push(e.dot));
+  return dots;
+}
+
+function includesAll(cluster: Cluster<unknown, unknown, unknown>, dots: readonly Dot[]): boolean {
+  return cluster.running().every((r) => {
+    const ctx = r.state.context();
+    return dots.every((d) => ctx.includes(d));
+  });
+}
+
+describe("Replica: anti-entropy", () => {
+  for (const mode of MODES) {
+    for (const payload of PAYLOADS) {
+      it(`R1: ${mode}/${payload} converges under loss and jitter, losing no update`, () => {
+        const cluster = new Cluster({
+          type: AWSet, replicas: 10, seed: 7, config: { mode, payload, fanout: 2, intervalMs: 100 },
+          network: { latencyMs: 20, jitterMs: 15, lossRate: 0.1 },
+        });
+        const dots = trackDots(cluster);
+        cluster.setWorkload({ updatesPerSecPerReplica: 2 });
+        cluster.runFor(3000);
+        cluster.setWorkload({ updatesPerSecPerReplica: 0 });
+        expect(dots.length).toBeGreaterThan(30);
+        expect(cluster.runUntilConverged(60_000)).toBe(true);
+        expect(includesAll(cluster, dots)).toBe(true);
+        const values = cluster.running().map((r) => JSON.stringify(r.value()));
+        expect(new Set(values).size).toBe(1);
+      });
+    }
+  }
+
+  it("R2: a config change waits for each replica's next tick, then is announced once per replica", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 5, seed: 2, config: { intervalMs: 1000, fanout: 1 } });
+    const applied: Array<{ replica: string; atMs: number; version: number }> = [];
+    cluster.events.on("config", (e) => applied.push({ replica: e.replica, atMs: e.atMs, version: e.version }));
+    cluster.runFor(2500);
+    const { version } = cluster.setConfig({ fanout: 3, mode: "push" });
+    const r0 = cluster.replica("r0");
+    expect(r0.config.fanout).toBe(1); // not yet
+    expect(r0.pendingConfig?.config.fanout).toBe(3);
+    cluster.runFor(1000);
+    expect(applied.map((a) => a.replica).sort()).toEqual(cluster.ids().sort());
+    expect(applied.every((a) => a.version === version && a.atMs > 2500 && a.atMs <= 3500)).toBe(true);
+    expect(r0.config).toEqual({ intervalMs: 1000, fanout: 3, mode: "push", payload: "delta" });
+    expect(r0.pendingConfig).toBeNull();
+  });
+
+  it("R3: a shorter interval takes effect within the new interval, not the old one", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 3, config: { intervalMs: 60_000 } });
+    cluster.runFor(61_000); // every replica ticked once; the next ticks are ~60 s away
+    const ticksAfter: number[] = [];
+    cluster.events.on("config", (e) => ticksAfter.push(e.atMs));
+    cluster.setConfig({ intervalMs: 100 });
+    cluster.runFor(100);
+    expect(ticksAfter).toHaveLength(4);
+    let sends = 0;
+    cluster.events.on("send", () => sends++);
+    cluster.runFor(1000);
+    expect(sends).toBeGreaterThan(4 * 9); // ~10 rounds per replica in one second
+  });
+
+  it("R4: live config changes leak no timer and lose no update", () => {
+    const cluster = new Cluster({ type: AWSet, replicas: 8, seed: 4, config: { intervalMs: 200 } });
+    const scheduler = cluster.scheduler as VirtualScheduler;
+    const dots = trackDots(cluster);
+    cluster.setWorkload({ updatesPerSecPerReplica: 1 });
+    const configs: Partial<GossipConfig>[] = [];
+    for (let i = 0; i < 60; i++) {
+      configs.push({
+        intervalMs: [50, 200, 1000, 30][i % 4]!, fanout: 1 + (i % 3), mode: MODES[i % 3]!, payload: PAYLOADS[(i * 7) % 3]!,
+      });
+    }
+    for (const c of configs) {
+      cluster.setConfig(c);
+      cluster.runFor(97);
+    }
+    cluster.setWorkload({ updatesPerSecPerReplica: 0 });
+    cluster.runFor(2000);
+    // One pending tick per replica, nothing else (deliveries of this instant already ran).
+    expect(scheduler.pendingTimers).toBe(8);
+    expect(cluster.runUntilConverged(60_000)).toBe(true);
+    expect(includesAll(cluster, dots)).toBe(true);
+    expect(cluster.replica("r3").config).toEqual({ ...configs.at(-1), intervalMs: 30 });
+  });
+
+  it("R5: invalid config is refused whole, changing nothing", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 3 });
+    expect(() => cluster.setConfig({ fanout: 2, intervalMs: -1 })).toThrow(RangeError);
+    expect(() => cluster.setConfig({ mode: "gossip" as never })).toThrow(RangeError);
+    expect(cluster.configVersion).toBe(0);
+    expect(cluster.replica("r0").pendingConfig).toBeNull();
+  });
+});
+
+describe("Replica: faults", () => {
+  it("C1: a crashed replica neither sends nor answers; messages to it are dropped", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 5, config: { intervalMs: 100, mode: "push-pull" } });
+    cluster.runFor(500);
+    cluster.crash("r2");
+    const after: GossipEvent[] = [];
+    cluster.events.onAny((e) => after.push(e));
+    cluster.runFor(2000);
+    expect(after.some((e) => e.type === "send" && e.from === "r2")).toBe(false);
+    expect(after.some((e) => e.type === "receive" && e.to === "r2")).toBe(false);
+    expect(after.some((e) => e.type === "drop" && e.to === "r2" && e.reason === "unreachable")).toBe(true);
+    expect(() => cluster.update("r2")).toThrow(/crashed/);
+    expect(cluster.running().map((r) => r.id)).toEqual(["r0", "r1", "r3"]);
+  });
+
+  it("C2: restore with state kept resumes where it stopped and catches up", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 6, config: { intervalMs: 100 } });
+    cluster.update("r1");
+    cluster.update("r1");
+    cluster.runUntilConverged(10_000);
+    cluster.crash("r1");
+    cluster.update("r0");
+    cluster.runFor(1000);
+    expect(cluster.replica("r1").value()).toBe(2);
+    cluster.restore("r1", { keepState: true });
+    cluster.update("r1");
+    expect(cluster.runUntilConverged(10_000)).toBe(true);
+    expect(cluster.replica("r1").value()).toBe(4);
+    expect(cluster.replica("r1").origin).toBe("r1");
+  });
+
+  it("C3: restore empty starts from nothing under a new origin; no dot is ever issued twice", () => {
+    const cluster = new Cluster({ type: AWSet, replicas: 5, seed: 8, config: { intervalMs: 100 } });
+    const dots = trackDots(cluster);
+    for (let i = 0; i < 5; i++) cluster.update("r4");
+    cluster.runUntilConverged(10_000);
+    cluster.crash("r4");
+    cluster.restore("r4", { keepState: false });
+    const r4 = cluster.replica("r4");
+    expect(r4.value()).toEqual([]);
+    expect(r4.incarnation).toBe(1);
+    expect(r4.origin).toBe("r4~1");
+    cluster.update("r4");
+    expect(cluster.runUntilConverged(10_000)).toBe(true);
+    expect(includesAll(cluster, dots)).toBe(true); // the old updates had spread: nothing lost
+    const keys = dots.map((d) => `${d.replica}:${d.seq}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(dots.at(-1)).toEqual({ replica: "r4~1", seq: 1 });
+  });
+
+  it("C4: join catches up by gossip; leave hands its unique updates over", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 9, config: { intervalMs: 100, fanout: 2 } });
+    for (const id of cluster.ids()) cluster.update(id);
+    const fresh = cluster.join();
+    expect(fresh.id).toBe("r4");
+    expect(cluster.membership.has("r4")).toBe(true);
+    expect(cluster.runUntilConverged(10_000)).toBe(true);
+    expect(fresh.value()).toBe(4);
+    // r3's update cannot leave it (all its links cut) until it leaves with a handoff.
+    for (const id of cluster.ids()) if (id !== "r3") cluster.network.cut("r3", id);
+    cluster.update("r3");
+    cluster.runFor(1000);
+    expect(cluster.replica("r0").value()).toBe(4);
+    cluster.network.heal();
+    cluster.leave("r3");
+    expect(cluster.ids()).not.toContain("r3");
+    cluster.runFor(1000); // (the others agree already: convergence alone would not wait for the handoff)
+    expect(cluster.runUntilConverged(10_000)).toBe(true);
+    expect(cluster.replica("r0").value()).toBe(5);
+  });
+});
+
+describe("Replica: payloads", () => {
+  it("P1: once in sync, delta pushes stop and digests carry no state", () => {
+    for (const payload of ["delta", "digest"] as const) {
+      const cluster = new Cluster({ type: AWSet, replicas: 6, seed: 10, config: { intervalMs: 100, mode: "push", payload } });
+      for (const id of cluster.ids()) cluster.update(id, { type: "add", element: id });
+      expect(cluster.runUntilConverged(10_000)).toBe(true);
+      cluster.runFor(1000); // let acknowledgements settle
+      const kinds: string[] = [];
+      cluster.events.on("send", (e) => kinds.push(e.kind));
+      cluster.runFor(2000);
+      expect(kinds.filter((k) => k === "state")).toEqual([]);
+      if (payload === "digest") expect(kinds.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("P2: after a gap longer than the delta log, the full state is sent and the cluster still converges", () => {
+    const cluster = new Cluster({
+      type: AWSet, replicas: 6, seed: 11, config: { intervalMs: 100, mode: "push-pull", payload: "delta" }, deltaLogCapacity: 4,
+    });
+    const dots = trackDots(cluster);
+    cluster.runFor(500);
+    cluster.network.partition([["r0", "r1", "r2"], ["r3", "r4", "r5"]]);
+    for (let i = 0; i < 30; i++) cluster.update(`r${i % 6}`, { type: "add", element: `x${i}` });
+    cluster.runFor(2000);
+    const fullSends: string[] = [];
+    cluster.events.on("send", (e) => {
+      if (e.kind === "state" && e.full) fullSends.push(e.from);
+    });
+    cluster.network.heal();
+    expect(cluster.runUntilConverged(20_000)).toBe(true);
+    expect(fullSends.length).toBeGreaterThan(0);
+    expect(includesAll(cluster, dots)).toBe(true);
+  });
+
+  it("P3: delta sends far fewer bytes than full state for a few updates on a large set", () => {
+    const bytesFor = (payload: "full" | "delta") => {
+      const cluster = new Cluster({ type: AWSet, replicas: 12, seed: 12, config: { intervalMs: 100, payload, fanout: 2 } });
+      const seed = new Cluster({ type: AWSet, replicas: 1 }).replica("r0");
+      for (let i = 0; i < 1000; i++) seed.update({ type: "add", element: `e${i}` });
+      for (const r of cluster.replicas()) r.load(seed.state.snapshot());
+      let bytes = 0;
+      cluster.events.on("send", (e) => (bytes += e.bytes));
+      for (let i = 0; i < 20; i++) cluster.update(`r${i % 12}`, { type: "add", element: `new${i}` });
+      expect(cluster.runUntilConverged(30_000)).toBe(true);
+      expect(cluster.replica("r5").value()).toHaveLength(1020);
+      return bytes;
+    };
+    const full = bytesFor("full");
+    const delta = bytesFor("delta");
+    expect(delta * 20).toBeLessThanOrEqual(full);
+  });
+});
+
+describe("Replica: observation", () => {
+  it("O1: sends, receives, merges and updates are observable with exact byte counts", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 3, seed: 13, config: { intervalMs: 100, payload: "full" } });
+    let sent = 0;
+    let received = 0;
+    const merges: GossipEvent[] = [];
+    const updates: GossipEvent[] = [];
+    cluster.events.on("send", (e) => (sent += e.bytes));
+    cluster.events.on("receive", (e) => (received += e.bytes));
+    cluster.events.on("merge", (e) => merges.push(e));
+    cluster.events.on("update", (e) => updates.push(e));
+    const dot = cluster.update("r0");
+    cluster.runUntilConverged(10_000);
+    cluster.runFor(1);
+    expect(updates).toEqual([{ type: "update", atMs: 0, replica: "r0", dot }]);
+    expect(sent).toBeGreaterThan(0);
+    expect(received).toBe(sent); // nothing lost: every byte sent was received
+    const informing = merges.filter((e) => e.type === "merge" && e.changed);
+    expect(informing).toHaveLength(2);
+    for (const e of informing) {
+      if (e.type !== "merge") continue;
+      expect(e.newlyIncluded).toEqual([{ replica: "r0", from: 1, to: 1 }]);
+      expect(e.full).toBe(true);
+    }
+  });
+
+  it("O2: with no listener, no event object is built", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 14, config: { intervalMs: 100 } });
+    const emit = vi.spyOn(cluster.events, "emit");
+    cluster.setWorkload({ updatesPerSecPerReplica: 5 });
+    cluster.runFor(2000);
+    cluster.crash("r1");
+    cluster.runFor(500);
+    expect(emit).not.toHaveBeenCalled();
+    const off = cluster.events.on("merge", () => {});
+    cluster.runFor(500);
+    expect(emit).toHaveBeenCalled();
+    expect(emit.mock.calls.every(([e]) => e.type === "merge")).toBe(true);
+    off();
+    expect(cluster.events.listening.merge).toBe(false);
+  });
+});

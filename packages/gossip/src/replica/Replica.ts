@@ -1,0 +1,591 @@
+import {
+  CausalContext,
+  ReplicaState,
+  decodeDelta,
+  encodeDelta,
+  hash64,
+  mergeDeltas,
+  vvDominates,
+  vvEquals,
+  type CrdtType,
+  type Delta,
+  type Digest,
+  type Dot,
+  type MergeResult,
+  type VersionVector,
+} from "@driftscope/crdt";
+import { DEFAULT_GOSSIP_CONFIG, withConfig, type GossipConfig } from "../config.js";
+import { GossipEvents } from "../events.js";
+import { samplePeers, type PeerView } from "../membership/Membership.js";
+import type { Endpoint, Transport } from "../net/Transport.js";
+import type { Rng } from "../time/Rng.js";
+import type { Scheduler, Timer } from "../time/Scheduler.js";
+import {
+  decodeMessage,
+  encodeMessage,
+  hashEquals,
+  messageBody,
+  messageHash,
+  type GossipMessage,
+  type MessageKind,
+  type PayloadKind,
+  type ReceivedMessage,
+} from "../wire/message.js";
+import { DeltaLog, type LogEntry } from "./DeltaLog.js";
+
+/** How a replica is set up. */
+export interface ReplicaOptions<S, Op, V> {
+  /** Stable id (also the origin of the dots it issues, until it is restored empty). */
+  id: string;
+  type: CrdtType<S, Op, V>;
+  transport: Transport;
+  scheduler: Scheduler;
+  /** Peer choice draws from it (seed it for reproducible runs). */
+  rng: Rng;
+  /** Who this replica gossips with (usually the cluster's shared Membership: full view). */
+  view: PeerView;
+  config?: Partial<GossipConfig>;
+  /** Version number of the initial config. Default 0. */
+  configVersion?: number;
+  /** Where events go; a cluster passes one hub for all its replicas. */
+  events?: GossipEvents;
+  /**
+   * When the first tick happens: "random" (default) uniformly within the first interval, as
+   * independent processes do; "aligned" exactly one interval after start, so replicas started
+   * together tick at the same instants (synchronous rounds).
+   */
+  phase?: "random" | "aligned";
+  /** Delta-log entries kept (per-peer buffers are positions in it). Default 256. */
+  deltaLogCapacity?: number;
+  /** Most delta-groups joined into one message; beyond it the full state is sent. Default 64. */
+  maxDeltaJoin?: number;
+  /** Start ticking at once (default true). */
+  start?: boolean;
+}
+
+/** Whether a replica takes part: running, crashed (silent, keeps or loses state) or gone (left). */
+export type ReplicaStatus = "running" | "crashed" | "left";
+
+/** What this replica knows about one peer. */
+interface PeerState {
+  /** The peer has acknowledged our delta log up to this index (our incarnation). */
+  acked: number;
+  /** We have received the peer's delta log up to this index. */
+  received: number;
+  /** The peer's incarnation those indices refer to. */
+  incarnation: number;
+}
+
+/** A state to send: a delta-group or the full state, with the log range it covers. */
+interface Outgoing {
+  full: boolean;
+  body: Uint8Array;
+  logFrom: number;
+  logTo: number;
+  hash: string | null;
+}
+
+
+/**
+ * One replica: a CRDT with its causal context (`ReplicaState`), a local update API, and the
+ * anti-entropy engine that every `intervalMs` picks `fanout` peers from its view and runs
+ * push, pull or push-pull with full, delta or digest-driven payloads.
+ *
+ * Config changes are taken at the next tick (a shorter interval moves that tick earlier).
+ * Received states are merged at the end of the current instant (one deferred flush), and
+ * answers are built before that merge: in synchronous rounds every message of round r then
+ * reflects the sender's state at the start of round r, as the mean-field model assumes.
+ */
+export class Replica<S = unknown, Op = unknown, V = unknown> {
+  readonly id: string;
+  readonly type: CrdtType<S, Op, V>;
+  private rs: ReplicaState<S, Op, V>;
+  private incarnationValue = 0;
+  private log: DeltaLog<S>;
+  private readonly peers = new Map<string, PeerState>();
+  private cfg: GossipConfig;
+  private cfgVersion: number;
+  private pending: { config: GossipConfig; version: number } | null = null;
+  private timer: Timer | null = null;
+  private nextTickAt = 0;
+  private lastTickAt: number;
+  private endpoint: Endpoint | null = null;
+  private statusValue: ReplicaStatus = "crashed";
+  /** Received states waiting for the end of the instant, flat: from, message, bytes, from, … */
+  private inbox: Array<string | ReceivedMessage | number> = [];
+  private flushScheduled = false;
+  private readonly picked: string[] = [];
+  /** Bumped on every state change: keys the snapshot-hash cache. */
+  private version = 0;
+  private snapshotHashAt = -1;
+  private snapshotHashValue = "";
+  private ownVvAt = -1;
+  private ownVv: VersionVector = new Map();
+  /** Encoded full-payload state messages [push, push-pull], valid for state version fullMessageAt. */
+  private readonly fullMessage: [Uint8Array | null, Uint8Array | null] = [null, null];
+  private readonly fullMessageAt = [-1, -1];
+
+  private readonly transport: Transport;
+  private readonly scheduler: Scheduler;
+  private readonly rng: Rng;
+  private readonly view: PeerView;
+  readonly events: GossipEvents;
+  private readonly phase: "random" | "aligned";
+  private readonly maxDeltaJoin: number;
+  private readonly flushCallback = () => this.flush();
+  private readonly tickCallback = () => this.tick();
+
+  constructor(options: ReplicaOptions<S, Op, V>) {
+    this.id = options.id;
+    this.type = options.type;
+    this.transport = options.transport;
+    this.scheduler = options.scheduler;
+    this.rng = options.rng;
+    this.view = options.view;
+    this.events = options.events ?? new GossipEvents();
+    this.phase = options.phase ?? "random";
+    this.maxDeltaJoin = options.maxDeltaJoin ?? 64;
+    this.cfg = withConfig(DEFAULT_GOSSIP_CONFIG, options.config ?? {});
+    this.cfgVersion = options.configVersion ?? 0;
+    this.rs = new ReplicaState(this.type, this.id);
+    this.log = new DeltaLog<S>(options.deltaLogCapacity ?? 256);
+    this.lastTickAt = this.scheduler.now();
+    if (options.start ?? true) this.start();
+  }
+
+  // ── observation ──────────────────────────────────────────────────────────────────────────
+
+  get status(): ReplicaStatus {
+    return this.statusValue;
+  }
+
+  get isRunning(): boolean {
+    return this.statusValue === "running";
+  }
+
+  /** Bumped each time the replica is restored with an empty state. */
+  get incarnation(): number {
+    return this.incarnationValue;
+  }
+
+  /** Origin id of the dots this replica issues now (`id`, or `id~k` after k empty restores: dots are never reused). */
+  get origin(): string {
+    return this.rs.replicaId;
+  }
+
+  /** The config in effect (changes wait for the next tick: see `pendingConfig`). */
+  get config(): Readonly<GossipConfig> {
+    return this.cfg;
+  }
+
+  get configVersion(): number {
+    return this.cfgVersion;
+  }
+
+  /** A config change not yet applied (null when none). */
+  get pendingConfig(): Readonly<{ config: GossipConfig; version: number }> | null {
+    return this.pending;
+  }
+
+  /** The replica's CRDT state with its causal context (read it; mutate only through `update`). */
+  get state(): ReplicaState<S, Op, V> {
+    return this.rs;
+  }
+
+  value(): V {
+    return this.rs.value();
+  }
+
+  /** The version vector (cached until the state changes: do not mutate it). */
+  versionVector(): VersionVector {
+    return this.versionVectorCached();
+  }
+
+  /** VV, state hash, state bytes and summary (cached until the state changes). */
+  digest(): Digest {
+    return this.rs.digest();
+  }
+
+  /** Entries kept in the delta log (for tests and telemetry). */
+  get deltaLogSize(): number {
+    return this.log.size;
+  }
+
+  // ── local updates ────────────────────────────────────────────────────────────────────────
+
+  /** Applies a local update and returns its dot. Throws when the replica is not running or the op is invalid. */
+  update(op: Op): Dot {
+    if (this.statusValue !== "running") throw new Error(`replica ${this.id} is ${this.statusValue}: it takes no updates`);
+    const { dot, delta } = this.rs.update(op);
+    this.version++;
+    this.log.append({ delta, dots: [{ replica: dot.replica, from: dot.seq, to: dot.seq }] });
+    if (this.events.listening.update) this.events.emit({ type: "update", atMs: this.scheduler.now(), replica: this.id, dot });
+    return dot;
+  }
+
+  /**
+   * Merges a state without logging or sending it (setting up a scenario, e.g. every replica
+   * starting from the same large state). Peers will not be told about it by delta payloads.
+   */
+  load(snapshot: Delta<S>): MergeResult {
+    const result = this.rs.merge(snapshot);
+    if (result.changed) {
+      this.version++;
+      this.log.base = this.rs.context();
+    }
+    return result;
+  }
+
+  // ── config ───────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * Changes the config (validated now: throws RangeError and changes nothing on a bad value);
+   * it takes effect at the next tick. A shorter interval brings that tick forward to one new
+   * interval after the last tick. Returns the config that will apply.
+   */
+  setConfig(change: Partial<GossipConfig>, version?: number): GossipConfig {
+    const base = this.pending?.config ?? this.cfg;
+    const next = withConfig(base, change);
+    this.pending = { config: next, version: version ?? (this.pending?.version ?? this.cfgVersion) + 1 };
+    if (this.timer !== null && next.intervalMs < base.intervalMs) {
+      const at = Math.max(this.scheduler.now(), this.lastTickAt + next.intervalMs);
+      if (at < this.nextTickAt) this.schedule(at);
+    }
+    return next;
+  }
+
+  // ── lifecycle ────────────────────────────────────────────────────────────────────────────
+
+  /** Attaches to the transport and starts ticking (no-op when running). */
+  start(): void {
+    if (this.statusValue === "running") return;
+    if (this.statusValue === "left") throw new Error(`replica ${this.id} has left`);
+    this.endpoint = this.transport.attach(this.id, (from, bytes) => this.receive(from, bytes));
+    this.statusValue = "running";
+    const interval = this.cfg.intervalMs;
+    const now = this.scheduler.now();
+    this.schedule(this.phase === "aligned" ? (Math.floor(now / interval) + 1) * interval : now + this.rng.next() * interval);
+  }
+
+  /**
+   * Crash: the replica stops sending and answering (its endpoint detaches; messages to it are
+   * lost). Messages it already received are merged first. Its state stays in memory so that
+   * `restore({ keepState: true })` can bring it back.
+   */
+  crash(): void {
+    if (this.statusValue !== "running") return;
+    this.flush();
+    this.halt();
+    this.statusValue = "crashed";
+  }
+
+  /**
+   * Brings a crashed replica back. With `keepState: false` it restarts empty, as after losing
+   * its disk: a new incarnation whose dots use a new origin id (`id~k`), so no dot is ever
+   * issued twice; its updates that had not spread are gone.
+   */
+  restore(options: { keepState: boolean }): void {
+    if (this.statusValue === "running") return;
+    if (this.statusValue === "left") throw new Error(`replica ${this.id} has left`);
+    if (!options.keepState) {
+      this.incarnationValue++;
+      this.rs = new ReplicaState(this.type, `${this.id}~${this.incarnationValue}`);
+      this.log.reset();
+      this.peers.clear();
+      this.version++;
+    }
+    this.start();
+  }
+
+  /**
+   * Leaves the cluster for good. With `handoff` (default true) it first pushes its full state to
+   * `fanout` peers, so updates only it holds are not lost (the network may still lose them).
+   */
+  leave(options: { handoff?: boolean } = {}): void {
+    if (this.statusValue === "left") return;
+    if (this.statusValue === "running") {
+      this.flush();
+      if (options.handoff ?? true) {
+        for (const to of samplePeers(this.view, this.id, this.cfg.fanout, this.rng, this.picked)) {
+          this.sendFull(to, false);
+        }
+      }
+      this.halt();
+    }
+    this.statusValue = "left";
+  }
+
+  private halt(): void {
+    if (this.timer !== null) this.scheduler.clearTimer(this.timer);
+    this.timer = null;
+    this.endpoint?.close();
+    this.endpoint = null;
+  }
+
+  private schedule(at: number): void {
+    if (this.timer !== null) this.scheduler.clearTimer(this.timer);
+    this.nextTickAt = at;
+    this.timer = this.scheduler.setTimeout(this.tickCallback, at - this.scheduler.now());
+  }
+
+  // ── the anti-entropy round ───────────────────────────────────────────────────────────────
+
+  private tick(): void {
+    this.timer = null;
+    if (this.statusValue !== "running") return;
+    const now = this.scheduler.now();
+    this.lastTickAt = now;
+    if (this.pending !== null) {
+      this.cfg = this.pending.config;
+      this.cfgVersion = this.pending.version;
+      this.pending = null;
+      if (this.events.listening.config) {
+        this.events.emit({ type: "config", atMs: now, replica: this.id, version: this.cfgVersion, config: this.cfg });
+      }
+    }
+    const { mode, payload } = this.cfg;
+    const peers = samplePeers(this.view, this.id, this.cfg.fanout, this.rng, this.picked);
+    for (let i = 0; i < peers.length; i++) {
+      const to = peers[i]!;
+      const p = this.peer(to);
+      if (payload === "digest") {
+        const vv = this.versionVectorCached();
+        if (mode === "pull") this.sendControl(to, p, "pull", "digest", false, this.hash(), vv);
+        else this.sendControl(to, p, "digest", "digest", mode === "push-pull", this.hash(), vv);
+      } else if (mode === "pull") {
+        this.sendControl(to, p, "pull", payload, false, null, null);
+      } else if (payload === "full") {
+        this.sendFull(to, mode === "push-pull");
+      } else {
+        const out = this.deltaFor(p);
+        if (out !== null) this.sendState(to, p, "delta", out, mode === "push-pull", mode === "push");
+        else if (mode === "push-pull") this.sendControl(to, p, "pull", "delta", false, null, null);
+      }
+    }
+    this.schedule(now + this.cfg.intervalMs);
+  }
+
+  // ── receiving ────────────────────────────────────────────────────────────────────────────
+
+  private receive(from: string, bytes: Uint8Array): void {
+    if (this.statusValue !== "running") return;
+    let m: ReceivedMessage;
+    try {
+      m = decodeMessage(bytes);
+    } catch {
+      return; // not a gossip message (or corrupted): ignore, as a network would
+    }
+    if (this.events.listening.receive) {
+      this.events.emit({
+        type: "receive", atMs: this.scheduler.now(), from, to: this.id, bytes: bytes.length, kind: m.kind, payload: m.payload, full: m.full,
+      });
+    }
+    const p = this.peer(from);
+    if (m.incarnation !== p.incarnation) {
+      // The peer restarted empty: its log indices restarted and it lost what we had sent.
+      p.incarnation = m.incarnation;
+      p.received = 0;
+      p.acked = 0;
+    }
+    // Full-payload messages carry no acknowledgement (they are encoded once for every peer).
+    if (m.payload !== "full") p.acked = m.ackIncarnation === this.incarnationValue ? m.ack : 0;
+
+    switch (m.kind) {
+      case "state": {
+        // Bookkeeping at receipt: the merge itself follows at the end of this instant.
+        if (m.full || m.logFrom <= p.received) p.received = Math.max(p.received, m.logTo);
+        this.inbox.push(from, m, bytes.length);
+        if (!this.flushScheduled) {
+          this.flushScheduled = true;
+          this.scheduler.defer(this.flushCallback);
+        }
+        if (m.reply) this.answerWithState(from, p, m); // built from the state before this merge
+        else if (m.ackWanted) this.sendControl(from, p, "ack", m.payload, false, null, null);
+        return;
+      }
+      case "pull":
+        this.answerWithState(from, p, m);
+        return;
+      case "ack":
+        return;
+      case "digest": {
+        const theirs = m.versionVector ?? new Map<string, number>();
+        if (m.reply) this.answerWithState(from, p, m);
+        const mine = this.versionVectorCached();
+        const missing = !vvDominates(mine, theirs) || (vvEquals(mine, theirs) && m.hashAt >= 0 && !hashEquals(m, this.hash()));
+        if (missing) this.sendControl(from, p, "pull", "digest", false, this.hash(), mine);
+        return;
+      }
+    }
+  }
+
+  /** Answers a pull, a push-pull state or a push-pull digest, following the request's payload. */
+  private answerWithState(to: string, p: PeerState, m: ReceivedMessage): void {
+    if (m.payload === "full") return this.sendFull(to, false);
+    let out: Outgoing | null;
+    if (m.payload === "delta") out = this.deltaFor(p);
+    else out = this.missingFor(m.versionVector ?? new Map(), messageHash(m));
+    if (out !== null) this.sendState(to, p, m.payload, out, false, false);
+    // A push-pull delta with nothing to return still acknowledges, so it is not pushed again.
+    else if (m.kind === "state" && m.payload === "delta") this.sendControl(to, p, "ack", "delta", false, null, null);
+  }
+
+  /** Merges everything received during this instant. */
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.inbox.length === 0) return;
+    const batch = this.inbox;
+    this.inbox = [];
+    for (let i = 0; i < batch.length; i += 3) this.mergeOne(batch[i] as string, batch[i + 1] as ReceivedMessage, batch[i + 2] as number);
+  }
+
+  private mergeOne(from: string, m: ReceivedMessage, bytes: number): void {
+    let result: MergeResult = NO_CHANGE;
+    // Identical full state (hash of state and context): nothing to decode.
+    if (m.bodyAt >= 0 && !(m.full && hashEquals(m, this.snapshotHash()))) {
+      const delta = decodeDelta(this.type, messageBody(m)!);
+      result = this.rs.merge(delta);
+      if (result.changed) {
+        this.version++;
+        if (m.full) this.log.gap();
+        else this.log.append({ delta, dots: result.newlyIncluded });
+      }
+    }
+    if (this.events.listening.merge) {
+      this.events.emit({
+        type: "merge", atMs: this.scheduler.now(), replica: this.id, from, bytes, payload: m.payload, full: m.full,
+        changed: result.changed, newlyIncluded: result.newlyIncluded,
+      });
+    }
+  }
+
+  // ── what to send ─────────────────────────────────────────────────────────────────────────
+
+  private fullState(): Outgoing {
+    return { full: true, body: this.rs.snapshotBytes(), logFrom: 0, logTo: this.log.end, hash: this.snapshotHash() };
+  }
+
+  /** The peer's delta buffer: log entries after its acknowledged position, or the full state after a gap. */
+  private deltaFor(p: PeerState): Outgoing | null {
+    const log = this.log;
+    const from = p.acked;
+    if (from >= log.end) return null;
+    if (from < log.start || log.end - from > this.maxDeltaJoin) return this.fullState();
+    let delta = log.at(from).delta;
+    for (let i = from + 1; i < log.end; i++) delta = mergeDeltas(this.type, delta, log.at(i).delta);
+    return this.smaller({ full: false, body: encodeDelta(this.type, delta), logFrom: from, logTo: log.end, hash: null });
+  }
+
+  /**
+   * Digest-driven answer to a peer whose version vector is `vv`: the join of the logged deltas
+   * holding dots it lacks, or the full state when the log no longer covers them (or the
+   * vectors are equal but the states differ). Null when the peer misses nothing.
+   */
+  private missingFor(vv: VersionVector, hash: string | null): Outgoing | null {
+    const mine = this.versionVectorCached();
+    if (vvDominates(vv, mine)) {
+      return vvEquals(vv, mine) && hash !== null && hash !== this.hash() ? this.fullState() : null;
+    }
+    const log = this.log;
+    if (!CausalContext.fromVersionVector(vv).covers(log.base ?? this.rs.context())) return this.fullState();
+    const needed: LogEntry<S>[] = [];
+    for (let i = log.start; i < log.end; i++) {
+      const e = log.at(i);
+      for (const r of e.dots) {
+        if (r.to > (vv.get(r.replica) ?? 0)) {
+          needed.push(e);
+          break;
+        }
+      }
+    }
+    if (needed.length === 0 || needed.length > this.maxDeltaJoin) return this.fullState();
+    let delta = needed[0]!.delta;
+    for (let i = 1; i < needed.length; i++) delta = mergeDeltas(this.type, delta, needed[i]!.delta);
+    return this.smaller({ full: false, body: encodeDelta(this.type, delta), logFrom: log.end, logTo: log.end, hash: null });
+  }
+
+  /** A delta-group never costs more than the full state. */
+  private smaller(out: Outgoing): Outgoing {
+    return out.body.length >= this.rs.snapshotBytes().length ? this.fullState() : out;
+  }
+
+  // ── sending ──────────────────────────────────────────────────────────────────────────────
+
+  /** A full-payload state message: the same bytes for every peer, encoded once per state version. */
+  private sendFull(to: string, reply: boolean): void {
+    const slot = reply ? 1 : 0;
+    if (this.fullMessageAt[slot] !== this.version) {
+      this.fullMessage[slot] = encodeMessage({
+        kind: "state", payload: "full", full: true, reply, ackWanted: false, incarnation: this.incarnationValue, ack: 0,
+        ackIncarnation: 0, logFrom: 0, logTo: this.log.end, hash: this.snapshotHash(), versionVector: null, body: this.rs.snapshotBytes(),
+      });
+      this.fullMessageAt[slot] = this.version;
+    }
+    this.transmitBytes(to, this.fullMessage[slot]!, "state", "full", true);
+  }
+
+  private sendState(to: string, p: PeerState, payload: PayloadKind, out: Outgoing, reply: boolean, ackWanted: boolean): void {
+    this.transmit(to, p, {
+      kind: "state", payload, full: out.full, reply, ackWanted, incarnation: this.incarnationValue, ack: p.received,
+      ackIncarnation: p.incarnation, logFrom: out.logFrom, logTo: out.logTo, hash: out.hash,
+      versionVector: null, body: out.body,
+    });
+  }
+
+  private sendControl(
+    to: string, p: PeerState, kind: MessageKind, payload: PayloadKind, reply: boolean, hash: string | null, vv: VersionVector | null,
+  ): void {
+    this.transmit(to, p, {
+      kind, payload, full: false, reply, ackWanted: false, incarnation: this.incarnationValue, ack: p.received, ackIncarnation: p.incarnation,
+      logFrom: 0, logTo: 0, hash, versionVector: vv, body: null,
+    });
+  }
+
+  private transmit(to: string, _p: PeerState, m: GossipMessage): void {
+    this.transmitBytes(to, encodeMessage(m), m.kind, m.payload, m.full);
+  }
+
+  private transmitBytes(to: string, bytes: Uint8Array, kind: MessageKind, payload: PayloadKind, full: boolean): void {
+    const endpoint = this.endpoint;
+    if (endpoint === null) return;
+    if (this.events.listening.send) {
+      this.events.emit({ type: "send", atMs: this.scheduler.now(), from: this.id, to, bytes: bytes.length, kind, payload, full });
+    }
+    endpoint.send(to, bytes);
+  }
+
+  // ── small caches ─────────────────────────────────────────────────────────────────────────
+
+  private peer(id: string): PeerState {
+    let p = this.peers.get(id);
+    if (p === undefined) {
+      p = { acked: 0, received: 0, incarnation: 0 };
+      this.peers.set(id, p);
+    }
+    return p;
+  }
+
+  /** Digest hash of the state (what telemetry compares). */
+  private hash(): string {
+    return this.rs.digest().hash;
+  }
+
+  /** Hash of state and context together: equal ⇒ merging changes nothing. */
+  private snapshotHash(): string {
+    if (this.snapshotHashAt !== this.version) {
+      this.snapshotHashValue = hash64(this.rs.snapshotBytes());
+      this.snapshotHashAt = this.version;
+    }
+    return this.snapshotHashValue;
+  }
+
+  private versionVectorCached(): VersionVector {
+    if (this.ownVvAt !== this.version) {
+      this.ownVv = this.rs.versionVector();
+      this.ownVvAt = this.version;
+    }
+    return this.ownVv;
+  }
+}
+
+const NO_CHANGE: MergeResult = Object.freeze({ changed: false, newlyIncluded: Object.freeze([]) as never[] }) as MergeResult;
