@@ -41,11 +41,22 @@ export function counterSum(m: GCounterState): number {
 
 /** Writes entries in table order as (index gap, count). @internal */
 export function writeCounter(w: Writer, m: GCounterState, index: ReplicaIndex): void {
-  const items: Array<[number, number]> = [];
-  for (const [r, n] of m) items.push([index.get(r)!, n]);
-  items.sort((a, b) => a[0] - b[0]);
-  w.varint(items.length);
+  w.varint(m.size);
   let prev = -1;
+  if (m.size * 4 >= index.size) {
+    // The table holds (mostly) this counter's replicas, in table order: walk it, no sort.
+    index.forEach((i, r) => {
+      const n = m.get(r);
+      if (n === undefined) return;
+      w.varint(i - prev - 1);
+      w.varint(n);
+      prev = i;
+    });
+    return;
+  }
+  const items: Array<[number, number]> = [];
+  m.forEach((n, r) => items.push([index.get(r)!, n]));
+  items.sort((a, b) => a[0] - b[0]);
   for (const [i, n] of items) {
     w.varint(i - prev - 1);
     w.varint(n);

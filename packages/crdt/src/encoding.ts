@@ -228,12 +228,12 @@ export class Reader {
   }
 }
 
-/** Replica id → position in an encoding's replica table (ids sorted by UTF-16 code units). */
+/** Replica id → position in an encoding's replica table (ids sorted by UTF-16 code units; iteration is in table order). */
 export type ReplicaIndex = Map<string, number>;
 
 /** Sorts the ids, writes them as the encoding's replica table and returns their positions. */
 export function writeReplicaTable(w: Writer, replicas: Iterable<string>): ReplicaIndex {
-  const ids = [...replicas].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const ids = [...replicas].sort(); // default sort: UTF-16 code unit order
   const index: ReplicaIndex = new Map();
   w.varint(ids.length);
   for (let i = 0; i < ids.length; i++) {
