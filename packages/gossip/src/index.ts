@@ -26,3 +26,4 @@ export {
   type SendEvent,
   type UpdateEvent,
 } from "./events.js";
+export { measureSpread, type SpreadTrialOptions, type SpreadTrialResult } from "./experiments/spread.js";

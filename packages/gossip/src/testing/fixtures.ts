@@ -13,6 +13,7 @@ export async function inMemoryFixture(seed = 1, conditions: Partial<LinkConditio
     nodes: 2,
     scheduler,
     attach: (id, _node, onMessage) => network.attach(id, onMessage),
+    transportFor: () => network,
     until: async (predicate, what) => {
       if (!scheduler.runUntilTrue(predicate, scheduler.now() + 600_000)) throw new Error(`timed out (virtual 10 min): ${what}`);
     },
@@ -39,6 +40,14 @@ export async function webSocketFixture(nodes = 2): Promise<TransportFixture> {
         if (i !== node) t.addPeer(id, urls[node]!);
       });
       return endpoint;
+    },
+    transportFor: (node, ids) => {
+      for (const id of ids) {
+        transports.forEach((t, i) => {
+          if (i !== node) t.addPeer(id, urls[node]!);
+        });
+      }
+      return transports[node]!;
     },
     until: async (predicate, what) => {
       const deadline = Date.now() + 10_000;

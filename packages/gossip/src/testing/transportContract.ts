@@ -1,5 +1,9 @@
+import { GCounter } from "@driftscope/crdt";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { Endpoint, MessageHandler } from "../net/Transport.js";
+import { StaticView } from "../membership/Membership.js";
+import type { Endpoint, MessageHandler, Transport } from "../net/Transport.js";
+import { Replica } from "../replica/Replica.js";
+import { Rng } from "../time/Rng.js";
 import type { Scheduler } from "../time/Scheduler.js";
 
 /**
@@ -11,6 +15,8 @@ export interface TransportFixture {
   readonly nodes: number;
   /** Attaches replica `id` on node `node`, reachable by id from every node. */
   attach(id: string, node: number, onMessage: MessageHandler): Endpoint;
+  /** The transport of node `node`, to host replicas `ids` there (made reachable by id from every node). */
+  transportFor(node: number, ids: readonly string[]): Transport;
   /** Runs the transport (and the scheduler) until `predicate()` holds; rejects after a bound. */
   until(predicate: () => boolean, what: string): Promise<void>;
   /** Lets every message in flight arrive or be dropped. */
@@ -118,6 +124,31 @@ export function transportContract(name: string, makeFixture: () => Promise<Trans
     it("T6: attaching an id twice on one node is refused", () => {
       fx.attach("a", 0, () => {});
       expect(() => fx.attach("a", 0, () => {})).toThrow();
+    });
+
+    it("T7: replicas spread over the nodes converge by gossip through it (every mode and payload)", async () => {
+      const ids = ["g0", "g1", "g2", "g3"];
+      const configs = [
+        { mode: "push", payload: "delta" },
+        { mode: "pull", payload: "full" },
+        { mode: "push-pull", payload: "digest" },
+      ] as const;
+      let k = 0;
+      for (const config of configs) {
+        const names = ids.map((id) => `${id}-${k}`);
+        k++;
+        const view = new StaticView(names);
+        const replicas = names.map(
+          (id, i) =>
+            new Replica({
+              id, type: GCounter, transport: fx.transportFor(i % fx.nodes, [id]), scheduler: fx.scheduler, rng: new Rng(i + 1), view,
+              config: { ...config, intervalMs: 20, fanout: 2 },
+            }),
+        );
+        for (const r of replicas) r.update({ type: "increment", amount: 1 });
+        await fx.until(() => replicas.every((r) => r.value() === names.length), `${config.mode}/${config.payload} converges`);
+        for (const r of replicas) r.leave({ handoff: false });
+      }
     });
   });
 }
