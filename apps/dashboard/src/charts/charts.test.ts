@@ -57,9 +57,9 @@ describe("chart data", () => {
     for (let i = 0; i < mean.length; i++) if (!Number.isNaN(mean.ys[i]!)) expect(mean.ys[i]!).toBeLessThanOrEqual(max.ys[i]! + 1e-9);
     expect(staleness!.y.label).toBe("Staleness");
   });
-  it("rates: two panels, bytes on its own axis", () => {
+  it("rates: three panels, each rate on its own axis", () => {
     const chart = ratesChart(m, domain, 800, 150);
-    expect(chart.panels.map((p) => p.lines.map((l) => l.label))).toEqual([["updates/s", "messages/s"], ["bytes/s"]]);
+    expect(chart.panels.map((p) => p.lines.map((l) => l.label))).toEqual([["updates/s"], ["messages/s"], ["bytes/s"]]);
   });
   it("heatmap: one row per replica in id order (or worst first), binned to the pixels", () => {
     const v = heatmapView(m, "missing", domain, 300, 200);

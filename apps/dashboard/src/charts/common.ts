@@ -50,7 +50,7 @@ export type ValueKind = "count" | "durationMs" | "perSec" | "bytesPerSec" | "sha
 /** A value axis from 0 to a nice maximum, with a unit in its label. */
 export function valueAxis(label: string, kind: ValueKind, max: number, heightPx: number): AxisSpec {
   const [lo, hi] = valueDomain(0, Number.isFinite(max) && max > 0 ? max * 1.05 : 1);
-  const ticks = linearTicks(lo, hi, Math.max(2, Math.floor(heightPx / 45)));
+  const ticks = linearTicks(lo, hi, Math.max(2, Math.floor(heightPx / 32)));
   const format =
     kind === "durationMs" ? formatDurationTick : kind === "bytesPerSec" ? (v: number) => formatBytes(v) : formatCount;
   return { label, domain: [lo, hi], ticks, format };
@@ -74,7 +74,10 @@ export function maxIn(parts: readonly { xs: ArrayLike<number>; ys: ArrayLike<num
 export function markersOf(model: ClusterModel): MarkerEvent[] {
   return model.events
     .filter((e) => e.kind === "config" || e.kind === "fault")
-    .map((e) => ({ timeMs: e.timeMs, kind: e.kind, label: e.version !== undefined ? `v${e.version}: ${e.summary}` : e.summary }));
+    .map((e) => {
+      const label = e.version !== undefined ? `v${e.version}: ${e.summary}` : e.summary;
+      return { timeMs: e.timeMs, kind: e.kind, label: label.length > 48 ? `${label.slice(0, 47)}…` : label };
+    });
 }
 
 /** The config in force, as caption lines for an exported figure. */

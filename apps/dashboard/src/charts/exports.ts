@@ -65,7 +65,7 @@ function plotFor(kind: "convergence" | "divergence" | "rates", model: ClusterMod
     case "divergence":
       return divergenceChart(model, ctx.domain, PLOT_WIDTH, 200, ctx.selected);
     case "rates":
-      return ratesChart(model, ctx.domain, PLOT_WIDTH, 200);
+      return ratesChart(model, ctx.domain, PLOT_WIDTH, 140);
   }
 }
 

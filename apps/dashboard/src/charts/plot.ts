@@ -77,7 +77,7 @@ export function toSvgSpec(chart: PlotChart, meta: { title: string; subtitle?: st
     for (const sc of p.scatters) layers.push({ kind: "points", points: sc.points, colour: sc.colour, opacity: 0.45 });
     for (const l of p.lines) for (const part of l.parts) layers.push({ kind: "line", points: part, colour: l.colour, width: l.width, dash: l.dash });
     for (const s of p.steps) layers.push({ kind: "steps", segments: s.segments, colour: s.colour, dash: s.dash ?? "6 4" });
-    return { y: p.y, layers, height: chart.panels.length > 1 ? 200 : 340 };
+    return { y: p.y, layers, height: chart.panels.length > 2 ? 140 : chart.panels.length > 1 ? 200 : 340 };
   });
   return {
     title: meta.title,

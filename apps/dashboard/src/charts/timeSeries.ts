@@ -45,21 +45,15 @@ export function divergenceChart(model: ClusterModel, domain: [number, number], w
   };
 }
 
-/** Updates/s and messages/s (top), bytes/s (bottom), cluster-wide. */
+/** Updates/s, messages/s and bytes/s, cluster-wide, each on its own axis (they differ by orders of magnitude). */
 export function ratesChart(model: ClusterModel, domain: [number, number], widthPx: number, panelHeightPx: number): PlotChart {
   const [t0] = domain;
   return {
     x: elapsedAxis(domain, model.startMs, widthPx),
     panels: [
-      panel(
-        "events",
-        "Per second",
-        "perSec",
-        [kpiLine(model, t0, "updatesPerSec", "updates/s", COLOURS.updates, 2), kpiLine(model, t0, "messagesPerSec", "messages/s", COLOURS.messages, 2)],
-        domain,
-        panelHeightPx,
-      ),
-      panel("bytes", "Bytes per second", "bytesPerSec", [kpiLine(model, t0, "bytesPerSec", "bytes/s", COLOURS.bytes, 2)], domain, panelHeightPx),
+      panel("updates", "Updates/s", "perSec", [kpiLine(model, t0, "updatesPerSec", "updates/s", COLOURS.updates, 2)], domain, panelHeightPx),
+      panel("messages", "Messages/s", "perSec", [kpiLine(model, t0, "messagesPerSec", "messages/s", COLOURS.messages, 2)], domain, panelHeightPx),
+      panel("bytes", "Bytes/s", "bytesPerSec", [kpiLine(model, t0, "bytesPerSec", "bytes/s", COLOURS.bytes, 2)], domain, panelHeightPx),
     ],
     markers: markersOf(model),
   };

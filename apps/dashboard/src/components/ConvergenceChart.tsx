@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { convergenceChart } from "../charts/convergence.js";
 import { legendOf } from "../charts/plot.js";
 import { useElementSize } from "../hooks/useElementSize.js";
@@ -18,8 +18,7 @@ export interface ConvergenceChartProps {
 
 /** Per-update convergence scatter with rolling percentiles and the theory's reference lines. */
 export function ConvergenceChart({ className }: ConvergenceChartProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  const { width } = useElementSize(ref);
+  const { ref, width } = useElementSize();
   const { model, domain } = useView();
   const selected = useDashboard(useShallow((s) => s.selected));
   const [log, setLog] = useState(false);

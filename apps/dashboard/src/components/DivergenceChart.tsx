@@ -1,4 +1,3 @@
-import { useRef } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { legendOf } from "../charts/plot.js";
 import { divergenceChart } from "../charts/timeSeries.js";
@@ -16,13 +15,12 @@ export interface DivergenceChartProps {
 
 /** Missing updates and staleness over time: mean, max, and the selected replicas. */
 export function DivergenceChart({ className }: DivergenceChartProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  const { width } = useElementSize(ref);
+  const { ref, width } = useElementSize();
   const { model, domain } = useView();
   const selected = useDashboard(useShallow((s) => s.selected));
   const zoom = useZoom();
   const onExport = useExport("divergence");
-  const chart = divergenceChart(model, domain, Math.max(100, width - 76), 130, selected);
+  const chart = divergenceChart(model, domain, Math.max(100, width - 76), 140, selected);
   return (
     <ChartCard
       id="divergence"

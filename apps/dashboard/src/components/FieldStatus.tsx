@@ -1,6 +1,6 @@
-import { useView } from "../hooks/useView.js";
 import type { FieldState } from "../store/controlsSlice.js";
 import { ackStatus } from "../store/selectors.js";
+import { useDashboard } from "../store/store.js";
 
 export interface FieldStatusProps {
   field: FieldState | undefined;
@@ -9,7 +9,9 @@ export interface FieldStatusProps {
 
 /** pending → sending → applied as vN (k/N acknowledged) → acknowledged, or refused. */
 export function FieldStatus({ field, testId }: FieldStatusProps) {
-  const { model } = useView();
+  // Controls act on the live cluster, also while a recording is on show.
+  const model = useDashboard((s) => s.live);
+  useDashboard((s) => s.dataVersion);
   if (!field) return null;
   let cls: string = field.phase;
   let text: string;

@@ -27,8 +27,7 @@ const niceMax = (v: number) => valueDomain(0, v)[1];
 
 /** Replicas × time, coloured by missing updates or staleness; canvas, so 1,024 rows stay smooth. */
 export function HeatmapChart({ className }: HeatmapChartProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  const { width } = useElementSize(ref);
+  const { ref, width } = useElementSize();
   const { model, domain } = useView();
   const { selected, selectReplica } = useDashboard(useShallow((s) => ({ selected: s.selected, selectReplica: s.selectReplica })));
   const [metric, setMetric] = useState<HeatmapMetric>("missing");
@@ -60,6 +59,18 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
     off.getContext("2d")?.putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
     ctx.drawImage(off, layout.left, top, plotWidth, plotHeight);
+    // Per-replica history begins with the first frame this page (or the snapshot) had.
+    const first = view.src.count > 0 ? view.src.time(0) : domain[1];
+    const gapPx = layout.x(first) - layout.left;
+    if (gapPx > 150) {
+      ctx.fillStyle = "#f3f4f6";
+      ctx.fillRect(layout.left, top, gapPx, plotHeight);
+      ctx.fillStyle = "#6b7280";
+      ctx.font = "12px sans-serif";
+      ctx.textAlign = "center";
+      ctx.fillText("per-replica history starts", layout.left + gapPx / 2, top + plotHeight / 2 - 8);
+      ctx.fillText("when this page connected", layout.left + gapPx / 2, top + plotHeight / 2 + 8);
+    }
     // Selected replicas: a coloured tick at the left edge and an outline across the row.
     selected.forEach((id, k) => {
       const r = view.ids.indexOf(id);

@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { overlayCaption, overlayChart, overlayCsv } from "../charts/overlay.js";
 import { legendOf, toSvgSpec } from "../charts/plot.js";
@@ -14,8 +14,7 @@ import { TimePlot } from "./TimePlot.js";
 
 /** Convergence of several recorded runs on one chart, with a legend by config. */
 export function OverlayChart() {
-  const ref = useRef<HTMLDivElement>(null);
-  const { width } = useElementSize(ref);
+  const { ref, width } = useElementSize();
   const { ids, overlays } = useDashboard(useShallow((s) => ({ ids: s.overlayIds, overlays: s.overlays })));
   const [samples, setSamples] = useState(true);
   const [zoom, setZoom] = useState<[number, number] | null>(null);

@@ -1,4 +1,3 @@
-import { useRef } from "react";
 import { legendOf } from "../charts/plot.js";
 import { ratesChart } from "../charts/timeSeries.js";
 import { useElementSize } from "../hooks/useElementSize.js";
@@ -15,12 +14,11 @@ export interface RatesChartProps {
 
 /** Cluster-wide updates/s, messages/s and bytes/s over time. */
 export function RatesChart({ className }: RatesChartProps) {
-  const ref = useRef<HTMLDivElement>(null);
-  const { width } = useElementSize(ref);
+  const { ref, width } = useElementSize();
   const { model, domain } = useView();
   const zoom = useZoom();
   const onExport = useExport("rates");
-  const chart = ratesChart(model, domain, Math.max(100, width - 76), 130);
+  const chart = ratesChart(model, domain, Math.max(100, width - 76), 88);
   const perUpdate = model.latestKpis?.bytesPerUpdate;
   return (
     <ChartCard

@@ -120,9 +120,8 @@ function paint(canvas: HTMLCanvasElement, p: TopologyPicture, hovered: string | 
 
 /** Replicas as nodes (d3-force), exchanges lit as they happen, partitions as groups. */
 export function TopologyView({ className }: TopologyViewProps) {
-  const ref = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const { width } = useElementSize(ref);
+  const { ref, width } = useElementSize();
   const { model, version } = useView();
   const { selected, hovered, selectReplica, setHovered } = useDashboard(
     useShallow((s) => ({ selected: s.selected, hovered: s.hovered, selectReplica: s.selectReplica, setHovered: s.setHovered })),

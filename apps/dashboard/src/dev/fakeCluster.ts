@@ -13,6 +13,7 @@ import {
   type ControlResult,
   type ConvergenceSample,
   type Frame,
+  type KpiPoint,
   type Kpis,
   type ReplicaId,
   type ReplicaInfo,
@@ -105,6 +106,7 @@ export class FakeCluster {
   private pendingEvents: TimelineEvent[] = [];
   private readonly recentSamples: { t: number; ms: number }[] = [];
   private readonly history: Frame[] = [];
+  private readonly kpiHistory: KpiPoint[] = [];
   private readonly allEvents: TimelineEvent[] = [];
   private readonly allSamples: ConvergenceSample[] = [];
   private seq = 0;
@@ -254,6 +256,10 @@ export class FakeCluster {
     const frame = this.buildFrame();
     this.history.push(frame);
     if (this.history.length > 600) this.history.shift();
+    if (frame.seq % 10 === 0) {
+      this.kpiHistory.push({ timeMs: frame.timeMs, kpis: frame.kpis });
+      if (this.kpiHistory.length > 3600) this.kpiHistory.shift();
+    }
     return frame;
   }
 
@@ -261,9 +267,10 @@ export class FakeCluster {
     const bytes = fixedBytes ?? this.payloadBytes(from, to);
     this.tickMessages[from]!++;
     this.tickBytes[from]! += bytes;
-    if (this.pendingExchanges.length < 2048) this.pendingExchanges.push([from, to]);
     if (fixedBytes !== undefined) return;
     if (!this.canSend(from, to) || this.rand() < this.config.network.lossRate) return;
+    // Only exchanges that get through are reported (the topology lights those).
+    if (this.pendingExchanges.length < 2048) this.pendingExchanges.push([from, to]);
     this.deliveries.push({ at, from, to });
   }
 
@@ -416,7 +423,7 @@ export class FakeCluster {
       membershipVersion: 1,
       replicas,
       frames: this.history.map((f, i) => (i === 0 ? { ...f, replicaIds: [...this.ids] } : f)),
-      history: [],
+      history: this.kpiHistory.filter((p) => p.timeMs < (this.history[0]?.timeMs ?? Infinity)),
       samples: this.allSamples.slice(-10_000),
       events: this.allEvents.slice(-1000),
     };

@@ -1,10 +1,13 @@
-import { useLayoutEffect, useState, type RefObject } from "react";
+import { useCallback, useLayoutEffect, useState } from "react";
 
-/** The content-box size of an element, updated on resize (0 × 0 before layout). */
-export function useElementSize(ref: RefObject<HTMLElement | null>): { width: number; height: number } {
+/**
+ * Measures an element: attach the returned `ref` (a callback ref, so elements mounted later
+ * are measured too); width and height are 0 until laid out, then follow resizes.
+ */
+export function useElementSize<T extends HTMLElement = HTMLDivElement>(): { ref: (el: T | null) => void; width: number; height: number } {
+  const [el, setEl] = useState<T | null>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   useLayoutEffect(() => {
-    const el = ref.current;
     if (!el) return;
     const update = () => {
       const r = el.getBoundingClientRect();
@@ -14,6 +17,7 @@ export function useElementSize(ref: RefObject<HTMLElement | null>): { width: num
     const ro = new ResizeObserver(update);
     ro.observe(el);
     return () => ro.disconnect();
-  }, [ref]);
-  return size;
+  }, [el]);
+  const ref = useCallback((node: T | null) => setEl(node), []);
+  return { ref, ...size };
 }

@@ -21,7 +21,11 @@ export interface ConfigSender {
 export function createConfigSender(
   store: StoreApi<DashboardState>,
   connection: () => Connection | null,
-  timers: { set: typeof setTimeout; clear: typeof clearTimeout } = { set: setTimeout, clear: clearTimeout },
+  // Wrapped: browsers throw "Illegal invocation" when setTimeout is called as a method of another object.
+  timers: { set: typeof setTimeout; clear: typeof clearTimeout } = {
+    set: ((fn: () => void, ms: number) => setTimeout(fn, ms)) as typeof setTimeout,
+    clear: ((id: ReturnType<typeof setTimeout>) => clearTimeout(id)) as typeof clearTimeout,
+  },
 ): ConfigSender {
   let timer: ReturnType<typeof setTimeout> | null = null;
   const flush = () => {

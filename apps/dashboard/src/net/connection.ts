@@ -47,7 +47,8 @@ export function connect(store: StoreApi<DashboardState>, base = collectorBase())
   const scheduleRedraw = () => {
     if (redrawScheduled) return;
     redrawScheduled = true;
-    const raf = globalThis.requestAnimationFrame ?? ((cb: () => void) => setTimeout(cb, 16));
+    // Bound call: requestAnimationFrame throws "Illegal invocation" when detached from window.
+    const raf = (cb: () => void) => (typeof globalThis.requestAnimationFrame === "function" ? globalThis.requestAnimationFrame(cb) : setTimeout(cb, 16));
     raf(() => {
       redrawScheduled = false;
       s().touch();

@@ -16,7 +16,8 @@ export function viewDomain(
   if (s.zoom) return s.zoom;
   const now = Number.isFinite(model.nowMs) ? model.nowMs : Date.now();
   let end = now;
-  if (s.view === "replay" && s.scrubMs !== null) end = Math.min(now, s.scrubMs);
+  // Pause belongs to the live stream; a recording is positioned with the scrubber instead.
+  if (s.view === "replay") end = s.scrubMs !== null ? Math.min(now, s.scrubMs) : now;
   else if (s.paused && s.pausedAtMs !== null) end = s.pausedAtMs;
   const start = Number.isFinite(model.startMs) ? model.startMs : end - 60_000;
   const t0 = s.windowMs === null ? start : end - s.windowMs;

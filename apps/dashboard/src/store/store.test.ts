@@ -131,6 +131,11 @@ describe("time slice", () => {
     expect(viewDomain(base, model)).toEqual([940_000, 1_000_000]);
     expect(viewDomain({ ...base, paused: true, pausedAtMs: 500_000 }, model)).toEqual([440_000, 500_000]);
   });
+  it("a recording ignores the live pause and ends at the scrubber", () => {
+    const paused = { ...base, paused: true, pausedAtMs: 5_000_000, view: "replay" as const };
+    expect(viewDomain(paused, model)).toEqual([940_000, 1_000_000]);
+    expect(viewDomain({ ...paused, scrubMs: 600_000 }, model)).toEqual([540_000, 600_000]);
+  });
   it("whole run starts at the run's start; a brush overrides everything", () => {
     expect(viewDomain({ ...base, windowMs: null }, model)).toEqual([0, 1_000_000]);
     expect(viewDomain({ ...base, zoom: [10, 20_000] }, model)).toEqual([10, 20_000]);

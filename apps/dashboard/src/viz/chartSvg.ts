@@ -3,6 +3,7 @@
 // The PNG export rasterises this same SVG, so both always agree.
 
 import { decimateMinMax, thinScatter, type Points } from "./decimate.js";
+import { labelLeft, placeMarkers, type MarkerEvent } from "./markers.js";
 import { linearMap, logMap, type LinearMap } from "./scales.js";
 
 /** An axis: label with unit, domain, tick positions and how to print them. */
@@ -138,7 +139,7 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
     lx += barW + 4;
     head.push(`<text x="${r1(lx)}" y="${yCursor}" font-size="11" fill="#4b5563">${escapeXml(cb.max)}</text>`);
   }
-  const markerLane = spec.markers && spec.markers.length > 0 ? 16 : 0;
+  const markerLane = spec.markers && spec.markers.length > 0 ? 26 : 0;
   const gapBetween = 14;
   const defaultHeight = spec.panels.length > 1 ? 200 : 340;
   const firstTop = yCursor + 16 + markerLane;
@@ -194,15 +195,22 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
     );
   }
   out.push(`</g>`);
-  // Markers: a dashed line through every panel and a short label above the first.
-  for (const m of spec.markers ?? []) {
-    const px = xMap(m.timeMs);
-    if (px < MARGIN.left || px > MARGIN.left + plotWidth) continue;
+  // Markers: a dashed line through every panel; labels in two lanes above, never overlapping.
+  const placed = placeMarkers(
+    (spec.markers ?? []).map((m) => ({ timeMs: m.timeMs, kind: m.kind as MarkerEvent["kind"], label: m.label.length > 48 ? `${m.label.slice(0, 47)}…` : m.label })),
+    spec.x.domain[0],
+    spec.x.domain[1],
+    plotWidth,
+    { lanes: 2, charWidth: 5.7 },
+  );
+  for (const m of placed) {
+    const px = MARGIN.left + m.x;
     const colour = m.kind === "fault" ? "#dc2626" : "#7c3aed";
-    out.push(
-      `<line x1="${r1(px)}" x2="${r1(px)}" y1="${firstTop - 4}" y2="${plotBottom}" stroke="${colour}" stroke-dasharray="3 3" stroke-width="1"/>`,
-      `<text x="${r1(px + 3)}" y="${firstTop - 6}" font-size="10" fill="${colour}">${escapeXml(m.label.slice(0, 40))}</text>`,
-    );
+    out.push(`<line x1="${r1(px)}" x2="${r1(px)}" y1="${firstTop - 2}" y2="${plotBottom}" stroke="${colour}" stroke-dasharray="3 3" stroke-width="1"/>`);
+    if (m.lane !== null) {
+      const y = firstTop - 18 + m.lane * 12;
+      out.push(`<text x="${r1(MARGIN.left + labelLeft(m, plotWidth) + 3)}" y="${y}" font-size="10" fill="${colour}">${escapeXml(m.label)}</text>`);
+    }
   }
   out.push(
     `<text x="${MARGIN.left + plotWidth / 2}" y="${plotBottom + 38}" font-size="12" text-anchor="middle" fill="#111827">${escapeXml(spec.x.label)}</text>`,

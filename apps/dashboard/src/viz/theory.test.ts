@@ -27,7 +27,7 @@ describe("theory reference lines", () => {
   it("the caption names the parameters and says when there is no bound", () => {
     expect(theoryCaption(base, formatDurationMs)).toBe("expected 3.4 s, lower bound 4 s (N=32, T=1 s, f=2, push-pull)");
     expect(theoryCaption({ ...base, mode: "pull", lowerBoundMs: null, lossRate: 0.05 }, formatDurationMs)).toBe(
-      "expected 3.4 s, no lower bound (pull) (N=32, T=1 s, f=2, pull, loss 5 %)",
+      "expected 3.4 s, no lower bound for pull (N=32, T=1 s, f=2, pull, loss 5 %)",
     );
   });
 });

@@ -72,7 +72,7 @@ export function theorySegments(history: readonly TheoryPoint[], t0: number, t1: 
 export function theoryCaption(p: TheoryPoint, format: (ms: number) => string): string {
   const params = `N=${p.n}, T=${format(p.intervalMs)}, f=${p.fanout}, ${p.mode}${p.lossRate > 0 ? `, loss ${Math.round(p.lossRate * 1000) / 10} %` : ""}`;
   const expected = p.expectedMs === null ? "expected –" : `expected ${format(p.expectedMs)}`;
-  const bound = p.lowerBoundMs === null ? "no lower bound (pull)" : `lower bound ${format(p.lowerBoundMs)}`;
+  const bound = p.lowerBoundMs === null ? `no lower bound for ${p.mode}` : `lower bound ${format(p.lowerBoundMs)}`;
   return `${expected}, ${bound} (${params})`;
 }
 
