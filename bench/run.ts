@@ -6,6 +6,8 @@ type Bench = { run: () => Promise<BenchResult> };
 const benches: Record<string, () => Promise<Bench>> = {
   // one line per benchmark: name → module
   crdt: () => import("./src/crdt.bench.ts"),
+  "collector-ingest": () => import("./src/collector-ingest.bench.ts"),
+  "agent-overhead": () => import("./src/agent-overhead.bench.ts"),
 };
 
 const wanted = process.argv.slice(2);

@@ -126,6 +126,14 @@ export interface ReplicaFigures {
 }
 
 const MAX_PENDING_SAMPLES = 200_000;
+const EMPTY_RING = new Float64Array(1);
+
+interface IssueView {
+  frontier: Float64Array;
+  rings: Float64Array[];
+  lows: Float64Array;
+  count: number;
+}
 const MAX_TRACED_PENDING = 16_384;
 
 function zeroTotals(): SyncTotals {
@@ -563,12 +571,13 @@ export class MetricsEngine {
     let sumMps = 0;
     let sumBps = 0;
     const dt = base === undefined ? 0 : (nowMs - this.ringTimes[base]!) / 1000;
+    const view = this.issueView();
     for (let i = 0; i < n; i++) {
       const rep = this.members[i]!;
       const m = this.totalFrontier - rep.sumVV;
       missing[i] = m;
       missingTotal += m;
-      const st = m > 0 ? this.stalenessOf(rep, nowMs) : 0;
+      const st = m > 0 ? this.stalenessOf(rep, nowMs, view) : 0;
       staleness[i] = st;
       const code = this.statusOf(rep);
       status[i] = code;
@@ -631,19 +640,44 @@ export class MetricsEngine {
   }
 
   /** Age of the oldest update `rep` is missing (0 if none), in ms. */
-  private stalenessOf(rep: ReplicaState, nowMs: number): number {
+  private stalenessOf(rep: ReplicaState, nowMs: number, view: IssueView = this.issueView()): number {
     const vv = rep.vv;
-    const f = this.frontier;
+    const { frontier, rings, lows, count } = view;
+    const n = Math.min(count, vv.length);
     let oldest = Infinity;
-    const count = Math.min(this.origins.length, f.length);
+    // Typed arrays only in this loop: it runs N × origins times per frame.
     for (let o = 0; o < count; o++) {
-      const have = o < vv.length ? vv[o]! : 0;
-      if (have >= f[o]!) continue;
-      const issuedAt = this.origins[o]!.issue.getOrOldest(have + 1);
-      if (issuedAt !== undefined && issuedAt < oldest) oldest = issuedAt;
+      const have = o < n ? vv[o]! : 0;
+      if (have >= frontier[o]!) continue;
+      const ring = rings[o]!;
+      const lo = lows[o]!;
+      const s = have + 1 < lo ? lo : have + 1;
+      const t = ring[s & (ring.length - 1)]!;
+      if (t < oldest) oldest = t;
     }
     return oldest === Infinity ? 0 : Math.max(0, nowMs - oldest);
   }
+
+  /** Flat per-origin views of frontier and issue-time rings for the staleness loop. */
+  private issueView(): IssueView {
+    const count = Math.min(this.origins.length, this.frontier.length);
+    const rings: Float64Array[] = new Array<Float64Array>(count);
+    const lows = new Float64Array(count);
+    const frontier = new Float64Array(count);
+    for (let o = 0; o < count; o++) {
+      const origin = this.origins[o];
+      frontier[o] = this.frontier[o]!;
+      if (origin === undefined) {
+        rings[o] = EMPTY_RING;
+        frontier[o] = 0;
+        continue;
+      }
+      rings[o] = origin.issue.ring;
+      lows[o] = origin.issue.lowest;
+    }
+    return { frontier, rings, lows, count };
+  }
+
 
   /** Stores this frame's counters in the rate ring; returns the slot to measure rates against. */
   private recordRing(nowMs: number): number | undefined {

@@ -24,6 +24,11 @@ export class IssueTimes {
     this.exact = new Uint8Array(cap);
   }
 
+  /** The ring of times (index `seq & (ring.length − 1)`), valid for seqs in [lowest, highest]. For hot loops. */
+  get ring(): Float64Array {
+    return this.times;
+  }
+
   /** Highest seq known to have been issued. */
   get highest(): number {
     return this.hi;

@@ -1,0 +1,46 @@
+// Benchmark helper (a separate process): a dashboard socket.io client that measures, for
+// every replica whose configVersion column changed in a frame, frame arrival − the send
+// time that value carries (see fakeAgents.ts). Prints one JSON line at the end.
+import { DASHBOARD_NAMESPACE, type CollectorToDashboardEvents, type DashboardToCollectorEvents, type Frame } from "@driftscope/protocol";
+import { io, type Socket } from "socket.io-client";
+
+const { url, durationMs, startMs } = JSON.parse(process.argv[2] ?? "{}") as { url: string; durationMs: number; startMs: number };
+const socket: Socket<CollectorToDashboardEvents, DashboardToCollectorEvents> = io(`${url}${DASHBOARD_NAMESPACE}`, { transports: ["websocket"], reconnection: false });
+
+const latencies: number[] = [];
+const delivery: number[] = [];
+let frames = 0;
+let columnEntries = 0;
+let last: number[] = [];
+let maxReplicas = 0;
+let samples = 0;
+
+socket.on("connect", () => socket.emit("subscribe", { type: "subscribe" }));
+socket.on("snapshot", (s) => {
+  last = s.frames.at(-1)?.columns.configVersion ?? [];
+});
+socket.on("frame", (f: Frame) => {
+  const recv = Date.now();
+  frames++;
+  delivery.push(recv - f.timeMs);
+  samples += f.samples.length;
+  columnEntries += f.columns.missingUpdates.length;
+  const cv = f.columns.configVersion;
+  maxReplicas = Math.max(maxReplicas, cv.length);
+  if (f.replicaIds !== undefined) last = [];
+  for (let i = 0; i < cv.length; i++) {
+    const v = cv[i]!;
+    if (v !== 0 && v !== last[i]) latencies.push(recv - (startMs + v));
+  }
+  last = cv;
+});
+
+setTimeout(() => {
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => (latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!);
+  delivery.sort((a, b) => a - b);
+  const d = (p: number) => (delivery.length === 0 ? null : delivery[Math.min(delivery.length - 1, Math.ceil((p / 100) * delivery.length) - 1)]!);
+  console.log(JSON.stringify({ deliveryP50: d(50), deliveryP99: d(99), frames, samples, maxReplicas, measured: latencies.length, p50: q(50), p99: q(99), max: q(100), replicasPerFrame: frames > 0 ? columnEntries / frames : 0 }));
+  socket.close();
+  process.exit(0);
+}, durationMs);

@@ -1,0 +1,135 @@
+// Benchmark helper (a separate process): `connections` socket.io agents, each hosting
+// `replicasPerConnection` replicas, reporting at `hz` through real socket.io. The cluster
+// is synthetic but consistent across processes: origin o has issued
+// F_o(t) = ⌊(t − start)·rate/1000 + phase_o⌋ dots by time t; every tick a replica learns
+// `entriesPerReplica − 1` origins (round-robin) as they were a random 0–1.5 s ago.
+// Latency probe: each replica's configVersion carries the report's send time in ms since
+// `startMs`, so a dashboard can tell when a frame reflects it.
+// Prints one JSON line with what was sent, then exits.
+import { AGENT_NAMESPACE, PROTOCOL_VERSION, type AgentToCollectorEvents, type CollectorToAgentEvents, type Report, type ReplicaReport } from "@driftscope/protocol";
+import { io, type Socket } from "socket.io-client";
+
+interface Options {
+  url: string;
+  connections: number;
+  replicasPerConnection: number;
+  hz: number;
+  durationMs: number;
+  entriesPerReplica: number;
+  updatesPerSec: number;
+  startMs: number;
+}
+
+const opts = JSON.parse(process.argv[2] ?? "{}") as Options;
+const total = opts.connections * opts.replicasPerConnection;
+const ids = Array.from({ length: total }, (_, i) => `r${String(i).padStart(4, "0")}`);
+const phase = ids.map((_, i) => (i * 0.6180339887) % 1);
+const rate = opts.updatesPerSec;
+const frontier = (o: number, t: number) => Math.max(0, Math.floor(((t - opts.startMs) * rate) / 1000 + phase[o]!));
+const issuedAt = (o: number, seq: number) => opts.startMs + ((seq - phase[o]!) * 1000) / rate;
+
+let sentReports = 0;
+let sentEntries = 0;
+let welcomed = 0;
+let errors = 0;
+const tickLag: number[] = [];
+const buildMs: number[] = [];
+const firstError: string[] = [];
+
+type AgentSocket = Socket<CollectorToAgentEvents, AgentToCollectorEvents>;
+
+function startConnection(c: number): Promise<AgentSocket> {
+  const agentId = `bench-agent-${c}`;
+  const mine = Array.from({ length: opts.replicasPerConnection }, (_, i) => c * opts.replicasPerConnection + i);
+  const vv = mine.map(() => new Float64Array(total));
+  const cursor = mine.map((r) => (r * 7) % total);
+  const ownSent = mine.map(() => 0);
+  const socket: AgentSocket = io(`${opts.url}${AGENT_NAMESPACE}`, { transports: ["websocket"], reconnection: false, forceNew: true });
+  let seq = 0;
+  socket.on("error", (e) => {
+    errors++;
+    if (firstError.length < 3) firstError.push(`${e.code}: ${e.message}`);
+  });
+  let expected = 0;
+  const tick = (first: boolean) => {
+    const now = Date.now();
+    if (!first && expected > 0) tickLag.push(now - expected);
+    expected = now + 1000 / opts.hz;
+    const replicas: ReplicaReport[] = mine.map((r, i) => {
+      const own = frontier(r, now);
+      const v = vv[i]!;
+      v[r] = own;
+      const entries: Array<[string, number]> = [[ids[r]!, own]];
+      if (!first) {
+        for (let j = 0; j < opts.entriesPerReplica - 1; j++) {
+          let o = cursor[i]!;
+          cursor[i] = (o + 1) % total;
+          if (o === r) {
+            o = cursor[i]!;
+            cursor[i] = (o + 1) % total;
+          }
+          const learned = frontier(o, now - Math.random() * 1500);
+          if (learned > v[o]!) v[o] = learned;
+          entries.push([ids[o]!, v[o]!]);
+        }
+      }
+      const issued: Array<[number, number]> = [];
+      for (let s = ownSent[i]! + 1; s <= own && issued.length < 64; s++) issued.push([s, issuedAt(r, s)]);
+      ownSent[i] = own;
+      sentEntries += entries.length + issued.length;
+      return {
+        replica: ids[r] as ReplicaReport["replica"],
+        seq: own,
+        ...(first ? { full: true } : {}),
+        vv: entries as ReplicaReport["vv"],
+        hash: `h${own}x${r}`,
+        bytes: 64 + own * 8,
+        summary: `count=${own}`,
+        issued,
+        sync: { sentMessages: seq * 2, sentBytes: seq * 900, receivedMessages: seq * 2, receivedBytes: seq * 900, merges: seq, changedMerges: seq },
+        configVersion: Math.max(0, Math.round(now - opts.startMs)),
+      };
+    });
+    const report: Report = { type: "report", agentId: agentId as Report["agentId"], seq: ++seq, timeMs: now, replicas };
+    socket.emit("report", report);
+    buildMs.push(Date.now() - now);
+    sentReports++;
+  };
+  return new Promise((resolve, reject) => {
+    socket.on("connect_error", reject);
+    socket.on("welcome", (w) => {
+      welcomed++;
+      tick(true);
+      // Spread connections over the tick so reports do not all land at once.
+      const offset = (c * (1000 / opts.hz)) / opts.connections;
+      setTimeout(() => {
+        const timer = setInterval(() => tick(false), 1000 / opts.hz);
+        setTimeout(() => {
+          clearInterval(timer);
+          socket.emit("bye", { type: "bye", agentId: agentId as Report["agentId"], reason: "bench over" });
+          setTimeout(() => socket.close(), 100);
+        }, opts.durationMs - offset);
+      }, offset);
+      resolve(socket);
+      void w;
+    });
+    socket.on("connect", () => {
+      socket.emit("hello", {
+        type: "hello",
+        protocol: PROTOCOL_VERSION,
+        agentId: agentId as Report["agentId"],
+        node: { name: `bench-node-${c}`, pid: process.pid, language: "typescript" },
+        replicas: mine.map((r) => ({ id: ids[r] as ReplicaReport["replica"], crdtType: "gcounter" })),
+        clock: { agentTimeMs: Date.now() },
+        reportIntervalMs: Math.round(1000 / opts.hz),
+      });
+    });
+  });
+}
+
+const started = Date.now();
+await Promise.all(Array.from({ length: opts.connections }, (_, c) => startConnection(c)));
+await new Promise((r) => setTimeout(r, opts.durationMs + 500));
+const pct = (a: number[], p: number) => (a.sort((x, y) => x - y), a[Math.min(a.length - 1, Math.ceil((p / 100) * a.length) - 1)] ?? null);
+console.log(JSON.stringify({ tickLagP99: pct(tickLag, 99), buildP99: pct(buildMs, 99), sentReports, sentEntries, welcomed, errors, firstError, elapsedMs: Date.now() - started }));
+process.exit(0);
