@@ -52,6 +52,12 @@ export interface CollectorCoreOptions {
   engine?: MetricsEngineOptions;
   /** Called when a new config must reach every agent. */
   pushConfig?: (config: ClusterConfig) => void;
+  /**
+   * Budget of traced-dot entries (`issued` + `included`) per second across the cluster; the
+   * collector raises `telemetry.traceEveryK` (powers of two) to stay under it and lowers it
+   * again when there is room. 0 turns the adjustment off. Default 20,000.
+   */
+  tracedEntriesPerSec?: number;
   /** Called when an agent should send whole version vectors (undefined: all its replicas). */
   requestFull?: (session: AgentSession, replicas: string[] | undefined) => void;
 }
@@ -113,6 +119,7 @@ export class CollectorCore {
   private readonly dropped: Array<[number, number]> = [];
   private lastHistoryMs = -Infinity;
   private readonly theoryCache = new Map<string, Theory | null>();
+  private lastTraceCheckMs = -Infinity;
 
   constructor(private readonly options: CollectorCoreOptions) {
     this.configValue = options.config;
@@ -173,15 +180,17 @@ export class CollectorCore {
   }
 
   /** A valid report: applied to the metrics unless it names replicas the agent does not host. */
-  report(report: Report, transport: Transport, nowMs: number): Handled<{ duplicate: boolean; requestFull: true | string[] | undefined }> {
+  report(report: Report, transport: Transport, nowMs: number): Handled<{ requestFull: true | string[] | undefined }> {
     const session = this.agents.sessionFor(report.agentId, `report#${report.seq}`);
     if (isError(session)) return fail(session);
     const refused = this.agents.checkReport(session, report);
     if (refused !== undefined) return fail(refused);
     session.lastSeenMs = nowMs;
     if (session.lastReportSeq !== null && report.seq <= session.lastReportSeq) {
+      // A retried body or a replayed message: refused, so it cannot count twice.
       this.engine.agentSeen(session.agentId, nowMs);
-      return ok({ duplicate: true, requestFull: undefined });
+      const reason = `report seq must increase within a session; the last accepted was ${session.lastReportSeq}`;
+      return fail(protocolError("CONFLICT", `report#${report.seq} refused: ${reason}`, { issues: [{ path: "seq", reason }], ref: `report#${report.seq}` }));
     }
     const gap = session.lastReportSeq !== null && report.seq > session.lastReportSeq + 1;
     session.lastReportSeq = report.seq;
@@ -206,7 +215,7 @@ export class CollectorCore {
       requestFull = all ? true : [...session.needsFull];
       this.options.requestFull?.(session, all ? undefined : [...session.needsFull]);
     }
-    return ok({ duplicate: false, requestFull });
+    return ok({ requestFull });
   }
 
   /** A valid config-ack: records which config version each replica runs. */
@@ -369,6 +378,7 @@ export class CollectorCore {
       { replicaIds: ef.replicaIds, missingUpdates: columns.missingUpdates, stalenessMs: columns.stalenessMs, status: columns.status },
       { live: kpis.live, total: kpis.total, convergedShare: kpis.convergedShare, distinctStates: kpis.distinctStates, configVersion: kpis.configVersion },
     );
+    this.adjustTracing(kpis, nowMs);
     if (nowMs - this.lastHistoryMs >= 1000) {
       this.lastHistoryMs = nowMs;
       this.history.push({ timeMs: nowMs, kpis });
@@ -405,6 +415,31 @@ export class CollectorCore {
       configVersion: version,
       ackedReplicas: acked,
     };
+  }
+
+  /**
+   * Keeps traced-dot telemetry within budget (DESIGN.md §3): every included dot at every
+   * replica would be N × update rate entries per second, so only seq % k === 0 is traced,
+   * with k a power of two chosen from the measured delivery rate. A config change like any
+   * other: versioned, recorded, pushed and acknowledged.
+   */
+  private adjustTracing(kpis: Kpis, nowMs: number): void {
+    const budget = this.options.tracedEntriesPerSec ?? 20_000;
+    if (budget <= 0 || nowMs - this.lastTraceCheckMs < 5000) return;
+    this.lastTraceCheckMs = nowMs;
+    const perK1 = kpis.deliveriesPerSec + kpis.updatesPerSec; // traced entries per second if k were 1
+    const k = this.configValue.telemetry.traceEveryK;
+    let wanted = k;
+    if (perK1 / k > budget) {
+      wanted = 1;
+      while (perK1 / wanted > budget && wanted < 1_000_000) wanted *= 2;
+    } else if (k > 1 && perK1 / (k / 2) <= budget / 2) {
+      wanted = 1;
+      while (perK1 / wanted > budget / 2 && wanted < k) wanted *= 2;
+    }
+    wanted = Math.min(wanted, 524_288);
+    if (wanted === k) return;
+    this.changeConfig({ telemetry: { traceEveryK: wanted } }, nowMs, `the collector (traced-dot budget ${budget}/s; ${Math.round(perK1)} entries/s at k = 1)`);
   }
 
   private theory(live: number): Theory | null {
@@ -454,8 +489,15 @@ export class CollectorCore {
   /** Status changes become timeline entries, one per agent and kind of change. */
   private transitionsToEvents(transitions: StatusTransition[], nowMs: number): void {
     if (transitions.length === 0) return;
-    const groups = new Map<string, { agentId: string; to: number; replicas: string[] }>();
+    // Net change per replica within the frame (unreachable → live → crashed is "crashed").
+    const net = new Map<string, StatusTransition>();
     for (const t of transitions) {
+      const first = net.get(t.replica);
+      net.set(t.replica, first === undefined ? t : { ...t, from: first.from });
+    }
+    const groups = new Map<string, { agentId: string; to: number; replicas: string[] }>();
+    for (const t of net.values()) {
+      if (t.from === t.to) continue;
       const key = `${t.agentId}\u0000${t.to}`;
       let g = groups.get(key);
       if (g === undefined) groups.set(key, (g = { agentId: t.agentId, to: t.to, replicas: [] }));

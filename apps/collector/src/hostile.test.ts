@@ -92,7 +92,8 @@ describe("hostile HTTP ingest", () => {
     ["H7 negative vv seq", ndjson(withReplica({ vv: [["r1", -1]] })), "VALIDATION", /replicas\[0\]\.vv\[0\]\[1\]/],
     ["H8 wrong protocol version", ndjson({ ...helloMsg("z", ["r9"]), protocol: PROTOCOL_VERSION + 41 }), "PROTOCOL_VERSION", /^protocol$/],
     ["H9 unknown message type", ndjson({ type: "frame", agentId: "a" }), "VALIDATION", /type/],
-    ["H10 report from an agent that never said hello", ndjson({ ...good(), agentId: "stranger" }), "BAD_REQUEST", /agentId/],
+    ["H10 report from an agent that never said hello", ndjson({ ...good(), agentId: "stranger" }), "NOT_FOUND", /agentId/],
+    ["H10b a replayed report seq", ndjson(reportMsg("a", 1, [])), "CONFLICT", /^seq$/],
     ["H11 report for a replica the agent does not host", ndjson(withReplica({ replica: "ghost" })), "VALIDATION", /replicas\[0\]\.replica/],
     ["H12 config-ack for unknown replica ids", ndjson({ type: "config-ack", agentId: "a", version: 1, replicas: ["nope"], ok: true }), "VALIDATION", /replicas\[0\]/],
     ["H13 config-ack of a version that never existed", ndjson({ type: "config-ack", agentId: "a", version: 999, replicas: ["r1"], ok: true }), "VALIDATION", /version/],
@@ -192,7 +193,6 @@ describe("hostile config changes over HTTP", () => {
 describe("hostile socket messages", () => {
   const socketCases: Array<[name: string, event: string, payload: unknown, code: string]> = [
     ["S1 unknown event", "hack", { type: "hack" }, "BAD_REQUEST"],
-    ["S2 wrong protocol version", "hello", { ...helloMsg("z", ["r9"]), protocol: 0 }, "PROTOCOL_VERSION"],
     ["S3 NaN (arrives as null)", "report", withReplica({ seq: Number.NaN }), "VALIDATION"],
     ["S4 a string instead of a message", "report", "report please", "VALIDATION"],
     ["S5 report claiming another agent's id", "report", { ...good(), agentId: "b" }, "FORBIDDEN"],
@@ -210,6 +210,16 @@ describe("hostile socket messages", () => {
     expect(e).toMatchObject({ type: "error", code });
     expect(e.message.length).toBeGreaterThan(5);
     await flushAgent(agent);
+    await stillUp();
+  });
+
+  it("S2 a hello with a wrong protocol version is refused and that connection closed", async () => {
+    const other = agentClient(t.url);
+    await connected(other);
+    const err = next<ErrorMessage>(other, "error");
+    other.emit("hello", { ...helloMsg("z", ["r9"]), protocol: 0 });
+    expect((await err).code).toBe("PROTOCOL_VERSION");
+    await until(() => other.disconnected, 3000, "disconnect");
     await stillUp();
   });
 

@@ -122,13 +122,24 @@ describe("server: agent handshake", () => {
     expect(await req).toEqual({ type: "request-full" });
   });
 
-  it("A7: duplicate report seqs are ignored", async () => {
+  it("A7: a report seq that does not increase is refused with CONFLICT and changes nothing", async () => {
     const { url, collector } = await start();
     const { agent } = await handshake(url, "a", ["r1", "r2"]);
     agent.emit("report", reportMsg("a", 5, [replicaReport("r1", 2, [["r1", 2]], { full: true }), replicaReport("r2", 0, [], { full: true })]));
+    const err = next<ErrorMessage>(agent, "error");
     agent.emit("report", reportMsg("a", 5, [replicaReport("r2", 0, [["r1", 2]])]));
-    await flushAgent(agent);
+    expect(await err).toMatchObject({ code: "CONFLICT", ref: "report#5", issues: [{ path: "seq" }] });
     expect(collector.core.engine.missingUpdates("r2")).toBe(2);
+  });
+
+  it("A7b: a refused hello ends the connection", async () => {
+    const { url } = await start();
+    const agent = agentClient(url);
+    await connected(agent);
+    const err = next<ErrorMessage>(agent, "error");
+    agent.emit("hello", { ...helloMsg("a", ["r1"]), protocol: 99 });
+    expect((await err).code).toBe("PROTOCOL_VERSION");
+    await until(() => agent.disconnected, 3000, "disconnect");
   });
 
   it("A8: a second agent cannot claim replicas of a connected one; the same agent id reconnecting takes over", async () => {
@@ -281,13 +292,18 @@ describe("server: tokens", () => {
         body: JSON.stringify({ gossip: { fanout: 3 } }),
       });
     expect((await put()).status).toBe(401);
-    expect((await put(TOKENS.agentToken)).status).toBe(401);
+    const wrong = await put(TOKENS.agentToken);
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toMatchObject({ code: "FORBIDDEN" });
     expect((await put(TOKENS.operatorToken)).status).toBe(200);
     const dash = dashboardClient(url);
     await connected(dash);
     let r = next<ControlResult>(dash, "control-result");
     dash.emit("config-change", { type: "config-change", requestId: "x1", patch: { gossip: { fanout: 4 } } });
     expect(await r).toMatchObject({ ok: false, error: { code: "UNAUTHORIZED" } });
+    r = next<ControlResult>(dash, "control-result");
+    dash.emit("config-change", { type: "config-change", requestId: "x1b", patch: { gossip: { fanout: 4 } }, token: TOKENS.agentToken });
+    expect(await r).toMatchObject({ ok: false, error: { code: "FORBIDDEN" } });
     r = next<ControlResult>(dash, "control-result");
     dash.emit("config-change", { type: "config-change", requestId: "x2", patch: { gossip: { fanout: 4 } }, token: TOKENS.operatorToken });
     expect(await r).toMatchObject({ ok: true });

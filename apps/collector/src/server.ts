@@ -53,6 +53,8 @@ export interface CollectorOptions {
   /** Name of the run this session records (default "session <time>"). */
   runName?: string;
   rateLimits?: Partial<RateLimits>;
+  /** Traced-dot entries per second the collector keeps telemetry under (0: never adjust traceEveryK). */
+  tracedEntriesPerSec?: number;
   engine?: MetricsEngineOptions;
   logger?: Logger;
   /** Clock (ms since epoch); tests may inject one. */
@@ -116,6 +118,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     recorder,
     metrics,
     ...(options.engine !== undefined ? { engine: options.engine } : {}),
+    ...(options.tracedEntriesPerSec !== undefined ? { tracedEntriesPerSec: options.tracedEntriesPerSec } : {}),
     pushConfig: (cfg: ClusterConfig) => agents.to(HELLO_ROOM).emit("config", { type: "config", config: cfg }),
     requestFull: (session, replicas) => {
       if (session.connectionId === null) return;

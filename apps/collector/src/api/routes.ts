@@ -14,7 +14,7 @@ import {
   LIMITS,
 } from "@driftscope/protocol";
 import express, { type Request, type RequestHandler, type Router } from "express";
-import { bearerToken, tokenMatches } from "../control/auth.js";
+import { bearerToken, tokenRefusal } from "../control/auth.js";
 import type { CollectorCore } from "../CollectorCore.js";
 import { KeyedBuckets, type RateLimits } from "../ingest/rateLimit.js";
 import type { CollectorMetrics } from "../prometheus.js";
@@ -54,15 +54,23 @@ export function apiRouter(deps: ApiDeps): Router {
     sendError(res, protocolError("RATE_LIMITED", `too many requests: at most ${deps.limits.httpRequestsPerSec}/s per client`));
   };
 
-  const requireToken = (expected: string | undefined, what: string): RequestHandler => {
+  const requireToken = (expected: string | undefined, what: "ingest" | "config change"): RequestHandler => {
     return (req, res, next) => {
-      if (tokenMatches(expected, bearerToken(req.get("authorization")))) {
+      const refusal = tokenRefusal(expected, bearerToken(req.get("authorization")), what === "ingest" ? "UNAUTHORIZED" : "FORBIDDEN");
+      if (refusal === undefined) {
         next();
         return;
       }
-      metrics.rejections.inc({ code: "UNAUTHORIZED", transport: "http" });
-      res.setHeader("WWW-Authenticate", 'Bearer realm="driftscope"');
-      sendError(res, protocolError("UNAUTHORIZED", `${what} requires the ${what === "ingest" ? "agent" : "operator"} token as "Authorization: Bearer <token>"`));
+      metrics.rejections.inc({ code: refusal, transport: "http" });
+      const needed = what === "ingest" ? "agent" : "operator";
+      if (refusal === "UNAUTHORIZED") res.setHeader("WWW-Authenticate", 'Bearer realm="driftscope"');
+      sendError(
+        res,
+        protocolError(
+          refusal,
+          refusal === "FORBIDDEN" ? `this token does not allow a ${what}; it needs the ${needed} token` : `${what} requires the ${needed} token as "Authorization: Bearer <token>"`,
+        ),
+      );
     };
   };
 
@@ -98,7 +106,7 @@ export function apiRouter(deps: ApiDeps): Router {
       const t = now();
       const rejected: IngestRejection[] = [...parsed.rejected];
       let accepted = 0;
-      let sawHello = false;
+      let helloInterval: number | undefined;
       let stale = false;
       const requestFull = new Set<string>();
       let requestAll = false;
@@ -116,7 +124,7 @@ export function apiRouter(deps: ApiDeps): Router {
           continue;
         }
         accepted++;
-        if (message.type === "hello") sawHello = true;
+        if (message.type === "hello") helloInterval = (result.value as { welcome: { reportIntervalMs: number } }).welcome.reportIntervalMs;
         if (message.type === "report") {
           if (message.replicas.some((r) => r.configVersion !== undefined && r.configVersion !== core.config.version)) stale = true;
           const full = (result.value as { requestFull?: true | string[] }).requestFull;
@@ -129,7 +137,8 @@ export function apiRouter(deps: ApiDeps): Router {
         accepted,
         rejected,
         collectorTimeMs: t,
-        ...(sawHello || stale ? { config: core.config } : {}),
+        ...(helloInterval !== undefined || stale ? { config: core.config } : {}),
+        ...(helloInterval !== undefined ? { reportIntervalMs: helloInterval } : {}),
         ...(requestAll ? { requestFull: true as const } : requestFull.size > 0 ? { requestFull: [...requestFull] as never } : {}),
       });
       res.status(ingestStatus(answer)).json(answer);

@@ -12,6 +12,18 @@ export function tokenMatches(expected: string | undefined, given: unknown): bool
   return timingSafeEqual(digest(expected), digest(given));
 }
 
+/**
+ * Why a request is refused for its token, or undefined when it may proceed: no token
+ * where one is required is UNAUTHORIZED; a token that is not this one is `wrong`
+ * (FORBIDDEN for control changes — the agent token does not allow them —, UNAUTHORIZED
+ * for ingest).
+ */
+export function tokenRefusal(expected: string | undefined, given: unknown, wrong: "UNAUTHORIZED" | "FORBIDDEN"): "UNAUTHORIZED" | "FORBIDDEN" | undefined {
+  if (expected === undefined) return undefined;
+  if (typeof given !== "string" || given.length === 0) return "UNAUTHORIZED";
+  return tokenMatches(expected, given) ? undefined : wrong;
+}
+
 /** The token of an `Authorization: Bearer <token>` header, if any. */
 export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;

@@ -14,7 +14,7 @@ import {
 } from "@driftscope/protocol";
 import type { Logger } from "pino";
 import type { Namespace, Server, Socket } from "socket.io";
-import { tokenMatches } from "../control/auth.js";
+import { tokenRefusal } from "../control/auth.js";
 import type { CollectorCore } from "../CollectorCore.js";
 import { TokenBucket, type RateLimits } from "../ingest/rateLimit.js";
 import type { CollectorMetrics } from "../prometheus.js";
@@ -74,7 +74,7 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
       if (!result.ok && result.error !== undefined) metrics.rejections.inc({ code: result.error.code, transport: "dashboard" });
       socket.emit("control-result", result);
     };
-    const operatorAllowed = (token: string | undefined) => operatorToken === undefined || tokenMatches(operatorToken, token ?? socket.data.token);
+    const operatorRefusal = (token: string | undefined) => tokenRefusal(operatorToken, token ?? socket.data.token, "FORBIDDEN");
 
     socket.onAny((event: string, ...args: unknown[]) => {
       const t = now();
@@ -119,8 +119,9 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
             socket.emit("snapshot", core.snapshot(t, socket.data.windowMs ?? core.defaultWindowMs));
             return;
           case "config-change": {
-            if (!operatorAllowed(msg.token)) {
-              answer({ type: "control-result", requestId: msg.requestId, ok: false, config: core.config, error: unauthorized(msg.requestId) });
+            const refusal = operatorRefusal(msg.token);
+            if (refusal !== undefined) {
+              answer({ type: "control-result", requestId: msg.requestId, ok: false, config: core.config, error: tokenError(refusal, msg.requestId) });
               return;
             }
             const result = core.changeConfig(msg.patch, t, `dashboard ${socket.id}`);
@@ -132,8 +133,9 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
             return;
           }
           case "run-control": {
-            if (!operatorAllowed(msg.token)) {
-              answer({ type: "control-result", requestId: msg.requestId, ok: false, run: core.runInfo(), error: unauthorized(msg.requestId) });
+            const refusal = operatorRefusal(msg.token);
+            if (refusal !== undefined) {
+              answer({ type: "control-result", requestId: msg.requestId, ok: false, run: core.runInfo(), error: tokenError(refusal, msg.requestId) });
               return;
             }
             const run = core.runControl(msg.action, msg.name, t);
@@ -185,8 +187,10 @@ function backlogOf(socket: DashboardSocket): number {
   return Array.isArray(buffer) ? buffer.length : 0;
 }
 
-function unauthorized(requestId: string): ErrorMessage {
-  return protocolError("UNAUTHORIZED", "control refused: a valid operator token is required (message token, subscribe token or socket.io auth.token)", { ref: requestId });
+function tokenError(code: "UNAUTHORIZED" | "FORBIDDEN", requestId: string): ErrorMessage {
+  return code === "UNAUTHORIZED"
+    ? protocolError(code, "control refused: the operator token is required (in the message, in subscribe, or as socket.io auth.token)", { ref: requestId })
+    : protocolError(code, "control refused: this token does not allow control changes; they need the operator token", { ref: requestId });
 }
 
 function requestIdOf(input: unknown): string | undefined {

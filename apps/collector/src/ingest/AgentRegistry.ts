@@ -134,7 +134,7 @@ export class AgentRegistry {
     const session = this.sessions.get(agentId);
     if (session !== undefined) return session;
     const reason = `agent "${agentId}" has not said hello`;
-    return protocolError("BAD_REQUEST", `${what} refused: ${reason}; send hello first`, { issues: [{ path: "agentId", reason }], ref: what });
+    return protocolError("NOT_FOUND", `${what} refused: ${reason}; send hello first`, { issues: [{ path: "agentId", reason }], ref: what });
   }
 
   /** Refuses a report naming replicas (or events of replicas) the agent does not host. */

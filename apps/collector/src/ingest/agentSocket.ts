@@ -96,6 +96,8 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
       const parsed = parseAgentEvent(event, args[0]);
       if (!parsed.ok) {
         refuse(parsed.error);
+        // A refused hello ends the session (docs/protocol.md §3.1): the agent must fix it and reconnect.
+        if (event === "hello") socket.disconnect();
         return;
       }
       const msg = parsed.value;
@@ -113,6 +115,7 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
             const result = core.hello(msg, "socket", socket.id, t);
             if (!result.ok) {
               refuse(result.error);
+              socket.disconnect();
               return;
             }
             socket.data.authenticated = true;

@@ -1,0 +1,88 @@
+import { DEFAULT_CLUSTER_CONFIG, SnapshotSchema, type ClusterConfig } from "@driftscope/protocol";
+import { describe, expect, it } from "vitest";
+import { helloMsg, replicaReport, reportMsg } from "../test/harness.js";
+import { CollectorCore } from "./CollectorCore.js";
+import { CollectorMetrics } from "./prometheus.js";
+
+function core(options: Partial<ConstructorParameters<typeof CollectorCore>[0]> = {}) {
+  const pushed: ClusterConfig[] = [];
+  const c = new CollectorCore({
+    config: DEFAULT_CLUSTER_CONFIG,
+    reportIntervalMs: 100,
+    recorder: null,
+    metrics: new CollectorMetrics(),
+    pushConfig: (cfg) => pushed.push(cfg),
+    ...options,
+  });
+  return { c, pushed };
+}
+
+describe("CollectorCore", () => {
+  it("K1: raises traceEveryK (a recorded, pushed config change) when traced telemetry would exceed its budget, and lowers it when idle", () => {
+    const { c, pushed } = core({ tracedEntriesPerSec: 1000 });
+    const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
+    expect(c.hello(helloMsg("a", ids), "http", null, 0).ok).toBe(true);
+    let seq = 0;
+    for (let t = 0; t <= 6000; t += 100) {
+      seq += 10; // 100 updates/s per replica, everyone sees everything: ~38,000 deliveries/s
+      const vv = ids.map((id) => [id, seq] as [string, number]);
+      const res = c.report(reportMsg("a", t / 100 + 1, ids.map((id) => replicaReport(id, seq, vv, { full: true }))), "http", t);
+      expect(res.ok).toBe(true);
+      c.frame(t);
+    }
+    const k = c.config.telemetry.traceEveryK;
+    expect(k).toBeGreaterThanOrEqual(32);
+    expect(Math.log2(k) % 1).toBe(0);
+    expect(pushed.at(-1)?.telemetry.traceEveryK).toBe(k);
+    const snap = c.snapshot(6000);
+    expect(snap.events.some((e) => e.kind === "config" && /telemetry\.traceEveryK 1 → \d+/.test(e.summary))).toBe(true);
+    // updates stop: after the rate window the budget has room again
+    for (let t = 6100; t <= 13_000; t += 100) {
+      c.report(reportMsg("a", t / 100 + 1, []), "http", t);
+      c.frame(t);
+    }
+    expect(c.config.telemetry.traceEveryK).toBe(1);
+  });
+
+  it("K2: 0 turns the adjustment off", () => {
+    const { c } = core({ tracedEntriesPerSec: 0 });
+    const ids = ["a1", "a2"];
+    c.hello(helloMsg("a", ids), "http", null, 0);
+    for (let t = 0, seq = 0; t <= 6000; t += 100, seq += 1000) {
+      c.report(reportMsg("a", t / 100 + 1, ids.map((id) => replicaReport(id, seq, ids.map((o) => [o, seq] as [string, number])))), "http", t);
+      c.frame(t);
+    }
+    expect(c.config.telemetry.traceEveryK).toBe(1);
+  });
+
+  it("N1: the snapshot describes the membership of the frames it carries, even when a hello arrived since", () => {
+    const { c } = core();
+    c.hello(helloMsg("a", ["r1", "r2"]), "http", null, 0);
+    c.frame(100);
+    c.hello(helloMsg("b", ["r3"]), "http", null, 150);
+    const snap = c.snapshot(160);
+    expect(SnapshotSchema.safeParse(snap).success).toBe(true);
+    expect(snap.replicas.map((r) => r.id)).toEqual(["r1", "r2"]);
+    const next = c.frame(200);
+    expect(next.membershipVersion).not.toBe(snap.membershipVersion);
+    expect(next.replicaIds).toEqual(["r1", "r2", "r3"]);
+    expect(c.frame(300).replicaIds).toBeUndefined();
+  });
+
+  it("N2: status changes become timeline entries, one per agent and change", () => {
+    const { c } = core();
+    c.hello(helloMsg("a", ["r1", "r2", "r3"], { reportIntervalMs: 100 }), "http", null, 0);
+    c.frame(100);
+    const f = c.frame(500); // silent for more than 3 intervals
+    expect(f.columns.status).toEqual([1, 1, 1]);
+    expect(f.events.map((e) => e.summary)).toContain("3 replicas of a unreachable");
+    c.report(reportMsg("a", 1, [replicaReport("r1", 0, [], { full: true, status: "crashed" }), replicaReport("r2", 0, [], { full: true }), replicaReport("r3", 0, [], { full: true })]), "http", 600);
+    const g = c.frame(600);
+    expect(g.events.map((e) => [e.kind, e.summary])).toEqual(
+      expect.arrayContaining([
+        ["fault", "replica r1 crashed"],
+        ["agent", "2 replicas of a back live"],
+      ]),
+    );
+  });
+});
