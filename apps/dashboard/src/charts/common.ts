@@ -75,7 +75,8 @@ export function markersOf(model: ClusterModel): MarkerEvent[] {
   return model.events
     .filter((e) => e.kind === "config" || e.kind === "fault")
     .map((e) => {
-      const label = e.version !== undefined ? `v${e.version}: ${e.summary}` : e.summary;
+      // Collectors may already start the summary with the version.
+      const label = e.version !== undefined && !e.summary.startsWith(`v${e.version}`) ? `v${e.version}: ${e.summary}` : e.summary;
       return { timeMs: e.timeMs, kind: e.kind, label: label.length > 48 ? `${label.slice(0, 47)}…` : label };
     });
 }

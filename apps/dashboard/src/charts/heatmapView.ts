@@ -50,7 +50,7 @@ export function heatmapView(
     rows,
     maxHeight: Math.max(1, Math.floor(heightPx)),
     // Hold a column across the cells it spans, but show a gap when frames stopped.
-    holdMs: Math.max(1000, tier.bucketMs * 2),
+    holdMs: Math.max(2500, tier.bucketMs * 2),
   });
   return { grid, rows, ids, src, bucketMs: tier.bucketMs };
 }

@@ -58,9 +58,12 @@ export function RunsView({ onOpened }: RunsViewProps) {
                     <strong>{r.name}</strong> <span className="muted">{r.name !== r.id ? r.id : ""}</span>
                   </td>
                   <td>{new Date(r.startedAtMs).toLocaleString()}</td>
-                  <td>{r.endedAtMs === null ? <span className="status sending">recording</span> : formatDurationMs(r.endedAtMs - r.startedAtMs)}</td>
+                  <td>{r.endedAtMs === null || r.current ? <span className="status sending">recording</span> : formatDurationMs(r.endedAtMs - r.startedAtMs)}</td>
                   <td>{r.replicaCount ?? "–"}</td>
-                  <td>{r.intervalMs !== undefined ? formatDurationMs(r.intervalMs) : "–"}</td>
+                  <td title={r.configChanges ? `${r.configChanges} config changes during the run; the first config is shown` : undefined}>
+                    {r.intervalMs !== undefined ? formatDurationMs(r.intervalMs) : "–"}
+                    {r.configChanges ? <span className="muted"> (+{r.configChanges})</span> : null}
+                  </td>
                   <td>{r.fanout ?? "–"}</td>
                   <td>{r.mode ?? "–"}</td>
                   <td>

@@ -185,7 +185,18 @@ export function TopologyView({ className }: TopologyViewProps) {
     const at = new Date();
     const domain: [number, number] = [model.startMs, model.nowMs];
     if (format === "csv") return downloadFile(exportCsv("topology", model, { domain, selected, at }));
-    const pic = { ...picture(model, nodesRef.current, width, selected), caption: configCaption(model, domain, at) };
+    // Centre the on-screen layout in a page-wide figure so the caption fits.
+    const base = picture(model, nodesRef.current, width, selected);
+    const W = Math.max(900, width);
+    const dx = (W - width) / 2;
+    const pic: TopologyPicture = {
+      ...base,
+      width: W,
+      caption: configCaption(model, domain, at),
+      nodes: base.nodes.map((n) => ({ ...n, x: n.x + dx })),
+      edges: base.edges.map((e) => ({ ...e, x1: e.x1 + dx, x2: e.x2 + dx })),
+      groups: base.groups.map((g) => ({ ...g, x: g.x + dx })),
+    };
     const svg = topologySvg(pic);
     const name = exportFileName({ chart: "topology", runId: model.run?.id, intervalMs: model.config?.gossip.intervalMs, fanout: model.config?.gossip.fanout, at, ext: format });
     if (format === "svg") downloadFile({ name, mime: "image/svg+xml", text: svg });

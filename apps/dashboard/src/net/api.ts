@@ -52,7 +52,35 @@ export function parseRunSummary(v: unknown): RunSummary | null {
     convergenceP95Ms: num(o.convergenceP95Ms),
     convergenceP99Ms: num(o.convergenceP99Ms),
     samples: num(o.samples) ?? num(o.sampleCount),
+    frames: num(o.frames),
+    status: typeof o.status === "string" ? o.status : undefined,
+    current: o.current === true,
   };
+}
+
+/** Fills a run's config and convergence figures from `GET /api/v1/runs/:id` (the list carries only counts). */
+export function mergeRunDetail(summary: RunSummary, detail: unknown): RunSummary {
+  if (typeof detail !== "object" || detail === null) return summary;
+  const d = detail as { convergence?: Record<string, unknown>; configs?: { config?: { gossip?: Record<string, unknown> } }[]; kpis?: { total?: unknown }[] };
+  const lastKpis = d.kpis?.[d.kpis.length - 1];
+  const gossip = d.configs?.[0]?.config?.gossip ?? {};
+  return {
+    ...summary,
+    intervalMs: summary.intervalMs ?? num(gossip.intervalMs),
+    fanout: summary.fanout ?? num(gossip.fanout),
+    mode: summary.mode ?? (typeof gossip.mode === "string" ? gossip.mode : undefined),
+    configChanges: Math.max(0, (d.configs?.length ?? 1) - 1),
+    replicaCount: summary.replicaCount ?? num(lastKpis?.total),
+    convergenceP50Ms: summary.convergenceP50Ms ?? num(d.convergence?.p50),
+    convergenceP95Ms: summary.convergenceP95Ms ?? num(d.convergence?.p95),
+    convergenceP99Ms: summary.convergenceP99Ms ?? num(d.convergence?.p99),
+    samples: summary.samples ?? num(d.convergence?.count),
+  };
+}
+
+/** `GET /api/v1/runs/:id`. */
+export function fetchRunDetail(id: string): Promise<unknown> {
+  return getJson(`/api/v1/runs/${encodeURIComponent(id)}`);
 }
 
 /** `GET /api/v1/runs`: `{ runs: [...] }` or a bare array. */

@@ -40,6 +40,11 @@ export function connect(store: StoreApi<DashboardState>, base = collectorBase())
     reconnection: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
+    // Read at every (re)connect, so a token entered later is used from then on.
+    auth: (cb) => {
+      const token = store.getState().token;
+      cb(token ? { token } : {});
+    },
   });
   const s = () => store.getState();
   let redrawScheduled = false;

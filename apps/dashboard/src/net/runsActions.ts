@@ -3,17 +3,29 @@
 import type { StoreApi } from "zustand/vanilla";
 import { modelFromRecording, overlayFromRecording } from "../store/recording.js";
 import type { DashboardState } from "../store/types.js";
-import { fetchRunExport, fetchRuns } from "./api.js";
+import { fetchRunDetail, fetchRunExport, fetchRuns, mergeRunDetail } from "./api.js";
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 /** Fetches the run list. */
 export async function loadRuns(store: StoreApi<DashboardState>): Promise<void> {
   store.getState().setRunsState("loading");
+  let runs;
   try {
-    store.getState().setRuns(await fetchRuns());
+    runs = await fetchRuns();
+    store.getState().setRuns(runs);
   } catch (e) {
     store.getState().setRunsState("error", message(e));
+    return;
+  }
+  // The list has counts only; config and convergence figures come from each run's detail.
+  for (const run of runs.slice(0, 30)) {
+    if (run.intervalMs !== undefined && run.convergenceP50Ms !== undefined) continue;
+    try {
+      store.getState().updateRun(mergeRunDetail(run, await fetchRunDetail(run.id)));
+    } catch {
+      // keep the summary as it is
+    }
   }
 }
 

@@ -58,9 +58,20 @@ describe("MatrixTiers", () => {
     const end = 5999 * 100;
     expect(m.tierFor(end - 60_000).bucketMs).toBe(0);
     expect(m.tierFor(end - 590_000).bucketMs).toBe(1000);
-    expect(m.tierFor(-1).bucketMs).toBe(10_000);
+    // 10 minutes fit in the 1 s tier whole, so it serves the whole run too.
+    expect(m.tierFor(-1).bucketMs).toBe(1000);
     const series = m.rowSeries(0, 0, end - 60_000);
     expect(series.length).toBe(700);
     expect(series.ys[series.length - 1]).toBe(5999 % 7);
+  });
+  it("beyond 15 minutes the whole run comes from the 10 s tier", () => {
+    const m = new MatrixTiers(1, 1);
+    for (let i = 0; i < 12_000; i++) m.add(i * 100, [col([1])]);
+    expect(m.tierFor(-1).bucketMs).toBe(10_000);
+  });
+  it("a page connected a minute ago shows its raw frames even in a 15-minute window", () => {
+    const m = new MatrixTiers(1, 4);
+    for (let i = 0; i < 300; i++) m.add(1_000_000 + i * 100, [col([1, 2, 3, 4])]);
+    expect(m.tierFor(1_000_000 - 900_000).bucketMs).toBe(0);
   });
 });

@@ -38,6 +38,8 @@ export class MatrixRing {
   private data: Float32Array[];
   private head = 0;
   private count = 0;
+  /** True once a column was dropped or merged: the tier no longer holds everything since it began. */
+  lossy = false;
 
   constructor(
     readonly metrics: number,
@@ -95,6 +97,7 @@ export class MatrixRing {
       return;
     }
     if (this.count === this.capacity) {
+      this.lossy = true;
       if (this.halveWhenFull) this.halve();
       else {
         this.head = (this.head + 1) % this.capacity;
@@ -137,6 +140,7 @@ export class MatrixRing {
   clear(): void {
     this.head = 0;
     this.count = 0;
+    this.lossy = false;
   }
 }
 
@@ -178,9 +182,12 @@ export class MatrixTiers {
     for (const tier of this.tiers) tier.add(t, columns);
   }
 
-  /** The finest tier that reaches back to `t0` (the coarsest if none does). */
+  /**
+   * The finest tier that reaches back to `t0`, or that still holds everything it was given
+   * (then no coarser tier knows more); the coarsest otherwise.
+   */
   tierFor(t0: number): MatrixRing {
-    for (const tier of this.tiers) if (tier.length > 0 && tier.time(0) <= t0) return tier;
+    for (const tier of this.tiers) if (tier.length > 0 && (tier.time(0) <= t0 || !tier.lossy)) return tier;
     const withData = this.tiers.filter((t) => t.length > 0);
     return withData[withData.length - 1] ?? this.tiers[0]!;
   }

@@ -40,3 +40,39 @@ describe("recordings", () => {
     expect(runLabel("run-2", { name: "baseline" }, null, 32)).toBe("baseline · N=32");
   });
 });
+
+describe("the collector's export shape", () => {
+  /** As apps/collector/src/recordings/export.ts writes it: 1 Hz frames, KPIs flat, configs listed. */
+  function collectorExport() {
+    const c = new FakeCluster({ replicas: 5, startMs: 10_000 });
+    const frames = [];
+    for (let t = 10_100; t <= 40_000; t += 100) {
+      const f = c.step(t);
+      if (t % 1000 !== 0) continue;
+      const { kpis, columns, timeMs } = f;
+      frames.push({ timeMs, ...kpis, replicaIds: [...c.ids], columns });
+    }
+    const samples = c.snapshot().samples;
+    return {
+      run: { id: "run-9", name: "nine", startedAtMs: 10_000, endedAtMs: 40_000, status: "finished" },
+      convergence: { count: samples.length, p50: 1, p95: 2, p99: 3, max: 4 },
+      configs: [{ version: 1, timeMs: 10_000, config: c.config, patch: null }],
+      events: [],
+      frames,
+      samples,
+    };
+  }
+  it("replays: KPIs read from the flat frame, membership from replicaIds, samples from the top level", () => {
+    const m = modelFromRecording(JSON.parse(JSON.stringify(collectorExport())));
+    expect(m.order).toHaveLength(5);
+    expect(m.kpis.fineLength).toBe(30);
+    expect(m.latestKpis?.total).toBe(5);
+    expect(m.samples.length).toBeGreaterThan(10);
+    expect(m.config?.gossip.intervalMs).toBe(1000);
+    expect(m.matrix.tiers[0]!.length).toBe(30);
+  });
+  it("overlays with the first config in the label", () => {
+    const o = overlayFromRecording("run-9", collectorExport(), null);
+    expect(o.label).toBe("nine · N=5 · T=1 s · f=2 · push-pull");
+  });
+});

@@ -10,6 +10,7 @@ import type { OverlayRun, RunSummary } from "./runsSlice.js";
 interface RecordingParts {
   run: RunInfo | null;
   config: ClusterConfig | null;
+  firstConfig: ClusterConfig | null;
   replicas: ReplicaInfo[];
   frames: Frame[];
   samples: ConvergenceSample[];
@@ -24,12 +25,50 @@ function isFrame(v: unknown): v is Frame {
   return isObject(v) && typeof v.timeMs === "number" && isObject(v.columns) && Array.isArray((v.columns as Record<string, unknown>).missingUpdates);
 }
 
+const KPI_FIELDS = [
+  "live", "unreachable", "crashed", "total", "convergedShare", "distinctStates", "missingUpdatesTotal", "maxStalenessMs",
+  "convergenceP50Ms", "convergenceP95Ms", "convergenceP99Ms", "convergenceMaxMs", "convergenceSamples", "updatesPerSec",
+  "messagesPerSec", "bytesPerSec", "deliveriesPerSec", "bytesPerUpdate", "configVersion", "ackedReplicas",
+] as const;
+
+/**
+ * A recorded frame as a live one: the collector's export stores 1 Hz frames with the KPIs
+ * flat on the frame and `replicaIds` on each; no samples, exchanges or theory.
+ */
+export function normaliseFrame(raw: Frame, previous: Frame | null): Frame {
+  const r = raw as unknown as Record<string, unknown>;
+  const kpis = isObject(r.kpis) ? (r.kpis as unknown as Frame["kpis"]) : (Object.fromEntries(KPI_FIELDS.map((k) => [k, r[k] ?? (k.startsWith("convergence") && k !== "convergenceSamples" ? null : 0)])) as unknown as Frame["kpis"]);
+  const ids = raw.replicaIds;
+  const sameMembers = previous?.replicaIds !== undefined && ids !== undefined && ids.length === previous.replicaIds.length && ids.every((id, i) => id === previous.replicaIds![i]);
+  const membershipVersion = typeof r.membershipVersion === "number" ? raw.membershipVersion : previous === null ? 0 : sameMembers || ids === undefined ? previous.membershipVersion : previous.membershipVersion + 1;
+  return {
+    ...raw,
+    type: "frame",
+    seq: typeof r.seq === "number" ? raw.seq : (previous?.seq ?? -1) + 1,
+    kpis,
+    membershipVersion,
+    replicaIds: ids ?? previous?.replicaIds,
+    samples: Array.isArray(r.samples) ? raw.samples : [],
+    exchanges: Array.isArray(r.exchanges) ? raw.exchanges : [],
+    events: Array.isArray(r.events) ? raw.events : [],
+    theory: isObject(r.theory) ? raw.theory : null,
+    sampling: isObject(r.sampling) ? raw.sampling : { traceEveryK: 1, droppedEvents: 0 },
+  };
+}
+
 /** Pulls the parts out of an export: `{ run, config, replicas, frames, samples, events }`, a snapshot + frames, or a message array. */
 export function recordingParts(data: unknown): RecordingParts {
-  const parts: RecordingParts = { run: null, config: null, replicas: [], frames: [], samples: [], events: [] };
+  const parts: RecordingParts = { run: null, config: null, firstConfig: null, replicas: [], frames: [], samples: [], events: [] };
   const take = (o: Record<string, unknown>) => {
     if (isObject(o.run)) parts.run = o.run as unknown as RunInfo;
     if (isObject(o.config)) parts.config = o.config as unknown as ClusterConfig;
+    // The collector's export lists every config version; the replay shows the last one.
+    if (Array.isArray(o.configs) && o.configs.length > 0) {
+      const last = o.configs[o.configs.length - 1] as { config?: unknown };
+      const first = o.configs[0] as { config?: unknown };
+      if (isObject(last.config)) parts.config = last.config as unknown as ClusterConfig;
+      if (isObject(first.config)) parts.firstConfig = first.config as unknown as ClusterConfig;
+    }
     if (Array.isArray(o.replicas)) parts.replicas = o.replicas as ReplicaInfo[];
     if (Array.isArray(o.frames)) parts.frames.push(...(o.frames as unknown[]).filter(isFrame));
     if (Array.isArray(o.samples)) parts.samples.push(...(o.samples as ConvergenceSample[]));
@@ -45,6 +84,9 @@ export function recordingParts(data: unknown): RecordingParts {
     take(data);
   }
   parts.frames.sort((a, b) => a.timeMs - b.timeMs);
+  let previous: Frame | null = null;
+  parts.frames = parts.frames.map((f) => (previous = normaliseFrame(f, previous)));
+  parts.firstConfig ??= parts.config;
   return parts;
 }
 
@@ -73,10 +115,7 @@ export function modelFromRecording(data: unknown): ClusterModel {
   if (!p.config) model.config = null;
   const framesHaveSamples = p.frames.some((f) => Array.isArray(f.samples) && f.samples.length > 0);
   const framesHaveEvents = p.frames.some((f) => Array.isArray(f.events) && f.events.length > 0);
-  for (const f of p.frames) {
-    const frame = { ...f, replicaIds: f.replicaIds ?? (f === first ? ids : undefined), samples: f.samples ?? [], exchanges: f.exchanges ?? [], events: f.events ?? [] };
-    model.ingestFrame(frame as Frame, { samples: true, events: true });
-  }
+  for (const f of p.frames) model.ingestFrame(f === first ? { ...f, replicaIds: ids } : f, { samples: true, events: true });
   if (!framesHaveSamples) {
     for (const [origin, seq, issuedAt, conv] of p.samples) model.samples.add(model.rows.rowOf(origin), seq, issuedAt, conv);
   }
@@ -112,5 +151,6 @@ export function overlayFromRecording(id: string, data: unknown, summary: RunSumm
   const xs = Float64Array.from(samples, (s) => s[2] - start);
   const ys = Float64Array.from(samples, (s) => s[3]);
   const n = p.replicas.length || p.frames[0]?.replicaIds?.length || null;
-  return { id, label: runLabel(id, summary, p.config, n), xs, ys, length: samples.length };
+  const named = summary ?? (p.run ? { name: p.run.name } : null);
+  return { id, label: runLabel(id, named, p.firstConfig, n), xs, ys, length: samples.length };
 }

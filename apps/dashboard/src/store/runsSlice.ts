@@ -18,6 +18,12 @@ export interface RunSummary {
   convergenceP95Ms?: number;
   convergenceP99Ms?: number;
   samples?: number;
+  frames?: number;
+  status?: string;
+  /** The run being recorded now. */
+  current?: boolean;
+  /** Config versions after the first (the list shows the first config). */
+  configChanges?: number;
 }
 
 /** One run's convergence samples, ready to overlay. */
@@ -39,6 +45,8 @@ export interface RunsSlice {
   overlayIds: string[];
   overlays: Record<string, OverlayRun | { error: string } | "loading">;
   setRuns(runs: RunSummary[]): void;
+  /** Replaces one run's entry (details arriving later). */
+  updateRun(run: RunSummary): void;
   setRunsState(state: RunsSlice["runsState"], error?: string): void;
   setOpenRun(open: RunsSlice["openRun"]): void;
   toggleOverlay(id: string): void;
@@ -54,6 +62,9 @@ export const createRunsSlice: Slice<RunsSlice> = (set) => ({
   overlays: {},
   setRuns(runs) {
     set({ runs: [...runs].sort((a, b) => b.startedAtMs - a.startedAtMs), runsState: "ready", runsError: null });
+  },
+  updateRun(run) {
+    set((st) => ({ runs: st.runs.map((r) => (r.id === run.id ? run : r)) }));
   },
   setRunsState(state, error) {
     set({ runsState: state, runsError: error ?? null });

@@ -140,7 +140,7 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
     head.push(`<text x="${r1(lx)}" y="${yCursor}" font-size="11" fill="#4b5563">${escapeXml(cb.max)}</text>`);
   }
   const markerLane = spec.markers && spec.markers.length > 0 ? 26 : 0;
-  const gapBetween = 14;
+  const gapBetween = 20;
   const defaultHeight = spec.panels.length > 1 ? 200 : 340;
   const firstTop = yCursor + 16 + markerLane;
   let top = firstTop;
