@@ -85,4 +85,25 @@ describe("CollectorCore", () => {
       ]),
     );
   });
+
+  it("B1: a report that would track more distinct origins than allowed is refused and changes nothing", () => {
+    const { c } = core({ maxTrackedIds: 4 });
+    c.hello(helloMsg("a", ["r1", "r2"]), "http", null, 0);
+    expect(c.report(reportMsg("a", 1, [replicaReport("r1", 1, [["r1", 1], ["x1", 3]], { full: true })]), "http", 10).ok).toBe(true);
+    const refused = c.report(reportMsg("a", 2, [replicaReport("r2", 0, [["x2", 1], ["x3", 1]], { full: true })]), "http", 20);
+    expect(refused).toMatchObject({ ok: false, error: { code: "VALIDATION", issues: [{ path: "replicas[0].vv[1][0]" }] } });
+    expect(c.engine.idCount).toBe(3);
+    expect(c.engine.missingUpdates("r2")).toBe(4);
+  });
+
+  it("B2: a hello that would grow the cluster beyond the protocol's replica limit is refused", () => {
+    const { c } = core();
+    for (let a = 0; a < 4; a++) {
+      const ids = Array.from({ length: 4096 }, (_, i) => `a${a}-r${i}`);
+      expect(c.hello(helloMsg(`agent-${a}`, ids), "http", null, 0).ok).toBe(true);
+    }
+    const refused = c.hello(helloMsg("one-more", ["straw"]), "http", null, 0);
+    expect(refused).toMatchObject({ ok: false, error: { code: "VALIDATION", issues: [{ path: "replicas" }] } });
+    expect(c.engine.replicaCount).toBe(16384);
+  });
 });

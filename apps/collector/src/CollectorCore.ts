@@ -58,6 +58,12 @@ export interface CollectorCoreOptions {
    * again when there is room. 0 turns the adjustment off. Default 20,000.
    */
   tracedEntriesPerSec?: number;
+  /**
+   * Most distinct ids (replicas and origins seen in version vectors) the collector tracks.
+   * Per-replica version vectors are dense arrays over these ids, so this bounds memory
+   * (replicas × ids × 8 bytes). Default 2 × LIMITS.replicasPerCluster.
+   */
+  maxTrackedIds?: number;
   /** Called when an agent should send whole version vectors (undefined: all its replicas). */
   requestFull?: (session: AgentSession, replicas: string[] | undefined) => void;
 }
@@ -155,6 +161,11 @@ export class CollectorCore {
   hello(hello: Hello, transport: Transport, connectionId: string | null, nowMs: number): Handled<{ welcome: Welcome; superseded: string | null }> {
     const conflict = this.agents.checkHello(hello, nowMs);
     if (conflict !== undefined) return fail(conflict);
+    const newReplicas = hello.replicas.filter((r) => !this.engine.hasReplica(r.id)).length;
+    if (this.engine.replicaCount + newReplicas > LIMITS.replicasPerCluster) {
+      const reason = `the cluster would have more than ${LIMITS.replicasPerCluster} replicas (it has ${this.engine.replicaCount})`;
+      return fail(protocolError("VALIDATION", `hello refused: ${reason}`, { issues: [{ path: "replicas", reason }], ref: "hello" }));
+    }
     const reportIntervalMs = hello.reportIntervalMs ?? this.options.reportIntervalMs;
     const { added, removed, superseded } = this.agents.applyHello(hello, transport, connectionId, reportIntervalMs, nowMs);
     this.engine.registerAgent(hello.agentId, reportIntervalMs, nowMs);
@@ -183,7 +194,7 @@ export class CollectorCore {
   report(report: Report, transport: Transport, nowMs: number): Handled<{ requestFull: true | string[] | undefined }> {
     const session = this.agents.sessionFor(report.agentId, `report#${report.seq}`);
     if (isError(session)) return fail(session);
-    const refused = this.agents.checkReport(session, report);
+    const refused = this.agents.checkReport(session, report) ?? this.checkOrigins(report);
     if (refused !== undefined) return fail(refused);
     session.lastSeenMs = nowMs;
     if (session.lastReportSeq !== null && report.seq <= session.lastReportSeq) {
@@ -216,6 +227,33 @@ export class CollectorCore {
       this.options.requestFull?.(session, all ? undefined : [...session.needsFull]);
     }
     return ok({ requestFull });
+  }
+
+  /** Refuses a report that would make the collector track more distinct ids than it may. */
+  private checkOrigins(report: Report): ErrorMessage | undefined {
+    const max = this.options.maxTrackedIds ?? 2 * LIMITS.replicasPerCluster;
+    const engine = this.engine;
+    let entries = 0;
+    for (const r of report.replicas) entries += r.vv.length + (r.included?.length ?? 0);
+    if (engine.idCount + entries <= max) return undefined; // cannot overflow: skip the lookups
+    const fresh = new Set<string>();
+    for (const [i, r] of report.replicas.entries()) {
+      for (const [j, [origin]] of r.vv.entries()) {
+        if (!engine.knowsId(origin)) fresh.add(origin);
+        if (engine.idCount + fresh.size > max) {
+          const reason = `the collector tracks at most ${max} distinct replica ids; this origin would be one more`;
+          return protocolError("VALIDATION", `report#${report.seq} refused: ${reason}`, { issues: [{ path: `replicas[${i}].vv[${j}][0]`, reason }], ref: `report#${report.seq}` });
+        }
+      }
+      for (const [j, [origin]] of (r.included ?? []).entries()) {
+        if (!engine.knowsId(origin)) fresh.add(origin);
+        if (engine.idCount + fresh.size > max) {
+          const reason = `the collector tracks at most ${max} distinct replica ids; this origin would be one more`;
+          return protocolError("VALIDATION", `report#${report.seq} refused: ${reason}`, { issues: [{ path: `replicas[${i}].included[${j}][0]`, reason }], ref: `report#${report.seq}` });
+        }
+      }
+    }
+    return undefined;
   }
 
   /** A valid config-ack: records which config version each replica runs. */

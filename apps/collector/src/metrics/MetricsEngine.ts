@@ -228,7 +228,7 @@ export class MetricsEngine {
         id,
         agent,
         crdtType,
-        vv: new Float64Array(Math.max(16, this.ids.length)),
+        vv: new Float64Array(16), // grows with the origins this replica actually has entries for
         sumVV: 0,
         fingerprint: 0,
         hash: "",
@@ -440,7 +440,7 @@ export class MetricsEngine {
   private setEntry(rep: ReplicaState, o: number, seq: number, t: number): void {
     if (o >= rep.vv.length) {
       if (seq === 0) return;
-      rep.vv = grow(rep.vv, Math.max(o + 1, this.ids.length));
+      rep.vv = grow(rep.vv, o + 1);
     }
     const old = rep.vv[o]!;
     if (old === seq) return;
@@ -754,6 +754,21 @@ export class MetricsEngine {
 
   get currentMembershipVersion(): number {
     return this.membershipVersion;
+  }
+
+  /** Registered replicas. */
+  get replicaCount(): number {
+    return this.members.length;
+  }
+
+  /** Distinct ids the engine tracks (replicas and origins seen in version vectors). */
+  get idCount(): number {
+    return this.ids.length;
+  }
+
+  /** Whether `id` is already tracked (as a replica or an origin). */
+  knowsId(id: string): boolean {
+    return this.index.has(id);
   }
 
   get liveReplicas(): number {
