@@ -286,6 +286,7 @@ export class CollectorCore {
     if (isError(session)) return fail(session);
     const gone = this.agents.remove(bye.agentId);
     for (const id of gone) this.engine.removeReplica(id, nowMs);
+    this.engine.forgetAgent(bye.agentId);
     this.addEvent({
       timeMs: nowMs,
       kind: "agent",

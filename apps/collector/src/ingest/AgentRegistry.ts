@@ -3,6 +3,7 @@
 // changes nothing: hello conflicts, reports or acks for replicas the agent does not
 // host, acks of config versions that do not exist.
 import {
+  LIMITS,
   protocolError,
   type ConfigAck,
   type ErrorMessage,
@@ -10,6 +11,9 @@ import {
   type Issue,
   type Report,
 } from "@driftscope/protocol";
+
+/** Most agents the collector keeps sessions for (one replica each at the cluster limit). */
+export const MAX_AGENTS = LIMITS.replicasPerCluster;
 
 /** How an agent reaches the collector. */
 export type Transport = "socket" | "http";
@@ -60,8 +64,16 @@ export class AgentRegistry {
     return nowMs - session.lastSeenMs <= this.unreachableAfterMs(session);
   }
 
-  /** Refuses a hello that claims replicas another active agent hosts. */
+  /** Refuses a hello that claims replicas another active agent hosts, or one agent too many. */
   checkHello(hello: Hello, nowMs: number): Check {
+    if (!this.sessions.has(hello.agentId) && this.sessions.size >= MAX_AGENTS) {
+      // Forget agents that host nothing and are gone before refusing anyone.
+      for (const [id, s] of this.sessions) if (s.replicas.size === 0 && !this.isActive(s, nowMs)) this.sessions.delete(id);
+      if (this.sessions.size >= MAX_AGENTS) {
+        const reason = `the collector already knows ${MAX_AGENTS} agents`;
+        return protocolError("VALIDATION", `hello refused: ${reason}`, { issues: [{ path: "agentId", reason }], ref: "hello" });
+      }
+    }
     const issues: Issue[] = [];
     hello.replicas.forEach((r, i) => {
       const other = this.ownerOf(r.id);

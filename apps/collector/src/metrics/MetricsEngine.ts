@@ -283,6 +283,12 @@ export class MetricsEngine {
     for (const rep of agent.replicas) if (!rep.reachable) this.updateReachability(rep, true, nowMs);
   }
 
+  /** Forgets an agent that hosts no replica any more (after bye). */
+  forgetAgent(agentId: string): void {
+    const agent = this.agents.get(agentId);
+    if (agent !== undefined && agent.replicas.size === 0) this.agents.delete(agentId);
+  }
+
   /** The agent said bye (or its connection closed): its replicas leave the live set now. */
   agentGone(agentId: string, nowMs: number): void {
     const agent = this.agents.get(agentId);
