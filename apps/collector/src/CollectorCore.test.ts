@@ -1,4 +1,4 @@
-import { DEFAULT_CLUSTER_CONFIG, SnapshotSchema, type ClusterConfig } from "@driftscope/protocol";
+import { DEFAULT_CLUSTER_CONFIG, FrameSchema, SnapshotSchema, type ClusterConfig } from "@driftscope/protocol";
 import { describe, expect, it } from "vitest";
 import { helloMsg, replicaReport, reportMsg } from "../test/harness.js";
 import { CollectorCore } from "./CollectorCore.js";
@@ -105,5 +105,27 @@ describe("CollectorCore", () => {
     const refused = c.hello(helloMsg("one-more", ["straw"]), "http", null, 0);
     expect(refused).toMatchObject({ ok: false, error: { code: "VALIDATION", issues: [{ path: "replicas" }] } });
     expect(c.engine.replicaCount).toBe(16384);
+  });
+
+  it("B3: absurd but valid values (epoch timestamps, seqs near 2^53) still give frames the protocol accepts", () => {
+    const { c } = core();
+    c.hello(helloMsg("a", ["r1", "r2", "r3"]), "http", null, 0);
+    const now = 1_700_000_000_000;
+    const big = Number.MAX_SAFE_INTEGER - 1;
+    const res = c.report(
+      reportMsg("a", 1, [
+        replicaReport("r1", big, [["r1", big]], { full: true, issued: [[big, 0]] }),
+        replicaReport("r2", big, [["r2", big]], { full: true, issued: [[big, 0]] }),
+        replicaReport("r3", 0, [], { full: true }),
+      ], { timeMs: 0 }),
+      "http",
+      now,
+    );
+    expect(res.ok).toBe(true);
+    const frame = c.frame(now + 100);
+    const parsed = FrameSchema.safeParse(frame);
+    expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
+    expect(frame.columns.missingUpdates[2]).toBe(Number.MAX_SAFE_INTEGER);
+    expect(Math.max(...frame.columns.stalenessMs)).toBeLessThanOrEqual(3_600_000 + 100);
   });
 });

@@ -80,6 +80,8 @@ const HISTORY_RING = LIMITS.snapshotHistory;
 const FULL_REQUEST_EVERY_MS = 2000;
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
+/** Counts on the wire are safe integers; absurd frontiers (seq near 2^53) saturate instead of breaking frames. */
+const safeCount = (x: number) => (x > Number.MAX_SAFE_INTEGER ? Number.MAX_SAFE_INTEGER : x < 0 ? 0 : Math.round(x));
 
 /** Ring buffer that keeps the newest `capacity` items. */
 class Ring<T> {
@@ -386,7 +388,7 @@ export class CollectorCore {
     this.pendingEvents = this.pendingEvents.slice(events.length);
 
     const columns: FrameColumns = {
-      missingUpdates: ef.missingUpdates,
+      missingUpdates: ef.missingUpdates.map(safeCount),
       stalenessMs: ef.stalenessMs.map(Math.round),
       status: ef.status,
       updatesPerSec: ef.updatesPerSec.map(round2),
@@ -443,7 +445,7 @@ export class CollectorCore {
       total: k.total,
       convergedShare: Math.min(1, Math.max(0, k.convergedShare)),
       distinctStates: k.distinctStates,
-      missingUpdatesTotal: k.missingUpdatesTotal,
+      missingUpdatesTotal: safeCount(k.missingUpdatesTotal),
       maxStalenessMs: Math.round(k.maxStalenessMs),
       ...convergenceFields(c),
       updatesPerSec: round2(k.updatesPerSec),

@@ -126,6 +126,10 @@ export interface ReplicaFigures {
 }
 
 const MAX_PENDING_SAMPLES = 200_000;
+/** Oldest a report (and the times in it) may claim to be, relative to its arrival. */
+export const MAX_REPORT_AGE_MS = 3_600_000;
+
+const clamp = (x: number, lo: number, hi: number) => (x < lo ? lo : x > hi ? hi : x);
 const EMPTY_RING = new Float64Array(1);
 
 interface IssueView {
@@ -345,7 +349,10 @@ export class MetricsEngine {
    * Returns the number of VV entries applied.
    */
   ingestReport(agentId: string, timeMs: number, digests: readonly ReplicaDigestInput[], nowMs: number): number {
-    const t = Math.min(timeMs, nowMs);
+    // Times are the agent's word: keep them within [now − MAX_REPORT_AGE_MS, now] so a wrong
+    // clock (or a hostile sender) cannot make ages absurd.
+    const oldest = nowMs - MAX_REPORT_AGE_MS;
+    const t = clamp(timeMs, oldest, nowMs);
     this.agentSeen(agentId, nowMs);
     const reps: Array<ReplicaState | undefined> = [];
     // Pass 1: frontiers and issue times first, so that a dot included by a peer in this
@@ -355,7 +362,7 @@ export class MetricsEngine {
       const rep = idx === undefined ? undefined : this.replicaByIdx[idx];
       reps.push(rep);
       if (rep === undefined) continue;
-      this.raiseFrontier(rep.idx, d.seq, t, d.issued);
+      this.raiseFrontier(rep.idx, d.seq, t, d.issued === undefined ? undefined : d.issued.map(([seq, at]) => [seq, clamp(at, oldest, t)] as const));
       for (const [origin, seq] of d.vv) {
         const o = this.intern(origin);
         if (seq > this.frontierOf(o)) this.raiseFrontier(o, seq, t, undefined);
@@ -368,7 +375,7 @@ export class MetricsEngine {
       const rep = reps[i];
       if (rep === undefined) continue;
       if (d.included !== undefined) {
-        for (const [origin, seq, at] of d.included) this.noteInclusion(this.intern(origin), seq, Math.min(at, nowMs));
+        for (const [origin, seq, at] of d.included) this.noteInclusion(this.intern(origin), seq, clamp(at, oldest, nowMs));
       }
       if (d.status !== undefined) this.updateCrashed(rep, d.status === "crashed", t);
       if (d.full) {
