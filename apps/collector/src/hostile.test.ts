@@ -1,6 +1,7 @@
 // Hostile input: every case gets a clear error, the server stays up, and the collector's
 // state (membership, version vectors, frontier, config, agents, run) is unchanged.
 import { LIMITS, PROTOCOL_VERSION, type ControlResult, type ErrorMessage, type IngestAnswer } from "@driftscope/protocol";
+import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   agentClient,
@@ -141,6 +142,18 @@ describe("hostile HTTP ingest", () => {
     await stillUp();
   });
 
+  it("H26 a page on another site cannot post telemetry or change the config through a browser", async () => {
+    for (const [path, method, body, type] of [
+      ["/api/v1/ingest", "POST", ndjson(good()), "text/plain"],
+      ["/api/v1/config", "PUT", JSON.stringify({ gossip: { fanout: 3 } }), "application/json"],
+    ] as const) {
+      const res = await fetch(`${t.url}${path}`, { method, headers: { "content-type": type, origin: "https://evil.example" }, body });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ code: "FORBIDDEN" });
+    }
+    await stillUp();
+  });
+
   it("H25 in a body with many bad lines, each is named by its line number", async () => {
     const { status, body } = await ingest(["{", "", ndjson({ ...good(), agentId: 5 }), "[]"].join("\n"));
     expect(status).toBe(400);
@@ -247,6 +260,19 @@ describe("hostile socket messages", () => {
     big.emit("report", { ...good(), junk: "x".repeat(LIMITS.messageBytes + 128 * 1024) } as never);
     await until(() => big.disconnected, 5000, "oversized sender disconnected");
     await flushAgent(agent);
+    await stillUp();
+  });
+
+  it("S16 a page on another site cannot open a socket to the collector", async () => {
+    const evil = io(`${t.url}/dashboards`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { origin: "https://evil.example" } });
+    try {
+      await expect(new Promise((resolve, reject) => {
+        evil.once("connect", () => resolve("connected"));
+        evil.once("connect_error", (e) => reject(e));
+      })).rejects.toThrow();
+    } finally {
+      evil.close();
+    }
     await stillUp();
   });
 

@@ -10,16 +10,17 @@ import {
   DEFAULT_REPORT_INTERVAL_MS,
   LIMITS,
   PROTOCOL_VERSION,
+  protocolError,
   type ClusterConfig,
 } from "@driftscope/protocol";
 import express from "express";
 import { pino, type Logger } from "pino";
 import { Server as IoServer } from "socket.io";
 import { dashboardRouter, defaultDashboardDir } from "./api/dashboardStatic.js";
-import { errorHandler } from "./api/errors.js";
+import { errorHandler, sendError } from "./api/errors.js";
 import { apiRouter } from "./api/routes.js";
 import { CollectorCore, defaultRunName } from "./CollectorCore.js";
-import { bindRefusal } from "./control/auth.js";
+import { bindRefusal, originAllowed } from "./control/auth.js";
 import { attachDashboardNamespace } from "./dashboards/dashboardSocket.js";
 import { attachAgentNamespace, HELLO_ROOM } from "./ingest/agentSocket.js";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./ingest/rateLimit.js";
@@ -109,6 +110,11 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     // One message may be as large as the protocol allows, plus framing.
     maxHttpBufferSize: LIMITS.messageBytes + 64 * 1024,
     serveClient: false,
+    allowRequest: (req, callback) => {
+      const allowed = originAllowed(req.headers.origin, req.headers.host);
+      if (!allowed) metrics.rejections.inc({ code: "FORBIDDEN", transport: "socket" });
+      callback(allowed ? null : "cross-origin connection refused", allowed);
+    },
   });
 
   const core = new CollectorCore({
@@ -128,6 +134,15 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const agents = attachAgentNamespace(io, { core, agentToken: options.agentToken, limits, metrics, logger, now });
   const dashboards = attachDashboardNamespace(io, { core, operatorToken: options.operatorToken, limits, metrics, logger, now });
 
+  // Browsers on other sites must not drive the collector (no CORS is offered either).
+  app.use((req, res, next) => {
+    if (req.method === "GET" || req.method === "HEAD" || originAllowed(req.get("origin"), req.get("host"))) {
+      next();
+      return;
+    }
+    metrics.rejections.inc({ code: "FORBIDDEN", transport: "http" });
+    sendError(res, protocolError("FORBIDDEN", "cross-origin request refused: this collector only accepts pages it serves or pages on this machine"));
+  });
   app.use(apiRouter({ core, recorder, metrics, version: COLLECTOR_VERSION, agentToken: options.agentToken, operatorToken: options.operatorToken, limits, now }));
   app.use(dashboardRouter(options.dashboardDir ?? defaultDashboardDir()));
   app.use(errorHandler(logger, (code) => metrics.rejections.inc({ code, transport: "http" })));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bearerToken, bindRefusal, isLoopbackHost, tokenMatches } from "./auth.js";
+import { bearerToken, bindRefusal, isLoopbackHost, originAllowed, tokenMatches } from "./auth.js";
 
 describe("auth", () => {
   it("a token matches only itself; no token configured means open", () => {
@@ -28,5 +28,14 @@ describe("auth", () => {
     expect(bindRefusal("0.0.0.0", "agent-token", "operator-token")).toBeUndefined();
     expect(bindRefusal("0.0.0.0", undefined, undefined)).toMatch(/refusing to listen on 0\.0\.0\.0.*agent token.*operator token/);
     expect(bindRefusal("0.0.0.0", "agent-token", undefined)).toMatch(/operator token/);
+  });
+
+  it("lets non-browser clients, same-origin pages and pages on this machine in; refuses other sites", () => {
+    expect(originAllowed(undefined, "127.0.0.1:7420")).toBe(true);
+    expect(originAllowed("http://127.0.0.1:7420", "127.0.0.1:7420")).toBe(true);
+    expect(originAllowed("http://localhost:5173", "127.0.0.1:7420")).toBe(true);
+    expect(originAllowed("https://collector.example:7420", "collector.example:7420")).toBe(true);
+    expect(originAllowed("https://evil.example", "127.0.0.1:7420")).toBe(false);
+    expect(originAllowed("null", "127.0.0.1:7420")).toBe(false);
   });
 });

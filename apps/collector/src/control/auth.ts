@@ -53,3 +53,21 @@ export function bindRefusal(host: string, agentToken: string | undefined, operat
   if (missing.length === 0) return undefined;
   return `refusing to listen on ${host}: it is reachable from other machines, and without ${missing.join(" and ")} anyone there could inject telemetry or change the cluster config. Set the token(s), or bind to 127.0.0.1.`;
 }
+
+/**
+ * Whether a browser request from `origin` may talk to us. Non-browser clients send no
+ * Origin; the served dashboard is same-origin; pages on this machine (a dashboard dev
+ * server) are allowed. A page from anywhere else is refused, so a website cannot drive a
+ * tokenless loopback collector through the visitor's browser.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined): boolean {
+  if (origin === undefined || origin === "") return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (host !== undefined && url.host.toLowerCase() === host.toLowerCase()) return true;
+  return isLoopbackHost(url.hostname);
+}
