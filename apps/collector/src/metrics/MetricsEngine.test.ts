@@ -302,6 +302,9 @@ describe("MetricsEngine figures", () => {
     const g = e.frame(1100);
     expect(g.messagesPerSec[1]).toBeGreaterThanOrEqual(0);
     expect(e.replicaFigures(1100)[1]!.sync.sentMessages).toBe(105);
+    // extra fields of a report's counters (a per-kind breakdown) do not leak into the totals
+    e.ingestReport("a1", 1200, [digest("b", 0, [], { sync: { ...sync(6, 12), byKind: { delta: { messages: 6, bytes: 12 } } } as never })], 1200);
+    expect(Object.keys(e.replicaFigures(1200)[1]!.sync).sort()).toEqual(["changedMerges", "merges", "receivedBytes", "receivedMessages", "sentBytes", "sentMessages"]);
   });
 
   it("K1: with tracing stride k only seq % k === 0 yields samples, and the frame says so", () => {

@@ -140,6 +140,9 @@ interface IssueView {
 }
 const MAX_TRACED_PENDING = 16_384;
 
+// The counters the engine keeps (reports may carry more, e.g. a per-kind breakdown).
+const SYNC_KEYS: ReadonlyArray<keyof SyncTotals> = ["sentMessages", "sentBytes", "receivedMessages", "receivedBytes", "merges", "changedMerges"];
+
 function zeroTotals(): SyncTotals {
   return { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, merges: 0, changedMerges: 0 };
 }
@@ -406,8 +409,7 @@ export class MetricsEngine {
 
   private applySync(rep: ReplicaState, raw: SyncTotals): void {
     const prev = rep.rawSync;
-    const keys = Object.keys(raw) as Array<keyof SyncTotals>;
-    for (const k of keys) {
+    for (const k of SYNC_KEYS) {
       const now = raw[k];
       const before = prev?.[k];
       // First report: counters before the collector knew the replica are its history, not a burst.
@@ -418,7 +420,7 @@ export class MetricsEngine {
         rep.totals[k] += now >= before ? now - before : now; // a lower value: the replica restarted
       }
     }
-    rep.rawSync = { ...raw };
+    rep.rawSync = { sentMessages: raw.sentMessages, sentBytes: raw.sentBytes, receivedMessages: raw.receivedMessages, receivedBytes: raw.receivedBytes, merges: raw.merges, changedMerges: raw.changedMerges };
   }
 
   private noteInclusion(o: number, seq: number, atMs: number): void {

@@ -16,7 +16,7 @@ export interface SyncTotals {
 export interface ReplicaDigestInput {
   replica: string;
   /** True when `vv` is the whole version vector (absent origins mean 0); else sparse changes. */
-  full: boolean;
+  full?: boolean;
   /** Version-vector entries `[origin, seq]`. */
   vv: ReadonlyArray<readonly [string, number]>;
   /** Hash of the canonical state. */
