@@ -59,6 +59,8 @@ interface AgentState {
   lastSeenMs: number;
   /** Said bye or its connection closed for good: its replicas are unreachable at once. */
   gone: boolean;
+  /** Some replica of this agent is unreachable (lets agentSeen skip its loop otherwise). */
+  someUnreachable: boolean;
   replicas: Set<ReplicaState>;
 }
 
@@ -215,7 +217,7 @@ export class MetricsEngine {
   registerAgent(agentId: string, reportIntervalMs: number | undefined, nowMs: number): void {
     let agent = this.agents.get(agentId);
     if (agent === undefined) {
-      agent = { id: agentId, reportIntervalMs: this.opts.defaultReportIntervalMs, lastSeenMs: nowMs, gone: false, replicas: new Set() };
+      agent = { id: agentId, reportIntervalMs: this.opts.defaultReportIntervalMs, lastSeenMs: nowMs, gone: false, someUnreachable: false, replicas: new Set() };
       this.agents.set(agentId, agent);
     }
     if (reportIntervalMs !== undefined && reportIntervalMs > 0) agent.reportIntervalMs = reportIntervalMs;
@@ -267,6 +269,7 @@ export class MetricsEngine {
     }
     rep.crdtType = crdtType;
     this.updateReachability(rep, !agent.gone, nowMs);
+    if (!rep.reachable) agent.someUnreachable = true;
   }
 
   /** Whether `id` is a registered replica. */
@@ -287,7 +290,9 @@ export class MetricsEngine {
     if (agent === undefined) return;
     if (nowMs > agent.lastSeenMs) agent.lastSeenMs = nowMs;
     agent.gone = false;
+    if (!agent.someUnreachable) return; // the common case: O(1) per report
     for (const rep of agent.replicas) if (!rep.reachable) this.updateReachability(rep, true, nowMs);
+    agent.someUnreachable = false;
   }
 
   /** Forgets an agent that hosts no replica any more (after bye). */
@@ -528,6 +533,7 @@ export class MetricsEngine {
     if (rep.reachable === reachable) return;
     const before = this.statusOf(rep);
     rep.reachable = reachable;
+    if (!reachable) rep.agent.someUnreachable = true;
     this.setLive(rep, reachable && !rep.crashed, t, before);
   }
 
