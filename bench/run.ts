@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   crdt: () => import("./src/crdt.bench.ts"),
   "collector-ingest": () => import("./src/collector-ingest.bench.ts"),
   "agent-overhead": () => import("./src/agent-overhead.bench.ts"),
+  "dashboard-render": () => import("./src/dashboard-render.bench.ts"),
 };
 
 const wanted = process.argv.slice(2);

@@ -20,15 +20,29 @@ export interface HeatmapView {
   bucketMs: number;
 }
 
+const collator = new Intl.Collator(undefined, { numeric: true });
+// Id order changes only with the membership: computed once per membership list.
+const idOrderCache = new WeakMap<readonly string[], number[]>();
+
+function idOrder(ids: readonly string[]): number[] {
+  let order = idOrderCache.get(ids);
+  if (!order) {
+    order = ids.map((_, i) => i).sort((a, b) => collator.compare(ids[a]!, ids[b]!));
+    idOrderCache.set(ids, order);
+  }
+  return order;
+}
+
 /** Display order of the current members. */
 export function heatmapRows(model: ClusterModel, metric: HeatmapMetric, order: HeatmapOrder): { rows: Int32Array; ids: string[] } {
-  const members = model.order.map((id, i) => ({ id, row: model.orderRows[i]! })).filter((m) => m.row >= 0);
+  let idx = idOrder(model.order);
   if (order === "value" && model.latest) {
     const col = metric === "missing" ? model.latest.columns.missingUpdates : model.latest.columns.stalenessMs;
-    const value = new Map(model.order.map((id, i) => [id, col[i] ?? 0]));
-    members.sort((a, b) => (value.get(b.id) ?? 0) - (value.get(a.id) ?? 0) || a.id.localeCompare(b.id));
-  } else members.sort((a, b) => a.id.localeCompare(b.id, undefined, { numeric: true }));
-  return { rows: Int32Array.from(members, (m) => m.row), ids: members.map((m) => m.id) };
+    const rank = new Map(idx.map((i, k) => [i, k]));
+    idx = [...idx].sort((a, b) => (col[b] ?? 0) - (col[a] ?? 0) || rank.get(a)! - rank.get(b)!);
+  }
+  idx = idx.filter((i) => model.orderRows[i]! >= 0);
+  return { rows: Int32Array.from(idx, (i) => model.orderRows[i]!), ids: idx.map((i) => model.order[i]!) };
 }
 
 /** Bins the view into at most widthPx × heightPx cells. */

@@ -19,7 +19,7 @@ export interface ConvergenceChartProps {
 /** Per-update convergence scatter with rolling percentiles and the theory's reference lines. */
 export function ConvergenceChart({ className }: ConvergenceChartProps) {
   const { ref, width } = useElementSize();
-  const { model, domain } = useView();
+  const { model, domain } = useView(100);
   const selected = useDashboard(useShallow((s) => s.selected));
   const [log, setLog] = useState(false);
   const zoom = useZoom();

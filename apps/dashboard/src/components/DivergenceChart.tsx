@@ -16,7 +16,7 @@ export interface DivergenceChartProps {
 /** Missing updates and staleness over time: mean, max, and the selected replicas. */
 export function DivergenceChart({ className }: DivergenceChartProps) {
   const { ref, width } = useElementSize();
-  const { model, domain } = useView();
+  const { model, domain } = useView(200);
   const selected = useDashboard(useShallow((s) => s.selected));
   const zoom = useZoom();
   const onExport = useExport("divergence");

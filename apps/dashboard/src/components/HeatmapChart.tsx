@@ -28,12 +28,14 @@ const niceMax = (v: number) => valueDomain(0, v)[1];
 /** Replicas × time, coloured by missing updates or staleness; canvas, so 1,024 rows stay smooth. */
 export function HeatmapChart({ className }: HeatmapChartProps) {
   const { ref, width } = useElementSize();
-  const { model, domain } = useView();
+  const { model, domain } = useView(200);
   const { selected, selectReplica } = useDashboard(useShallow((s) => ({ selected: s.selected, selectReplica: s.selectReplica })));
   const [metric, setMetric] = useState<HeatmapMetric>("missing");
   const [order, setOrder] = useState<HeatmapOrder>("id");
   const [hover, setHover] = useState<{ px: number; py: number } | null>(null);
   const scaleMax = useRef(0);
+  // Reused between draws: an offscreen canvas at grid resolution and its pixel buffer.
+  const offscreen = useRef<{ canvas: HTMLCanvasElement; pixels: Uint8ClampedArray } | null>(null);
   const zoom = useZoom();
   const onExport = useExport("heatmap", { heatmapMetric: metric });
   const n = model.order.length;
@@ -52,13 +54,14 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
   const max = (scaleMax.current = stableMax(scaleMax.current, view.grid.max, niceMax));
   const canvasRef = useCanvas(width, layout.height, (ctx) => {
     const { grid } = view;
-    const img = new ImageData(paintGrid(grid, LUTS[metric], max, "sqrt") as Uint8ClampedArray<ArrayBuffer>, grid.width, grid.height);
-    const off = document.createElement("canvas");
-    off.width = grid.width;
-    off.height = grid.height;
-    off.getContext("2d")?.putImageData(img, 0, 0);
+    offscreen.current ??= { canvas: document.createElement("canvas"), pixels: new Uint8ClampedArray(0) };
+    const off = offscreen.current;
+    off.pixels = paintGrid(grid, LUTS[metric], max, "sqrt", off.pixels);
+    if (off.canvas.width !== grid.width) off.canvas.width = grid.width;
+    if (off.canvas.height !== grid.height) off.canvas.height = grid.height;
+    off.canvas.getContext("2d")?.putImageData(new ImageData(off.pixels as Uint8ClampedArray<ArrayBuffer>, grid.width, grid.height), 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(off, layout.left, top, plotWidth, plotHeight);
+    ctx.drawImage(off.canvas, layout.left, top, plotWidth, plotHeight);
     // Per-replica history begins with the first frame this page (or the snapshot) had.
     const first = view.src.count > 0 ? view.src.time(0) : domain[1];
     const gapPx = layout.x(first) - layout.left;

@@ -15,7 +15,7 @@ export interface RatesChartProps {
 /** Cluster-wide updates/s, messages/s and bytes/s over time. */
 export function RatesChart({ className }: RatesChartProps) {
   const { ref, width } = useElementSize();
-  const { model, domain } = useView();
+  const { model, domain } = useView(200);
   const zoom = useZoom();
   const onExport = useExport("rates");
   const chart = ratesChart(model, domain, Math.max(100, width - 76), 88);

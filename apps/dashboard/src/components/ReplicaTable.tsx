@@ -32,7 +32,7 @@ const COLUMNS: { key: SortKey; label: string; title: string }[] = [
 
 /** Sortable per-replica figures; a row click selects the replica everywhere. */
 export function ReplicaTable({ className }: ReplicaTableProps) {
-  const { model } = useView();
+  const { model } = useView(500);
   const { selected, hovered, selectReplica, setHovered, fields, view } = useDashboard(
     useShallow((s) => ({ selected: s.selected, hovered: s.hovered, selectReplica: s.selectReplica, setHovered: s.setHovered, fields: s.fields, view: s.view })),
   );

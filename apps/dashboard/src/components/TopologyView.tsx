@@ -97,23 +97,46 @@ function paint(canvas: HTMLCanvasElement, p: TopologyPicture, hovered: string | 
     ctx.fillStyle = "#475569";
     ctx.fillText(g.label, g.x, Math.max(12, g.y - g.r - 6));
   }
+  // Batched: one path per fade step for edges and one per fill colour for nodes, so 1,024
+  // replicas and 2,000 exchanges cost a handful of draw calls.
   ctx.strokeStyle = "#2563eb";
-  for (const e of p.edges) {
-    ctx.globalAlpha = e.alpha * 0.6;
+  ctx.lineWidth = 1;
+  const FADE_STEPS = 4;
+  for (let step = 1; step <= FADE_STEPS; step++) {
+    ctx.globalAlpha = (step / FADE_STEPS) * 0.6;
     ctx.beginPath();
-    ctx.moveTo(e.x1, e.y1);
-    ctx.lineTo(e.x2, e.y2);
+    for (const e of p.edges) {
+      if (Math.ceil(e.alpha * FADE_STEPS) !== step) continue;
+      ctx.moveTo(e.x1, e.y1);
+      ctx.lineTo(e.x2, e.y2);
+    }
     ctx.stroke();
   }
   ctx.globalAlpha = 1;
+  const byFill = new Map<string, TopologyPicture["nodes"][number][]>();
   for (const n of p.nodes) {
+    const list = byFill.get(n.fill);
+    if (list) list.push(n);
+    else byFill.set(n.fill, [n]);
+  }
+  ctx.strokeStyle = "#ffffff";
+  ctx.lineWidth = p.nodes.length > 256 ? 0.5 : 0.8;
+  for (const [fill, nodes] of byFill) {
     ctx.beginPath();
-    ctx.arc(n.x, n.y, n.r, 0, Math.PI * 2);
-    ctx.fillStyle = n.fill;
+    for (const n of nodes) {
+      ctx.moveTo(n.x + n.r, n.y);
+      ctx.arc(n.x, n.y, n.r, 0, Math.PI * 2);
+    }
+    ctx.fillStyle = fill;
     ctx.fill();
-    const hot = n.selected || n.id === hovered;
-    ctx.lineWidth = hot ? 2.5 : 0.8;
-    ctx.strokeStyle = n.selected ? "#9333ea" : n.id === hovered ? "#111827" : "#ffffff";
+    ctx.stroke();
+  }
+  for (const n of p.nodes) {
+    if (!n.selected && n.id !== hovered) continue;
+    ctx.beginPath();
+    ctx.arc(n.x, n.y, n.r + 1, 0, Math.PI * 2);
+    ctx.lineWidth = 2.5;
+    ctx.strokeStyle = n.selected ? "#9333ea" : "#111827";
     ctx.stroke();
   }
 }
@@ -122,7 +145,7 @@ function paint(canvas: HTMLCanvasElement, p: TopologyPicture, hovered: string | 
 export function TopologyView({ className }: TopologyViewProps) {
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const { ref, width } = useElementSize();
-  const { model, version } = useView();
+  const { model, version } = useView(150);
   const { selected, hovered, selectReplica, setHovered } = useDashboard(
     useShallow((s) => ({ selected: s.selected, hovered: s.hovered, selectReplica: s.selectReplica, setHovered: s.setHovered })),
   );
@@ -131,7 +154,7 @@ export function TopologyView({ className }: TopologyViewProps) {
   const redraw = useRef<() => void>(() => {});
   const [tip, setTip] = useState<{ id: string; x: number; y: number } | null>(null);
   const partitions = model.config?.network.partitions ?? [];
-  const layoutKey = `${model.order.join(",")}|${JSON.stringify(partitions)}|${Math.round(width)}`;
+  const layoutKey = `${model.membershipVersion}:${model.order.length}|${JSON.stringify(partitions)}|${Math.round(width)}`;
 
   useEffect(() => {
     redraw.current = () => {

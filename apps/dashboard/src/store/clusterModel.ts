@@ -155,6 +155,8 @@ export class ClusterModel {
 
   private setMembership(version: number, ids: readonly string[]): void {
     this.membershipVersion = version;
+    // Same members in the same order: keep the arrays (views cache by their identity).
+    if (ids.length === this.order.length && ids.every((id, i) => id === this.order[i])) return;
     this.order = [...ids];
     this.orderRows = Int32Array.from(ids, (id) => this.rows.rowOf(id));
     this.matrix.ensureRows(this.rows.size);

@@ -42,7 +42,8 @@ export function nodeColour(status: number, missing: number, maxMissing: number):
   if (status === 2) return "#9ca3af";
   if (status === 1) return "#d1d5db";
   if (missing <= 0) return "#3b82f6";
-  const t = Math.min(1, Math.sqrt(missing / Math.max(1, maxMissing)));
+  // Eight steps, so nodes share a few fills and draw in a few batches.
+  const t = Math.ceil(Math.min(1, Math.sqrt(missing / Math.max(1, maxMissing))) * 8) / 8;
   // amber → red
   const r = Math.round(245 + (220 - 245) * t);
   const g = Math.round(158 + (38 - 158) * t);
