@@ -48,6 +48,19 @@ describe("HTTP ingest", () => {
   });
 });
 
+describe("replica detail", () => {
+  it("D1: GET /api/v1/replicas/:id gives one replica's figures and version vector; unknown ids are 404", async () => {
+    t = await startCollector();
+    const { agent } = await handshake(t.url, "a", ["r1", "r2"]);
+    agent.emit("report", reportMsg("a", 1, [replicaReport("r1", 3, [["r1", 3]], { full: true, summary: "count=3" }), replicaReport("r2", 0, [["r1", 1]], { full: true })]));
+    await new Promise((r) => setTimeout(r, 50));
+    const res = await fetch(`${t.url}/api/v1/replicas/r2`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ id: "r2", agentId: "a", node: "node-a", missingUpdates: 2, versionVector: [["r1", 1]] });
+    expect((await fetch(`${t.url}/api/v1/replicas/nope`)).status).toBe(404);
+  });
+});
+
 describe("runs API", () => {
   it("R1: list, detail and exports (CSV with the documented columns, JSON)", async () => {
     t = await startCollector();

@@ -155,6 +155,18 @@ export function apiRouter(deps: ApiDeps): Router {
     res.json(core.snapshot(now(), windowMs ?? core.defaultWindowMs));
   });
 
+  router.get("/api/v1/replicas/:id", (req, res) => {
+    const id = req.params.id;
+    const engine = core.engine;
+    if (typeof id !== "string" || !engine.hasReplica(id)) {
+      sendError(res, protocolError("NOT_FOUND", `no replica ${JSON.stringify(String(id)).slice(0, 80)}; GET /api/v1/cluster lists them`));
+      return;
+    }
+    const t = now();
+    const figures = engine.replicaFigures(t).find((f) => f.id === id)!;
+    res.json({ ...figures, node: core.agents.nodeOf(id), versionVector: engine.versionVector(id) ?? [] });
+  });
+
   router.get("/api/v1/config", (_req, res) => {
     res.json(core.config);
   });
