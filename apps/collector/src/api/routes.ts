@@ -42,6 +42,16 @@ export function apiRouter(deps: ApiDeps): Router {
   const { core, recorder, metrics, now } = deps;
   const router = express.Router();
   const buckets = new KeyedBuckets(deps.limits.httpRequestsPerSec, deps.limits.httpBurst);
+  const finished = new Map<string, ReturnType<Recorder["store"]["convergenceStats"]>>();
+  const finishedStats = (id: string) => {
+    let stats = finished.get(id);
+    if (stats === undefined) {
+      stats = recorder.store.convergenceStats(id);
+      if (finished.size > 1000) finished.clear();
+      finished.set(id, stats);
+    }
+    return stats;
+  };
 
   const rateLimited: RequestHandler = (req, res, next) => {
     if (buckets.take(req.ip ?? "unknown", now())) {
@@ -214,7 +224,9 @@ export function apiRouter(deps: ApiDeps): Router {
     res.json({
       run: { ...run, current: recorder.current?.id === run.id },
       counts: summary === undefined ? null : { frames: summary.frames, samples: summary.samples, events: summary.events, configs: summary.configs },
-      convergence: store.convergenceStats(run.id),
+      // The recording run is still growing: its percentiles come from the engine's run
+      // histogram (≤ 1 % error, instant); a finished run's are exact, computed once.
+      convergence: recorder.current?.id === run.id ? { ...core.engine.runConvergence(), exact: false } : { ...finishedStats(run.id), exact: true },
       configs: store.configs(run.id).map((c) => ({ version: c.version, timeMs: c.timeMs, config: JSON.parse(c.configJson) as unknown, patch: c.patchJson === null ? null : (JSON.parse(c.patchJson) as unknown) })),
       events: store.events(run.id, LIMITS.snapshotEvents * 10).map((e) => JSON.parse(e.eventJson) as unknown),
       kpis,

@@ -171,6 +171,7 @@ CREATE TABLE IF NOT EXISTS run_samples (
   convergence_ms REAL NOT NULL
 );
 CREATE INDEX IF NOT EXISTS run_samples_by_run ON run_samples (run_id, issued_at_ms);
+CREATE INDEX IF NOT EXISTS run_samples_by_convergence ON run_samples (run_id, convergence_ms);
 `;
 
 interface RunRow {
@@ -343,7 +344,7 @@ export class RunStore {
     return stmt.iterate(...params) as IterableIterator<T>;
   }
 
-  /** Exact convergence percentiles of a whole stored run (nearest rank), computed in SQL. */
+  /** Exact convergence percentiles of a whole stored run (nearest rank), computed in SQL (indexed). */
   convergenceStats(runId: string): { count: number; p50: number | null; p95: number | null; p99: number | null; max: number | null } {
     const n = runNumberOf(runId);
     const empty = { count: 0, p50: null, p95: null, p99: null, max: null };
