@@ -126,6 +126,7 @@ export async function run(): Promise<BenchResult> {
     const reports = await counter(url, 'driftscope_ingest_messages_total{type="report"');
     const rejected = await counter(url, "driftscope_ingest_rejected_total");
     const rateLimited = await counter(url, "driftscope_rate_limited_total");
+    const traceEveryK = ((await (await fetch(`${url}/api/v1/config`)).json()) as { telemetry: { traceEveryK: number } }).telemetry.traceEveryK;
     const sent = await agentResult;
     const seen = await probeResult;
     clearInterval(rssTimer);
@@ -148,6 +149,7 @@ export async function run(): Promise<BenchResult> {
       { figure: "latency max", value: seen.max ?? "n/a", unit: "ms" },
       { figure: "latency measurements", value: seen.measured, unit: "" },
       { figure: "convergence samples streamed", value: seen.samples, unit: "" },
+      { figure: "traceEveryK the collector chose", value: traceEveryK, unit: "" },
       { figure: "collector RSS idle / peak / end", value: `${baseRss.toFixed(0)} / ${peakRss.toFixed(0)} / ${endRss.toFixed(0)}`, unit: "MB" },
     ];
     return report({
