@@ -3,7 +3,7 @@
 // (and, for the browser, Debian's packages when running as root).
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -12,6 +12,8 @@ export const PNPM_VERSION = "9.15.9";
 /** Environment for every child: no telemetry or update checks (the network is closed). */
 export const childEnv = {
   ...process.env,
+  // turbo looks the package manager up on PATH: put the workspace's own pnpm there.
+  PATH: [join(ROOT, "node_modules", ".bin"), process.env.PATH].filter(Boolean).join(delimiter),
   TURBO_TELEMETRY_DISABLED: "1",
   TURBO_NO_UPDATE_NOTIFIER: "1",
   DO_NOT_TRACK: "1",

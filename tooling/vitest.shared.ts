@@ -20,7 +20,9 @@ export function workspaceVitestConfig(dir: string, extra: ViteUserConfig = {}): 
       conditions: [SOURCE_CONDITION, "module", "node", "import", "default"],
       ...extra.resolve,
     },
-    ssr: { resolve: { conditions: [SOURCE_CONDITION, "node", "import", "default"] } },
+    // Not "import": vitest hands these to Node as --conditions, and under "import" a
+    // CommonJS require("ws") (engine.io inside socket.io) would get ws's ESM wrapper.
+    ssr: { resolve: { conditions: [SOURCE_CONDITION, "node", "default"] } },
     test: {
       root: dir,
       include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/**/*.test.ts"],
