@@ -312,6 +312,7 @@ export class CollectorCore {
     if (!result.ok) return result;
     this.configValue = result.config;
     this.engine.setTracingEveryK(result.config.telemetry.traceEveryK);
+    if (result.changed.some((field) => !field.startsWith("telemetry"))) this.engine.startConfigEpoch(nowMs);
     const { expectedVersion: _unused, ...applied } = patch as ConfigPatch;
     this.options.recorder?.addConfig(result.config, applied, nowMs);
     this.addEvent({

@@ -506,7 +506,7 @@ export class MetricsEngine {
       const exact = origin.tracedInclusion.get(s);
       const convergedAt = Math.max(issuedAt, exact ?? t);
       const sample: ConvergenceSample = { origin: origId, seq: s, issuedAtMs: issuedAt, convergenceMs: convergedAt - issuedAt };
-      this.window.add(convergedAt, sample.convergenceMs);
+      this.window.add(convergedAt, sample.convergenceMs, issuedAt);
       this.run.add(sample.convergenceMs);
       if (this.pendingSamples.length < MAX_PENDING_SAMPLES) this.pendingSamples.push(sample);
       else this.droppedSamples++;
@@ -882,6 +882,11 @@ export class MetricsEngine {
     this.baseK = Math.max(1, Math.floor(k));
     this.lastKUpdateMs = -Infinity; // re-adapt at the next frame
     if (this.everyK < this.baseK || this.everyK % this.baseK !== 0) this.everyK = this.baseK;
+  }
+
+  /** A new config took effect: window percentiles turn to updates issued from now on. */
+  startConfigEpoch(nowMs: number): void {
+    this.window.startEpoch(nowMs);
   }
 
   /** Starts per-run statistics afresh (a new recorded run). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LogHistogram, percentileOfSorted, SlidingWindow } from "./quantiles.js";
+import { EPOCH_MIN_SAMPLES, LogHistogram, percentileOfSorted, SlidingWindow } from "./quantiles.js";
 
 describe("percentiles", () => {
   it("nearest-rank percentile of a sorted array", () => {
@@ -25,6 +25,19 @@ describe("percentiles", () => {
     const w = new SlidingWindow(1e9, 4);
     for (let i = 1; i <= 10; i++) w.add(i, i);
     expect(w.stats(10)).toMatchObject({ count: 4, p50: 8, max: 10 });
+  });
+
+  it("after a config change the window describes the new config once enough of its updates converged", () => {
+    const w = new SlidingWindow(60_000, 10_000);
+    // Under the old config: 100 updates taking 1,500 ms each.
+    for (let i = 0; i < 100; i++) w.add(10_000 + i * 10, 1_500, 8_500 + i * 10);
+    w.startEpoch(12_000);
+    // A slow straggler issued before the change converges after it: still old config.
+    w.add(12_100, 1_500, 10_600);
+    for (let i = 0; i < EPOCH_MIN_SAMPLES - 1; i++) w.add(12_100 + i * 10, 80, 12_020 + i * 10);
+    expect(w.stats(12_400).p50).toBe(1_500); // 19 new samples: not enough, the blend stands
+    w.add(12_500, 80, 12_420);
+    expect(w.stats(12_500)).toMatchObject({ count: EPOCH_MIN_SAMPLES, p50: 80, max: 80 });
   });
 
   it("the run histogram is within 1 % of the exact percentiles and has the exact max", () => {

@@ -17,9 +17,15 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
  * win). Percentiles for any window up to `maxWindowMs` are computed on demand and cached
  * for `recomputeMs`, so asking every frame does not sort every frame.
  */
+/** Samples of the current config needed before the window leaves older ones out. */
+export const EPOCH_MIN_SAMPLES = 20;
+
 export class SlidingWindow {
   private readonly at: Float64Array;
+  private readonly issuedAt: Float64Array;
   private readonly values: Float64Array;
+  /** Updates issued before this time belong to an earlier config (see `startEpoch`). */
+  private epochStartMs = -Infinity;
   private head = 0; // next write
   private size = 0;
   private readonly cache = new Map<number, { atMs: number; stats: ConvergenceStats; added: number }>();
@@ -31,12 +37,24 @@ export class SlidingWindow {
     private readonly recomputeMs = 0,
   ) {
     this.at = new Float64Array(capacity);
+    this.issuedAt = new Float64Array(capacity);
     this.values = new Float64Array(capacity);
   }
 
-  add(atMs: number, value: number): void {
+  /**
+   * A new config took effect at `atMs`. Once EPOCH_MIN_SAMPLES updates issued since then
+   * have converged, the percentiles leave out updates issued before it, so that the
+   * figures describe the config that is running rather than a blend of old and new.
+   */
+  startEpoch(atMs: number): void {
+    this.epochStartMs = atMs;
+    this.cache.clear();
+  }
+
+  add(atMs: number, value: number, issuedAtMs: number = atMs - value): void {
     const cap = this.values.length;
     this.at[this.head] = atMs;
+    this.issuedAt[this.head] = issuedAtMs;
     this.values[this.head] = value;
     this.head = (this.head + 1) % cap;
     if (this.size < cap) this.size++;
@@ -55,10 +73,19 @@ export class SlidingWindow {
     const cutoff = nowMs - windowMs;
     const picked = new Float64Array(this.size);
     let n = 0;
+    let inEpoch = 0;
     for (let i = 0; i < this.size; i++) {
       const slot = (this.head - this.size + i + cap) % cap;
-      if (this.at[slot]! >= cutoff) picked[n++] = this.values[slot]!;
+      if (this.at[slot]! < cutoff) continue;
+      // Samples of the current epoch go first: they are kept alone when there are enough.
+      if (this.issuedAt[slot]! >= this.epochStartMs) {
+        picked[n++] = picked[inEpoch]!;
+        picked[inEpoch++] = this.values[slot]!;
+      } else {
+        picked[n++] = this.values[slot]!;
+      }
     }
+    if (inEpoch >= EPOCH_MIN_SAMPLES) n = inEpoch;
     const sorted = picked.subarray(0, n).sort();
     const stats: ConvergenceStats = {
       count: n,
