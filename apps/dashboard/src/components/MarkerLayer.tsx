@@ -20,7 +20,9 @@ export function MarkerLayer({ markers, layout, domain }: MarkerLayerProps) {
         const colour = m.kind === "fault" ? COLOURS.fault : COLOURS.config;
         const x = layout.left + m.x;
         return (
-          <g key={`${m.timeMs}-${i}`}>
+          <g key={`${m.timeMs}-${i}`} data-marker={m.label}>
+            {/* Crowded markers lose their label; the line keeps it as a tooltip. */}
+            {m.lane === null && <title>{m.label}</title>}
             <line x1={x} x2={x} y1={top} y2={bottom} stroke={colour} strokeDasharray="3 3" strokeWidth="1" opacity="0.8" />
             {m.lane !== null && (
               <text x={layout.left + labelLeft(m, layout.width) + 3} y={top - 18 + m.lane * 12} fontSize="10" fill={colour}>
