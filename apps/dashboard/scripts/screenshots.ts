@@ -93,6 +93,9 @@ async function main() {
     await rows.nth(3).click();
     await rows.nth(7).click({ modifiers: ["Shift"] });
     await page.waitForTimeout(500);
+    const div = await page.getByTestId("chart-divergence").locator(".plot > svg").first().boundingBox();
+    if (div) await page.mouse.move(div.x + div.width * 0.6, div.y + div.height * 0.3);
+    await page.waitForTimeout(300);
     await shot("06-selection-divergence", "chart-divergence");
     await shot("06-selection-topology", "chart-topology");
     await shot("06-selection-heatmap", "chart-heatmap");

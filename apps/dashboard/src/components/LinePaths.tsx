@@ -1,5 +1,5 @@
 import type { PlotLine, PlotSteps } from "../charts/plot.js";
-import { linePath } from "../viz/chartSvg.js";
+import { linePath, stepPath } from "../viz/chartSvg.js";
 import { decimateMinMax } from "../viz/decimate.js";
 import type { LinearMap } from "../viz/scales.js";
 
@@ -20,7 +20,7 @@ export function LinePaths({ lines, steps, x, y, clipId, widthPx }: LinePathsProp
       {steps.map((s) => (
         <path
           key={s.key}
-          d={s.segments.map((g) => `M${x(g.from).toFixed(1)} ${y(g.y).toFixed(1)}H${x(g.to).toFixed(1)}`).join("")}
+          d={stepPath(s.segments, x, y)}
           fill="none"
           stroke={s.colour}
           strokeWidth="1.75"

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildChartSvg, cellRects, escapeXml, linePath, type ChartSvgSpec } from "./chartSvg.js";
+import { buildChartSvg, cellRects, escapeXml, linePath, stepPath, type ChartSvgSpec } from "./chartSvg.js";
 import { linearTicks } from "./scales.js";
 
 function spec(extra: Partial<ChartSvgSpec> = {}): ChartSvgSpec {
@@ -72,6 +72,10 @@ describe("pieces", () => {
   it("a NaN breaks the line into two subpaths", () => {
     const d = linePath({ xs: [0, 1, 2, 3], ys: [1, Number.NaN, 2, 3], length: 4 }, (v) => v, (v) => v);
     expect(d).toBe("M0 1M2 2L3 3");
+  });
+  it("step lines join adjacent segments with a riser and break where they do not touch", () => {
+    const id = (v: number) => v;
+    expect(stepPath([{ from: 0, to: 10, y: 5 }, { from: 10, to: 20, y: 7 }, { from: 30, to: 40, y: 7 }], id, id)).toBe("M0 5H10V7H20M30 7H40");
   });
   it("heatmap rows become run-length rects", () => {
     const rgba = new Uint8ClampedArray([1, 1, 1, 255, 1, 1, 1, 255, 2, 2, 2, 255, 0, 0, 0, 0]);

@@ -88,6 +88,21 @@ export function linePath(points: Points, x: (v: number) => number, y: (v: number
   return d;
 }
 
+/**
+ * SVG path of a step line: adjacent segments join with a vertical riser, so a value that
+ * changes often still reads as one line (with a gap only where segments do not touch).
+ */
+export function stepPath(segments: readonly { from: number; to: number; y: number }[], x: (v: number) => number, y: (v: number) => number): string {
+  let d = "";
+  let prevTo = Number.NaN;
+  for (const s of segments) {
+    d += s.from === prevTo ? `V${r1(y(s.y))}` : `M${r1(x(s.from))} ${r1(y(s.y))}`;
+    d += `H${r1(x(s.to))}`;
+    prevTo = s.to;
+  }
+  return d;
+}
+
 /** Approximate text width in px at 12 px Helvetica (for legend wrapping). */
 function textWidth(s: string, size = 12): number {
   return s.length * size * 0.56;
@@ -259,7 +274,7 @@ function drawLayer(
     }
     case "steps": {
       const dash = layer.dash ? ` stroke-dasharray="${layer.dash}"` : "";
-      const d = layer.segments.map((s) => `M${r1(x(s.from))} ${r1(y(s.y))}H${r1(x(s.to))}`).join("");
+      const d = stepPath(layer.segments, x, y);
       return `<path d="${d}" fill="none" stroke="${escapeXml(layer.colour)}" stroke-width="${layer.width ?? 1.5}"${dash}/>`;
     }
     case "cells":
