@@ -6,7 +6,7 @@ export { Rng } from "./time/Rng.js";
 export { type DropListener, type DropReason, type Endpoint, type MessageHandler, type Transport } from "./net/Transport.js";
 export { InMemoryNetwork, PERFECT_LINK, type LinkConditions, type NetworkFaults } from "./net/InMemoryNetwork.js";
 export { WebSocketTransport, type WebSocketTransportOptions } from "./net/WebSocketTransport.js";
-export { Membership, StaticView, samplePeers, type PeerView } from "./membership/Membership.js";
+export { Membership, PartialView, StaticView, samplePeers, type PeerView } from "./membership/Membership.js";
 export { DEFAULT_GOSSIP_CONFIG, withConfig, type GossipConfig } from "./config.js";
 export { type MessageKind, type PayloadKind } from "./wire/message.js";
 export type { GossipMode } from "./theory/meanField.js";

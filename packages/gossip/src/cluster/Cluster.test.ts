@@ -85,4 +85,37 @@ describe("Cluster", () => {
     expect(scheduler.pendingTimers).toBe(0); // no tick, workload or flush timer survives
     expect(cluster.running()).toEqual([]);
   });
+
+  it("D5: partial views: each replica gossips within viewSize random others, kept up to date on join and leave", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 40, seed: 5, viewSize: 4, config: { intervalMs: 100, fanout: 2, mode: "push" } });
+    const targets = new Map<string, Set<string>>();
+    cluster.events.on("send", (e) => {
+      if (e.kind !== "state") return; // acknowledgements go back to whoever pushed
+      if (!targets.has(e.from)) targets.set(e.from, new Set());
+      targets.get(e.from)!.add(e.to);
+    });
+    for (const id of cluster.ids()) cluster.update(id);
+    expect(cluster.runUntilConverged(60_000)).toBe(true);
+    expect(cluster.replica("r7").value()).toBe(40);
+    for (const id of cluster.ids()) {
+      const view = cluster.viewOf(id).members();
+      expect(view.length).toBeGreaterThanOrEqual(4);
+      expect(view.length).toBeLessThanOrEqual(16);
+      expect(view).not.toContain(id);
+      for (const other of view) expect(cluster.viewOf(other).has(id)).toBe(true); // symmetric
+      for (const to of targets.get(id) ?? []) expect(view).toContain(to);
+    }
+    const fresh = cluster.join();
+    expect(cluster.viewOf(fresh.id).members()).toHaveLength(4);
+    expect(cluster.ids().filter((id) => cluster.viewOf(id).has(fresh.id))).toHaveLength(4);
+    cluster.leave("r3");
+    for (const id of cluster.ids()) {
+      expect(cluster.viewOf(id).has("r3")).toBe(false);
+      expect(cluster.viewOf(id).members().length).toBeGreaterThanOrEqual(4);
+    }
+    cluster.update(fresh.id);
+    cluster.runFor(200);
+    expect(cluster.runUntilConverged(60_000)).toBe(true);
+    expect(fresh.value()).toBe(41);
+  });
 });

@@ -1,7 +1,7 @@
 import { crdtTypeByName, randomOp, vvEquals, type CrdtType, type CrdtTypeName, type Dot } from "@driftscope/crdt";
 import { DEFAULT_GOSSIP_CONFIG, withConfig, type GossipConfig } from "../config.js";
 import { GossipEvents } from "../events.js";
-import { Membership } from "../membership/Membership.js";
+import { Membership, PartialView, type PeerView } from "../membership/Membership.js";
 import { InMemoryNetwork, type LinkConditions } from "../net/InMemoryNetwork.js";
 import { Replica } from "../replica/Replica.js";
 import { RealScheduler } from "../time/RealScheduler.js";
@@ -32,10 +32,18 @@ export interface ClusterOptions<S, Op, V> {
    * r is merged before round r+1: the model of DESIGN.md §3.
    */
   timing?: "random-phase" | "synchronous-rounds";
-  /** Delta-log entries per replica. Default 256. */
+  /**
+   * Partial views of at least this many peers each: a random symmetric neighbourhood (if a sees
+   * b, b sees a), kept connected and topped up on join and leave. Default: the full view
+   * (everyone sees everyone), which the theory of DESIGN.md §3 assumes. Large clusters with
+   * delta payload need partial views: a per-peer delta buffer only pays off when the peer is met
+   * often.
+   */
+  viewSize?: number;
+  /** Delta-log entries per replica. Default 1024. */
   deltaLogCapacity?: number;
-  /** Most delta-groups joined into one message before the full state is sent instead. Default 64. */
-  maxDeltaJoin?: number;
+  /** Delta-log bytes per replica. Default 4 MiB. */
+  deltaLogMaxBytes?: number;
   workload?: WorkloadConfig;
 }
 
@@ -54,6 +62,8 @@ export class Cluster<S = unknown, Op = unknown, V = unknown> {
   readonly workload: Workload;
   private readonly rng: Rng;
   private readonly byId = new Map<string, Replica<S, Op, V>>();
+  private readonly views = new Map<string, PartialView>();
+  private readonly viewRng: Rng;
   private runningList: Replica<S, Op, V>[] = [];
   private cfg: GossipConfig;
   private cfgVersion = 0;
@@ -70,6 +80,10 @@ export class Cluster<S = unknown, Op = unknown, V = unknown> {
       if (this.events.listening.drop) this.events.emit({ type: "drop", atMs: this.scheduler.now(), from, to, bytes, reason });
     });
     this.workload = new Workload(this.scheduler, this.rng.fork(), () => this.runningList);
+    this.viewRng = this.rng.fork();
+    if (options.viewSize !== undefined && (!Number.isInteger(options.viewSize) || options.viewSize < 1)) {
+      throw new RangeError(`viewSize must be an integer >= 1, got ${options.viewSize}`);
+    }
     this.cfg = withConfig(DEFAULT_GOSSIP_CONFIG, options.config ?? {});
     const ids = typeof options.replicas === "number" ? Array.from({ length: options.replicas }, (_, i) => `r${i}`) : [...options.replicas];
     this.nextId = typeof options.replicas === "number" ? options.replicas : 0;
@@ -153,6 +167,12 @@ export class Cluster<S = unknown, Op = unknown, V = unknown> {
     r.leave(options);
     this.membership.leave(id);
     this.byId.delete(id);
+    const gone = this.views.get(id);
+    this.views.delete(id);
+    for (const neighbour of gone?.members() ?? []) {
+      this.views.get(neighbour)?.remove(id);
+      this.topUp(neighbour);
+    }
     this.refreshRunning();
     this.emitMembership(id, "leave");
   }
@@ -236,23 +256,51 @@ export class Cluster<S = unknown, Op = unknown, V = unknown> {
 
   // ── internals ────────────────────────────────────────────────────────────────────────────
 
+  /** The view of replica `id` (the shared full view unless `viewSize` is set). */
+  viewOf(id: string): PeerView {
+    return this.views.get(id) ?? this.membership;
+  }
+
   private add(id: string): Replica<S, Op, V> {
+    let view: PeerView = this.membership;
+    if (this.options.viewSize !== undefined) {
+      const partial = new PartialView();
+      this.views.set(id, partial);
+      view = partial;
+      this.topUp(id);
+    }
     const r = new Replica<S, Op, V>({
       id,
       type: this.type,
       transport: this.network,
       scheduler: this.scheduler,
       rng: this.rng.fork(),
-      view: this.membership,
+      view,
       config: this.cfg,
       configVersion: this.cfgVersion,
       events: this.events,
       phase: this.options.timing === "synchronous-rounds" ? "aligned" : "random",
       ...(this.options.deltaLogCapacity !== undefined ? { deltaLogCapacity: this.options.deltaLogCapacity } : {}),
-      ...(this.options.maxDeltaJoin !== undefined ? { maxDeltaJoin: this.options.maxDeltaJoin } : {}),
+      ...(this.options.deltaLogMaxBytes !== undefined ? { deltaLogMaxBytes: this.options.deltaLogMaxBytes } : {}),
     });
     this.byId.set(id, r);
     return r;
+  }
+
+  /** Links `id` to random others (both ways) until it has viewSize neighbours or no candidate is left. */
+  private topUp(id: string): void {
+    const size = this.options.viewSize!;
+    const view = this.views.get(id)!;
+    if (view.size >= size) return;
+    const candidates = this.membership.members().filter((m) => m !== id && this.views.has(m) && !view.has(m));
+    while (view.size < size && candidates.length > 0) {
+      const j = this.viewRng.int(candidates.length);
+      const other = candidates[j]!;
+      candidates[j] = candidates[candidates.length - 1]!;
+      candidates.pop();
+      view.add(other);
+      this.views.get(other)!.add(id);
+    }
   }
 
   private freshId(): string {

@@ -57,9 +57,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
 
 const key = (d: Dot) => `${d.replica}:${d.seq}`;
 
-function runSchedule(seed: number, steps: Step[], deltaLogCapacity: number): void {
+function runSchedule(seed: number, steps: Step[], deltaLogCapacity: number, viewSize?: number): void {
   const cluster = new Cluster({
-    type: AWSet, replicas: N, seed, deltaLogCapacity,
+    type: AWSet, replicas: N, seed, deltaLogCapacity, ...(viewSize !== undefined ? { viewSize } : {}),
     config: { intervalMs: 100, fanout: 2, mode: "push-pull", payload: "delta" },
   });
   const issued = new Map<string, Dot>();
@@ -166,6 +166,15 @@ describe("convergence under random fault schedules (virtual time)", () => {
         runSchedule(seed, steps, 2);
       }),
       { numRuns: 200 },
+    );
+  });
+
+  it("K3: the same over partial views of 3 (symmetric neighbourhoods)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(step, { minLength: 5, maxLength: 60 }), (seed, steps) => {
+        runSchedule(seed, steps, 64, 3);
+      }),
+      { numRuns: 150 },
     );
   });
 });

@@ -101,3 +101,42 @@ export function samplePeers(view: PeerView, self: string, fanout: number, rng: R
   }
   return out;
 }
+
+/**
+ * A partial view: a small random subset of the other members (as HyParView or Cyclon keep), for
+ * large clusters where contacting everyone makes per-peer delta buffers useless (each peer would
+ * be met once in N/fanout rounds). A Cluster with `viewSize` keeps them symmetric and topped up.
+ */
+export class PartialView implements PeerView {
+  private list: string[] = [];
+  private readonly set = new Set<string>();
+
+  constructor(ids: Iterable<string> = []) {
+    for (const id of ids) this.add(id);
+  }
+
+  members(): readonly string[] {
+    return this.list;
+  }
+
+  has(id: string): boolean {
+    return this.set.has(id);
+  }
+
+  get size(): number {
+    return this.list.length;
+  }
+
+  add(id: string): boolean {
+    if (this.set.has(id)) return false;
+    this.set.add(id);
+    this.list.push(id);
+    return true;
+  }
+
+  remove(id: string): boolean {
+    if (!this.set.delete(id)) return false;
+    this.list.splice(this.list.indexOf(id), 1);
+    return true;
+  }
+}

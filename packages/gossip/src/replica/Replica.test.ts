@@ -216,18 +216,18 @@ describe("Replica: payloads", () => {
     const bytesFor = (payload: "full" | "delta") => {
       const cluster = new Cluster({ type: AWSet, replicas: 12, seed: 12, config: { intervalMs: 100, payload, fanout: 2 } });
       const seed = new Cluster({ type: AWSet, replicas: 1 }).replica("r0");
-      for (let i = 0; i < 1000; i++) seed.update({ type: "add", element: `e${i}` });
+      for (let i = 0; i < 2000; i++) seed.update({ type: "add", element: `e${i}` });
       for (const r of cluster.replicas()) r.load(seed.state.snapshot());
       let bytes = 0;
       cluster.events.on("send", (e) => (bytes += e.bytes));
       for (let i = 0; i < 20; i++) cluster.update(`r${i % 12}`, { type: "add", element: `new${i}` });
       expect(cluster.runUntilConverged(30_000)).toBe(true);
-      expect(cluster.replica("r5").value()).toHaveLength(1020);
+      expect(cluster.replica("r5").value()).toHaveLength(2020);
       return bytes;
     };
     const full = bytesFor("full");
     const delta = bytesFor("delta");
-    expect(delta * 20).toBeLessThanOrEqual(full);
+    expect(delta * 20, `delta ${delta} B vs full ${full} B`).toBeLessThanOrEqual(full);
   });
 });
 

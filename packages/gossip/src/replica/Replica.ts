@@ -4,13 +4,13 @@ import {
   decodeDelta,
   encodeDelta,
   hash64,
-  mergeDeltas,
   vvDominates,
   vvEquals,
   type CrdtType,
   type Delta,
   type Digest,
   type Dot,
+  type DotRange,
   type MergeResult,
   type VersionVector,
 } from "@driftscope/crdt";
@@ -31,7 +31,8 @@ import {
   type PayloadKind,
   type ReceivedMessage,
 } from "../wire/message.js";
-import { DeltaLog, type LogEntry } from "./DeltaLog.js";
+import { encodeList, forEachFrame, stateFrame, updateFrame } from "../wire/deltaList.js";
+import { DeltaLog } from "./DeltaLog.js";
 
 /** How a replica is set up. */
 export interface ReplicaOptions<S, Op, V> {
@@ -55,10 +56,10 @@ export interface ReplicaOptions<S, Op, V> {
    * together tick at the same instants (synchronous rounds).
    */
   phase?: "random" | "aligned";
-  /** Delta-log entries kept (per-peer buffers are positions in it). Default 256. */
+  /** Delta-log entries kept (per-peer buffers are positions in it). Default 1024. */
   deltaLogCapacity?: number;
-  /** Most delta-groups joined into one message; beyond it the full state is sent. Default 64. */
-  maxDeltaJoin?: number;
+  /** Bytes of delta-log frames kept. Default 4 MiB. */
+  deltaLogMaxBytes?: number;
   /** Start ticking at once (default true). */
   start?: boolean;
 }
@@ -101,7 +102,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   readonly type: CrdtType<S, Op, V>;
   private rs: ReplicaState<S, Op, V>;
   private incarnationValue = 0;
-  private log: DeltaLog<S>;
+  private log: DeltaLog;
   private readonly peers = new Map<string, PeerState>();
   private cfg: GossipConfig;
   private cfgVersion: number;
@@ -131,7 +132,10 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private readonly view: PeerView;
   readonly events: GossipEvents;
   private readonly phase: "random" | "aligned";
-  private readonly maxDeltaJoin: number;
+  /** Mirror of the state's causal context: lets a relayed update be skipped without decoding it. */
+  private seen = new CausalContext();
+  /** Hashes of full states recently merged from the delta log of a peer (relayed copies are skipped). */
+  private readonly recentStates = new Set<string>();
   private readonly flushCallback = () => this.flush();
   private readonly tickCallback = () => this.tick();
 
@@ -144,11 +148,10 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     this.view = options.view;
     this.events = options.events ?? new GossipEvents();
     this.phase = options.phase ?? "random";
-    this.maxDeltaJoin = options.maxDeltaJoin ?? 64;
     this.cfg = withConfig(DEFAULT_GOSSIP_CONFIG, options.config ?? {});
     this.cfgVersion = options.configVersion ?? 0;
     this.rs = new ReplicaState(this.type, this.id);
-    this.log = new DeltaLog<S>(options.deltaLogCapacity ?? 256);
+    this.log = new DeltaLog(options.deltaLogCapacity ?? 1024, options.deltaLogMaxBytes ?? 4 * 1024 * 1024);
     this.lastTickAt = this.scheduler.now();
     if (options.start ?? true) this.start();
   }
@@ -218,7 +221,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (this.statusValue !== "running") throw new Error(`replica ${this.id} is ${this.statusValue}: it takes no updates`);
     const { dot, delta } = this.rs.update(op);
     this.version++;
-    this.log.append({ delta, dots: [{ replica: dot.replica, from: dot.seq, to: dot.seq }] });
+    this.seen.addDot(dot.replica, dot.seq);
+    this.log.append({ origin: dot.replica, seq: dot.seq, frame: updateFrame(dot.replica, dot.seq, encodeDelta(this.type, delta)), dots: null, via: null });
     if (this.events.listening.update) this.events.emit({ type: "update", atMs: this.scheduler.now(), replica: this.id, dot });
     return dot;
   }
@@ -231,6 +235,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     const result = this.rs.merge(snapshot);
     if (result.changed) {
       this.version++;
+      this.addSeen(result.newlyIncluded);
       this.log.base = this.rs.context();
     }
     return result;
@@ -292,6 +297,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       this.rs = new ReplicaState(this.type, `${this.id}~${this.incarnationValue}`);
       this.log.reset();
       this.peers.clear();
+      this.seen = new CausalContext();
+      this.recentStates.clear();
       this.version++;
     }
     this.start();
@@ -357,7 +364,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       } else if (payload === "full") {
         this.sendFull(to, mode === "push-pull");
       } else {
-        const out = this.deltaFor(p);
+        const out = this.deltaFor(to, p);
         if (out !== null) this.sendState(to, p, "delta", out, mode === "push-pull", mode === "push");
         else if (mode === "push-pull") this.sendControl(to, p, "pull", "delta", false, null, null);
       }
@@ -423,7 +430,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private answerWithState(to: string, p: PeerState, m: ReceivedMessage): void {
     if (m.payload === "full") return this.sendFull(to, false);
     let out: Outgoing | null;
-    if (m.payload === "delta") out = this.deltaFor(p);
+    if (m.payload === "delta") out = this.deltaFor(to, p);
     else out = this.missingFor(m.versionVector ?? new Map(), messageHash(m));
     if (out !== null) this.sendState(to, p, m.payload, out, false, false);
     // A push-pull delta with nothing to return still acknowledges, so it is not pushed again.
@@ -440,23 +447,68 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   }
 
   private mergeOne(from: string, m: ReceivedMessage, bytes: number): void {
-    let result: MergeResult = NO_CHANGE;
-    // Identical full state (hash of state and context): nothing to decode.
-    if (m.bodyAt >= 0 && !(m.full && hashEquals(m, this.snapshotHash()))) {
-      const delta = decodeDelta(this.type, messageBody(m)!);
-      result = this.rs.merge(delta);
-      if (result.changed) {
-        this.version++;
-        if (m.full) this.log.gap();
-        else this.log.append({ delta, dots: result.newlyIncluded });
+    const body = messageBody(m);
+    let changed = false;
+    let newly: DotRange[] | null = null;
+    const collect = this.events.listening.merge;
+    if (body === null) {
+      // nothing to merge
+    } else if (m.full) {
+      // A whole state. Equal to ours (hash of state and context, when known): nothing to decode.
+      const known = this.snapshotHashAt === this.version ? this.snapshotHashValue : null;
+      const hash = messageHash(m);
+      const skip = (known !== null && hash === known) || (m.payload !== "full" && hash !== null && this.recentStates.has(hash));
+      if (!skip) {
+        const result = this.rs.merge(decodeDelta(this.type, body));
+        if (result.changed) {
+          changed = true;
+          newly = result.newlyIncluded;
+          this.applied(result.newlyIncluded);
+          if (m.payload === "full" || hash === null) {
+            this.log.gap();
+          } else {
+            // After a gap: relay the state once, like an update, so what it brought reaches our
+            // peers without making them fall back to full states in turn.
+            this.rememberState(hash);
+            this.log.append({ origin: null, seq: -1, frame: stateFrame(hash, body), dots: result.newlyIncluded, via: from });
+          }
+        }
       }
-    }
-    if (this.events.listening.merge) {
-      this.events.emit({
-        type: "merge", atMs: this.scheduler.now(), replica: this.id, from, bytes, payload: m.payload, full: m.full,
-        changed: result.changed, newlyIncluded: result.newlyIncluded,
+    } else {
+      forEachFrame(body, (key, seq, start, bodyAt, end) => {
+        if (seq >= 0 ? this.seen.has(key, seq) : this.recentStates.has(key)) return; // known: not even decoded
+        const result = this.rs.merge(decodeDelta(this.type, body.subarray(bodyAt, end)));
+        if (seq < 0) this.rememberState(key);
+        if (!result.changed) return;
+        changed = true;
+        if (collect) newly = newly === null ? result.newlyIncluded : newly.concat(result.newlyIncluded);
+        this.applied(result.newlyIncluded);
+        this.log.append({
+          origin: seq >= 0 ? key : null, seq, frame: body.slice(start, end), dots: seq >= 0 ? null : result.newlyIncluded, via: from,
+        });
       });
     }
+    if (collect) {
+      this.events.emit({
+        type: "merge", atMs: this.scheduler.now(), replica: this.id, from, bytes, payload: m.payload, full: m.full,
+        changed, newlyIncluded: newly ?? NO_DOTS,
+      });
+    }
+  }
+
+  /** After a merge that changed the state. */
+  private applied(newlyIncluded: readonly DotRange[]): void {
+    this.version++;
+    this.addSeen(newlyIncluded);
+  }
+
+  private addSeen(ranges: readonly DotRange[]): void {
+    for (const r of ranges) for (let s = r.from; s <= r.to; s++) this.seen.addDot(r.replica, s);
+  }
+
+  private rememberState(hash: string): void {
+    this.recentStates.add(hash);
+    if (this.recentStates.size > 64) this.recentStates.delete(this.recentStates.values().next().value!);
   }
 
   // ── what to send ─────────────────────────────────────────────────────────────────────────
@@ -466,20 +518,26 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   }
 
   /** The peer's delta buffer: log entries after its acknowledged position, or the full state after a gap. */
-  private deltaFor(p: PeerState): Outgoing | null {
+  private deltaFor(to: string, p: PeerState): Outgoing | null {
     const log = this.log;
     const from = p.acked;
     if (from >= log.end) return null;
-    if (from < log.start || log.end - from > this.maxDeltaJoin) return this.fullState();
-    let delta = log.at(from).delta;
-    for (let i = from + 1; i < log.end; i++) delta = mergeDeltas(this.type, delta, log.at(i).delta);
-    return this.smaller({ full: false, body: encodeDelta(this.type, delta), logFrom: from, logTo: log.end, hash: null });
+    if (from < log.start) return this.fullState();
+    // Not back to the peer it came from, nor the peer's own updates (it has them).
+    const own = p.incarnation === 0 ? to : `${to}~${p.incarnation}`;
+    const frames: Uint8Array[] = [];
+    for (let i = from; i < log.end; i++) {
+      const e = log.at(i);
+      if (e.via !== to && e.origin !== own) frames.push(e.frame);
+    }
+    // Nothing left to send still moves the peer's position forward (an empty list acknowledges).
+    return { full: false, body: encodeList(frames), logFrom: from, logTo: log.end, hash: null };
   }
 
   /**
-   * Digest-driven answer to a peer whose version vector is `vv`: the join of the logged deltas
-   * holding dots it lacks, or the full state when the log no longer covers them (or the
-   * vectors are equal but the states differ). Null when the peer misses nothing.
+   * Digest-driven answer to a peer whose version vector is `vv`: the logged entries holding
+   * dots it lacks, or the full state when the log no longer covers them (or the vectors are
+   * equal but the states differ). Null when the peer misses nothing.
    */
   private missingFor(vv: VersionVector, hash: string | null): Outgoing | null {
     const mine = this.versionVectorCached();
@@ -488,25 +546,13 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     }
     const log = this.log;
     if (!CausalContext.fromVersionVector(vv).covers(log.base ?? this.rs.context())) return this.fullState();
-    const needed: LogEntry<S>[] = [];
+    const frames: Uint8Array[] = [];
     for (let i = log.start; i < log.end; i++) {
       const e = log.at(i);
-      for (const r of e.dots) {
-        if (r.to > (vv.get(r.replica) ?? 0)) {
-          needed.push(e);
-          break;
-        }
-      }
+      if (e.origin !== null ? e.seq > (vv.get(e.origin) ?? 0) : (e.dots ?? []).some((r) => r.to > (vv.get(r.replica) ?? 0))) frames.push(e.frame);
     }
-    if (needed.length === 0 || needed.length > this.maxDeltaJoin) return this.fullState();
-    let delta = needed[0]!.delta;
-    for (let i = 1; i < needed.length; i++) delta = mergeDeltas(this.type, delta, needed[i]!.delta);
-    return this.smaller({ full: false, body: encodeDelta(this.type, delta), logFrom: log.end, logTo: log.end, hash: null });
-  }
-
-  /** A delta-group never costs more than the full state. */
-  private smaller(out: Outgoing): Outgoing {
-    return out.body.length >= this.rs.snapshotBytes().length ? this.fullState() : out;
+    if (frames.length === 0) return this.fullState();
+    return { full: false, body: encodeList(frames), logFrom: log.end, logTo: log.end, hash: null };
   }
 
   // ── sending ──────────────────────────────────────────────────────────────────────────────
@@ -588,4 +634,4 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   }
 }
 
-const NO_CHANGE: MergeResult = Object.freeze({ changed: false, newlyIncluded: Object.freeze([]) as never[] }) as MergeResult;
+const NO_DOTS: readonly DotRange[] = Object.freeze([]);

@@ -124,6 +124,27 @@ export class Reader {
 
   string(): string {
     const n = this.varint();
+    // Short ASCII (replica ids): build it directly, no TextDecoder, no apply.
+    if (n <= 8 && n <= this.remaining) {
+      const b = this.buf;
+      const p = this.pos;
+      let ascii = true;
+      for (let i = 0; i < n; i++) if (b[p + i]! > 0x7f) ascii = false;
+      if (ascii) {
+        this.pos += n;
+        switch (n) {
+          case 0: return "";
+          case 1: return String.fromCharCode(b[p]!);
+          case 2: return String.fromCharCode(b[p]!, b[p + 1]!);
+          case 3: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!);
+          case 4: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!);
+          case 5: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!);
+          case 6: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!);
+          case 7: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!);
+          default: return String.fromCharCode(b[p]!, b[p + 1]!, b[p + 2]!, b[p + 3]!, b[p + 4]!, b[p + 5]!, b[p + 6]!, b[p + 7]!);
+        }
+      }
+    }
     const data = this.bytes(n);
     let ascii = true;
     for (let i = 0; i < n; i++) if (data[i]! > 0x7f) { ascii = false; break; }
