@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect, test } from "@playwright/test";
 import { DashboardPage } from "../fixtures/DashboardPage.js";
-import { freePort, waitFor } from "../fixtures/stack.js";
+import { freePort, StopWaiting, waitFor } from "../fixtures/stack.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -34,7 +34,7 @@ test("9. the README quickstart: npm start in a clean copy serves a live 16-repli
     const url = await waitFor(
       "npm start to print the URL",
       async () => {
-        if (child.exitCode !== null) throw new Error(`npm start exited with ${child.exitCode}:\n${out.slice(-4000)}`);
+        if (child.exitCode !== null) throw new StopWaiting(`npm start exited with ${child.exitCode}:\n${out.slice(-4000)}`);
         const m = /Driftscope is running: (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
         return m?.[1];
       },
