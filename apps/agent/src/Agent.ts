@@ -47,10 +47,17 @@ export interface AgentOptions {
   reportIntervalMs?: number;
   /** Follow the report interval the collector asks for in `welcome`. Default true. */
   followCollectorInterval?: boolean;
-  /** Memory cap of the telemetry buffer, bytes. Default 8 MiB. */
+  /** Memory cap of the telemetry buffer, bytes. Default 32 MiB (whole vectors of 1,024 replicas × 1,024 origins are ~16 MB of JSON). */
   maxBufferBytes?: number;
   /** Tracing stride until the collector's config sets one: dot (r, seq) traced iff seq % k === 0. Default 1. */
   traceEveryK?: number;
+  /**
+   * While a replica's state keeps changing, its hash, size and summary are recomputed at most
+   * this often (encoding and hashing the state is the costliest part of a tick); a replica that
+   * goes quiet gets them recomputed at the next tick. Version vectors are exact every tick.
+   * Default 1000 ms; 0 recomputes every tick.
+   */
+  stateRefreshMs?: number;
   /** Individual sync events sampled per tick for the topology view (counters stay exact). Default 32. */
   syncEventsPerTick?: number;
   /** Reconnect schedule. Default 250 ms doubling to 10 s, 50 % jitter. */
@@ -121,7 +128,7 @@ export interface Agent {
 const DEFAULTS = {
   collectorUrl: "http://127.0.0.1:7420",
   reportIntervalMs: 100,
-  maxBufferBytes: 8 * 1024 * 1024,
+  maxBufferBytes: 32 * 1024 * 1024,
   syncEventsPerTick: 32,
 };
 
@@ -158,6 +165,7 @@ class AgentImpl implements Agent {
   readonly #control = new ConfigApplier();
   #reportIntervalMs: number;
   #tickTimer: ReturnType<typeof setInterval> | undefined;
+  #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #traceEveryK: number;
   #reportSeq = 0;
   #reportsBuilt = 0;
@@ -172,6 +180,7 @@ class AgentImpl implements Agent {
   #helloDirty = false;
   #syncSample: SyncEvent[] = [];
   #syncSeen = 0;
+  #syncStride = 1;
   readonly #syncPerTick: number;
 
   constructor(options: AgentOptions) {
@@ -221,6 +230,7 @@ class AgentImpl implements Agent {
       traceEveryK: () => this.#traceEveryK,
       syncEvent: (replica, dir, kind, bytes, peer) => this.#offerSyncEvent(replica, dir, kind, bytes, peer),
       fault: (replica, error) => this.#fault(`replica ${replica}`, error),
+      stateRefreshMs: Math.max(0, this.#opts.stateRefreshMs ?? 1000),
     });
     this.#replicas.set(source.id, telemetry);
     this.#guard(() => telemetry.start());
@@ -275,7 +285,8 @@ class AgentImpl implements Agent {
       this.#helloDirty = false;
       this.#conn.sendHello();
     }
-    const toCollector = (agentMs: number) => this.#conn.clock.toCollectorMs(agentMs);
+    // Whole milliseconds: finer would only lengthen the JSON.
+    const toCollector = (agentMs: number) => Math.round(this.#conn.clock.toCollectorMs(agentMs));
     const digests = [];
     for (const telemetry of this.#replicas.values()) {
       const d = telemetry.collect(toCollector);
@@ -286,6 +297,8 @@ class AgentImpl implements Agent {
     }
     const events = this.#syncSample;
     this.#syncSample = [];
+    // Next tick, keep every stride-th event: about syncEventsPerTick of them, spread over the tick.
+    this.#syncStride = Math.max(1, Math.ceil(this.#syncSeen / Math.max(1, this.#syncPerTick)));
     this.#syncSeen = 0;
     const timeMs = toCollector(this.#now());
     const estimate = this.#conn.clock.estimate;
@@ -308,6 +321,8 @@ class AgentImpl implements Agent {
 
   /** Hands buffered reports to the socket while it is ready and not congested. */
   #send(): void {
+    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
+    this.#drainTimer = undefined;
     while (this.#buffer.length > 0 && this.#conn.writable) {
       const [pending] = this.#buffer.take(1);
       if (pending === undefined) break;
@@ -325,23 +340,28 @@ class AgentImpl implements Agent {
       }
       this.#reportsSent++;
     }
+    // Congested (a burst of whole vectors, a slow collector): try again as the socket drains,
+    // not only at the next tick.
+    if (this.#buffer.length > 0 && this.#conn.state === "ready" && !this.#closed) {
+      this.#drainTimer = setTimeout(() => this.#guard(() => this.#send()), 10);
+      if (this.#opts.unref ?? true) this.#drainTimer.unref?.();
+    }
   }
 
   #offerSyncEvent(replica: string, dir: "sent" | "received" | "merged", kind: SyncKind, bytes: number, peer: string): void {
-    if (this.#syncPerTick === 0 || !isValidId(peer)) return;
-    // Reservoir sampling: every event of the tick has the same chance to be shown.
-    const n = ++this.#syncSeen;
-    const slot = n <= this.#syncPerTick ? n - 1 : Math.floor(Math.random() * n);
-    if (slot >= this.#syncPerTick) return;
+    // A systematic sample (every stride-th event, the stride set from the previous tick's
+    // volume): this runs for every message a replica sends, so it must cost one increment.
+    if (++this.#syncSeen % this.#syncStride !== 0 || this.#syncSample.length >= this.#syncPerTick) return;
+    if (!cheapIdCheck(peer)) return;
     const event: SyncEvent = {
       replica: replica as ReplicaId,
       dir,
       peer: peer as ReplicaId,
       kind,
       bytes,
-      timeMs: this.#conn.clock.toCollectorMs(this.#now()),
+      timeMs: Math.round(this.#conn.clock.toCollectorMs(this.#now())),
     };
-    this.#syncSample[slot] = event;
+    this.#syncSample.push(event);
   }
 
   // ── connection events ───────────────────────────────────────────────────────
@@ -491,6 +511,7 @@ class AgentImpl implements Agent {
     this.#guard(() => this.#tick());
     this.#closed = true;
     if (this.#tickTimer !== undefined) clearInterval(this.#tickTimer);
+    if (this.#drainTimer !== undefined) clearTimeout(this.#drainTimer);
     for (const t of this.#replicas.values()) t.stop();
     try {
       await this.#conn.close({ type: "bye", agentId: this.id, reason: clip(reason, LIMITS.stringLength) });
@@ -515,6 +536,12 @@ class AgentImpl implements Agent {
     // Rate-limited: a source failing every tick must not flood the host's log.
     if (this.#faults <= 10 || this.#faults % 1000 === 0) this.#log.warn(`${where}: ${errorText(error)} (${this.#faults} faults so far)`);
   }
+}
+
+/** The id rules without zod (this runs per sampled sync event); reserved names are rare enough to check by set. */
+const RESERVED = new Set(Object.getOwnPropertyNames(Object.prototype));
+function cheapIdCheck(id: string): boolean {
+  return id.length > 0 && id.length <= LIMITS.idLength && ID_PATTERN.test(id) && !RESERVED.has(id);
 }
 
 function* chunks<T>(items: readonly T[], size: number): Iterable<T[]> {

@@ -19,9 +19,9 @@ class ViewOfReplica {
   }
 }
 
-function setup(n: number, k = 1) {
+function setup(n: number, k = 1, stateRefreshMs = 0) {
   const cluster = new Cluster({ type: "gcounter", replicas: Array.from({ length: n }, (_, i) => `n${i}`), seed: 7, config: { intervalMs: 100, fanout: 2 } });
-  const ctx = { now: () => cluster.scheduler.now(), traceEveryK: () => k };
+  const ctx = { now: () => cluster.scheduler.now(), traceEveryK: () => k, stateRefreshMs };
   const telemetry = cluster.replicas().map((r) => new ReplicaTelemetry(fromGossipReplica(r), ctx));
   const views = telemetry.map(() => new ViewOfReplica());
   for (const t of telemetry) t.start();
@@ -44,6 +44,29 @@ describe("gossip replica source", () => {
       });
     }
     expect(cluster.replicas()[0]!.state.seq).toBeGreaterThan(10);
+  });
+
+  it("while a replica keeps changing its hash is refreshed at most every stateRefreshMs, and at once when it goes quiet", () => {
+    const { cluster, views, tick } = setup(6, 1, 1000);
+    cluster.setWorkload({ updatesPerSecPerReplica: 20 });
+    const hashes: string[] = [];
+    let stale = 0;
+    for (let t = 0; t < 20; t++) {
+      cluster.runFor(100);
+      tick();
+      hashes.push(views[0]!.hash);
+      if (views[0]!.hash !== cluster.replicas()[0]!.digest().hash) stale++;
+      // the version vector is exact every tick regardless
+      cluster.replicas().forEach((r, i) => expect(views[i]!.vv).toEqual(r.digest().versionVector));
+    }
+    expect(stale).toBeGreaterThan(10); // the hash lagged while the state moved…
+    expect(new Set(hashes).size).toBeGreaterThanOrEqual(2); // …but was refreshed about once a second
+    expect(new Set(hashes).size).toBeLessThanOrEqual(4);
+    cluster.setWorkload({ updatesPerSecPerReplica: 0 });
+    cluster.runFor(3000); // gossip settles
+    tick(); // the last changes
+    tick(); // a quiet tick: hashes refreshed
+    cluster.replicas().forEach((r, i) => expect(views[i]!.hash).toBe(r.digest().hash));
   });
 
   it("reports sync counters by payload kind and the inclusion of traced dots", () => {

@@ -191,12 +191,16 @@ class GossipReplicaSource implements ReplicaSource {
   }
 
   versionVectorEntry(origin: string): number {
-    return this.#replica.digest().versionVector.get(origin) ?? 0;
+    // The replica's cached vector (copied once per state change), not digest(): that also
+    // encodes and hashes the state, which the agent only needs now and then.
+    return this.#replica.versionVector().get(origin) ?? 0;
   }
 
   seq(): number {
-    // Own dots are those whose origin is the replica id (see the update handler).
-    return this.#replica.digest().versionVector.get(this.id) ?? 0;
+    // Own dots are those whose origin is the replica id (after an empty restore it issues
+    // as `id~k`, and those are not this id's seqs).
+    const r = this.#replica;
+    return r.origin === r.id ? r.state.seq : (r.versionVector().get(r.id) ?? 0);
   }
 
   runState(): ReplicaRunState {

@@ -167,10 +167,8 @@ export class CollectorConnection {
     if (wasReady && last !== undefined && socket.connected) {
       this.#emit(last);
       // Give the packet a moment to reach the kernel before the socket closes.
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, 50);
-        timer.unref?.();
-      });
+      // (Not unref'd: a host awaiting close() must not exit before the bye leaves.)
+      await new Promise<void>((resolve) => setTimeout(resolve, 50));
     }
     socket.removeAllListeners();
     socket.disconnect();

@@ -23,6 +23,14 @@ export interface TelemetryContext {
   syncEvent?(replica: string, dir: "sent" | "received" | "merged", kind: SyncKind, bytes: number, peer: string, changed?: boolean): void;
   /** Told when a source threw: the agent logs it and carries on (it never throws into its host). */
   fault?(replica: string, error: unknown): void;
+  /**
+   * While a replica's state keeps changing, its hash, size and summary are recomputed at most
+   * this often (encoding and hashing a state is the costliest part of a tick); as soon as a
+   * tick passes without change they are recomputed at once. Default 1000 ms; 0 = every tick.
+   */
+  stateRefreshMs?: number;
+  /** Per-kind sync breakdown, and entries whose only news is sync counters, at most this often. Default 1000 ms. */
+  syncDetailMs?: number;
 }
 
 /** Bounds on times held between ticks (a few ticks' worth at the protocol's per-replica limits). */
@@ -51,7 +59,12 @@ export class ReplicaTelemetry implements ReplicaObserver {
   /** Last vector read, kept only for sources that do not say what a merge included. */
   #known: Map<string, number> | undefined;
   #stateDirty = true;
+  /** A state change happened since the previous collect (the replica is not quiet). */
+  #changedSinceCollect = false;
   #lastState: StateDigest | undefined;
+  #lastStateAt = -Infinity;
+  #lastSyncDetailAt = -Infinity;
+  #lastSyncOnlyAt = -Infinity;
   #seqSeen = 0;
   /** Issue times as flat pairs [seq, agentMs, …]. */
   #issued: number[] = [];
@@ -132,6 +145,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
     if (seq > this.#seqSeen) this.#seqSeen = seq;
     this.#dirty.add(this.source.id);
     this.#stateDirty = true;
+    this.#changedSinceCollect = true;
     this.#known?.set(this.source.id, Math.max(seq, this.#known.get(this.source.id) ?? 0));
     if (isTraced(seq, this.#ctx.traceEveryK())) {
       if (this.#issued.length >= 2 * MAX_PENDING_ISSUED) this.#lose(this.#issued.splice(0, 2 * 1024).length / 2);
@@ -166,6 +180,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
     if (!changed) return;
     this.#changedMerges++;
     this.#stateDirty = true;
+    this.#changedSinceCollect = true;
     if (included === undefined) {
       this.#compareVector();
       return;
@@ -189,6 +204,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
 
   changed(): void {
     this.#stateDirty = true;
+    this.#changedSinceCollect = true;
     this.#compareVector();
   }
 
@@ -210,9 +226,19 @@ export class ReplicaTelemetry implements ReplicaObserver {
     const runningVersion = this.#safe(() => this.source.configVersion?.(), undefined);
     if (runningVersion !== undefined) this.setConfigVersion(runningVersion);
     const pendingEvents = this.#issued.length / 2 + this.#inclSeq.length;
-    const anything =
-      this.#needsFull || this.#dirty.size > 0 || this.#stateDirty || this.#syncDirty || this.#configDirty || this.#runStateDirty || pendingEvents > 0;
-    if (!anything) return undefined;
+    const now = this.#ctx.now();
+    const quiet = !this.#changedSinceCollect;
+    this.#changedSinceCollect = false;
+    const refreshState =
+      this.#needsFull ||
+      this.#lastState === undefined ||
+      (this.#stateDirty && (quiet || now - this.#lastStateAt >= (this.#ctx.stateRefreshMs ?? 1000)));
+    const news = this.#needsFull || this.#dirty.size > 0 || refreshState || this.#configDirty || this.#runStateDirty || pendingEvents > 0;
+    if (!news) {
+      // Only counters moved: they are cumulative, so sending them now and then loses nothing.
+      if (!this.#syncDirty || now - this.#lastSyncOnlyAt < (this.#ctx.syncDetailMs ?? 1000)) return undefined;
+      this.#lastSyncOnlyAt = now;
+    }
     const src = this.source;
     const full = this.#needsFull;
     let digestVector: Map<string, number> | undefined;
@@ -237,7 +263,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
           for (const origin of this.#dirty) vv.push([origin, map.get(origin) ?? 0]);
         }
       }
-      if (state === undefined && (this.#stateDirty || this.#lastState === undefined)) {
+      if (state === undefined && refreshState) {
         if (src.stateDigest !== undefined) state = src.stateDigest();
         else readDigest();
       }
@@ -253,7 +279,11 @@ export class ReplicaTelemetry implements ReplicaObserver {
       this.#ctx.fault?.(src.id, new RangeError(`version vector has ${vv.length} entries; only ${LIMITS.vvEntries} are reported`));
       vv = vv.slice(0, LIMITS.vvEntries);
     }
-    if (state !== undefined) this.#lastState = state;
+    if (state !== undefined) {
+      this.#lastState = state;
+      this.#lastStateAt = now;
+      this.#stateDirty = false;
+    }
     const last = this.#lastState!;
     const ownEntry = digestVector?.get(src.id) ?? vv.find(([o]) => o === src.id)?.[1] ?? 0;
     const seq = Math.max(this.#safe(() => src.seq?.(), undefined) ?? 0, this.#seqSeen, ownEntry);
@@ -266,8 +296,9 @@ export class ReplicaTelemetry implements ReplicaObserver {
       hash: last.hash,
       bytes: last.bytes,
       summary: last.summary.length > 256 ? last.summary.slice(0, 255) + "…" : last.summary,
-      sync: this.#syncCounters(),
+      sync: this.#syncCounters(full || now - this.#lastSyncDetailAt >= (this.#ctx.syncDetailMs ?? 1000)),
     };
+    if (report.sync.byKind !== undefined) this.#lastSyncDetailAt = now;
     if (full) report.full = true;
     // Per-replica protocol limits: what does not fit waits for the next tick.
     let eventsSent = 0;
@@ -300,14 +331,13 @@ export class ReplicaTelemetry implements ReplicaObserver {
 
     this.#needsFull = false;
     this.#dirty.clear();
-    this.#stateDirty = false;
     this.#syncDirty = false;
     this.#configDirty = false;
     this.#runStateDirty = false;
     return { report, events: eventsSent };
   }
 
-  #syncCounters(): ReplicaReport["sync"] {
+  #syncCounters(withKinds: boolean): ReplicaReport["sync"] {
     const sync: ReplicaReport["sync"] = {
       sentMessages: this.#sentMessages,
       sentBytes: this.#sentBytes,
@@ -316,7 +346,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
       merges: this.#merges,
       changedMerges: this.#changedMerges,
     };
-    if (this.#byKind.size > 0) {
+    if (withKinds && this.#byKind.size > 0) {
       const byKind: NonNullable<ReplicaReport["sync"]["byKind"]> = {};
       for (const [kind, c] of this.#byKind) byKind[kind] = { messages: c.messages, bytes: c.bytes };
       sync.byKind = byKind;
