@@ -29,7 +29,8 @@ export function HoverReadout({ chart, layout, t, py }: HoverReadoutProps) {
   const rows = chart.panels.flatMap((p) =>
     p.lines.map((l) => ({ key: `${p.id}-${l.key}`, colour: l.colour, label: `${p.lines.length > 0 && chart.panels.length > 1 ? `${p.y.label}: ` : ""}${l.label}`, value: valueAt(l.parts, t), format: p.y.format })),
   );
-  const flip = px > layout.left + layout.width * 0.6;
+  // The tooltip is wide (one row per line): it goes to whichever side has more room.
+  const flip = px > layout.left + layout.width * 0.45;
   return (
     <>
       <svg width="100%" height={layout.height} style={{ pointerEvents: "none" }} aria-hidden="true">

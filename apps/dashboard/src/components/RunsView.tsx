@@ -1,6 +1,7 @@
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { runCsvUrl } from "../net/api.js";
+import { getConnection } from "../net/runtime.js";
 import { loadRuns, openRun, toggleOverlay } from "../net/runsActions.js";
 import { dashboardStore, useDashboard } from "../store/store.js";
 import { formatDurationMs } from "../viz/format.js";
@@ -15,18 +16,34 @@ export function RunsView({ onOpened }: RunsViewProps) {
   const { runs, state, error, overlayIds, openState } = useDashboard(
     useShallow((s) => ({ runs: s.runs, state: s.runsState, error: s.runsError, overlayIds: s.overlayIds, openState: s.openRun })),
   );
+  const [name, setName] = useState("");
   useEffect(() => {
     void loadRuns(dashboardStore);
   }, []);
+  const runControl = (action: "start" | "stop") => {
+    getConnection()?.sendRunControl(action, action === "start" && name ? name : undefined);
+    setName("");
+    setTimeout(() => void loadRuns(dashboardStore), 1000);
+  };
   return (
     <div className="runs-page">
       <section className="card" aria-labelledby="runs-title">
         <div className="card-head">
           <h2 id="runs-title">Recorded runs</h2>
           <div className="spacer" />
-          <button type="button" className="btn" data-testid="runs-refresh" onClick={() => void loadRuns(dashboardStore)}>
-            Refresh
-          </button>
+          <div className="inline">
+            <label className="sr-only" htmlFor="run-name">Name of the new run</label>
+            <input id="run-name" type="text" placeholder="new run name (optional)" value={name} onChange={(e) => setName(e.target.value)} data-testid="run-name" />
+            <button type="button" className="btn" data-testid="run-start" onClick={() => runControl("start")} title="End the current recording and start a new one">
+              Start new run
+            </button>
+            <button type="button" className="btn" data-testid="run-stop" onClick={() => runControl("stop")} title="Stop recording">
+              Stop recording
+            </button>
+            <button type="button" className="btn" data-testid="runs-refresh" onClick={() => void loadRuns(dashboardStore)}>
+              Refresh
+            </button>
+          </div>
         </div>
         {state === "error" && <div className="field-error" role="alert">Could not load runs: {error}</div>}
         {openState?.state === "error" && <div className="field-error" role="alert">Could not open {openState.id}: {openState.error}</div>}

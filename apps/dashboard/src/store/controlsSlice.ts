@@ -91,6 +91,8 @@ export const createControlsSlice: Slice<ControlsSlice> = (set, get) => ({
   applyControlResult(result) {
     const model = get().live;
     if (result.config) model.setConfig(result.config);
+    // A run-control answer names the run now recording (or null).
+    if (result.ok && result.run !== undefined) model.run = result.run;
     set((st) => {
       const fields = { ...st.fields };
       let refusedForToken = false;
