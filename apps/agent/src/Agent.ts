@@ -55,7 +55,8 @@ export interface AgentOptions {
    * While a replica's state keeps changing, its hash, size and summary are recomputed at most
    * this often (encoding and hashing the state is the costliest part of a tick); a replica that
    * goes quiet gets them recomputed at the next tick. Version vectors are exact every tick.
-   * Default 1000 ms; 0 recomputes every tick.
+   * Default 2000 ms; 0 recomputes every tick. (A lagging hash matters only between replicas whose
+   * vectors are equal, which is rare while updates flow: states differ by their vectors first.)
    */
   stateRefreshMs?: number;
   /** Individual sync events sampled per tick for the topology view (counters stay exact). Default 32. */
@@ -230,7 +231,7 @@ class AgentImpl implements Agent {
       traceEveryK: () => this.#traceEveryK,
       syncEvent: (replica, dir, kind, bytes, peer) => this.#offerSyncEvent(replica, dir, kind, bytes, peer),
       fault: (replica, error) => this.#fault(`replica ${replica}`, error),
-      stateRefreshMs: Math.max(0, this.#opts.stateRefreshMs ?? 1000),
+      stateRefreshMs: Math.max(0, this.#opts.stateRefreshMs ?? 2000),
     });
     this.#replicas.set(source.id, telemetry);
     this.#guard(() => telemetry.start());

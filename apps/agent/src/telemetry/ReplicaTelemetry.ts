@@ -26,7 +26,7 @@ export interface TelemetryContext {
   /**
    * While a replica's state keeps changing, its hash, size and summary are recomputed at most
    * this often (encoding and hashing a state is the costliest part of a tick); as soon as a
-   * tick passes without change they are recomputed at once. Default 1000 ms; 0 = every tick.
+   * tick passes without change they are recomputed at once. Default 2000 ms; 0 = every tick.
    */
   stateRefreshMs?: number;
   /** Per-kind sync breakdown, and entries whose only news is sync counters, at most this often. Default 1000 ms. */
@@ -232,7 +232,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
     const refreshState =
       this.#needsFull ||
       this.#lastState === undefined ||
-      (this.#stateDirty && (quiet || now - this.#lastStateAt >= (this.#ctx.stateRefreshMs ?? 1000)));
+      (this.#stateDirty && (quiet || now - this.#lastStateAt >= (this.#ctx.stateRefreshMs ?? 2000)));
     const news = this.#needsFull || this.#dirty.size > 0 || refreshState || this.#configDirty || this.#runStateDirty || pendingEvents > 0;
     if (!news) {
       // Only counters moved: they are cumulative, so sending them now and then loses nothing.
