@@ -1,12 +1,13 @@
 // Vite builds the single-page dashboard into dist/, which the collector serves at `/`.
-// `base: "./"` keeps asset URLs relative so the same build works behind any path prefix.
+// `base: "/"`: asset URLs are absolute, so deep links such as /runs/run-3 (answered with
+// index.html by the collector) load the same assets.
 import react from "@vitejs/plugin-react";
 import { defaultClientConditions, defineConfig } from "vite";
 
 const collector = process.env.DRIFTSCOPE_COLLECTOR_URL ?? "http://127.0.0.1:7420";
 
 export default defineConfig({
-  base: "./",
+  base: "/",
   plugins: [react()],
   resolve: {
     // Workspace packages (only @driftscope/protocol here) resolve to their TypeScript sources.

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { ControlsPanel } from "./components/ControlsPanel.js";
 import { ConvergenceChart } from "./components/ConvergenceChart.js";
 import { DivergenceChart } from "./components/DivergenceChart.js";
@@ -11,12 +11,18 @@ import { RunsView } from "./components/RunsView.js";
 import { TimeBar } from "./components/TimeBar.js";
 import { TokenDialog } from "./components/TokenDialog.js";
 import { TopologyView } from "./components/TopologyView.js";
+import { openRun, routeOf } from "./net/runsActions.js";
+import { dashboardStore } from "./store/store.js";
 
 type Tab = "live" | "runs";
 
 /** The page: header figures, tabs with the time controls, and the views. */
 export function App() {
-  const [tab, setTab] = useState<Tab>("live");
+  const [tab, setTab] = useState<Tab>(() => routeOf(globalThis.location?.pathname ?? "/").tab);
+  useEffect(() => {
+    const { runId } = routeOf(globalThis.location?.pathname ?? "/");
+    if (runId) void openRun(dashboardStore, runId);
+  }, []);
   return (
     <div className="app">
       <Header />

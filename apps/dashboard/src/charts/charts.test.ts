@@ -156,3 +156,21 @@ describe("overlay", () => {
     expect(csv).toHaveLength(302);
   });
 });
+
+describe("topology picture", () => {
+  it("one node per replica, groups only when partitioned, edges only for the last 0.7 s of exchanges", async () => {
+    const { picture } = await import("./topologyPicture.js");
+    const { m, c } = model(5, 8);
+    const nodes = m.order.map((id, k) => ({ id, k, x: k * 10, y: 5 }));
+    const p = picture(m, nodes, 400, [m.order[0]!]);
+    expect(p.nodes).toHaveLength(8);
+    expect(p.nodes[0]!.selected).toBe(true);
+    expect(p.groups).toEqual([]);
+    expect(p.edges.length).toBeGreaterThan(0);
+    m.exchanges.forEach((e) => (e.timeMs -= 10_000));
+    expect(picture(m, nodes, 400, []).edges).toEqual([]);
+    c.change("p", { network: { partitions: [c.ids.slice(0, 4), c.ids.slice(4)] } });
+    m.ingestFrame(c.step(START + 5_100));
+    expect(picture(m, nodes, 400, []).groups.map((g) => g.label)).toEqual(["group 1 (4)", "group 2 (4)"]);
+  });
+});

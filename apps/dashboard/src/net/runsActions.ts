@@ -39,6 +39,8 @@ export async function openRun(store: StoreApi<DashboardState>, id: string): Prom
     s().setWindow(null);
     s().setReplay(model);
     s().setOpenRun({ id, state: "ready" });
+    // A link to this view: /runs/<id> opens the same recording.
+    globalThis.history?.replaceState(null, "", `/runs/${encodeURIComponent(id)}`);
   } catch (e) {
     s().setOpenRun({ id, state: "error", error: message(e) });
   }
@@ -46,10 +48,18 @@ export async function openRun(store: StoreApi<DashboardState>, id: string): Prom
 
 /** Back to the live cluster. */
 export function closeRun(store: StoreApi<DashboardState>): void {
+  globalThis.history?.replaceState(null, "", "/");
   store.getState().setReplay(null);
   store.getState().setOpenRun(null);
   store.getState().setScrub(null);
   store.getState().setZoom(null);
+}
+
+/** What the address asks for: `/runs` (the list) or `/runs/<id>` (a recording). */
+export function routeOf(pathname: string): { tab: "live" | "runs"; runId: string | null } {
+  const m = /^\/runs(?:\/([^/]+))?\/?$/.exec(pathname);
+  if (!m) return { tab: "live", runId: null };
+  return m[1] ? { tab: "live", runId: decodeURIComponent(m[1]) } : { tab: "runs", runId: null };
 }
 
 /** Adds or removes a run from the overlay, fetching its samples the first time. */

@@ -280,11 +280,12 @@ export class ClusterModel {
     this.samples.add(this.rows.rowOf(origin), seq, issuedAtMs, convergenceMs);
   }
 
-  /** Records a timeline event; a config event also moves the local config forward. */
+  /** Records a timeline event; one that carries a config version also moves the local config forward. */
   private pushEvent(e: TimelineEvent, live: boolean): IngestOutcome {
     this.events.push(e);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
-    if (!live || e.kind !== "config" || e.version === undefined || !this.config) return "ok";
+    // Faults (partitions, crashes) are config versions too: any event with a version moves the config.
+    if (!live || e.version === undefined || !this.config) return "ok";
     if (e.version <= this.config.version) return "ok";
     if (e.patch === undefined) return "need-snapshot";
     const next = applyConfigPatch(this.config, { ...e.patch, expectedVersion: undefined });

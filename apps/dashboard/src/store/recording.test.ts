@@ -76,3 +76,14 @@ describe("the collector's export shape", () => {
     expect(o.label).toBe("nine · N=5 · T=1 s · f=2 · push-pull");
   });
 });
+
+describe("deep links", () => {
+  it("/runs lists runs, /runs/<id> opens a recording, anything else is live", async () => {
+    const { routeOf } = await import("../net/runsActions.js");
+    expect(routeOf("/")).toEqual({ tab: "live", runId: null });
+    expect(routeOf("/runs")).toEqual({ tab: "runs", runId: null });
+    expect(routeOf("/runs/run-3")).toEqual({ tab: "live", runId: "run-3" });
+    expect(routeOf("/runs/a%3Ab/")).toEqual({ tab: "live", runId: "a:b" });
+    expect(routeOf("/elsewhere")).toEqual({ tab: "live", runId: null });
+  });
+});

@@ -1,0 +1,67 @@
+// The topology as a picture: node positions (from the force layout), colours, recent
+// exchanges and partition groups — what the canvas draws and the SVG export writes.
+
+import type { SimulationNodeDatum } from "d3";
+import type { ClusterModel } from "../store/clusterModel.js";
+import { exchangeAlpha, groupCentres, nodeColour, nodeRadius, partitionGroups, type TopologyPicture } from "../viz/topology.js";
+
+/** A node of the force layout. */
+export interface SimNode extends SimulationNodeDatum {
+  id: string;
+  /** Position in the frame order (d3 keeps its own `index`). */
+  k: number;
+}
+
+/** Height of the topology view in px. */
+export const TOPOLOGY_HEIGHT = 340;
+/** Legend of node colours. */
+export const TOPOLOGY_LEGEND = [
+  { label: "caught up", fill: "#3b82f6" },
+  { label: "behind (darker: more missing)", fill: "rgb(232,98,25)" },
+  { label: "crashed", fill: "#9ca3af" },
+  { label: "unreachable", fill: "#d1d5db" },
+];
+
+/** Everything drawn, from the current simulation positions (also what the SVG export shows). */
+export function picture(model: ClusterModel, nodes: SimNode[], width: number, selected: readonly string[]): TopologyPicture {
+  const f = model.latest;
+  const cols = f?.columns;
+  const maxMissing = cols ? Math.max(1, ...cols.missingUpdates) : 1;
+  const r = nodeRadius(nodes.length, width, TOPOLOGY_HEIGHT);
+  const byRow = new Map(model.order.map((id, i) => [model.orderRows[i]!, nodes[i]]));
+  const partitions = model.config?.network.partitions ?? [];
+  const { group, count } = partitionGroups(model.order, partitions);
+  const centres = groupCentres(count, width, TOPOLOGY_HEIGHT);
+  const groups =
+    count > 1
+      ? centres.map((c, k) => {
+          const members = nodes.filter((_, i) => group[i] === k);
+          const rad = Math.max(30, ...members.map((m) => Math.hypot((m.x ?? c.x) - c.x, (m.y ?? c.y) - c.y) + r + 6));
+          return { x: c.x, y: c.y, r: rad, label: `group ${k + 1} (${members.length})` };
+        })
+      : [];
+  const now = model.nowMs;
+  const edges = model.exchanges
+    .filter((e) => now - e.timeMs < 700)
+    .map((e) => ({ a: byRow.get(e.from), b: byRow.get(e.to), alpha: exchangeAlpha(now - e.timeMs) }))
+    .filter((e) => e.a && e.b)
+    .map((e) => ({ x1: e.a!.x ?? 0, y1: e.a!.y ?? 0, x2: e.b!.x ?? 0, y2: e.b!.y ?? 0, alpha: e.alpha }));
+  return {
+    title: "Topology",
+    caption: [],
+    width,
+    height: TOPOLOGY_HEIGHT,
+    groups,
+    edges,
+    legend: TOPOLOGY_LEGEND,
+    nodes: nodes.map((n, i) => ({
+      id: n.id,
+      x: n.x ?? 0,
+      y: n.y ?? 0,
+      r,
+      fill: nodeColour(cols?.status[i] ?? 0, cols?.missingUpdates[i] ?? 0, maxMissing),
+      selected: selected.includes(n.id),
+    })),
+  };
+}
+
