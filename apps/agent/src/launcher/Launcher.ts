@@ -14,7 +14,7 @@ import {
   type Transport,
 } from "@driftscope/gossip";
 import type { ClusterConfig, ConfigPatch, GossipMode, PayloadMode, Welcome } from "@driftscope/protocol";
-import { createAgent, type Agent, type AgentLogger, type AgentOptions } from "../Agent.js";
+import { createAgent, defaultAgentId, sanitizeId, type Agent, type AgentLogger, type AgentOptions } from "../Agent.js";
 import { errorText } from "../control/ConfigApplier.js";
 import { fromGossipReplica } from "../ReplicaSource.js";
 import { Directory } from "./Directory.js";
@@ -82,7 +82,8 @@ export class Launcher {
     this.agent = createAgent({
       collectorUrl: opts.collectorUrl,
       ...(opts.token !== undefined ? { token: opts.token } : {}),
-      agentId: `${opts.idPrefix.replace(/[^A-Za-z0-9._:-]/g, "-") || "agent"}agent-${process.pid}`,
+      // One agent per launcher: host and pid, plus the id prefix (several launchers may share a process in tests).
+      agentId: sanitizeId(`${defaultAgentId()}-${opts.idPrefix.replace(/[-.:_]+$/, "") || "agent"}`),
       ...(opts.reportIntervalMs !== undefined ? { reportIntervalMs: opts.reportIntervalMs } : {}),
       logger: this.#log,
       unref: false,
