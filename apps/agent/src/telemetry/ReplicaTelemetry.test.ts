@@ -199,6 +199,41 @@ describe("replica telemetry", () => {
     expect(t.collect(identity)!.report.full).toBe(true);
   });
 
+  it("leaves out what the protocol cannot carry instead of getting the whole report refused", () => {
+    const ctx = context();
+    const vv = new Map<string, number>([
+      ["ok", 3],
+      ["r1~1", 2], // a gossip replica restored empty issues dots as id~k
+      ["__proto__", 1],
+      ["neg", -1],
+    ]);
+    let observer: ReplicaObserver | undefined;
+    const source: ReplicaSource = {
+      id: "weird",
+      crdtType: "yjs doc",
+      digest: () => ({ versionVector: vv, hash: "sha256:AB/CD+ef==", bytes: 12.7, summary: "s" }),
+      observe: (o) => {
+        observer = o;
+        return () => {};
+      },
+    };
+    const t = new ReplicaTelemetry(source, ctx);
+    t.start();
+    const r = t.collect(identity)!.report;
+    expect(ReplicaReportSchema.safeParse(r).success).toBe(true);
+    expect(r.vv).toEqual([["ok", 3]]);
+    expect(r.hash).toMatch(/^x[0-9a-f]{16}$/);
+    expect(r.bytes).toBe(13);
+    expect(ctx.faults).toHaveLength(1);
+    vv.set("ok", 4);
+    vv.set("r1~1", 3);
+    observer!.merged(true);
+    const r2 = t.collect(identity)!.report;
+    expect(ReplicaReportSchema.safeParse(r2).success).toBe(true);
+    expect(r2.vv).toEqual([["ok", 4]]);
+    expect(r2.included).toEqual([["ok", 4, 6000]]);
+  });
+
   it("keeps pending times bounded when a replica issues faster than reports carry them", () => {
     const ctx = context(1);
     const node = new FakeNode("a");

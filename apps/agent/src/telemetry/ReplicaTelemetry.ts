@@ -12,6 +12,7 @@ import {
   type ReplicaSource,
   type StateDigest,
 } from "../ReplicaSource.js";
+import { isWireId, isWireSeq, wireCount, wireHash } from "./sanitize.js";
 
 /** What the aggregation needs from its agent. */
 export interface TelemetryContext {
@@ -86,6 +87,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
   #runStateDirty = true;
   #unobserve: (() => void) | undefined;
   #lostEvents = 0;
+  #warnedBadEntries = false;
 
   constructor(source: ReplicaSource, ctx: TelemetryContext) {
     this.source = source;
@@ -141,7 +143,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
   // ── ReplicaObserver: called from the host's hot path ────────────────────────
 
   updated(seq: number): void {
-    if (!(seq > 0)) return;
+    if (!Number.isSafeInteger(seq) || seq < 1) return;
     if (seq > this.#seqSeen) this.#seqSeen = seq;
     this.#dirty.add(this.source.id);
     this.#stateDirty = true;
@@ -188,7 +190,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
     const k = this.#ctx.traceEveryK();
     let at: number | undefined;
     for (const run of included) {
-      if (run.replica === this.source.id) continue;
+      if (run.replica === this.source.id || !isWireId(run.replica)) continue;
       this.#dirty.add(run.replica);
       if (this.#inclSeq.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
       // Traced seqs in [from, to]: the multiples of k.
@@ -273,6 +275,15 @@ export class ReplicaTelemetry implements ReplicaObserver {
       this.#needsFull = true;
       return undefined;
     }
+    // Entries the protocol cannot carry are left out (and said once): one would get the whole report refused.
+    if (vv.some(([o, n]) => !isWireId(o) || !isWireSeq(n))) {
+      const bad = vv.filter(([o, n]) => !isWireId(o) || !isWireSeq(n));
+      vv = vv.filter(([o, n]) => isWireId(o) && isWireSeq(n));
+      if (!this.#warnedBadEntries) {
+        this.#warnedBadEntries = true;
+        this.#ctx.fault?.(src.id, new RangeError(`version-vector entries not reportable (ids must be 1–128 chars of A-Za-z0-9._:-, seqs safe integers): ${JSON.stringify(bad.slice(0, 3))}`));
+      }
+    }
     if (vv.length > LIMITS.vvEntries) {
       // More origins than the protocol carries per replica: report the highest-numbered
       // ones and say so (missing-update counts for this replica will be approximate).
@@ -280,7 +291,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
       vv = vv.slice(0, LIMITS.vvEntries);
     }
     if (state !== undefined) {
-      this.#lastState = state;
+      this.#lastState = { hash: wireHash(state.hash), bytes: wireCount(state.bytes), summary: state.summary };
       this.#lastStateAt = now;
       this.#stateDirty = false;
     }
@@ -291,7 +302,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
 
     const report: ReplicaReport = {
       replica: src.id as ReplicaReport["replica"],
-      seq,
+      seq: isWireSeq(seq) ? seq : wireCount(seq),
       vv: vv as ReplicaReport["vv"],
       hash: last.hash,
       bytes: last.bytes,
@@ -380,7 +391,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
       const before = prev.get(origin) ?? 0;
       if (seq === before) continue;
       this.#dirty.add(origin);
-      if (origin === this.source.id || seq < before) continue;
+      if (origin === this.source.id || seq < before || !isWireId(origin)) continue;
       if (this.#inclSeq.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
       for (let s = Math.ceil((before + 1) / k) * k; s <= seq; s += k) {
         at ??= this.#ctx.now();
