@@ -33,8 +33,8 @@ export interface ClusterOptions<S, Op, V> {
    */
   timing?: "random-phase" | "synchronous-rounds";
   /**
-   * Partial views of at least this many peers each: a random symmetric neighbourhood (if a sees
-   * b, b sees a), kept connected and topped up on join and leave. Default: the full view
+   * Partial views of about this many peers each (at least this many when the cluster is big
+   * enough): a random symmetric neighbourhood (if a sees b, b sees a), topped up on join and leave. Default: the full view
    * (everyone sees everyone), which the theory of DESIGN.md §3 assumes. Large clusters with
    * delta payload need partial views: a per-peer delta buffer only pays off when the peer is met
    * often.
@@ -88,6 +88,12 @@ export class Cluster<S = unknown, Op = unknown, V = unknown> {
     const ids = typeof options.replicas === "number" ? Array.from({ length: options.replicas }, (_, i) => `r${i}`) : [...options.replicas];
     this.nextId = typeof options.replicas === "number" ? options.replicas : 0;
     for (const id of ids) this.membership.join(id);
+    if (options.viewSize !== undefined) {
+      // All views first, then random links between replicas short of viewSize: near-regular.
+      for (const id of ids) this.views.set(id, new PartialView());
+      for (const id of ids) this.topUp(id, false);
+      for (const id of ids) this.topUp(id, true); // the few left short (e.g. odd N·viewSize) link to anyone
+    }
     for (const id of ids) this.add(id);
     this.refreshRunning();
     if (options.workload) this.workload.set(options.workload);
@@ -171,7 +177,7 @@ export class Cluster<S = unknown, Op = unknown, V = unknown> {
     this.views.delete(id);
     for (const neighbour of gone?.members() ?? []) {
       this.views.get(neighbour)?.remove(id);
-      this.topUp(neighbour);
+      this.topUp(neighbour, true);
     }
     this.refreshRunning();
     this.emitMembership(id, "leave");
@@ -264,10 +270,13 @@ export class Cluster<S = unknown, Op = unknown, V = unknown> {
   private add(id: string): Replica<S, Op, V> {
     let view: PeerView = this.membership;
     if (this.options.viewSize !== undefined) {
-      const partial = new PartialView();
-      this.views.set(id, partial);
+      let partial = this.views.get(id);
+      if (partial === undefined) {
+        partial = new PartialView();
+        this.views.set(id, partial);
+        this.topUp(id, true);
+      }
       view = partial;
-      this.topUp(id);
     }
     const r = new Replica<S, Op, V>({
       id,
@@ -287,20 +296,27 @@ export class Cluster<S = unknown, Op = unknown, V = unknown> {
     return r;
   }
 
-  /** Links `id` to random others (both ways) until it has viewSize neighbours or no candidate is left. */
-  private topUp(id: string): void {
+  /**
+   * Links `id` to random others (both ways) until it has viewSize neighbours, preferring peers
+   * that have fewer than viewSize themselves, so degrees stay close to viewSize.
+   */
+  private topUp(id: string, anyPeer: boolean): void {
     const size = this.options.viewSize!;
     const view = this.views.get(id)!;
     if (view.size >= size) return;
-    const candidates = this.membership.members().filter((m) => m !== id && this.views.has(m) && !view.has(m));
-    while (view.size < size && candidates.length > 0) {
-      const j = this.viewRng.int(candidates.length);
-      const other = candidates[j]!;
-      candidates[j] = candidates[candidates.length - 1]!;
-      candidates.pop();
-      view.add(other);
-      this.views.get(other)!.add(id);
-    }
+    const others = this.membership.members().filter((m) => m !== id && this.views.has(m) && !view.has(m));
+    const pick = (pool: string[]) => {
+      while (view.size < size && pool.length > 0) {
+        const j = this.viewRng.int(pool.length);
+        const other = pool[j]!;
+        pool[j] = pool[pool.length - 1]!;
+        pool.pop();
+        view.add(other);
+        this.views.get(other)!.add(id);
+      }
+    };
+    pick(others.filter((m) => this.views.get(m)!.size < size));
+    if (anyPeer) pick(others.filter((m) => !view.has(m)));
   }
 
   private freshId(): string {

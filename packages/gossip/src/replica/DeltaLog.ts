@@ -1,44 +1,52 @@
 import { CausalContext, type DotRange } from "@driftscope/crdt";
-
-/** One logged entry: a single update (its dot and delta), or a full state relayed after a gap. */
-export interface LogEntry {
-  /** Origin of the update; null for a relayed full state. */
-  readonly origin: string | null;
-  readonly seq: number;
-  /** How the entry travels (wire/deltaList.ts): relaying it copies these bytes. */
-  readonly frame: Uint8Array;
-  /** Relayed full state: the dots it brought here (null for an update: its dot says it). */
-  readonly dots: readonly DotRange[] | null;
-  /** The peer it came from (not sent back there); null for local updates. */
-  readonly via: string | null;
-}
+import type { Writer } from "../wire/codec.js";
 
 /**
  * The bounded delta log of one replica, shared by all per-peer buffers: each peer is a position
  * in it ("acknowledged up to index i"), so the buffer for a peer is the suffix after its position.
- * Entries are single updates (never joins of received groups), so relaying adds nothing old.
+ *
+ * Entries are single updates (never joins of received groups, so relaying adds nothing old) or,
+ * rarely, a full state relayed after a gap. Each is stored as the frame it travels in
+ * (wire/deltaList.ts), in one byte ring, with its metadata in parallel arrays: a replica of a
+ * 1,024-replica cluster keeps thousands of entries, and a few arrays instead of thousands of
+ * small objects keep the garbage collector's work flat.
+ *
  * Bounded in entries and bytes; indices only grow. `base` is the causal context of everything
  * evicted (null when unknown): a peer missing any of it needs the full state.
  */
 export class DeltaLog {
-  private ring: Array<LogEntry | undefined>;
-  private head = 0;
   /** Index of the oldest entry kept. */
   start = 0;
   /** Index the next entry will get. */
   end = 0;
-  /** Bytes of the frames kept. */
-  bytes = 0;
   /** Null after a gap: then the replica's current context stands in for it (a superset, so coverage checks stay safe). */
   base: CausalContext | null;
 
+  private readonly origins: Array<string | null>;
+  private readonly vias: Array<string | null>;
+  private readonly dotsOf: Array<readonly DotRange[] | null>;
+  private readonly seqs: Float64Array;
+  private readonly offsets: Int32Array;
+  private readonly lengths: Int32Array;
+  private buf: Uint8Array;
+  /** Next free byte of the ring. */
+  private tail = 0;
+  /** Bytes in frames kept (without the unused tail of a wrap). */
+  private used = 0;
+
   constructor(
     readonly capacity: number,
-    readonly maxBytes: number = Infinity,
+    readonly maxBytes: number = 4 * 1024 * 1024,
     base: CausalContext = new CausalContext(),
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`delta log capacity must be an integer >= 1, got ${capacity}`);
-    this.ring = new Array<LogEntry | undefined>(capacity);
+    this.origins = new Array<string | null>(capacity).fill(null);
+    this.vias = new Array<string | null>(capacity).fill(null);
+    this.dotsOf = new Array<readonly DotRange[] | null>(capacity).fill(null);
+    this.seqs = new Float64Array(capacity);
+    this.offsets = new Int32Array(capacity);
+    this.lengths = new Int32Array(capacity);
+    this.buf = new Uint8Array(Math.min(4096, maxBytes));
     this.base = base;
   }
 
@@ -46,18 +54,63 @@ export class DeltaLog {
     return this.end - this.start;
   }
 
-  append(entry: LogEntry): void {
-    while (this.size > 0 && (this.size === this.capacity || this.bytes + entry.frame.length > this.maxBytes)) this.evictOldest();
-    this.ring[(this.head + this.size) % this.capacity] = entry;
-    this.end++;
-    this.bytes += entry.frame.length;
+  /** Bytes of frames kept. */
+  get bytes(): number {
+    return this.used;
   }
 
-  /** Entry at log index i (start ≤ i < end). */
-  at(i: number): LogEntry {
-    const e = this.ring[(this.head + (i - this.start)) % this.capacity];
-    if (e === undefined || i < this.start || i >= this.end) throw new RangeError(`log index ${i} outside [${this.start}, ${this.end})`);
-    return e;
+  /**
+   * Appends an entry: `origin`/`seq` of an update (origin null for a relayed state, whose `dots`
+   * say what it brought), the peer it came from (`via`, null when local) and its frame.
+   */
+  append(origin: string | null, seq: number, via: string | null, dots: readonly DotRange[] | null, frame: Uint8Array): void {
+    if (this.size === this.capacity) this.evictOldest();
+    const at = this.allocate(frame.length);
+    this.buf.set(frame, at);
+    const slot = this.end % this.capacity;
+    this.origins[slot] = origin;
+    this.seqs[slot] = seq;
+    this.vias[slot] = via;
+    this.dotsOf[slot] = dots;
+    this.offsets[slot] = at;
+    this.lengths[slot] = frame.length;
+    this.end++;
+    this.used += frame.length;
+  }
+
+  /** Origin of the update at index i, or null for a relayed state. */
+  origin(i: number): string | null {
+    return this.origins[this.slot(i)]!;
+  }
+
+  seq(i: number): number {
+    return this.seqs[this.slot(i)]!;
+  }
+
+  /** The peer entry i came from (null for a local update). */
+  via(i: number): string | null {
+    return this.vias[this.slot(i)]!;
+  }
+
+  /** For a relayed state: the dots it brought. */
+  dots(i: number): readonly DotRange[] | null {
+    return this.dotsOf[this.slot(i)]!;
+  }
+
+  frameLength(i: number): number {
+    return this.lengths[this.slot(i)]!;
+  }
+
+  /** Writes the frame of entry i. */
+  writeFrame(i: number, w: Writer): void {
+    const slot = this.slot(i);
+    w.bytesFrom(this.buf, this.offsets[slot]!, this.lengths[slot]!);
+  }
+
+  /** A copy of the frame of entry i. */
+  frame(i: number): Uint8Array {
+    const slot = this.slot(i);
+    return this.buf.slice(this.offsets[slot]!, this.offsets[slot]! + this.lengths[slot]!);
   }
 
   /**
@@ -80,22 +133,85 @@ export class DeltaLog {
     this.base = context;
   }
 
+  private slot(i: number): number {
+    if (i < this.start || i >= this.end) throw new RangeError(`log index ${i} outside [${this.start}, ${this.end})`);
+    return i % this.capacity;
+  }
+
   private clear(): void {
-    if (this.size > 0) this.ring.fill(undefined);
-    this.head = 0;
-    this.bytes = 0;
+    while (this.size > 0) this.dropOldest(false);
+    this.tail = 0;
+    this.used = 0;
+  }
+
+  /** Finds room for n contiguous bytes in the ring, evicting the oldest entries as needed. */
+  private allocate(n: number): number {
+    while (this.size > 0 && this.used + n > this.maxBytes) this.evictOldest();
+    if (n > this.buf.length) this.grow(n);
+    for (;;) {
+      if (this.size === 0) {
+        this.tail = 0;
+        this.used = 0;
+      }
+      const head = this.size === 0 ? this.tail : this.offsets[this.start % this.capacity]!;
+      const full = this.size > 0 && head === this.tail;
+      if (!full) {
+        if (this.tail >= head) {
+          if (this.buf.length - this.tail >= n) return this.take(this.tail, n);
+          if (head >= n && this.size > 0) return this.take(0, n); // wrap; the tail end stays unused
+          if (this.size === 0) return this.take(0, n);
+        } else if (head - this.tail >= n) {
+          return this.take(this.tail, n);
+        }
+      }
+      if (this.used + n <= this.maxBytes && this.buf.length < this.maxBytes) {
+        this.grow(this.buf.length * 2);
+        continue;
+      }
+      this.evictOldest();
+    }
+  }
+
+  private take(at: number, n: number): number {
+    this.tail = at + n;
+    return at;
+  }
+
+  /** Doubles the ring (at least to `min` bytes), compacting the live frames to its start. */
+  private grow(min: number): void {
+    let size = this.buf.length;
+    while (size < min) size *= 2;
+    size = Math.max(size, min);
+    const next = new Uint8Array(size);
+    let at = 0;
+    for (let i = this.start; i < this.end; i++) {
+      const slot = i % this.capacity;
+      const off = this.offsets[slot]!;
+      const len = this.lengths[slot]!;
+      next.set(this.buf.subarray(off, off + len), at);
+      this.offsets[slot] = at;
+      at += len;
+    }
+    this.buf = next;
+    this.tail = at;
   }
 
   private evictOldest(): void {
-    const e = this.ring[this.head]!;
+    this.dropOldest(true);
+  }
+
+  private dropOldest(intoBase: boolean): void {
+    const slot = this.start % this.capacity;
     const base = this.base;
-    if (base !== null) {
-      if (e.origin !== null) base.addDot(e.origin, e.seq);
-      else for (const r of e.dots ?? []) for (let s = r.from; s <= r.to; s++) base.addDot(r.replica, s);
+    if (intoBase && base !== null) {
+      const origin = this.origins[slot];
+      if (origin !== null && origin !== undefined) base.addDot(origin, this.seqs[slot]!);
+      else for (const r of this.dotsOf[slot] ?? []) for (let s = r.from; s <= r.to; s++) base.addDot(r.replica, s);
     }
-    this.ring[this.head] = undefined;
-    this.head = (this.head + 1) % this.capacity;
+    this.origins[slot] = null;
+    this.vias[slot] = null;
+    this.dotsOf[slot] = null;
+    this.used -= this.lengths[slot]!;
     this.start++;
-    this.bytes -= e.frame.length;
   }
 }

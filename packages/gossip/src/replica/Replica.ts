@@ -31,7 +31,8 @@ import {
   type PayloadKind,
   type ReceivedMessage,
 } from "../wire/message.js";
-import { encodeList, forEachFrame, stateFrame, updateFrame } from "../wire/deltaList.js";
+import { Writer } from "../wire/codec.js";
+import { forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
 import { DeltaLog } from "./DeltaLog.js";
 
 /** How a replica is set up. */
@@ -116,6 +117,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private inbox: Array<string | ReceivedMessage | number> = [];
   private flushScheduled = false;
   private readonly picked: string[] = [];
+  private readonly pickedEntries: number[] = [];
   /** Bumped on every state change: keys the snapshot-hash cache. */
   private version = 0;
   private snapshotHashAt = -1;
@@ -222,7 +224,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     const { dot, delta } = this.rs.update(op);
     this.version++;
     this.seen.addDot(dot.replica, dot.seq);
-    this.log.append({ origin: dot.replica, seq: dot.seq, frame: updateFrame(dot.replica, dot.seq, encodeDelta(this.type, delta)), dots: null, via: null });
+    this.log.append(dot.replica, dot.seq, null, null, updateFrame(dot.replica, dot.seq, encodeDelta(this.type, delta)));
     if (this.events.listening.update) this.events.emit({ type: "update", atMs: this.scheduler.now(), replica: this.id, dot });
     return dot;
   }
@@ -431,7 +433,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (m.payload === "full") return this.sendFull(to, false);
     let out: Outgoing | null;
     if (m.payload === "delta") out = this.deltaFor(to, p);
-    else out = this.missingFor(m.versionVector ?? new Map(), messageHash(m));
+    else out = this.missingFor(to, p, m.versionVector ?? new Map(), messageHash(m));
     if (out !== null) this.sendState(to, p, m.payload, out, false, false);
     // A push-pull delta with nothing to return still acknowledges, so it is not pushed again.
     else if (m.kind === "state" && m.payload === "delta") this.sendControl(to, p, "ack", "delta", false, null, null);
@@ -448,52 +450,62 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 
   private mergeOne(from: string, m: ReceivedMessage, bytes: number): void {
     const body = messageBody(m);
-    let changed = false;
-    let newly: DotRange[] | null = null;
     const collect = this.events.listening.merge;
-    if (body === null) {
-      // nothing to merge
-    } else if (m.full) {
-      // A whole state. Equal to ours (hash of state and context, when known): nothing to decode.
-      const known = this.snapshotHashAt === this.version ? this.snapshotHashValue : null;
-      const hash = messageHash(m);
-      const skip = (known !== null && hash === known) || (m.payload !== "full" && hash !== null && this.recentStates.has(hash));
-      if (!skip) {
-        const result = this.rs.merge(decodeDelta(this.type, body));
-        if (result.changed) {
-          changed = true;
-          newly = result.newlyIncluded;
-          this.applied(result.newlyIncluded);
-          if (m.payload === "full" || hash === null) {
-            this.log.gap();
-          } else {
-            // After a gap: relay the state once, like an update, so what it brought reaches our
-            // peers without making them fall back to full states in turn.
-            this.rememberState(hash);
-            this.log.append({ origin: null, seq: -1, frame: stateFrame(hash, body), dots: result.newlyIncluded, via: from });
-          }
-        }
+    const acc: MergeAccumulator = { changed: false, newly: null, collect };
+    if (body !== null) {
+      if (!m.full) {
+        this.mergeList(from, body, acc);
+      } else if (m.payload === "full") {
+        this.mergeSnapshot(from, body, messageHash(m), false, acc);
+      } else {
+        // Fallback after a gap: the sender's recent log entries, then its whole state. Only what
+        // the entries did not bring is old news, relayed as a whole state (rare).
+        const split = splitFallback(body);
+        this.mergeList(from, split.list, acc);
+        this.mergeSnapshot(from, split.snapshot, messageHash(m), true, acc);
       }
-    } else {
-      forEachFrame(body, (key, seq, start, bodyAt, end) => {
-        if (seq >= 0 ? this.seen.has(key, seq) : this.recentStates.has(key)) return; // known: not even decoded
-        const result = this.rs.merge(decodeDelta(this.type, body.subarray(bodyAt, end)));
-        if (seq < 0) this.rememberState(key);
-        if (!result.changed) return;
-        changed = true;
-        if (collect) newly = newly === null ? result.newlyIncluded : newly.concat(result.newlyIncluded);
-        this.applied(result.newlyIncluded);
-        this.log.append({
-          origin: seq >= 0 ? key : null, seq, frame: body.slice(start, end), dots: seq >= 0 ? null : result.newlyIncluded, via: from,
-        });
-      });
     }
     if (collect) {
       this.events.emit({
         type: "merge", atMs: this.scheduler.now(), replica: this.id, from, bytes, payload: m.payload, full: m.full,
-        changed, newlyIncluded: newly ?? NO_DOTS,
+        changed: acc.changed, newlyIncluded: acc.newly ?? NO_DOTS,
       });
     }
+  }
+
+  private mergeSnapshot(from: string, snapshot: Uint8Array, hash: string | null, relay: boolean, acc: MergeAccumulator): void {
+    // Equal to ours (hash of state and context, when known), or merged recently: nothing to decode.
+    const known = this.snapshotHashAt === this.version ? this.snapshotHashValue : null;
+    if (hash !== null && (hash === known || (relay && this.recentStates.has(hash)))) return;
+    const result = this.rs.merge(decodeDelta(this.type, snapshot));
+    if (!result.changed) return;
+    this.note(result.newlyIncluded, acc);
+    if (!relay || hash === null) {
+      this.log.gap();
+    } else {
+      // Relay it once, like an update, so what it brought reaches our peers without making them
+      // fall back to full states in turn.
+      this.rememberState(hash);
+      this.log.append(null, -1, from, result.newlyIncluded, stateFrame(hash, snapshot));
+    }
+  }
+
+  private mergeList(from: string, list: Uint8Array, acc: MergeAccumulator): void {
+    forEachFrame(list, (key, seq, start, bodyAt, end) => {
+      if (seq >= 0 ? this.seen.has(key, seq) : this.recentStates.has(key)) return; // known: not even decoded
+      const result = this.rs.merge(decodeDelta(this.type, list.subarray(bodyAt, end)));
+      if (seq < 0) this.rememberState(key);
+      if (!result.changed) return;
+      this.note(result.newlyIncluded, acc);
+      if (seq >= 0) this.log.append(intern(key), seq, from, null, list.subarray(start, end));
+      else this.log.append(null, -1, from, result.newlyIncluded, list.subarray(start, end));
+    });
+  }
+
+  private note(newlyIncluded: DotRange[], acc: MergeAccumulator): void {
+    this.applied(newlyIncluded);
+    acc.changed = true;
+    if (acc.collect) acc.newly = acc.newly === null ? newlyIncluded : acc.newly.concat(newlyIncluded);
   }
 
   /** After a merge that changed the state. */
@@ -513,8 +525,37 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 
   // ── what to send ─────────────────────────────────────────────────────────────────────────
 
-  private fullState(): Outgoing {
-    return { full: true, body: this.rs.snapshotBytes(), logFrom: 0, logTo: this.log.end, hash: this.snapshotHash() };
+  /**
+   * The fallback after a gap (delta and digest payloads): the most recent log entries (what
+   * the peer most likely lacks, and can relay as usual), then the whole state for the rest.
+   */
+  private fullState(to: string, p: PeerState): Outgoing {
+    const log = this.log;
+    const list = this.listFor(to, p, Math.max(log.start, log.end - FALLBACK_ENTRIES), ALL);
+    const snapshot = this.rs.snapshotBytes();
+    return { full: true, body: joinFallback(snapshot, list), logFrom: 0, logTo: log.end, hash: this.snapshotHash() };
+  }
+
+  /**
+   * A list body of the log entries from index `from` on that pass `keep` — except those that
+   * came from `to` or are its own updates (it has them). Null when none passes.
+   */
+  private listFor(to: string, p: PeerState, from: number, keep: (i: number) => boolean): Uint8Array {
+    const log = this.log;
+    const own = p.incarnation === 0 ? to : `${to}~${p.incarnation}`;
+    const picked = this.pickedEntries;
+    picked.length = 0;
+    let size = 5;
+    for (let i = from; i < log.end; i++) {
+      if (log.via(i) !== to && log.origin(i) !== own && keep(i)) {
+        picked.push(i);
+        size += log.frameLength(i);
+      }
+    }
+    const w = new Writer(size);
+    w.varint(picked.length);
+    for (const i of picked) log.writeFrame(i, w);
+    return w.finish();
   }
 
   /** The peer's delta buffer: log entries after its acknowledged position, or the full state after a gap. */
@@ -522,16 +563,9 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     const log = this.log;
     const from = p.acked;
     if (from >= log.end) return null;
-    if (from < log.start) return this.fullState();
-    // Not back to the peer it came from, nor the peer's own updates (it has them).
-    const own = p.incarnation === 0 ? to : `${to}~${p.incarnation}`;
-    const frames: Uint8Array[] = [];
-    for (let i = from; i < log.end; i++) {
-      const e = log.at(i);
-      if (e.via !== to && e.origin !== own) frames.push(e.frame);
-    }
-    // Nothing left to send still moves the peer's position forward (an empty list acknowledges).
-    return { full: false, body: encodeList(frames), logFrom: from, logTo: log.end, hash: null };
+    if (from < log.start) return this.fullState(to, p);
+    // Nothing left to send still moves the peer's position forward (an empty list).
+    return { full: false, body: this.listFor(to, p, from, ALL), logFrom: from, logTo: log.end, hash: null };
   }
 
   /**
@@ -539,20 +573,20 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
    * dots it lacks, or the full state when the log no longer covers them (or the vectors are
    * equal but the states differ). Null when the peer misses nothing.
    */
-  private missingFor(vv: VersionVector, hash: string | null): Outgoing | null {
+  private missingFor(to: string, p: PeerState, vv: VersionVector, hash: string | null): Outgoing | null {
     const mine = this.versionVectorCached();
     if (vvDominates(vv, mine)) {
-      return vvEquals(vv, mine) && hash !== null && hash !== this.hash() ? this.fullState() : null;
+      return vvEquals(vv, mine) && hash !== null && hash !== this.hash() ? this.fullState(to, p) : null;
     }
     const log = this.log;
-    if (!CausalContext.fromVersionVector(vv).covers(log.base ?? this.rs.context())) return this.fullState();
-    const frames: Uint8Array[] = [];
-    for (let i = log.start; i < log.end; i++) {
-      const e = log.at(i);
-      if (e.origin !== null ? e.seq > (vv.get(e.origin) ?? 0) : (e.dots ?? []).some((r) => r.to > (vv.get(r.replica) ?? 0))) frames.push(e.frame);
-    }
-    if (frames.length === 0) return this.fullState();
-    return { full: false, body: encodeList(frames), logFrom: log.end, logTo: log.end, hash: null };
+    if (!CausalContext.fromVersionVector(vv).covers(log.base ?? this.rs.context())) return this.fullState(to, p);
+    const lacks = (i: number) => {
+      const origin = log.origin(i);
+      return origin !== null ? log.seq(i) > (vv.get(origin) ?? 0) : (log.dots(i) ?? []).some((r) => r.to > (vv.get(r.replica) ?? 0));
+    };
+    const list = this.listFor(to, p, log.start, lacks);
+    if (this.pickedEntries.length === 0) return this.fullState(to, p);
+    return { full: false, body: list, logFrom: log.end, logTo: log.end, hash: null };
   }
 
   // ── sending ──────────────────────────────────────────────────────────────────────────────
@@ -635,3 +669,22 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 }
 
 const NO_DOTS: readonly DotRange[] = Object.freeze([]);
+
+/** One string object per origin id across all replicas of the process (log entries keep them). */
+const interned = new Map<string, string>();
+function intern(id: string): string {
+  const known = interned.get(id);
+  if (known !== undefined) return known;
+  if (interned.size > 1 << 20) interned.clear();
+  interned.set(id, id);
+  return id;
+}
+const ALL = () => true;
+/** Log entries sent along with the state in a fallback after a gap. */
+const FALLBACK_ENTRIES = 512;
+
+interface MergeAccumulator {
+  changed: boolean;
+  newly: DotRange[] | null;
+  collect: boolean;
+}

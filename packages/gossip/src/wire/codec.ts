@@ -48,6 +48,20 @@ export class Writer {
     this.pos += data.length;
   }
 
+  /** Copies `length` bytes of `source` from `offset` (no view allocated for short runs). */
+  bytesFrom(source: Uint8Array, offset: number, length: number): void {
+    this.ensure(length);
+    const buf = this.buf;
+    let pos = this.pos;
+    if (length <= 64) {
+      for (let i = 0; i < length; i++) buf[pos++] = source[offset + i]!;
+    } else {
+      buf.set(source.subarray(offset, offset + length), pos);
+      pos += length;
+    }
+    this.pos = pos;
+  }
+
   /** Length-prefixed UTF-8 string (ASCII fast path: replica ids are usually ASCII). */
   string(value: string): void {
     const n = value.length;

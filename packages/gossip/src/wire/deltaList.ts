@@ -73,3 +73,20 @@ export function forEachFrame(list: Uint8Array, visit: FrameVisitor): void {
   }
   if (r.remaining !== 0) throw new WireError("trailing bytes after the delta list");
 }
+
+/** The body of a fallback after a gap: `snapshot length (varint), snapshot, list`. */
+export function joinFallback(snapshot: Uint8Array, list: Uint8Array): Uint8Array {
+  const w = new Writer(snapshot.length + list.length + 5);
+  w.varint(snapshot.length);
+  w.bytes(snapshot);
+  w.bytes(list);
+  return w.finish();
+}
+
+/** Splits what joinFallback joined (views into `body`). */
+export function splitFallback(body: Uint8Array): { snapshot: Uint8Array; list: Uint8Array } {
+  const r = new Reader(body);
+  const length = r.varint();
+  const snapshot = r.bytes(length);
+  return { snapshot, list: body.subarray(r.pos) };
+}
