@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { eventually, startFakeCollector, type FakeCollector } from "../test/fakeCollector.js";
 import { FakeNode } from "../test/FakeNode.js";
 import { createAgent, type Agent, type AgentLogger } from "./Agent.js";
+import type { ReplicaObserver } from "./ReplicaSource.js";
 
 const quiet: AgentLogger & { lines: string[] } = { lines: [], info: (m) => quiet.lines.push(m), warn: (m) => quiet.lines.push(m) };
 const fastBackoff = { initialMs: 20, maxMs: 100, jitter: 0.5 };
@@ -113,6 +114,32 @@ describe("agent ↔ collector", () => {
     const full = await eventually("a full vector", () => c.reports().flatMap((r) => r.replicas).find((d) => d.full));
     expect(full.vv).toEqual([["a", 50]]);
     expect(c.invalid).toEqual([]);
+  });
+
+  it("with a collector that stops reading, the node goes on, memory stays under the cap, and drops are reported", async () => {
+    const c = await collector();
+    const a = agent(c.url, { maxBufferBytes: 2_000_000, reportIntervalMs: 60_000 });
+    // A node whose 1,000-entry vector moves every tick: ~40 kB per report.
+    const vv = new Map<string, number>(Array.from({ length: 1000 }, (_, i) => [`o${i}`, 1]));
+    let observer: ReplicaObserver | undefined;
+    a.attach({ id: "busy", crdtType: "x", digest: () => ({ versionVector: vv, hash: "h", bytes: 1, summary: "" }), observe: (o) => ((observer = o), () => {}) });
+    await eventually("ready", () => a.status().connection === "ready");
+    a.flush();
+    await eventually("first report", () => c.reports().length > 0);
+    c.stall(true);
+    for (let tick = 0; tick < 400; tick++) {
+      for (const key of vv.keys()) vv.set(key, vv.get(key)! + 1);
+      observer!.merged(true); // the host's hot path
+      a.flush();
+      if (tick % 20 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const stalled = a.status();
+    expect(stalled.buffered.bytes).toBeLessThanOrEqual(2_000_000);
+    expect(stalled.reportsSent).toBeLessThan(stalled.reportsBuilt); // the socket stopped taking them…
+    expect(stalled.dropped.items).toBeGreaterThan(0); // …and the oldest went first
+    c.stall(false);
+    const report = await eventually("the drop reported once the collector reads again", () => c.reports().find((r) => (r.dropped?.reports ?? 0) > 0), 20_000);
+    expect(report.dropped!.events).toBeGreaterThan(0);
   });
 
   it("reconnects after the collector restarts and sends whole vectors again", async () => {

@@ -21,7 +21,7 @@ import {
 const collectorDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "collector");
 const require = createRequire(join(collectorDir, "package.json"));
 // The little of socket.io's server API used here (its types are not visible from the agent).
-interface IoSocket {
+interface IoSocket extends Stallable {
   onAny(listener: (event: string, payload: unknown) => void): void;
   emit(event: string, ...args: unknown[]): boolean;
   disconnect(close?: boolean): void;
@@ -51,6 +51,11 @@ export interface FakeCollectorOptions {
   skewMs?: number;
 }
 
+/** The raw TCP socket under a socket.io connection (to stall a collector that stops reading). */
+interface Stallable {
+  conn?: { transport?: { socket?: { _socket?: { pause(): void; resume(): void } } } };
+}
+
 export interface FakeCollector {
   url: string;
   port: number;
@@ -63,6 +68,8 @@ export interface FakeCollector {
   acks(): Extract<AgentToCollector, { type: "config-ack" }>[];
   send(message: CollectorToAgent): void;
   connections(): number;
+  /** Stops reading from every agent socket (a collector that hangs), or resumes. */
+  stall(stalled: boolean): void;
   close(): Promise<void>;
 }
 
@@ -116,6 +123,13 @@ export async function startFakeCollector(options: FakeCollectorOptions = {}): Pr
       nsp.emit(message.type, message);
     },
     connections: () => nsp.sockets.size,
+    stall: (stalled) => {
+      for (const socket of nsp.sockets.values()) {
+        const tcp = socket.conn?.transport?.socket?._socket;
+        if (stalled) tcp?.pause();
+        else tcp?.resume();
+      }
+    },
     close: async () => {
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => io.close(() => resolve()));
