@@ -18,6 +18,21 @@ function core(options: Partial<ConstructorParameters<typeof CollectorCore>[0]> =
 }
 
 describe("CollectorCore", () => {
+  it("S1: a late joiner's snapshot carries a minute of frames for a small cluster, fewer for a large one", () => {
+    const small = core().c;
+    small.hello(helloMsg("a", ["r1", "r2"]), "http", null, 0);
+    for (let i = 0; i < 700; i++) small.frame(i * 100);
+    const smallFrames = small.snapshot(70_000).frames;
+    expect(smallFrames.length).toBe(600); // 60 s at 10 Hz
+    expect(smallFrames.at(-1)!.seq - smallFrames[0]!.seq).toBe(599);
+
+    const large = core().c;
+    const ids = Array.from({ length: 1000 }, (_, i) => `r${i}`);
+    large.hello(helloMsg("b", ids), "http", null, 0);
+    for (let i = 0; i < 100; i++) large.frame(i * 100);
+    expect(large.snapshot(10_000).frames.length).toBe(50); // 1,000 replicas: 50 frames (5 s) keep it small
+  });
+
   it("K1: raises traceEveryK (a recorded, pushed config change) when traced telemetry would exceed its budget, and lowers it when idle", () => {
     const { c, pushed } = core({ tracedEntriesPerSec: 1000 });
     const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);

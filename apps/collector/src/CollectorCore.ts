@@ -109,6 +109,10 @@ interface MemberInfo {
   crdtType: string;
 }
 
+/** Replica × frame cells a snapshot carries at most (beyond MIN_SNAPSHOT_FRAMES). */
+const SNAPSHOT_CELLS = 20_000;
+const MIN_SNAPSHOT_FRAMES = 50;
+
 export class CollectorCore {
   readonly engine: MetricsEngine;
   readonly agents: AgentRegistry;
@@ -140,7 +144,7 @@ export class CollectorCore {
       ...options.engine,
     });
     this.agents = new AgentRegistry((s) => s.reportIntervalMs * 3);
-    this.recentFrames = new Ring<Frame>(options.snapshotFrames ?? 50);
+    this.recentFrames = new Ring<Frame>(options.snapshotFrames ?? LIMITS.snapshotFrames);
   }
 
   get config(): ClusterConfig {
@@ -576,7 +580,10 @@ export class CollectorCore {
       membershipVersion = last.membershipVersion;
       replicas = this.frameMembers.map((info, i) => this.replicaInfo(info, last.columns.status[i] ?? 0, last.columns.configVersion[i] ?? 0));
     }
-    const frames = this.recentFrames.toArray().map((f) => (windowMs === this.windowMs ? f : { ...f, kpis: this.kpisForWindow(f, windowMs, f.timeMs) }));
+    // A late joiner gets up to a minute of per-replica history, fewer frames for large
+    // clusters so that a snapshot stays a few MB (≈ SNAPSHOT_CELLS replica-frames).
+    const keep = Math.max(MIN_SNAPSHOT_FRAMES, Math.floor(SNAPSHOT_CELLS / Math.max(1, replicas.length)));
+    const frames = this.recentFrames.toArray().slice(-keep).map((f) => (windowMs === this.windowMs ? f : { ...f, kpis: this.kpisForWindow(f, windowMs, f.timeMs) }));
     return {
       type: "snapshot",
       timeMs: nowMs,

@@ -338,6 +338,7 @@ describe("server: dashboards", () => {
     expect(SnapshotSchema.safeParse(snap).success).toBe(true);
     expect(snap.replicas.map((r) => r.id)).toEqual(["r1", "r2"]);
     expect(snap.frames.length).toBeGreaterThanOrEqual(3);
+    expect(snap.frames.at(-1)!.seq - snap.frames[0]!.seq + 1).toBe(snap.frames.length); // consecutive, newest last
     expect(snap.history.length).toBeGreaterThanOrEqual(1);
     expect(snap.events.some((e) => e.kind === "run")).toBe(true);
     expect(snap.events.some((e) => e.kind === "agent")).toBe(true);

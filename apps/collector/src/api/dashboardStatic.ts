@@ -28,7 +28,9 @@ export function notBuiltPage(dir: string): string {
 `;
 }
 
-export function dashboardRouter(dir: string): Router {
+export function dashboardRouter(dashboardDir: string): Router {
+  // express.static and res.sendFile need an absolute path (a relative --dashboard-dir is common).
+  const dir = resolve(dashboardDir);
   const router = express.Router();
   router.use(express.static(dir, { index: false, fallthrough: true }));
   const fallback: RequestHandler = (req, res, next) => {
@@ -42,7 +44,8 @@ export function dashboardRouter(dir: string): Router {
       res.status(503).type("html").send(notBuiltPage(dir));
       return;
     }
-    res.sendFile(index);
+    // With `root`, send's dotfile rule looks only below it: a dashboard under ~/.local works.
+    res.sendFile("index.html", { root: dir });
   };
   router.use(fallback);
   return router;

@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { IngestAnswerSchema, type IngestAnswer } from "@driftscope/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import { CSV_COLUMNS } from "../recordings/export.js";
@@ -162,6 +162,19 @@ describe("dashboard serving", () => {
       expect(api.status).toBe(404);
       expect(await api.json()).toMatchObject({ type: "error", code: "NOT_FOUND" });
       expect((await fetch(`${t.url}/..%2f..%2fpackage.json`)).status).not.toBe(500);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("W3: a relative --dashboard-dir works, also inside a dot-directory", async () => {
+    const dir = mkdtempSync(join(process.cwd(), ".dashboard-rel-"));
+    try {
+      writeFileSync(join(dir, "index.html"), "<!doctype html><title>Driftscope</title>");
+      t = await startCollector({ dashboardDir: relative(process.cwd(), dir) });
+      const res = await fetch(`${t.url}/runs/run-1`);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toMatch(/<title>Driftscope<\/title>/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
