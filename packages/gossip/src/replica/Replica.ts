@@ -33,6 +33,7 @@ import {
 } from "../wire/message.js";
 import { Writer } from "../wire/codec.js";
 import { forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
+import { originCount, originIndex, originName } from "../wire/origins.js";
 import { DeltaLog } from "./DeltaLog.js";
 
 /** How a replica is set up. */
@@ -136,6 +137,10 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private readonly phase: "random" | "aligned";
   /** Mirror of the state's causal context: lets a relayed update be skipped without decoding it. */
   private seen = new CausalContext();
+  /** seen's contiguous seq per origin number (wire/origins.ts): the fast "already have it" check. */
+  private known = new Int32Array(0);
+  /** Highest seq seen per origin number (above it, a dot is new without asking `seen`). */
+  private highest = new Int32Array(0);
   /** Hashes of full states recently merged from the delta log of a peer (relayed copies are skipped). */
   private readonly recentStates = new Set<string>();
   private readonly flushCallback = () => this.flush();
@@ -224,6 +229,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     const { dot, delta } = this.rs.update(op);
     this.version++;
     this.seen.addDot(dot.replica, dot.seq);
+    this.setKnown(originIndex(dot.replica), this.seen.get(dot.replica), dot.seq);
     this.log.append(dot.replica, dot.seq, null, null, updateFrame(dot.replica, dot.seq, encodeDelta(this.type, delta)));
     if (this.events.listening.update) this.events.emit({ type: "update", atMs: this.scheduler.now(), replica: this.id, dot });
     return dot;
@@ -300,6 +306,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       this.log.reset();
       this.peers.clear();
       this.seen = new CausalContext();
+      this.known = new Int32Array(0);
+      this.highest = new Int32Array(0);
       this.recentStates.clear();
       this.version++;
     }
@@ -491,15 +499,42 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   }
 
   private mergeList(from: string, list: Uint8Array, acc: MergeAccumulator): void {
-    forEachFrame(list, (key, seq, start, bodyAt, end) => {
-      if (seq >= 0 ? this.seen.has(key, seq) : this.recentStates.has(key)) return; // known: not even decoded
-      const result = this.rs.merge(decodeDelta(this.type, list.subarray(bodyAt, end)));
-      if (seq < 0) this.rememberState(key);
-      if (!result.changed) return;
-      this.note(result.newlyIncluded, acc);
-      if (seq >= 0) this.log.append(intern(key), seq, from, null, list.subarray(start, end));
-      else this.log.append(null, -1, from, result.newlyIncluded, list.subarray(start, end));
+    // New updates are joined into one delta-group and merged once (one context join, not one each).
+    let group: Delta<S> | null = null;
+    let owned = false;
+    forEachFrame(list, (origin, seq, hash, start, bodyAt, end) => {
+      if (hash !== null) {
+        if (this.recentStates.has(hash)) return;
+        const result = this.rs.merge(decodeDelta(this.type, list.subarray(bodyAt, end)));
+        this.rememberState(hash);
+        if (!result.changed) return;
+        this.note(result.newlyIncluded, acc);
+        this.log.append(null, -1, from, result.newlyIncluded, list.subarray(start, end));
+        return;
+      }
+      // Known already: not even decoded (the usual case: each update arrives from several peers).
+      if (this.knows(origin, seq)) return;
+      const name = originName(origin);
+      this.seen.addDot(name, seq); // also guards against the same dot twice in one list
+      this.setKnown(origin, this.seen.get(name), seq);
+      this.log.append(name, seq, from, null, list.subarray(start, end));
+      const delta = decodeDelta(this.type, list.subarray(bodyAt, end));
+      if (group === null) {
+        group = delta;
+      } else {
+        if (!owned) {
+          group = { state: this.type.clone ? this.type.clone(group.state) : group.state, context: group.context.clone() };
+          owned = true;
+        }
+        const state: S = this.type.mergeInto ? this.type.mergeInto(group.state, delta.state) : this.type.merge(group.state, delta.state);
+        group.context.join(delta.context);
+        group = { state, context: group.context };
+      }
     });
+    if (group !== null) {
+      const result = this.rs.merge(group);
+      if (result.changed) this.note(result.newlyIncluded, acc);
+    }
   }
 
   private note(newlyIncluded: DotRange[], acc: MergeAccumulator): void {
@@ -515,7 +550,32 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   }
 
   private addSeen(ranges: readonly DotRange[]): void {
-    for (const r of ranges) for (let s = r.from; s <= r.to; s++) this.seen.addDot(r.replica, s);
+    for (const r of ranges) {
+      for (let s = r.from; s <= r.to; s++) this.seen.addDot(r.replica, s);
+      this.setKnown(originIndex(r.replica), this.seen.get(r.replica), r.to);
+    }
+  }
+
+  /** Is dot (origin number, seq) included? The contiguous part is a flat array read. */
+  private knows(origin: number, seq: number): boolean {
+    if (origin >= this.known.length) return false;
+    if (seq <= this.known[origin]!) return true;
+    if (seq > this.highest[origin]!) return false;
+    return this.seen.has(originName(origin), seq); // between the prefix and the highest: the cloud
+  }
+
+  private setKnown(origin: number, contiguous: number, seq: number): void {
+    if (origin >= this.known.length) {
+      const size = Math.max(origin + 1, originCount(), this.known.length * 2);
+      const known = new Int32Array(size);
+      const highest = new Int32Array(size);
+      known.set(this.known);
+      highest.set(this.highest);
+      this.known = known;
+      this.highest = highest;
+    }
+    this.known[origin] = contiguous;
+    if (seq > this.highest[origin]!) this.highest[origin] = seq;
   }
 
   private rememberState(hash: string): void {
@@ -670,15 +730,6 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 
 const NO_DOTS: readonly DotRange[] = Object.freeze([]);
 
-/** One string object per origin id across all replicas of the process (log entries keep them). */
-const interned = new Map<string, string>();
-function intern(id: string): string {
-  const known = interned.get(id);
-  if (known !== undefined) return known;
-  if (interned.size > 1 << 20) interned.clear();
-  interned.set(id, id);
-  return id;
-}
 const ALL = () => true;
 /** Log entries sent along with the state in a fallback after a gap. */
 const FALLBACK_ENTRIES = 512;

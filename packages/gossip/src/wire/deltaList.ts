@@ -7,6 +7,7 @@
 //          | 1, hash (string), length (varint), encodeDelta bytes                  — a full state relayed after a gap
 
 import { Reader, WireError, Writer } from "./codec.js";
+import { originIndexOfBytes } from "./origins.js";
 
 const KIND_UPDATE = 0;
 const KIND_STATE = 1;
@@ -43,25 +44,28 @@ export function encodeList(frames: readonly Uint8Array[]): Uint8Array {
 }
 
 /**
- * Receives one frame: for updates `key` is the origin and `seq` its seq; for states `key` is the
- * hash and seq −1. The frame spans list[start, end) and its crdt bytes list[bodyAt, end).
+ * Receives one frame: an update of origin number `origin` (wire/origins.ts) with `seq`, or a
+ * relayed state (origin −1, seq −1) identified by `hash`. The frame spans list[start, end) and
+ * its crdt bytes list[bodyAt, end).
  */
-export type FrameVisitor = (key: string, seq: number, start: number, bodyAt: number, end: number) => void;
+export type FrameVisitor = (origin: number, seq: number, hash: string | null, start: number, bodyAt: number, end: number) => void;
 
-/** Walks a list body without copying; throws WireError when it is malformed. */
+/** Walks a list body without copying or building strings; throws WireError when it is malformed. */
 export function forEachFrame(list: Uint8Array, visit: FrameVisitor): void {
   const r = new Reader(list);
   const count = r.varint();
   for (let i = 0; i < count; i++) {
     const start = r.pos;
     const kind = r.u8();
-    let key: string;
+    let origin = -1;
     let seq = -1;
+    let hash: string | null = null;
     if (kind === KIND_UPDATE) {
-      key = r.string();
+      const at = r.skipString();
+      origin = originIndexOfBytes(list, at, r.pos - at);
       seq = r.varint();
     } else if (kind === KIND_STATE) {
-      key = r.string();
+      hash = r.string();
     } else {
       throw new WireError(`unknown frame kind ${kind}`);
     }
@@ -69,7 +73,7 @@ export function forEachFrame(list: Uint8Array, visit: FrameVisitor): void {
     const bodyAt = r.pos;
     if (length > r.remaining) throw new WireError("truncated delta list");
     r.pos += length;
-    visit(key, seq, start, bodyAt, r.pos);
+    visit(origin, seq, hash, start, bodyAt, r.pos);
   }
   if (r.remaining !== 0) throw new WireError("trailing bytes after the delta list");
 }
