@@ -193,7 +193,11 @@ async function runSize(n: number, collectorUrl: string): Promise<BenchRow> {
   };
   const measureWith = async (round: number) => {
     const detach = sources.map((s) => agent.attach(s));
-    await steps(cluster, plan.warmupMs, agent); // hello and whole vectors are not the steady state
+    // Hello and whole vectors are not the steady state: send them, let the collector take
+    // them all in (real time, the simulation paused), then warm up.
+    await steps(cluster, TICK_MS, agent);
+    await waitFor("the whole vectors to drain", () => agent.status().buffered.reports === 0, 120_000);
+    await steps(cluster, plan.warmupMs, agent);
     withAgent.push(await window(cluster, plan.windowMs, agent, true, sent));
     if (round < PROFILED_ROUNDS && plan.profileMs > 0) shares.push(await profiledShare(session, () => steps(cluster, plan.profileMs, agent)));
     for (const d of detach) d();

@@ -308,7 +308,7 @@ class AgentImpl implements Agent {
       events,
       () => {
         const envelope: Omit<Report, "replicas" | "events"> = { type: "report", agentId: this.id, seq: ++this.#reportSeq, timeMs };
-        if (estimate !== undefined) envelope.clock = { offsetMs: estimate.offsetMs, rttMs: estimate.rttMs };
+        if (estimate !== undefined) envelope.clock = { offsetMs: Math.round(estimate.offsetMs * 10) / 10, rttMs: Math.round(estimate.rttMs * 10) / 10 };
         return envelope;
       },
       this.#opts.reportLimits,
@@ -334,6 +334,7 @@ class AgentImpl implements Agent {
         this.#lostEvents = 0;
       }
       if (!this.#conn.send(pending.report)) {
+        delete pending.report.dropped; // counted again when it goes out
         this.#buffer.unshift([pending]);
         this.#buffer.restoreDropped(dropped);
         this.#lostEvents += lost;
