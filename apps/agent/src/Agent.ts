@@ -96,6 +96,10 @@ export interface AgentStatus {
   reportsSent: number;
   /** Seq of the last report built (reports carry strictly increasing seqs). */
   reportSeq: number;
+  /** Whole version vectors sent (after connects, attaches, restores and collector requests). */
+  fullVectors: number;
+  /** request-full messages received from the collector. */
+  fullRequests: number;
   connectionStats: ConnectionStats;
   /** Version of the last config applied, if any. */
   configVersion: number | undefined;
@@ -174,6 +178,8 @@ class AgentImpl implements Agent {
   #faults = 0;
   #lostEvents = 0;
   #lostEventsTotal = 0;
+  #fullVectors = 0;
+  #fullRequests = 0;
   #lastConfigError: string | undefined;
   #lastOutcome: ConfigOutcome | undefined;
   #closed = false;
@@ -210,7 +216,10 @@ class AgentImpl implements Agent {
       events: {
         welcome: (w, fresh) => this.#guard(() => this.#onWelcome(w, fresh)),
         config: (m) => this.#guard(() => this.#applyConfig(m.config)),
-        requestFull: (m) => this.#guard(() => this.#requestFull(m.replicas)),
+        requestFull: (m) => {
+          this.#fullRequests++;
+          this.#guard(() => this.#requestFull(m.replicas));
+        },
         collectorError: (e) => this.#guard(() => this.#onCollectorError(e)),
         down: (reason, retryInMs) => this.#guard(() => this.#onDown(reason, retryInMs)),
       },
@@ -291,7 +300,10 @@ class AgentImpl implements Agent {
     const digests = [];
     for (const telemetry of this.#replicas.values()) {
       const d = telemetry.collect(toCollector);
-      if (d !== undefined) digests.push(d);
+      if (d !== undefined) {
+        digests.push(d);
+        if (d.report.full === true) this.#fullVectors++;
+      }
       const lost = telemetry.takeLostEvents();
       this.#lostEvents += lost;
       this.#lostEventsTotal += lost;
@@ -500,6 +512,8 @@ class AgentImpl implements Agent {
       reportsBuilt: this.#reportsBuilt,
       reportsSent: this.#reportsSent,
       reportSeq: this.#reportSeq,
+      fullVectors: this.#fullVectors,
+      fullRequests: this.#fullRequests,
       connectionStats: { ...this.#conn.stats },
       configVersion: this.#control.current?.version,
       lastConfigError: this.#lastConfigError,
