@@ -9,6 +9,9 @@ const benches: Record<string, () => Promise<Bench>> = {
   "collector-ingest": () => import("./src/collector-ingest.bench.ts"),
   "agent-overhead": () => import("./src/agent-overhead.bench.ts"),
   "dashboard-render": () => import("./src/dashboard-render.bench.ts"),
+  "gossip-theory": () => import("./src/gossip-theory.bench.ts"),
+  "gossip-delta": () => import("./src/gossip-delta.bench.ts"),
+  "gossip-scale": () => import("./src/gossip-scale.bench.ts"),
 };
 
 const wanted = process.argv.slice(2);

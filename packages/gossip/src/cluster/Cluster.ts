@@ -252,12 +252,15 @@ export class Cluster<S = unknown, Op = unknown, V = unknown> {
     return true;
   }
 
-  /** Stops every timer and detaches everything (the cluster cannot be used afterwards). */
-  async close(): Promise<void> {
+  /**
+   * Stops every timer and detaches everything (the cluster cannot be used afterwards). All of it
+   * happens synchronously; the promise is for symmetry with transports that close sockets.
+   */
+  close(): Promise<void> {
     this.workload.stop();
     for (const r of this.byId.values()) r.crash();
     this.refreshRunning();
-    await this.network.close();
+    return this.network.close();
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────────

@@ -17,6 +17,7 @@ export interface WorkloadConfig {
 export class Workload {
   private rate = 0;
   private timer: Timer | null = null;
+  private nextAt = 0;
 
   constructor(
     private readonly scheduler: Scheduler,
@@ -43,10 +44,19 @@ export class Workload {
   /** Re-draws the next gap (call when the number of running replicas changed). */
   reschedule(): void {
     this.stop();
+    this.nextAt = this.scheduler.now();
+    this.scheduleNext();
+  }
+
+  /**
+   * The next update is due a random gap after the previous *due* time, not after the moment the
+   * timer actually fired: a busy event loop delays timers, and the rate must not sag with it.
+   */
+  private scheduleNext(): void {
     const n = this.running().length;
     if (this.rate <= 0 || n === 0) return;
-    const gapMs = (-Math.log(1 - this.rng.next()) / (this.rate * n)) * 1000;
-    this.timer = this.scheduler.setTimeout(() => this.fire(), gapMs);
+    this.nextAt += (-Math.log(1 - this.rng.next()) / (this.rate * n)) * 1000;
+    this.timer = this.scheduler.setTimeout(() => this.fire(), this.nextAt - this.scheduler.now());
   }
 
   private fire(): void {
@@ -56,6 +66,6 @@ export class Workload {
       const r = replicas[this.rng.int(replicas.length)]!;
       r.update(randomOp(r.type, this.rng.random, r.origin, r.state.seq + 1, this.scheduler.now()) as never);
     }
-    this.reschedule();
+    this.scheduleNext();
   }
 }

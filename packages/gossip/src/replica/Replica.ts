@@ -533,12 +533,13 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     });
     if (group !== null) {
       const result = this.rs.merge(group);
-      if (result.changed) this.note(result.newlyIncluded, acc);
+      if (result.changed) this.note(result.newlyIncluded, acc, true); // `seen` has them already
     }
   }
 
-  private note(newlyIncluded: DotRange[], acc: MergeAccumulator): void {
-    this.applied(newlyIncluded);
+  private note(newlyIncluded: DotRange[], acc: MergeAccumulator, seenAlready = false): void {
+    if (seenAlready) this.version++;
+    else this.applied(newlyIncluded);
     acc.changed = true;
     if (acc.collect) acc.newly = acc.newly === null ? newlyIncluded : acc.newly.concat(newlyIncluded);
   }
