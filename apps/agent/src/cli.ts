@@ -20,6 +20,14 @@ console.log(
     (launcher.url !== undefined ? `; WebSocket transport at ${launcher.url}${options.peers?.length ? `, peers ${options.peers.join(", ")}` : ""}` : "; in-memory network"),
 );
 
+const listenHost = options.listen?.host;
+if (listenHost !== undefined && !/^(127\.|localhost$|::1$|\[::1\]$)/.test(listenHost)) {
+  console.warn(
+    `[driftscope-agent] warning: the gossip transport listens on ${listenHost}, reachable from other machines; ` +
+      "it has no authentication, so anyone who can reach it can send gossip to these replicas",
+  );
+}
+
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) {
