@@ -23,8 +23,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Cluster } from "@driftscope/gossip";
-// bench does not list @driftscope/agent as a dependency yet: import its public face by path.
-import { createAgent, fromGossipReplica, type Agent } from "../../apps/agent/src/index.ts";
+import { createAgent, fromGossipReplica, type Agent } from "@driftscope/agent";
 import { report, type BenchResult, type BenchRow } from "./report.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
