@@ -18,6 +18,19 @@ function core(options: Partial<ConstructorParameters<typeof CollectorCore>[0]> =
 }
 
 describe("CollectorCore", () => {
+  it("F1: whole vectors split over several reports of one tick are not re-requested; missing ones are, after 2 s", () => {
+    const requests: Array<string[] | undefined> = [];
+    const { c } = core({ requestFull: (_session, replicas) => requests.push(replicas) });
+    c.hello(helloMsg("a", ["r1", "r2", "r3"]), "http", null, 1_000);
+    // The first tick after the handshake, split in two reports by the batch limits.
+    expect(c.report(reportMsg("a", 1, [replicaReport("r1", 1, [["r1", 1]], { full: true })]), "http", 1_100).ok).toBe(true);
+    expect(c.report(reportMsg("a", 2, [replicaReport("r2", 0, [], { full: true })]), "http", 1_101).ok).toBe(true);
+    expect(requests).toEqual([]);
+    // r3's whole vector never came: asked for once the grace has passed.
+    c.report(reportMsg("a", 3, [replicaReport("r3", 0, [])]), "http", 3_100);
+    expect(requests).toEqual([["r3"]]);
+  });
+
   it("S1: a late joiner's snapshot carries a minute of frames for a small cluster, fewer for a large one", () => {
     const small = core().c;
     small.hello(helloMsg("a", ["r1", "r2"]), "http", null, 0);

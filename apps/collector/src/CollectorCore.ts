@@ -616,7 +616,8 @@ export class CollectorCore {
   }
 }
 
-function isError(value: AgentSession | ErrorMessage): value is ErrorMessage {
+/** Whether a session lookup failed (the registry answers an error message instead). */
+export function isError(value: AgentSession | ErrorMessage): value is ErrorMessage {
   return "type" in value && value.type === "error";
 }
 

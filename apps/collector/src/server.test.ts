@@ -114,11 +114,13 @@ describe("server: agent handshake", () => {
     expect(last.theory).toMatchObject({ n: 3, fanout: DEFAULT_CLUSTER_CONFIG.gossip.fanout, mode: DEFAULT_CLUSTER_CONFIG.gossip.mode });
   });
 
-  it("A6: a sparse first report is applied and answered with request-full", async () => {
+  it("A6: sparse reports where whole vectors are due are answered with request-full (after the handshake's grace)", async () => {
     const { url } = await start();
     const { agent } = await handshake(url, "a", ["r1"]);
     const req = next<{ type: string; replicas?: string[] }>(agent, "request-full");
     agent.emit("report", reportMsg("a", 1, [replicaReport("r1", 1, [["r1", 1]])]));
+    await new Promise((r) => setTimeout(r, 2_100));
+    agent.emit("report", reportMsg("a", 2, [replicaReport("r1", 2, [["r1", 2]])]));
     expect(await req).toEqual({ type: "request-full" });
   });
 

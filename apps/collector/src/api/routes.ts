@@ -15,7 +15,7 @@ import {
 } from "@driftscope/protocol";
 import express, { type Request, type RequestHandler, type Router } from "express";
 import { bearerToken, tokenRefusal } from "../control/auth.js";
-import type { CollectorCore } from "../CollectorCore.js";
+import { isError, type CollectorCore } from "../CollectorCore.js";
 import { KeyedBuckets, type RateLimits } from "../ingest/rateLimit.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { CSV_TABLES, csvLines, jsonChunks, type CsvTable } from "../recordings/export.js";
@@ -119,6 +119,7 @@ export function apiRouter(deps: ApiDeps): Router {
       let helloInterval: number | undefined;
       let stale = false;
       const requestFull = new Set<string>();
+      const reporters = new Set<string>();
       let requestAll = false;
       for (const { line, message } of parsed.messages) {
         const result =
@@ -137,10 +138,16 @@ export function apiRouter(deps: ApiDeps): Router {
         if (message.type === "hello") helloInterval = (result.value as { welcome: { reportIntervalMs: number } }).welcome.reportIntervalMs;
         if (message.type === "report") {
           if (message.replicas.some((r) => r.configVersion !== undefined && r.configVersion !== core.config.version)) stale = true;
-          const full = (result.value as { requestFull?: true | string[] }).requestFull;
-          if (full === true) requestAll = true;
-          else if (full !== undefined) for (const id of full) requestFull.add(id);
+          reporters.add(message.agentId);
         }
+      }
+      // The answer is an HTTP node's only channel back, and the whole body is applied by
+      // now: name every replica of the reporting agents whose whole vector is still due.
+      for (const agentId of reporters) {
+        const session = core.agents.sessionFor(agentId, "ingest");
+        if (isError(session) || session.needsFull.size === 0) continue;
+        if (session.needsFull.size === session.replicas.size) requestAll = true;
+        else for (const id of session.needsFull) requestFull.add(id);
       }
       for (const r of rejected) metrics.rejections.inc({ code: r.code, transport: "http" });
       const answer = ingestAnswer({

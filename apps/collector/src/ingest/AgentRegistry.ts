@@ -129,6 +129,9 @@ export class AgentRegistry {
     session.capabilities = hello.capabilities ?? [];
     session.replicas = new Map(hello.replicas.map((r) => [r.id, r.crdtType]));
     session.needsFull = new Set(session.replicas.keys());
+    // The handshake itself asks for whole vectors; they may arrive over several reports
+    // (a tick split by the batch limits), so no request-full until that has had time.
+    session.lastFullRequestMs = nowMs;
     const added: Array<[string, string]> = [];
     for (const [id, type] of session.replicas) {
       const previous = this.ownerOf(id);
