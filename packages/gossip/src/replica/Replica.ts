@@ -211,6 +211,11 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     return this.versionVectorCached();
   }
 
+  /** One entry of the version vector (highest contiguous seq of `origin`), without copying the vector. */
+  versionVectorEntry(origin: string): number {
+    return this.seen.get(origin);
+  }
+
   /** VV, state hash, state bytes and summary (cached until the state changes). */
   digest(): Digest {
     return this.rs.digest();
