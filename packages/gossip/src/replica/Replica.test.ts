@@ -277,4 +277,24 @@ describe("Replica: observation", () => {
     off();
     expect(cluster.events.listening.merge).toBe(false);
   });
+
+  it("O3: garbage and states of another CRDT type are ignored, not fatal", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 3, seed: 15, config: { intervalMs: 100 } });
+    // Capture a real full-state message of an AWSet replica: "a" pushes to its only peer "b",
+    // which is replaced by a tap.
+    const foreign = new Cluster({ type: AWSet, replicas: ["a", "b"], config: { payload: "full", mode: "push", intervalMs: 10 } });
+    foreign.update("a", { type: "add", element: "boo" });
+    foreign.crash("b");
+    let captured: Uint8Array | null = null;
+    foreign.network.attach("b", (_from, bytes) => (captured = bytes));
+    foreign.runFor(50);
+    expect(captured).not.toBeNull();
+    const intruder = cluster.network.attach("intruder", () => {});
+    intruder.send("r0", new Uint8Array([1, 2, 3]));
+    intruder.send("r1", captured!);
+    cluster.update("r2");
+    expect(() => cluster.runFor(10)).not.toThrow();
+    expect(cluster.runUntilConverged(10_000)).toBe(true);
+    expect(cluster.replica("r1").value()).toBe(1);
+  });
 });

@@ -458,7 +458,14 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (this.inbox.length === 0) return;
     const batch = this.inbox;
     this.inbox = [];
-    for (let i = 0; i < batch.length; i += 3) this.mergeOne(batch[i] as string, batch[i + 1] as ReceivedMessage, batch[i + 2] as number);
+    for (let i = 0; i < batch.length; i += 3) {
+      try {
+        this.mergeOne(batch[i] as string, batch[i + 1] as ReceivedMessage, batch[i + 2] as number);
+      } catch {
+        // A state that does not decode (corrupted, or a peer running another CRDT type) is
+        // ignored like a lost message; what was merged before the bad part stays merged.
+      }
+    }
   }
 
   private mergeOne(from: string, m: ReceivedMessage, bytes: number): void {
