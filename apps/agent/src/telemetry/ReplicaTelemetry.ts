@@ -155,7 +155,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
     }
   }
 
-  sent(kind: SyncKind | string, bytes: number, peer?: string): void {
+  sent(kind: SyncKind | string, bytes: number, _peer?: string): void {
     this.#sentMessages++;
     this.#sentBytes += bytes;
     this.#syncDirty = true;
@@ -166,14 +166,16 @@ export class ReplicaTelemetry implements ReplicaObserver {
         c.messages++;
         c.bytes += bytes;
       }
-      if (peer !== undefined) this.#ctx.syncEvent?.(this.source.id, "sent", kind, bytes, peer);
     }
   }
 
-  received(_kind: SyncKind | string, bytes: number): void {
+  received(kind: SyncKind | string, bytes: number, peer?: string): void {
     this.#receivedMessages++;
     this.#receivedBytes += bytes;
     this.#syncDirty = true;
+    // Sampled exchanges are the ones that arrived: a sent message may have been lost to a
+    // partition, a cut or loss, and the topology view must not draw it.
+    if (peer !== undefined && isSyncKind(kind)) this.#ctx.syncEvent?.(this.source.id, "received", kind, bytes, peer);
   }
 
   merged(changed: boolean, included?: readonly DotRun[]): void {

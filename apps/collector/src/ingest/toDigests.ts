@@ -20,6 +20,8 @@ export function toDigests(report: Report): ReportDigests {
   let entries = 0;
   for (const r of report.replicas) entries += r.vv.length;
   const exchanges: Array<[string, string]> = [];
-  for (const e of report.events ?? []) if (e.dir === "sent") exchanges.push([e.replica, e.peer]);
+  // What a replica received really crossed the network (a sent message may have been
+  // dropped by a partition or loss), so received events light the topology: peer → replica.
+  for (const e of report.events ?? []) if (e.dir === "received") exchanges.push([e.peer, e.replica]);
   return { digests, exchanges, entries, droppedEvents: report.dropped?.events ?? 0 };
 }
