@@ -1,4 +1,4 @@
-import { DEFAULT_CLUSTER_CONFIG, FrameSchema, SnapshotSchema, type ClusterConfig } from "@driftscope/protocol";
+import { DEFAULT_CLUSTER_CONFIG, FrameSchema, SnapshotSchema, type ClusterConfig, type Report } from "@driftscope/protocol";
 import { describe, expect, it } from "vitest";
 import { helloMsg, replicaReport, reportMsg } from "../test/harness.js";
 import { CollectorCore } from "./CollectorCore.js";
@@ -18,6 +18,20 @@ function core(options: Partial<ConstructorParameters<typeof CollectorCore>[0]> =
 }
 
 describe("CollectorCore", () => {
+  it("X1: the topology's exchanges are messages that arrived (peer → receiver), not sends that may have been lost", () => {
+    const { c } = core();
+    c.hello(helloMsg("a", ["r1", "r2", "r3"]), "http", null, 0);
+    const full = ["r1", "r2", "r3"].map((id) => replicaReport(id, 0, [], { full: true }));
+    const events = [
+      { replica: "r1", dir: "received", peer: "r2", kind: "delta", bytes: 40, timeMs: 50 },
+      { replica: "r1", dir: "sent", peer: "r3", kind: "delta", bytes: 40, timeMs: 50 }, // dropped by a partition, say
+    ] as NonNullable<Report["events"]>;
+    expect(c.report(reportMsg("a", 1, full, { events }), "http", 100).ok).toBe(true);
+    const frame = c.frame(100);
+    const ids = frame.replicaIds!;
+    expect(frame.exchanges.map(([from, to]) => [ids[from], ids[to]])).toEqual([["r2", "r1"]]);
+  });
+
   it("F1: whole vectors split over several reports of one tick are not re-requested; missing ones are, after 2 s", () => {
     const requests: Array<string[] | undefined> = [];
     const { c } = core({ requestFull: (_session, replicas) => requests.push(replicas) });
