@@ -79,6 +79,7 @@ export async function run(): Promise<BenchResult> {
       "sync = synchronous rounds (all replicas tick together, latency 0, merges at the end of each instant): the model of E.",
       "phase = random timer phases, update at a random instant, T = 1000 ms, latency 0: wall-clock time to the last replica.",
       `phase/(E·T) at loss 0 ranges ${Math.min(...phaseRatios).toFixed(2)}–${Math.max(...phaseRatios).toFixed(2)}: read the reference line E·T with that factor.`,
+      "push-pull under loss runs above E (a pull needs its request and its answer to get through; the model counts one message).",
       "payload full, GCounter, full view; peers drawn uniformly without replacement.",
     ],
     targets: [

@@ -177,7 +177,10 @@ export class InMemoryNetwork implements Transport {
     let delay = link.latencyMs;
     if (link.jitterMs > 0) delay = Math.max(0, delay + (2 * this.rng.next() - 1) * link.jitterMs);
     this.inFlight++;
-    this.scheduler.setTimeout(() => this.deliver(from, to, bytes), delay);
+    // No delay: deliver once the current event is done (real time: setImmediate, far cheaper
+    // than a 0 ms timer; virtual time: the same order as a 0 ms timeout).
+    if (delay <= 0) this.scheduler.defer(() => this.deliver(from, to, bytes));
+    else this.scheduler.setTimeout(() => this.deliver(from, to, bytes), delay);
   }
 
   private deliver(from: string, to: string, bytes: Uint8Array): void {

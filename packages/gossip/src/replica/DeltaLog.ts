@@ -1,5 +1,5 @@
 import { CausalContext, type DotRange } from "@driftscope/crdt";
-import type { Writer } from "../wire/codec.js";
+import { Writer } from "../wire/codec.js";
 
 /**
  * The bounded delta log of one replica, shared by all per-peer buffers: each peer is a position
@@ -106,6 +106,34 @@ export class DeltaLog {
     const slot = this.slot(i);
     w.bytesFrom(this.buf, this.offsets[slot]!, this.lengths[slot]!);
   }
+
+  /**
+   * A list body (wire/deltaList.ts) of the entries from index `from` on, except those that came
+   * via `skipVia` or are updates of `skipOrigin`, and those `keep` rejects. Returns the body and
+   * how many entries it holds. One pass over the metadata arrays, one copy of the frames.
+   */
+  encodeList(from: number, skipVia: string, skipOrigin: string, keep: ((i: number) => boolean) | null): { body: Uint8Array; count: number } {
+    const picked = this.picked;
+    picked.length = 0;
+    let size = 5;
+    const cap = this.capacity;
+    for (let i = Math.max(from, this.start); i < this.end; i++) {
+      const slot = i % cap;
+      if (this.vias[slot] === skipVia || this.origins[slot] === skipOrigin) continue;
+      if (keep !== null && !keep(i)) continue;
+      picked.push(slot);
+      size += this.lengths[slot]!;
+    }
+    const w = new Writer(size);
+    w.varint(picked.length);
+    for (let k = 0; k < picked.length; k++) {
+      const slot = picked[k]!;
+      w.bytesFrom(this.buf, this.offsets[slot]!, this.lengths[slot]!);
+    }
+    return { body: w.finish(), count: picked.length };
+  }
+
+  private readonly picked: number[] = [];
 
   /** A copy of the frame of entry i. */
   frame(i: number): Uint8Array {

@@ -31,10 +31,10 @@ import {
   type PayloadKind,
   type ReceivedMessage,
 } from "../wire/message.js";
-import { Writer } from "../wire/codec.js";
 import { forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
-import { originCount, originIndex, originName } from "../wire/origins.js";
+import { originIndex, originName } from "../wire/origins.js";
 import { DeltaLog } from "./DeltaLog.js";
+import { DotTracker } from "./DotTracker.js";
 
 /** How a replica is set up. */
 export interface ReplicaOptions<S, Op, V> {
@@ -118,7 +118,6 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private inbox: Array<string | ReceivedMessage | number> = [];
   private flushScheduled = false;
   private readonly picked: string[] = [];
-  private readonly pickedEntries: number[] = [];
   /** Bumped on every state change: keys the snapshot-hash cache. */
   private version = 0;
   private snapshotHashAt = -1;
@@ -136,11 +135,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   readonly events: GossipEvents;
   private readonly phase: "random" | "aligned";
   /** Mirror of the state's causal context: lets a relayed update be skipped without decoding it. */
-  private seen = new CausalContext();
-  /** seen's contiguous seq per origin number (wire/origins.ts): the fast "already have it" check. */
-  private known = new Int32Array(0);
-  /** Highest seq seen per origin number (above it, a dot is new without asking `seen`). */
-  private highest = new Int32Array(0);
+  private seen = new DotTracker();
   /** Hashes of full states recently merged from the delta log of a peer (relayed copies are skipped). */
   private readonly recentStates = new Set<string>();
   private readonly flushCallback = () => this.flush();
@@ -213,7 +208,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 
   /** One entry of the version vector (highest contiguous seq of `origin`), without copying the vector. */
   versionVectorEntry(origin: string): number {
-    return this.seen.get(origin);
+    return this.seen.contiguousOf(originIndex(origin));
   }
 
   /** VV, state hash, state bytes and summary (cached until the state changes). */
@@ -233,8 +228,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (this.statusValue !== "running") throw new Error(`replica ${this.id} is ${this.statusValue}: it takes no updates`);
     const { dot, delta } = this.rs.update(op);
     this.version++;
-    this.seen.addDot(dot.replica, dot.seq);
-    this.setKnown(originIndex(dot.replica), this.seen.get(dot.replica), dot.seq);
+    this.seen.add(originIndex(dot.replica), dot.seq);
     this.log.append(dot.replica, dot.seq, null, null, updateFrame(dot.replica, dot.seq, encodeDelta(this.type, delta)));
     if (this.events.listening.update) this.events.emit({ type: "update", atMs: this.scheduler.now(), replica: this.id, dot });
     return dot;
@@ -310,9 +304,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       this.rs = new ReplicaState(this.type, `${this.id}~${this.incarnationValue}`);
       this.log.reset();
       this.peers.clear();
-      this.seen = new CausalContext();
-      this.known = new Int32Array(0);
-      this.highest = new Int32Array(0);
+      this.seen = new DotTracker();
       this.recentStates.clear();
       this.version++;
     }
@@ -525,10 +517,9 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         return;
       }
       // Known already: not even decoded (the usual case: each update arrives from several peers).
-      if (this.knows(origin, seq)) return;
+      if (this.seen.has(origin, seq)) return;
       const name = originName(origin);
-      this.seen.addDot(name, seq); // also guards against the same dot twice in one list
-      this.setKnown(origin, this.seen.get(name), seq);
+      this.seen.add(origin, seq); // also guards against the same dot twice in one list
       this.log.append(name, seq, from, null, list.subarray(start, end));
       const delta = decodeDelta(this.type, list.subarray(bodyAt, end));
       if (group === null) {
@@ -539,7 +530,9 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
           owned = true;
         }
         const state: S = this.type.mergeInto ? this.type.mergeInto(group.state, delta.state) : this.type.merge(group.state, delta.state);
-        group.context.join(delta.context);
+        // An update's delta carries exactly its own dot: add it rather than joining contexts.
+        if (delta.context.dotCount() === 1 && delta.context.has(name, seq)) group.context.addDot(name, seq);
+        else group.context.join(delta.context);
         group = { state, context: group.context };
       }
     });
@@ -563,32 +556,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   }
 
   private addSeen(ranges: readonly DotRange[]): void {
-    for (const r of ranges) {
-      for (let s = r.from; s <= r.to; s++) this.seen.addDot(r.replica, s);
-      this.setKnown(originIndex(r.replica), this.seen.get(r.replica), r.to);
-    }
-  }
-
-  /** Is dot (origin number, seq) included? The contiguous part is a flat array read. */
-  private knows(origin: number, seq: number): boolean {
-    if (origin >= this.known.length) return false;
-    if (seq <= this.known[origin]!) return true;
-    if (seq > this.highest[origin]!) return false;
-    return this.seen.has(originName(origin), seq); // between the prefix and the highest: the cloud
-  }
-
-  private setKnown(origin: number, contiguous: number, seq: number): void {
-    if (origin >= this.known.length) {
-      const size = Math.max(origin + 1, originCount(), this.known.length * 2);
-      const known = new Int32Array(size);
-      const highest = new Int32Array(size);
-      known.set(this.known);
-      highest.set(this.highest);
-      this.known = known;
-      this.highest = highest;
-    }
-    this.known[origin] = contiguous;
-    if (seq > this.highest[origin]!) this.highest[origin] = seq;
+    for (const r of ranges) this.seen.addRange(originIndex(r.replica), r.from, r.to);
   }
 
   private rememberState(hash: string): void {
@@ -604,31 +572,17 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
    */
   private fullState(to: string, p: PeerState): Outgoing {
     const log = this.log;
-    const list = this.listFor(to, p, Math.max(log.start, log.end - FALLBACK_ENTRIES), ALL);
+    const list = this.listFor(to, p, Math.max(log.start, log.end - FALLBACK_ENTRIES), null);
     const snapshot = this.rs.snapshotBytes();
-    return { full: true, body: joinFallback(snapshot, list), logFrom: 0, logTo: log.end, hash: this.snapshotHash() };
+    return { full: true, body: joinFallback(snapshot, list.body), logFrom: 0, logTo: log.end, hash: this.snapshotHash() };
   }
 
   /**
    * A list body of the log entries from index `from` on that pass `keep` — except those that
-   * came from `to` or are its own updates (it has them). Null when none passes.
+   * came from `to` or are its own updates (it has them).
    */
-  private listFor(to: string, p: PeerState, from: number, keep: (i: number) => boolean): Uint8Array {
-    const log = this.log;
-    const own = p.incarnation === 0 ? to : `${to}~${p.incarnation}`;
-    const picked = this.pickedEntries;
-    picked.length = 0;
-    let size = 5;
-    for (let i = from; i < log.end; i++) {
-      if (log.via(i) !== to && log.origin(i) !== own && keep(i)) {
-        picked.push(i);
-        size += log.frameLength(i);
-      }
-    }
-    const w = new Writer(size);
-    w.varint(picked.length);
-    for (const i of picked) log.writeFrame(i, w);
-    return w.finish();
+  private listFor(to: string, p: PeerState, from: number, keep: ((i: number) => boolean) | null): { body: Uint8Array; count: number } {
+    return this.log.encodeList(from, to, p.incarnation === 0 ? to : `${to}~${p.incarnation}`, keep);
   }
 
   /** The peer's delta buffer: log entries after its acknowledged position, or the full state after a gap. */
@@ -638,7 +592,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (from >= log.end) return null;
     if (from < log.start) return this.fullState(to, p);
     // Nothing left to send still moves the peer's position forward (an empty list).
-    return { full: false, body: this.listFor(to, p, from, ALL), logFrom: from, logTo: log.end, hash: null };
+    return { full: false, body: this.listFor(to, p, from, null).body, logFrom: from, logTo: log.end, hash: null };
   }
 
   /**
@@ -658,8 +612,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       return origin !== null ? log.seq(i) > (vv.get(origin) ?? 0) : (log.dots(i) ?? []).some((r) => r.to > (vv.get(r.replica) ?? 0));
     };
     const list = this.listFor(to, p, log.start, lacks);
-    if (this.pickedEntries.length === 0) return this.fullState(to, p);
-    return { full: false, body: list, logFrom: log.end, logTo: log.end, hash: null };
+    if (list.count === 0) return this.fullState(to, p);
+    return { full: false, body: list.body, logFrom: log.end, logTo: log.end, hash: null };
   }
 
   // ── sending ──────────────────────────────────────────────────────────────────────────────
@@ -743,7 +697,6 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 
 const NO_DOTS: readonly DotRange[] = Object.freeze([]);
 
-const ALL = () => true;
 /** Log entries sent along with the state in a fallback after a gap. */
 const FALLBACK_ENTRIES = 512;
 
