@@ -118,8 +118,13 @@ describe("agent with the real collector", () => {
     // Split the cluster in two and stop the workload: each half converges on its own state,
     // so missing-update counts are non-zero and must match exactly.
     const ids = launcher.replicas.map((r) => r.id);
-    const cut = await put(collector.url, { network: { partitions: [ids.slice(0, 4), ids.slice(4)] }, workload: { updatesPerSecPerReplica: 0 } });
+    const cut = await put(collector.url, { network: { partitions: [ids.slice(0, 4), ids.slice(4)] } });
     expect(cut.status).toBe(200);
+    // Both halves issue updates while cut off (stopping the workload in the same change could
+    // leave nothing issued after the cut, and so nothing missing).
+    const seqAtCut = launcher.replicas.map((r) => r.state.seq);
+    await eventually("updates on both sides of the cut", () => [0, 4].every((i) => launcher.replicas[i]!.state.seq > seqAtCut[i]! + 1));
+    expect((await put(collector.url, { workload: { updatesPerSecPerReplica: 0 } })).status).toBe(200);
     await eventually("workload stopped", () => launcher.workload.ratePerReplica === 0);
     await settled(launcher.replicas);
     await eventually("collector view exact", () => mismatch(collector, launcher.replicas) === undefined, 5000).catch(() => {
