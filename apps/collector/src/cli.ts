@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // driftscope CLI: `driftscope serve` runs the collector until SIGINT/SIGTERM, then closes
 // the current run cleanly (everything buffered is written, the run is marked closed).
+import { realpathSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { pino } from "pino";
 import { ENV_HELP, EnvError, parseIntSetting, readEnv, type CollectorEnv } from "./env.js";
@@ -91,13 +93,24 @@ export function buildProgram(): Command {
   return program;
 }
 
-const isMain = process.argv[1] !== undefined && /cli\.(ts|js)$/.test(process.argv[1]);
-if (isMain) {
+/** Runs the `driftscope` command line (the bin entry point calls this). */
+export function main(argv: readonly string[] = process.argv): void {
   buildProgram()
-    .parseAsync(process.argv)
+    .parseAsync([...argv])
     .catch((error: unknown) => {
       const message = error instanceof Error ? error.message : String(error);
       console.error(`driftscope: ${message}`);
       process.exit(1);
     });
 }
+
+function isEntryPoint(): boolean {
+  try {
+    return process.argv[1] !== undefined && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+// Also runnable directly (`node dist/cli.js serve`); importing it runs nothing.
+if (isEntryPoint()) main();

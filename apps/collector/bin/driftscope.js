@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// Committed entry point (the package's bin), so that installing the workspace can link it
+// before anything is built; the CLI itself is compiled to dist/.
+import { main } from "../dist/cli.js";
+
+main();
