@@ -150,7 +150,7 @@ class HubRouter {
       hub.on("update", (e) => {
         const o = obs.get(e.replica);
         if (o === undefined) return;
-        // After an empty restore a replica issues dots as `id~k`; those are not its own seqs.
+        // After an empty restore a replica issues dots as `id:k`; those are not its own seqs.
         if (e.dot.replica === e.replica) o.updated(e.dot.seq);
         else o.changed();
       }),
@@ -204,7 +204,7 @@ class GossipReplicaSource implements ReplicaSource {
 
   seq(): number {
     // Own dots are those whose origin is the replica id (after an empty restore it issues
-    // as `id~k`, and those are not this id's seqs).
+    // as `id:k`, and those are not this id's seqs).
     const r = this.#replica;
     return r.origin === r.id ? r.state.seq : (r.versionVector().get(r.id) ?? 0);
   }

@@ -1,7 +1,7 @@
 // What a source says goes on the wire only in a form the collector accepts: one bad entry
 // would get the whole report (every replica of the agent) refused. Sources we do not
-// control — foreign nodes, or a gossip replica restored empty, whose dots carry the origin
-// `id~k` — can produce values outside the protocol's alphabet.
+// control — foreign nodes written in other languages — can produce values outside the
+// protocol's alphabet.
 import { ID_PATTERN, LIMITS } from "@driftscope/protocol";
 
 const RESERVED = new Set(Object.getOwnPropertyNames(Object.prototype));

@@ -173,7 +173,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     return this.incarnationValue;
   }
 
-  /** Origin id of the dots this replica issues now (`id`, or `id~k` after k empty restores: dots are never reused). */
+  /** Origin id of the dots this replica issues now (`id`, or `id:k` after k empty restores: dots are never reused). */
   get origin(): string {
     return this.rs.replicaId;
   }
@@ -293,7 +293,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 
   /**
    * Brings a crashed replica back. With `keepState: false` it restarts empty, as after losing
-   * its disk: a new incarnation whose dots use a new origin id (`id~k`), so no dot is ever
+   * its disk: a new incarnation whose dots use a new origin id (`id:k`), so no dot is ever
    * issued twice; its updates that had not spread are gone.
    */
   restore(options: { keepState: boolean }): void {
@@ -301,7 +301,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (this.statusValue === "left") throw new Error(`replica ${this.id} has left`);
     if (!options.keepState) {
       this.incarnationValue++;
-      this.rs = new ReplicaState(this.type, `${this.id}~${this.incarnationValue}`);
+      this.rs = new ReplicaState(this.type, `${this.id}:${this.incarnationValue}`);
       this.log.reset();
       this.peers.clear();
       this.seen = new DotTracker();
@@ -582,7 +582,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
    * came from `to` or are its own updates (it has them).
    */
   private listFor(to: string, p: PeerState, from: number, keep: ((i: number) => boolean) | null): { body: Uint8Array; count: number } {
-    return this.log.encodeList(from, to, p.incarnation === 0 ? to : `${to}~${p.incarnation}`, keep);
+    return this.log.encodeList(from, to, p.incarnation === 0 ? to : `${to}:${p.incarnation}`, keep);
   }
 
   /** The peer's delta buffer: log entries after its acknowledged position, or the full state after a gap. */
