@@ -11,6 +11,10 @@ const textDecoder = new TextDecoder("utf-8", { fatal: true });
 const scratch = new DataView(new ArrayBuffer(8));
 const scratchBytes = new Uint8Array(scratch.buffer);
 
+/** Direct-mapped cache of recently decoded short ASCII strings (a miss just replaces the slot). */
+const INTERN_MASK = 4095;
+const internTable: Array<string | undefined> = new Array<string | undefined>(INTERN_MASK + 1).fill(undefined);
+
 /** Largest integer written with the zigzag integer form (beyond it numbers are float64). */
 export const MAX_ZIGZAG_INT = 2 ** 52 - 1;
 
@@ -206,14 +210,28 @@ export class Reader {
     const start = this.pos;
     this.pos += len;
     if (len < 32) {
-      let s = "";
+      // Short ASCII (replica ids, keys): one decoded string per distinct content, so Map
+      // lookups keyed by decoded ids compare by identity and decoding allocates nothing.
+      let h = len;
       let i = start;
       for (; i < start + len; i++) {
         const c = buf[i]!;
         if (c >= 0x80) break;
-        s += String.fromCharCode(c);
+        h = Math.imul(h ^ c, 0x01000193);
       }
-      if (i === start + len) return s;
+      if (i === start + len) {
+        const slot = (h ^ (h >>> 15)) & INTERN_MASK;
+        const cached = internTable[slot];
+        if (cached !== undefined && cached.length === len) {
+          let k = 0;
+          while (k < len && cached.charCodeAt(k) === buf[start + k]) k++;
+          if (k === len) return cached;
+        }
+        let s = "";
+        for (let j = start; j < start + len; j++) s += String.fromCharCode(buf[j]!);
+        internTable[slot] = s;
+        return s;
+      }
     }
     try {
       return textDecoder.decode(buf.subarray(start, start + len));
