@@ -9,6 +9,7 @@ import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { report, type BenchResult } from "./report.ts";
+import { waitForLine } from "./process.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const COLLECTOR = join(REPO, "apps", "collector");
@@ -29,22 +30,6 @@ function node(script: string, args: string[], env: Record<string, string> = {}):
   });
 }
 
-/** Resolves with the first stdout line matching `pattern` (its first group). */
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolveLine, reject) => {
-    let buffer = "";
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms; output: ${buffer.slice(-500)}`)), timeoutMs);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const m = pattern.exec(buffer);
-      if (m) {
-        clearTimeout(timer);
-        resolveLine(m[1] ?? m[0]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`process exited (${code}) before printing ${pattern}: ${buffer.slice(-500)}`)));
-  });
-}
 
 /** The last JSON line a helper prints before exiting. */
 function jsonResult<T>(child: ChildProcess, timeoutMs: number): Promise<T> {

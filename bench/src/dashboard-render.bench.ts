@@ -15,6 +15,7 @@ import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { report, type BenchResult } from "./report.ts";
+import { waitForLine } from "./process.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const DASHBOARD = join(REPO, "apps", "dashboard");
@@ -37,21 +38,6 @@ function node(script: string, args: string[], cwd: string, env: Record<string, s
   });
 }
 
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((resolveLine, reject) => {
-    let buffer = "";
-    const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms: ${buffer.slice(-400)}`)), timeoutMs);
-    child.stdout!.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const m = pattern.exec(buffer);
-      if (m) {
-        clearTimeout(timer);
-        resolveLine(m[1] ?? m[0]);
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`process exited (${code}) before printing ${pattern}: ${buffer.slice(-400)}`)));
-  });
-}
 
 function ensureDashboardBuilt(): void {
   if (existsSync(join(DASHBOARD, "dist", "index.html"))) return;

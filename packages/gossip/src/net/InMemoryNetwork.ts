@@ -1,6 +1,6 @@
 import type { Rng } from "../time/Rng.js";
 import type { Scheduler } from "../time/Scheduler.js";
-import type { DropListener, DropReason, Endpoint, MessageHandler, Transport } from "./Transport.js";
+import { attachLocalEndpoint, type DropListener, type DropReason, type Endpoint, type LocalEndpoint, type MessageHandler, type Transport } from "./Transport.js";
 
 /** Conditions of a directed link; every field can change live. */
 export interface LinkConditions {
@@ -14,10 +14,6 @@ export interface LinkConditions {
 
 /** Perfect links: no delay, no loss. */
 export const PERFECT_LINK: Readonly<LinkConditions> = Object.freeze({ latencyMs: 0, jitterMs: 0, lossRate: 0 });
-
-interface LocalEndpoint extends Endpoint {
-  handler: MessageHandler | null;
-}
 
 /** What a snapshot of the simulated network looks like (for telemetry and the dashboard). */
 export interface NetworkFaults {
@@ -67,18 +63,7 @@ export class InMemoryNetwork implements Transport {
   }
 
   attach(id: string, onMessage: MessageHandler): Endpoint {
-    if (this.endpoints.has(id)) throw new Error(`replica ${id} is already attached`);
-    const endpoint: LocalEndpoint = {
-      id,
-      handler: onMessage,
-      send: (to, bytes) => this.send(id, to, bytes),
-      close: () => {
-        if (this.endpoints.get(id) === endpoint) this.endpoints.delete(id);
-        endpoint.handler = null;
-      },
-    };
-    this.endpoints.set(id, endpoint);
-    return endpoint;
+    return attachLocalEndpoint(this.endpoints, id, onMessage, (from, to, bytes) => this.send(from, to, bytes));
   }
 
   /** Is `id` attached (alive)? */

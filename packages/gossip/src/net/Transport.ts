@@ -26,3 +26,32 @@ export type DropReason = "loss" | "partition" | "cut" | "unreachable" | "closed"
 
 /** Observes the transport's drops (the replica observes sends and receives itself). */
 export type DropListener = (from: string, to: string, bytes: number, reason: DropReason) => void;
+
+/** A local replica's endpoint as a transport keeps it: `handler` is null once closed. */
+export interface LocalEndpoint extends Endpoint {
+  handler: MessageHandler | null;
+}
+
+/**
+ * Registers a local endpoint in `endpoints` (the part every transport's `attach` shares):
+ * sends go through `send(from, to, bytes)`, closing frees the id for a later attach.
+ */
+export function attachLocalEndpoint(
+  endpoints: Map<string, LocalEndpoint>,
+  id: string,
+  onMessage: MessageHandler,
+  send: (from: string, to: string, bytes: Uint8Array) => void,
+): LocalEndpoint {
+  if (endpoints.has(id)) throw new Error(`replica ${id} is already attached`);
+  const endpoint: LocalEndpoint = {
+    id,
+    handler: onMessage,
+    send: (to, bytes) => send(id, to, bytes),
+    close: () => {
+      if (endpoints.get(id) === endpoint) endpoints.delete(id);
+      endpoint.handler = null;
+    },
+  };
+  endpoints.set(id, endpoint);
+  return endpoint;
+}

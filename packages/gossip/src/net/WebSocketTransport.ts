@@ -1,5 +1,5 @@
 import { WebSocket, WebSocketServer, type RawData } from "ws";
-import type { DropListener, DropReason, Endpoint, MessageHandler, Transport } from "./Transport.js";
+import { attachLocalEndpoint, type DropListener, type DropReason, type Endpoint, type LocalEndpoint, type MessageHandler, type Transport } from "./Transport.js";
 
 /** Options of a WebSocket transport (one per process; it may host many replicas). */
 export interface WebSocketTransportOptions {
@@ -18,10 +18,6 @@ const FRAME_DATA = 1;
 const MAX_ID_BYTES = 255;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
-
-interface LocalEndpoint extends Endpoint {
-  handler: MessageHandler | null;
-}
 
 /** One outbound connection to a peer process, reconnecting with backoff. */
 interface Outbound {
@@ -99,18 +95,7 @@ export class WebSocketTransport implements Transport {
 
   attach(id: string, onMessage: MessageHandler): Endpoint {
     if (encoder.encode(id).length > MAX_ID_BYTES) throw new RangeError(`replica id longer than ${MAX_ID_BYTES} bytes`);
-    if (this.endpoints.has(id)) throw new Error(`replica ${id} is already attached`);
-    const endpoint: LocalEndpoint = {
-      id,
-      handler: onMessage,
-      send: (to, bytes) => this.send(id, to, bytes),
-      close: () => {
-        if (this.endpoints.get(id) === endpoint) this.endpoints.delete(id);
-        endpoint.handler = null;
-      },
-    };
-    this.endpoints.set(id, endpoint);
-    return endpoint;
+    return attachLocalEndpoint(this.endpoints, id, onMessage, (from, to, bytes) => this.send(from, to, bytes));
   }
 
   async close(): Promise<void> {
