@@ -37,6 +37,12 @@ function sortedNumbers(set: Iterable<number>): Float64Array {
   return Float64Array.from(set).sort();
 }
 
+/** True when `ranges` is already in {@link byReplicaThenFrom} order (the sort is skipped). */
+function isSortedRanges(ranges: readonly DotRange[]): boolean {
+  for (let i = 1; i < ranges.length; i++) if (byReplicaThenFrom(ranges[i - 1]!, ranges[i]!) > 0) return false;
+  return true;
+}
+
 function byReplicaThenFrom(a: DotRange, b: DotRange): number {
   if (a.replica !== b.replica) return a.replica < b.replica ? -1 : 1;
   return a.from - b.from;
@@ -136,44 +142,50 @@ export class CausalContext {
   /** In-place union with `other`, returning the dots it newly included (sorted ranges). */
   joinCollect(other: CausalContext): DotRange[] {
     const out: DotRange[] = [];
-    const origins = new Set<string>(other.vv.keys());
-    for (const r of other.cloud.keys()) origins.add(r);
-    for (const r of origins) {
-      const ov = other.vv.get(r) ?? 0;
-      const oc = other.cloud.get(r);
+    // The new dots are computed against this context before it changes; per origin, other's
+    // vector part and its cloud are disjoint (cloud dots lie beyond vv + 1).
+    for (const [r, ov] of other.vv) {
       const v = this.vv.get(r) ?? 0;
+      if (ov <= v) continue;
       const c = this.cloud.get(r);
-      if (ov > v) {
-        if (c === undefined) {
-          out.push({ replica: r, from: v + 1, to: ov });
-        } else {
-          let start = v + 1;
-          for (const s of sortedNumbers(c)) {
-            if (s > ov) break;
-            if (s > start) out.push({ replica: r, from: start, to: s - 1 });
-            start = s + 1;
-          }
-          if (start <= ov) out.push({ replica: r, from: start, to: ov });
+      if (c === undefined) {
+        out.push({ replica: r, from: v + 1, to: ov });
+      } else {
+        let start = v + 1;
+        for (const s of sortedNumbers(c)) {
+          if (s > ov) break;
+          if (s > start) out.push({ replica: r, from: start, to: s - 1 });
+          start = s + 1;
         }
-      }
-      if (oc !== undefined) {
-        let runFrom = -1;
-        let runTo = -1;
-        for (const s of sortedNumbers(oc)) {
-          if (s <= v || (c !== undefined && c.has(s))) continue;
-          if (s === runTo + 1) {
-            runTo = s;
-          } else {
-            if (runFrom > 0) out.push({ replica: r, from: runFrom, to: runTo });
-            runFrom = s;
-            runTo = s;
-          }
-        }
-        if (runFrom > 0) out.push({ replica: r, from: runFrom, to: runTo });
+        if (start <= ov) out.push({ replica: r, from: start, to: ov });
       }
     }
+    for (const [r, oc] of other.cloud) {
+      const v = this.vv.get(r) ?? 0;
+      const c = this.cloud.get(r);
+      if (oc.size === 1) {
+        // The usual cloud entry: one dot beyond a gap (no sort, no allocation).
+        const s = oc.values().next().value as number;
+        if (s > v && (c === undefined || !c.has(s))) out.push({ replica: r, from: s, to: s });
+        continue;
+      }
+      let runFrom = -1;
+      let runTo = -1;
+      for (const s of sortedNumbers(oc)) {
+        if (s <= v || (c !== undefined && c.has(s))) continue;
+        if (s === runTo + 1) {
+          runTo = s;
+        } else {
+          if (runFrom > 0) out.push({ replica: r, from: runFrom, to: runTo });
+          runFrom = s;
+          runTo = s;
+        }
+      }
+      if (runFrom > 0) out.push({ replica: r, from: runFrom, to: runTo });
+    }
     this.join(other);
-    return out.sort(byReplicaThenFrom);
+    if (out.length > 1 && !isSortedRanges(out)) out.sort(byReplicaThenFrom);
+    return out;
   }
 
   /** True when every dot of `other` is included in this context. */
