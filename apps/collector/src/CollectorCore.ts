@@ -29,7 +29,7 @@ import {
   type Welcome,
   LIMITS,
 } from "@driftscope/protocol";
-import { referenceLine } from "@driftscope/gossip/theory";
+import { theoryFor } from "./metrics/theoryFor.js";
 import { describeChange, isFaultChange } from "./control/describeChange.js";
 import { AgentRegistry, type AgentSession, type Transport } from "./ingest/AgentRegistry.js";
 import { toDigests } from "./ingest/toDigests.js";
@@ -493,28 +493,7 @@ export class CollectorCore {
     const key = `${live}|${gossip.intervalMs}|${gossip.fanout}|${gossip.mode}|${network.lossRate}|${network.latencyMs}`;
     const cached = this.theoryCache.get(key);
     if (cached !== undefined) return cached;
-    let theory: Theory | null = null;
-    if (live >= 1) {
-      try {
-        const line = referenceLine({ n: live, intervalMs: gossip.intervalMs, fanout: gossip.fanout, mode: gossip.mode, lossRate: network.lossRate, latencyMs: network.latencyMs });
-        // An epidemic that never completes (loss rate 1) has no finite reference.
-        if (Number.isFinite(line.expectedRounds) && Number.isFinite(line.expectedMs)) {
-          theory = {
-            n: live,
-            intervalMs: gossip.intervalMs,
-            fanout: gossip.fanout,
-            mode: gossip.mode,
-            lossRate: network.lossRate,
-            expectedRounds: line.expectedRounds,
-            expectedMs: line.expectedMs,
-            lowerBoundRounds: line.lowerBoundRounds,
-            lowerBoundMs: line.lowerBoundMs,
-          };
-        }
-      } catch {
-        theory = null;
-      }
-    }
+    const theory = theoryFor(this.configValue, live);
     if (this.theoryCache.size > 256) this.theoryCache.clear();
     this.theoryCache.set(key, theory);
     return theory;

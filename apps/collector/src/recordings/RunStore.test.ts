@@ -1,8 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CLUSTER_CONFIG, type Kpis } from "@driftscope/protocol";
+import { DEFAULT_CLUSTER_CONFIG, type Kpis, type Theory } from "@driftscope/protocol";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { theoryFor } from "../metrics/theoryFor.js";
 import { CSV_COLUMNS, csvField, csvLines, jsonChunks } from "./export.js";
 import { Recorder } from "./Recorder.js";
 import { RunStore, runIdOf, runNumberOf } from "./RunStore.js";
@@ -136,6 +137,10 @@ describe("exports", () => {
     expect(json.run.id).toBe(run.id);
     expect(json.frames[0]!.replicaIds).toEqual(["a", "b"]);
     expect(json.samples).toEqual([["a", 4, 1500, 30]]);
+    // Replays draw the reference line of the config then in force, as live frames do.
+    const theory = (json.frames[0] as unknown as { theory: Theory | null }).theory;
+    expect(theory).toEqual(theoryFor(DEFAULT_CLUSTER_CONFIG, KPIS.live));
+    expect(theory?.expectedMs).toBeGreaterThan(0);
     rec.close(3000);
   });
 

@@ -1,6 +1,8 @@
 // Exports of a recorded run. CSV tables (columns documented in docs/metrics.md) and one
 // JSON document; both are generated row by row so a long run streams instead of
 // being built in memory.
+import type { ClusterConfig } from "@driftscope/protocol";
+import { theoryFor } from "../metrics/theoryFor.js";
 import type { RunStore, StoredRun } from "./RunStore.js";
 
 /** Tables a CSV export can hold (`?data=`). */
@@ -137,7 +139,7 @@ export function* csvLines(store: RunStore, run: StoredRun, table: CsvTable): Gen
 
 /**
  * The whole run as one JSON document, in chunks: `{ run, convergence, configs, events,
- * frames: [{ ...kpis, replicaIds, columns }], samples: [[origin, seq, issuedAtMs, convergenceMs]] }`.
+ * frames: [{ ...kpis, replicaIds, columns, theory }], samples: [[origin, seq, issuedAtMs, convergenceMs]] }`.
  */
 export function* jsonChunks(store: RunStore, run: StoredRun): Generator<string> {
   yield `{"run":${JSON.stringify(run)},"convergence":${JSON.stringify(store.convergenceStats(run.id))}`;
@@ -154,10 +156,15 @@ export function* jsonChunks(store: RunStore, run: StoredRun): Generator<string> 
     .join(",")}]`;
   yield `,"frames":[`;
   let first = true;
+  // Each frame with the reference line of the config then in force, as live frames have it.
+  let current = -1;
   for (const f of store.frames(run.id)) {
     const { replicasJson, ...kpis } = f;
     const replicas = JSON.parse(replicasJson) as object;
-    yield `${first ? "" : ","}${JSON.stringify({ ...kpis, ...replicas })}`;
+    while (current + 1 < configs.length && configs[current + 1]!.timeMs <= f.timeMs) current++;
+    const config = configs[current]?.config as ClusterConfig | undefined;
+    const theory = config === undefined ? null : theoryFor(config, f.live);
+    yield `${first ? "" : ","}${JSON.stringify({ ...kpis, ...replicas, theory })}`;
     first = false;
   }
   yield `],"samples":[`;

@@ -1,0 +1,28 @@
+import { referenceLine } from "@driftscope/gossip/theory";
+import type { ClusterConfig, Theory } from "@driftscope/protocol";
+
+/**
+ * The theoretical reference (DESIGN.md §3) for `live` replicas under `config`, as frames
+ * carry it; null where it has no finite value (no replica, or a loss rate of 1).
+ */
+export function theoryFor(config: ClusterConfig, live: number): Theory | null {
+  if (live < 1) return null;
+  const { gossip, network } = config;
+  try {
+    const line = referenceLine({ n: live, intervalMs: gossip.intervalMs, fanout: gossip.fanout, mode: gossip.mode, lossRate: network.lossRate, latencyMs: network.latencyMs });
+    if (!Number.isFinite(line.expectedRounds) || !Number.isFinite(line.expectedMs)) return null;
+    return {
+      n: live,
+      intervalMs: gossip.intervalMs,
+      fanout: gossip.fanout,
+      mode: gossip.mode,
+      lossRate: network.lossRate,
+      expectedRounds: line.expectedRounds,
+      expectedMs: line.expectedMs,
+      lowerBoundRounds: line.lowerBoundRounds,
+      lowerBoundMs: line.lowerBoundMs,
+    };
+  } catch {
+    return null;
+  }
+}
