@@ -37,6 +37,24 @@ function sortedNumbers(set: Iterable<number>): Float64Array {
   return Float64Array.from(set).sort();
 }
 
+/**
+ * The cloud dots of one origin: a lone seq is stored as the number itself (the common case:
+ * one update beyond a gap), several as a Set. Never empty.
+ */
+type CloudEntry = number | Set<number>;
+
+function cloudHas(c: CloudEntry, seq: number): boolean {
+  return typeof c === "number" ? c === seq : c.has(seq);
+}
+
+function cloudCount(c: CloudEntry): number {
+  return typeof c === "number" ? 1 : c.size;
+}
+
+function sortedCloud(c: CloudEntry): Float64Array {
+  return typeof c === "number" ? Float64Array.of(c) : sortedNumbers(c);
+}
+
 /** True when `ranges` is already in {@link byReplicaThenFrom} order (the sort is skipped). */
 function isSortedRanges(ranges: readonly DotRange[]): boolean {
   for (let i = 1; i < ranges.length; i++) if (byReplicaThenFrom(ranges[i - 1]!, ranges[i]!) > 0) return false;
@@ -55,7 +73,7 @@ function byReplicaThenFrom(a: DotRange, b: DotRange): number {
  */
 export class CausalContext {
   private readonly vv = new Map<string, number>();
-  private readonly cloud = new Map<string, Set<number>>();
+  private readonly cloud = new Map<string, CloudEntry>();
 
   /** A context holding exactly the dots of a version vector. */
   static fromVersionVector(vv: VersionVector): CausalContext {
@@ -83,7 +101,7 @@ export class CausalContext {
   has(replica: string, seq: number): boolean {
     if (seq <= (this.vv.get(replica) ?? 0)) return true;
     const c = this.cloud.get(replica);
-    return c !== undefined && c.has(seq);
+    return c !== undefined && cloudHas(c, seq);
   }
 
   /** Adds one dot (compacting). */
@@ -99,7 +117,12 @@ export class CausalContext {
     const c = this.cloud.get(replica);
     if (seq === v + 1) {
       let n = seq;
-      if (c !== undefined) {
+      if (typeof c === "number") {
+        if (c === n + 1) {
+          n = c;
+          this.cloud.delete(replica);
+        }
+      } else if (c !== undefined) {
         while (c.delete(n + 1)) n++;
         if (c.size === 0) this.cloud.delete(replica);
       }
@@ -107,7 +130,12 @@ export class CausalContext {
       return true;
     }
     if (c === undefined) {
-      this.cloud.set(replica, new Set([seq]));
+      this.cloud.set(replica, seq);
+      return true;
+    }
+    if (typeof c === "number") {
+      if (c === seq) return false;
+      this.cloud.set(replica, new Set<number>().add(c).add(seq));
       return true;
     }
     if (c.has(seq)) return false;
@@ -120,6 +148,13 @@ export class CausalContext {
     const c = this.cloud.get(replica);
     if (c === undefined) return;
     let v = this.vv.get(replica) ?? 0;
+    if (typeof c === "number") {
+      if (c <= v + 1) {
+        if (c === v + 1) this.vv.set(replica, c);
+        this.cloud.delete(replica);
+      }
+      return;
+    }
     for (const s of c) if (s <= v) c.delete(s);
     while (c.delete(v + 1)) v++;
     if (v > 0) this.vv.set(replica, v);
@@ -135,44 +170,46 @@ export class CausalContext {
       }
     }
     for (const [r, oc] of other.cloud) {
-      for (const s of oc) this.addDot(r, s);
+      if (typeof oc === "number") this.addDot(r, oc);
+      else for (const s of oc) this.addDot(r, s);
     }
   }
 
   /** In-place union with `other`, returning the dots it newly included (sorted ranges). */
   joinCollect(other: CausalContext): DotRange[] {
     const out: DotRange[] = [];
-    // The new dots are computed against this context before it changes; per origin, other's
-    // vector part and its cloud are disjoint (cloud dots lie beyond vv + 1).
+    // One pass per origin that joins as it collects: each entry of this context is looked up
+    // and written once (on a large replica's context these lookups dominate).
     for (const [r, ov] of other.vv) {
       const v = this.vv.get(r) ?? 0;
       if (ov <= v) continue;
       const c = this.cloud.get(r);
       if (c === undefined) {
         out.push({ replica: r, from: v + 1, to: ov });
-      } else {
-        let start = v + 1;
-        for (const s of sortedNumbers(c)) {
-          if (s > ov) break;
-          if (s > start) out.push({ replica: r, from: start, to: s - 1 });
-          start = s + 1;
-        }
-        if (start <= ov) out.push({ replica: r, from: start, to: ov });
+        this.vv.set(r, ov);
+        continue;
       }
+      let start = v + 1;
+      for (const s of sortedCloud(c)) {
+        if (s > ov) break;
+        if (s > start) out.push({ replica: r, from: start, to: s - 1 });
+        start = s + 1;
+      }
+      if (start <= ov) out.push({ replica: r, from: start, to: ov });
+      this.vv.set(r, ov);
+      this.compact(r);
     }
+    // Other's cloud dots of an origin lie beyond its vector entry + 1, so joining the vector
+    // parts above did not change whether this context includes them: addDot tells.
     for (const [r, oc] of other.cloud) {
-      const v = this.vv.get(r) ?? 0;
-      const c = this.cloud.get(r);
-      if (oc.size === 1) {
-        // The usual cloud entry: one dot beyond a gap (no sort, no allocation).
-        const s = oc.values().next().value as number;
-        if (s > v && (c === undefined || !c.has(s))) out.push({ replica: r, from: s, to: s });
+      if (typeof oc === "number") {
+        if (this.addDot(r, oc)) out.push({ replica: r, from: oc, to: oc });
         continue;
       }
       let runFrom = -1;
       let runTo = -1;
       for (const s of sortedNumbers(oc)) {
-        if (s <= v || (c !== undefined && c.has(s))) continue;
+        if (!this.addDot(r, s)) continue;
         if (s === runTo + 1) {
           runTo = s;
         } else {
@@ -183,7 +220,6 @@ export class CausalContext {
       }
       if (runFrom > 0) out.push({ replica: r, from: runFrom, to: runTo });
     }
-    this.join(other);
     if (out.length > 1 && !isSortedRanges(out)) out.sort(byReplicaThenFrom);
     return out;
   }
@@ -194,11 +230,15 @@ export class CausalContext {
       const v = this.vv.get(r) ?? 0;
       if (ov <= v) continue;
       const c = this.cloud.get(r);
-      if (c === undefined || c.size < ov - v) return false;
-      for (let s = v + 1; s <= ov; s++) if (!c.has(s)) return false;
+      if (c === undefined || cloudCount(c) < ov - v) return false;
+      for (let s = v + 1; s <= ov; s++) if (!cloudHas(c, s)) return false;
     }
     for (const [r, oc] of other.cloud) {
-      for (const s of oc) if (!this.has(r, s)) return false;
+      if (typeof oc === "number") {
+        if (!this.has(r, oc)) return false;
+      } else {
+        for (const s of oc) if (!this.has(r, s)) return false;
+      }
     }
     return true;
   }
@@ -207,7 +247,7 @@ export class CausalContext {
   clone(): CausalContext {
     const c = new CausalContext();
     for (const [r, n] of this.vv) c.vv.set(r, n);
-    for (const [r, s] of this.cloud) c.cloud.set(r, new Set(s));
+    for (const [r, s] of this.cloud) c.cloud.set(r, typeof s === "number" ? s : new Set(s));
     return c;
   }
 
@@ -225,6 +265,7 @@ export class CausalContext {
   max(replica: string): number {
     let m = this.vv.get(replica) ?? 0;
     const c = this.cloud.get(replica);
+    if (typeof c === "number") return c > m ? c : m;
     if (c !== undefined) for (const s of c) if (s > m) m = s;
     return m;
   }
@@ -238,7 +279,8 @@ export class CausalContext {
 
   /** Number of dots of `replica` included. */
   replicaDotCount(replica: string): number {
-    return (this.vv.get(replica) ?? 0) + (this.cloud.get(replica)?.size ?? 0);
+    const c = this.cloud.get(replica);
+    return (this.vv.get(replica) ?? 0) + (c === undefined ? 0 : cloudCount(c));
   }
 
   /** Calls `f` for every included seq of `replica` (vector part ascending, then the cloud). */
@@ -246,21 +288,22 @@ export class CausalContext {
     const v = this.vv.get(replica) ?? 0;
     for (let s = 1; s <= v; s++) f(s);
     const c = this.cloud.get(replica);
-    if (c !== undefined) for (const s of c) f(s);
+    if (typeof c === "number") f(c);
+    else if (c !== undefined) for (const s of c) f(s);
   }
 
   /** Total number of dots included. */
   dotCount(): number {
     let n = 0;
     for (const v of this.vv.values()) n += v;
-    for (const c of this.cloud.values()) n += c.size;
+    for (const c of this.cloud.values()) n += cloudCount(c);
     return n;
   }
 
   /** Number of dots held in the cloud (beyond a gap): 0 once every dot before them arrived. */
   cloudSize(): number {
     let n = 0;
-    for (const c of this.cloud.values()) n += c.size;
+    for (const c of this.cloud.values()) n += cloudCount(c);
     return n;
   }
 
@@ -275,8 +318,12 @@ export class CausalContext {
     for (const [r, n] of this.vv) if (other.vv.get(r) !== n) return false;
     for (const [r, c] of this.cloud) {
       const oc = other.cloud.get(r);
-      if (oc === undefined || oc.size !== c.size) return false;
-      for (const s of c) if (!oc.has(s)) return false;
+      if (oc === undefined || cloudCount(oc) !== cloudCount(c)) return false;
+      if (typeof c === "number") {
+        if (!cloudHas(oc, c)) return false;
+      } else {
+        for (const s of c) if (!cloudHas(oc, s)) return false;
+      }
     }
     return true;
   }
@@ -288,7 +335,7 @@ export class CausalContext {
     if (v > 0) out.push([1, v]);
     const c = this.cloud.get(replica);
     if (c !== undefined) {
-      for (const s of sortedNumbers(c)) {
+      for (const s of sortedCloud(c)) {
         const last = out[out.length - 1];
         if (last !== undefined && last[1] + 1 === s) last[1] = s;
         else out.push([s, s]);
@@ -312,7 +359,7 @@ export class CausalContext {
     for (const r of this.replicas().sort()) {
       const bv = before.vv.get(r) ?? 0;
       const bc = before.cloud.get(r);
-      const holes = bc === undefined ? [] : sortedNumbers(bc);
+      const holes = bc === undefined ? [] : sortedCloud(bc);
       for (const [f0, to] of this.rangesOf(r)) {
         let from = Math.max(f0, bv + 1);
         if (from > to) continue;
@@ -370,17 +417,22 @@ export class CausalContext {
       if (v > 0) c.vv.set(replica, v);
       let p = v + 1;
       if (runs > 0) {
-        const set = new Set<number>();
+        let set: Set<number> | undefined;
+        let single = 0;
         for (let j = 0; j < runs; j++) {
           const from = p + 1 + r.varint();
           const to = from + r.varint();
           if (!Number.isSafeInteger(to)) throw new DecodeError("dot seq beyond 2^53 - 1");
           cloudDots += to - from + 1;
           if (cloudDots > MAX_DECODED_CLOUD_DOTS) throw new DecodeError("dot cloud too large");
-          for (let s = from; s <= to; s++) set.add(s);
+          if (runs === 1 && from === to) single = from;
+          else {
+            set ??= new Set<number>();
+            for (let s = from; s <= to; s++) set.add(s);
+          }
           p = to + 1;
         }
-        c.cloud.set(replica, set);
+        c.cloud.set(replica, set ?? single);
       }
     }
     return c;
