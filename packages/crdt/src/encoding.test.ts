@@ -86,6 +86,17 @@ describe("encoding (E5: building blocks)", () => {
     expect(() => readReplicaTable(new Reader(bad.finish()))).toThrow(DecodeError);
   });
 
+  it("E5: large tables written from Sets in turn (same size, different ids) each come out sorted and exact", () => {
+    const ids = (prefix: string) => new Set(Array.from({ length: 20 }, (_, i) => `${prefix}${(i * 7) % 20}`));
+    for (const set of [ids("r"), ids("r"), ids("q"), ids("r"), new Set([...ids("r")].slice(1).concat("a"))]) {
+      const w = new Writer();
+      const index = writeReplicaTable(w, set);
+      const sorted = [...set].sort();
+      expect([...index.keys()]).toEqual(sorted);
+      expect(readReplicaTable(new Reader(w.finish()))).toEqual(sorted);
+    }
+  });
+
   it("E4: counts larger than the bytes left are rejected before allocating", () => {
     const w = new Writer();
     w.varint(1_000_000);

@@ -249,8 +249,40 @@ export class Reader {
 /** Replica id → position in an encoding's replica table (ids sorted by UTF-16 code units; iteration is in table order). */
 export type ReplicaIndex = Map<string, number>;
 
-/** Sorts the ids, writes them as the encoding's replica table and returns their positions. */
+/** Tables of at least this many ids are cached (small ones are cheaper to rebuild than to check). */
+const TABLE_CACHE_MIN = 16;
+
+/**
+ * The last large table written: its index and bytes. Replicas of one cluster converge to the
+ * same set of ids, so most encodings of full states and snapshots reuse it. Never mutated.
+ */
+let cachedTable: { index: ReplicaIndex; bytes: Uint8Array } | undefined;
+
+/** Sorts the ids, writes them as the encoding's replica table and returns their positions (do not mutate them). */
 export function writeReplicaTable(w: Writer, replicas: Iterable<string>): ReplicaIndex {
+  if (replicas instanceof Set && replicas.size >= TABLE_CACHE_MIN) {
+    // A Set has distinct ids: same size and every id in the cached table ⇒ the same table.
+    const cached = cachedTable;
+    if (cached !== undefined && cached.index.size === replicas.size && everyIn(replicas, cached.index)) {
+      w.raw(cached.bytes);
+      return cached.index;
+    }
+    const tw = new Writer(replicas.size * 8);
+    const index = writeSortedTable(tw, replicas);
+    const bytes = tw.finish();
+    cachedTable = { index, bytes };
+    w.raw(bytes);
+    return index;
+  }
+  return writeSortedTable(w, replicas);
+}
+
+function everyIn(ids: Set<string>, index: ReplicaIndex): boolean {
+  for (const id of ids) if (!index.has(id)) return false;
+  return true;
+}
+
+function writeSortedTable(w: Writer, replicas: Iterable<string>): ReplicaIndex {
   const ids = [...replicas].sort(); // default sort: UTF-16 code unit order
   const index: ReplicaIndex = new Map();
   w.varint(ids.length);
