@@ -28,7 +28,9 @@ export function counterDelta(state: GCounterState, replica: string, amount: numb
 
 /** Pointwise max into `t`. @internal */
 export function counterMergeInto(t: GCounterState, s: GCounterState): GCounterState {
-  for (const [r, n] of s) if (n > (t.get(r) ?? 0)) t.set(r, n);
+  s.forEach((n, r) => {
+    if (n > (t.get(r) ?? 0)) t.set(r, n);
+  });
   return t;
 }
 

@@ -29,6 +29,18 @@ export interface Digest {
 /** Byte after the format version that marks a delta (type tags are < 0x80). */
 const DELTA_MARK = 0x80;
 
+/** Delta header per codec signature, built once (deltas are decoded per received update). */
+const deltaSignatures = new WeakMap<readonly number[], readonly number[]>();
+
+function deltaSignature(signature: readonly number[]): readonly number[] {
+  let sig = deltaSignatures.get(signature);
+  if (sig === undefined) {
+    sig = [DELTA_MARK, ...signature];
+    deltaSignatures.set(signature, sig);
+  }
+  return sig;
+}
+
 /**
  * One replica's CRDT with its causal context: every local update gets the dot
  * (replicaId, seq+1); the version vector is kept across merges for EVERY type.
@@ -167,7 +179,7 @@ export function encodeDelta<S>(type: CrdtType<S, unknown, unknown>, delta: Delta
   const replicas = new Set<string>(delta.context.replicas());
   codec.collect(delta.state, replicas);
   const w = sharedWriterForDelta();
-  writeHeader(w, [DELTA_MARK, ...codec.signature]);
+  writeHeader(w, deltaSignature(codec.signature));
   const index = writeReplicaTable(w, replicas);
   delta.context.write(w, index);
   codec.write(w, delta.state, index);
@@ -178,7 +190,7 @@ export function encodeDelta<S>(type: CrdtType<S, unknown, unknown>, delta: Delta
 export function decodeDelta<S>(type: CrdtType<S, unknown, unknown>, bytes: Uint8Array): Delta<S> {
   const { codec } = implOf(type);
   const r = new Reader(bytes);
-  readHeader(r, [DELTA_MARK, ...codec.signature]);
+  readHeader(r, deltaSignature(codec.signature));
   const table = readReplicaTable(r);
   const context = CausalContext.read(r, table);
   const state = codec.read(r, table);
