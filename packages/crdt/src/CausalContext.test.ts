@@ -40,6 +40,18 @@ describe("CausalContext", () => {
     );
   });
 
+  it("C1: empty contexts stay independent whichever way they are first written", () => {
+    const a = new CausalContext();
+    a.addDot("a", 3);
+    const b = CausalContext.decode(new CausalContext().encode());
+    b.addDot("b", 1);
+    const c = new CausalContext().clone();
+    c.join(CausalContext.fromVersionVector(new Map([["c", 2]])));
+    const fresh = new CausalContext();
+    expect([a.toString(), b.toString(), c.toString(), fresh.toString()]).toEqual(["{a:0+[3]}", "{b:1}", "{c:2}", "{}"]);
+    expect(fresh.isEmpty() && new CausalContext().isEmpty()).toBe(true);
+  });
+
   it("C2: contexts are compacted: contiguous dots live in the version vector, equal sets are equal", () => {
     fc.assert(
       fc.property(dotsArb, fc.array(fc.nat(), { maxLength: 30 }), (dots, perm) => {

@@ -43,6 +43,10 @@ function sortedNumbers(set: Iterable<number>): Float64Array {
  */
 type CloudEntry = number | Set<number>;
 
+/** Shared empty maps of a context that has no vector / cloud entry yet (never written). */
+const NO_VV = new Map<string, number>();
+const NO_CLOUD = new Map<string, CloudEntry>();
+
 function cloudHas(c: CloudEntry, seq: number): boolean {
   return typeof c === "number" ? c === seq : c.has(seq);
 }
@@ -72,15 +76,27 @@ function byReplicaThenFrom(a: DotRange, b: DotRange): number {
  * @example const c = new CausalContext(); c.add({ replica: "a", seq: 2 }); c.add({ replica: "a", seq: 1 }); c.versionVector() // Map { a → 2 }
  */
 export class CausalContext {
-  private readonly vv = new Map<string, number>();
-  private readonly cloud = new Map<string, CloudEntry>();
+  // Both maps start as shared empty sentinels and are created on first write (most contexts
+  // in flight are one update's dot: a vector entry or a cloud entry, rarely both).
+  private vv: Map<string, number> = NO_VV;
+  private cloud: Map<string, CloudEntry> = NO_CLOUD;
+
+  private ownVv(): Map<string, number> {
+    if (this.vv === NO_VV) this.vv = new Map();
+    return this.vv;
+  }
+
+  private ownCloud(): Map<string, CloudEntry> {
+    if (this.cloud === NO_CLOUD) this.cloud = new Map();
+    return this.cloud;
+  }
 
   /** A context holding exactly the dots of a version vector. */
   static fromVersionVector(vv: VersionVector): CausalContext {
     const c = new CausalContext();
     for (const [r, n] of vv) {
       if (!Number.isSafeInteger(n) || n < 0) throw new TypeError(`invalid version vector entry ${r} → ${n}`);
-      if (n > 0) c.vv.set(r, n);
+      if (n > 0) c.ownVv().set(r, n);
     }
     return c;
   }
@@ -126,11 +142,11 @@ export class CausalContext {
         while (c.delete(n + 1)) n++;
         if (c.size === 0) this.cloud.delete(replica);
       }
-      this.vv.set(replica, n);
+      this.ownVv().set(replica, n);
       return true;
     }
     if (c === undefined) {
-      this.cloud.set(replica, seq);
+      this.ownCloud().set(replica, seq);
       return true;
     }
     if (typeof c === "number") {
@@ -150,14 +166,14 @@ export class CausalContext {
     let v = this.vv.get(replica) ?? 0;
     if (typeof c === "number") {
       if (c <= v + 1) {
-        if (c === v + 1) this.vv.set(replica, c);
+        if (c === v + 1) this.ownVv().set(replica, c);
         this.cloud.delete(replica);
       }
       return;
     }
     for (const s of c) if (s <= v) c.delete(s);
     while (c.delete(v + 1)) v++;
-    if (v > 0) this.vv.set(replica, v);
+    if (v > 0) this.ownVv().set(replica, v);
     if (c.size === 0) this.cloud.delete(replica);
   }
 
@@ -165,7 +181,7 @@ export class CausalContext {
   join(other: CausalContext): void {
     for (const [r, ov] of other.vv) {
       if (ov > (this.vv.get(r) ?? 0)) {
-        this.vv.set(r, ov);
+        this.ownVv().set(r, ov);
         this.compact(r);
       }
     }
@@ -186,7 +202,7 @@ export class CausalContext {
       const c = this.cloud.get(r);
       if (c === undefined) {
         out.push({ replica: r, from: v + 1, to: ov });
-        this.vv.set(r, ov);
+        this.ownVv().set(r, ov);
         continue;
       }
       let start = v + 1;
@@ -196,7 +212,7 @@ export class CausalContext {
         start = s + 1;
       }
       if (start <= ov) out.push({ replica: r, from: start, to: ov });
-      this.vv.set(r, ov);
+      this.ownVv().set(r, ov);
       this.compact(r);
     }
     // Other's cloud dots of an origin lie beyond its vector entry + 1, so joining the vector
@@ -246,8 +262,11 @@ export class CausalContext {
   /** An independent copy. */
   clone(): CausalContext {
     const c = new CausalContext();
-    for (const [r, n] of this.vv) c.vv.set(r, n);
-    for (const [r, s] of this.cloud) c.cloud.set(r, typeof s === "number" ? s : new Set(s));
+    if (this.vv.size > 0) c.vv = new Map(this.vv);
+    if (this.cloud.size > 0) {
+      const cloud = c.ownCloud();
+      for (const [r, s] of this.cloud) cloud.set(r, typeof s === "number" ? s : new Set(s));
+    }
     return c;
   }
 
@@ -414,7 +433,7 @@ export class CausalContext {
       const v = r.varint();
       const runs = r.count();
       if (v === 0 && runs === 0) throw new DecodeError("empty causal context entry");
-      if (v > 0) c.vv.set(replica, v);
+      if (v > 0) c.ownVv().set(replica, v);
       let p = v + 1;
       if (runs > 0) {
         let set: Set<number> | undefined;
@@ -432,7 +451,7 @@ export class CausalContext {
           }
           p = to + 1;
         }
-        c.cloud.set(replica, set ?? single);
+        c.ownCloud().set(replica, set ?? single);
       }
     }
     return c;

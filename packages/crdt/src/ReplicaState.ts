@@ -32,12 +32,18 @@ const DELTA_MARK = 0x80;
 /** Delta header per codec signature, built once (deltas are decoded per received update). */
 const deltaSignatures = new WeakMap<readonly number[], readonly number[]>();
 
+let lastSignature: readonly number[] | undefined;
+let lastDeltaSignature: readonly number[] = [];
+
 function deltaSignature(signature: readonly number[]): readonly number[] {
+  if (signature === lastSignature) return lastDeltaSignature;
   let sig = deltaSignatures.get(signature);
   if (sig === undefined) {
     sig = [DELTA_MARK, ...signature];
     deltaSignatures.set(signature, sig);
   }
+  lastSignature = signature;
+  lastDeltaSignature = sig;
   return sig;
 }
 
