@@ -116,6 +116,7 @@ export class CausalContext {
   /** True when the context includes the dot (replica, seq). */
   has(replica: string, seq: number): boolean {
     if (seq <= (this.vv.get(replica) ?? 0)) return true;
+    if (this.cloud.size === 0) return false;
     const c = this.cloud.get(replica);
     return c !== undefined && cloudHas(c, seq);
   }
@@ -130,7 +131,8 @@ export class CausalContext {
   addDot(replica: string, seq: number): boolean {
     const v = this.vv.get(replica) ?? 0;
     if (seq <= v) return false;
-    const c = this.cloud.get(replica);
+    // Most contexts (a replica's, once caught up) have no cloud: skip the lookup.
+    const c = this.cloud.size === 0 ? undefined : this.cloud.get(replica);
     if (seq === v + 1) {
       let n = seq;
       if (typeof c === "number") {
@@ -199,7 +201,7 @@ export class CausalContext {
     for (const [r, ov] of other.vv) {
       const v = this.vv.get(r) ?? 0;
       if (ov <= v) continue;
-      const c = this.cloud.get(r);
+      const c = this.cloud.size === 0 ? undefined : this.cloud.get(r);
       if (c === undefined) {
         out.push({ replica: r, from: v + 1, to: ov });
         this.ownVv().set(r, ov);
