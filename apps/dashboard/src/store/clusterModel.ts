@@ -209,24 +209,11 @@ export class ClusterModel {
     this.matrix.add(f.timeMs, [missing, staleness]);
     const k = f.kpis;
     this.kpis.push(f.timeMs, {
-      live: k.live,
-      total: k.total,
-      convergedShare: k.convergedShare,
-      distinctStates: k.distinctStates,
       meanMissing: live > 0 ? sumMissing / live : Number.NaN,
       maxMissing: live > 0 ? maxMissing : Number.NaN,
       meanStalenessMs: live > 0 ? sumStale / live : Number.NaN,
       maxStalenessMs: live > 0 ? maxStale : Number.NaN,
-      p50Ms: k.convergenceP50Ms ?? Number.NaN,
-      p95Ms: k.convergenceP95Ms ?? Number.NaN,
-      p99Ms: k.convergenceP99Ms ?? Number.NaN,
-      maxMs: k.convergenceMaxMs ?? Number.NaN,
-      updatesPerSec: k.updatesPerSec,
-      messagesPerSec: k.messagesPerSec,
-      bytesPerSec: k.bytesPerSec,
-      bytesPerUpdate: k.bytesPerUpdate ?? Number.NaN,
-      configVersion: k.configVersion,
-      ackedReplicas: k.ackedReplicas,
+      ...kpiSeriesFields(k),
     });
     if (what.samples !== false) for (const [origin, seq, issuedAt, conv] of f.samples) this.addSample(origin, seq, issuedAt, conv);
     for (const [from, to] of f.exchanges) {
@@ -255,24 +242,11 @@ export class ClusterModel {
   private pushKpiPoint(p: KpiPoint): void {
     const k = p.kpis;
     this.kpis.push(p.timeMs, {
-      live: k.live,
-      total: k.total,
-      convergedShare: k.convergedShare,
-      distinctStates: k.distinctStates,
       meanMissing: k.live > 0 ? k.missingUpdatesTotal / k.live : Number.NaN,
       maxMissing: Number.NaN,
       meanStalenessMs: Number.NaN,
       maxStalenessMs: k.maxStalenessMs,
-      p50Ms: k.convergenceP50Ms ?? Number.NaN,
-      p95Ms: k.convergenceP95Ms ?? Number.NaN,
-      p99Ms: k.convergenceP99Ms ?? Number.NaN,
-      maxMs: k.convergenceMaxMs ?? Number.NaN,
-      updatesPerSec: k.updatesPerSec,
-      messagesPerSec: k.messagesPerSec,
-      bytesPerSec: k.bytesPerSec,
-      bytesPerUpdate: k.bytesPerUpdate ?? Number.NaN,
-      configVersion: k.configVersion,
-      ackedReplicas: k.ackedReplicas,
+      ...kpiSeriesFields(k),
     });
   }
 
@@ -308,4 +282,24 @@ export class ClusterModel {
   indexOf(id: string): number {
     return this.order.indexOf(id);
   }
+}
+
+/** The KPI series a frame and a 1 Hz history point fill alike (the rest depends on the columns). */
+function kpiSeriesFields(k: Frame["kpis"]) {
+  return {
+    live: k.live,
+    total: k.total,
+    convergedShare: k.convergedShare,
+    distinctStates: k.distinctStates,
+    p50Ms: k.convergenceP50Ms ?? Number.NaN,
+    p95Ms: k.convergenceP95Ms ?? Number.NaN,
+    p99Ms: k.convergenceP99Ms ?? Number.NaN,
+    maxMs: k.convergenceMaxMs ?? Number.NaN,
+    updatesPerSec: k.updatesPerSec,
+    messagesPerSec: k.messagesPerSec,
+    bytesPerSec: k.bytesPerSec,
+    bytesPerUpdate: k.bytesPerUpdate ?? Number.NaN,
+    configVersion: k.configVersion,
+    ackedReplicas: k.ackedReplicas,
+  };
 }
