@@ -197,7 +197,7 @@ export class CollectorCore {
   }
 
   /** A valid report: applied to the metrics unless it names replicas the agent does not host. */
-  report(report: Report, transport: Transport, nowMs: number): Handled<{ requestFull: true | string[] | undefined }> {
+  report(report: Report, transport: Transport, nowMs: number): Handled<undefined> {
     const session = this.agents.sessionFor(report.agentId, `report#${report.seq}`);
     if (isError(session)) return fail(session);
     const refused = this.agents.checkReport(session, report) ?? this.checkOrigins(report);
@@ -225,14 +225,12 @@ export class CollectorCore {
     // sparse changes may have missed some entries.
     for (const r of report.replicas) if (r.full === true) session.needsFull.delete(r.replica);
     if (gap || (report.dropped?.reports ?? 0) > 0) for (const id of session.replicas.keys()) session.needsFull.add(id);
-    let requestFull: true | string[] | undefined;
     if (session.needsFull.size > 0 && nowMs - session.lastFullRequestMs >= FULL_REQUEST_EVERY_MS) {
       session.lastFullRequestMs = nowMs;
       const all = session.needsFull.size === session.replicas.size;
-      requestFull = all ? true : [...session.needsFull];
       this.options.requestFull?.(session, all ? undefined : [...session.needsFull]);
     }
-    return ok({ requestFull });
+    return ok(undefined);
   }
 
   /** Refuses a report that would make the collector track more distinct ids than it may. */
