@@ -59,8 +59,11 @@ export async function install() {
   await runOrExit(cmd, [...pre, "install", "--prefer-offline", ...frozen]);
 }
 
+/** The workspace's turbo binary (installed by `install()`). */
+export const TURBO = join(ROOT, "node_modules", ".bin", "turbo");
+
 export async function turbo(args, env = {}) {
-  return run(join(ROOT, "node_modules", ".bin", "turbo"), args, { env: { ...childEnv, ...env } });
+  return run(TURBO, args, { env: { ...childEnv, ...env } });
 }
 
 function isExecutable(path) {

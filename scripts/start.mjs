@@ -2,7 +2,7 @@
 // local demo cluster of 16 replicas, and prints the URL. Ctrl-C stops everything.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { childEnv, install, log, ROOT, runOrExit } from "./lib.mjs";
+import { childEnv, install, log, ROOT, runOrExit, TURBO } from "./lib.mjs";
 
 const host = process.env.DRIFTSCOPE_HOST ?? "127.0.0.1";
 const port = process.env.DRIFTSCOPE_PORT ?? "7420";
@@ -10,7 +10,7 @@ const replicas = process.env.DRIFTSCOPE_DEMO_REPLICAS ?? "16";
 
 await install();
 log("building");
-await runOrExit(join(ROOT, "node_modules", ".bin", "turbo"), ["run", "build", "--output-logs=errors-only"]);
+await runOrExit(TURBO, ["run", "build", "--output-logs=errors-only"]);
 
 const children = [];
 function start(name, args) {
