@@ -1,5 +1,6 @@
 import { CausalContext, type DotRange } from "@driftscope/crdt";
 import { Writer } from "../wire/codec.js";
+import { originIndex as indexOfOrigin } from "../wire/origins.js";
 
 /**
  * The bounded delta log of one replica, shared by all per-peer buffers: each peer is a position
@@ -26,6 +27,8 @@ export class DeltaLog {
   private readonly vias: Array<string | null>;
   private readonly dotsOf: Array<readonly DotRange[] | null>;
   private readonly seqs: Float64Array;
+  /** Origin numbers (wire/origins.ts) of the updates, −1 for relayed states. */
+  private readonly originNumbers: Int32Array;
   private readonly offsets: Int32Array;
   private readonly lengths: Int32Array;
   private buf: Uint8Array;
@@ -44,6 +47,7 @@ export class DeltaLog {
     this.vias = new Array<string | null>(capacity).fill(null);
     this.dotsOf = new Array<readonly DotRange[] | null>(capacity).fill(null);
     this.seqs = new Float64Array(capacity);
+    this.originNumbers = new Int32Array(capacity);
     this.offsets = new Int32Array(capacity);
     this.lengths = new Int32Array(capacity);
     this.buf = new Uint8Array(Math.min(4096, maxBytes));
@@ -62,14 +66,19 @@ export class DeltaLog {
   /**
    * Appends an entry: `origin`/`seq` of an update (origin null for a relayed state, whose `dots`
    * say what it brought), the peer it came from (`via`, null when local) and its frame.
+   * `originNumber` is the origin's number in wire/origins.ts (looked up when not given).
    */
-  append(origin: string | null, seq: number, via: string | null, dots: readonly DotRange[] | null, frame: Uint8Array): void {
+  append(
+    origin: string | null, seq: number, via: string | null, dots: readonly DotRange[] | null, frame: Uint8Array,
+    originNumber = origin === null ? -1 : indexOfOrigin(origin),
+  ): void {
     if (this.size === this.capacity) this.evictOldest();
     const at = this.allocate(frame.length);
     this.buf.set(frame, at);
     const slot = this.end % this.capacity;
     this.origins[slot] = origin;
     this.seqs[slot] = seq;
+    this.originNumbers[slot] = originNumber;
     this.vias[slot] = via;
     this.dotsOf[slot] = dots;
     this.offsets[slot] = at;
@@ -81,6 +90,11 @@ export class DeltaLog {
   /** Origin of the update at index i, or null for a relayed state. */
   origin(i: number): string | null {
     return this.origins[this.slot(i)]!;
+  }
+
+  /** Origin number (wire/origins.ts) of the update at index i, or −1 for a relayed state. */
+  originNumber(i: number): number {
+    return this.originNumbers[this.slot(i)]!;
   }
 
   seq(i: number): number {
@@ -212,14 +226,24 @@ export class DeltaLog {
     size = Math.max(size, min);
     const next = new Uint8Array(size);
     let at = 0;
+    // Frames lie in runs of adjacent bytes (at most two, around the wrap): one copy per run.
+    let runFrom = -1;
+    let runEnd = -1;
+    let runAt = 0;
     for (let i = this.start; i < this.end; i++) {
       const slot = i % this.capacity;
       const off = this.offsets[slot]!;
       const len = this.lengths[slot]!;
-      next.set(this.buf.subarray(off, off + len), at);
+      if (off !== runEnd) {
+        if (runFrom >= 0) next.set(this.buf.subarray(runFrom, runEnd), runAt);
+        runFrom = off;
+        runAt = at;
+      }
+      runEnd = off + len;
       this.offsets[slot] = at;
       at += len;
     }
+    if (runFrom >= 0) next.set(this.buf.subarray(runFrom, runEnd), runAt);
     this.buf = next;
     this.tail = at;
   }

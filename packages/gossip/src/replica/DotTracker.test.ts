@@ -1,8 +1,10 @@
 import { CausalContext } from "@driftscope/crdt";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { decodeMessage, encodeMessage, messageVersionVector } from "../wire/message.js";
 import { originIndex } from "../wire/origins.js";
 import { DotTracker } from "./DotTracker.js";
+import { VectorView } from "./VectorView.js";
 
 describe("DotTracker", () => {
   it("T1: answers like a causal context for any insertion order, ranges included", () => {
@@ -22,6 +24,33 @@ describe("DotTracker", () => {
           expect(tracker.contiguousOf(originIndex(origin))).toBe(ctx.get(origin));
           for (let s = 1; s <= 40; s++) expect(tracker.has(originIndex(origin), s)).toBe(ctx.has(origin, s));
         }
+        expect(tracker.origins).toBe(ctx.versionVector().size);
+        expect(tracker.hasCloud()).toBe(ctx.cloudSize() > 0);
+      }),
+    );
+  });
+
+  it("T2: its vector travels in a message and compares with another tracker's like version vectors do", () => {
+    const vv = fc.array(fc.nat({ max: 5 }), { minLength: 3, maxLength: 3 });
+    const origins = ["dt2-a", "dt2-b", "dt2-c"];
+    const trackerOf = (seqs: number[]) => {
+      const t = new DotTracker();
+      seqs.forEach((n, i) => n > 0 && t.addRange(originIndex(origins[i]!), 1, n));
+      return t;
+    };
+    fc.assert(
+      fc.property(vv, vv, (mine, theirs) => {
+        const bytes = encodeMessage({
+          kind: "digest", payload: "delta", full: false, reply: false, ackWanted: false, incarnation: 0, ack: 0, ackIncarnation: 0,
+          logFrom: 0, logTo: 0, hash: null, versionVector: trackerOf(theirs).encodeVector(), body: null,
+        });
+        const m = decodeMessage(bytes);
+        expect(messageVersionVector(m)).toEqual(new Map(theirs.flatMap((n, i) => (n > 0 ? [[origins[i]!, n] as const] : []))));
+        const view = VectorView.acquire(m);
+        const t = trackerOf(mine);
+        expect(t.dominates(view)).toBe(mine.every((n, i) => n >= theirs[i]!));
+        expect(t.dominatedBy(view)).toBe(mine.every((n, i) => n <= theirs[i]!));
+        view.release();
       }),
     );
   });

@@ -217,6 +217,29 @@ describe("Replica: payloads", () => {
     expect(includesAll(cluster, dots)).toBe(true);
   });
 
+  it("P4: with the full view, a peer met after the log moved on gets a vector first, then only what it lacks (no full state)", () => {
+    // 32 replicas, fanout 2, 64 updates/s in all: a pair meets about every 0.8 s, by which time
+    // a 64-entry log has moved on. The exchange goes vector-first instead of shipping the state.
+    const cluster = new Cluster({
+      type: AWSet, replicas: 32, seed: 3, deltaLogCapacity: 64, config: { intervalMs: 100, fanout: 2, mode: "push-pull", payload: "delta" },
+    });
+    const dots = trackDots(cluster);
+    const sends = new Map<string, number>();
+    cluster.events.on("send", (e) => {
+      const key = e.full ? "full state" : e.kind;
+      sends.set(key, (sends.get(key) ?? 0) + 1);
+    });
+    cluster.setWorkload({ updatesPerSecPerReplica: 2 });
+    cluster.runFor(5000);
+    cluster.setWorkload({ updatesPerSecPerReplica: 0 });
+    expect(cluster.runUntilConverged(30_000)).toBe(true);
+    expect(includesAll(cluster, dots)).toBe(true);
+    expect(dots.length).toBeGreaterThan(250);
+    expect(sends.get("digest") ?? 0).toBeGreaterThan(100);
+    expect(sends.get("pull") ?? 0).toBeGreaterThan(0);
+    expect(sends.get("full state") ?? 0).toBe(0);
+  });
+
   it("P3: delta sends far fewer bytes than full state for a few updates on a large set", () => {
     const bytesFor = (payload: "full" | "delta") => {
       const cluster = new Cluster({ type: AWSet, replicas: 12, seed: 12, config: { intervalMs: 100, payload, fanout: 2 } });

@@ -4,8 +4,6 @@ import {
   decodeDelta,
   encodeDelta,
   hash64,
-  vvDominates,
-  vvEquals,
   type CrdtType,
   type Delta,
   type Digest,
@@ -26,15 +24,17 @@ import {
   hashEquals,
   messageBody,
   messageHash,
+  type EncodedVector,
   type GossipMessage,
   type MessageKind,
   type PayloadKind,
   type ReceivedMessage,
 } from "../wire/message.js";
-import { forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
+import { encodeList, forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
 import { originIndex, originName } from "../wire/origins.js";
 import { DeltaLog } from "./DeltaLog.js";
 import { DotTracker } from "./DotTracker.js";
+import { VectorView } from "./VectorView.js";
 
 /** How a replica is set up. */
 export interface ReplicaOptions<S, Op, V> {
@@ -123,6 +123,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private snapshotHashAt = -1;
   private snapshotHashValue = "";
   private ownVvAt = -1;
+  private vectorAt = -1;
+  private vectorValue: EncodedVector | null = null;
   private ownVv: VersionVector = new Map();
   /** Encoded full-payload state messages [push, push-pull], valid for state version fullMessageAt. */
   private readonly fullMessage: [Uint8Array | null, Uint8Array | null] = [null, null];
@@ -228,8 +230,9 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (this.statusValue !== "running") throw new Error(`replica ${this.id} is ${this.statusValue}: it takes no updates`);
     const { dot, delta } = this.rs.update(op);
     this.version++;
-    this.seen.add(originIndex(dot.replica), dot.seq);
-    this.log.append(dot.replica, dot.seq, null, null, updateFrame(dot.replica, dot.seq, encodeDelta(this.type, delta)));
+    const origin = originIndex(dot.replica);
+    this.seen.add(origin, dot.seq);
+    this.log.append(dot.replica, dot.seq, null, null, updateFrame(dot.replica, dot.seq, encodeDelta(this.type, delta)), origin);
     if (this.events.listening.update) this.events.emit({ type: "update", atMs: this.scheduler.now(), replica: this.id, dot });
     return dot;
   }
@@ -363,7 +366,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       const to = peers[i]!;
       const p = this.peer(to);
       if (payload === "digest") {
-        const vv = this.versionVectorCached();
+        const vv = this.vector();
         if (mode === "pull") this.sendControl(to, p, "pull", "digest", false, this.hash(), vv);
         else this.sendControl(to, p, "digest", "digest", mode === "push-pull", this.hash(), vv);
       } else if (mode === "pull") {
@@ -372,7 +375,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         this.sendFull(to, mode === "push-pull");
       } else {
         const out = this.deltaFor(to, p);
-        if (out !== null) this.sendState(to, p, "delta", out, mode === "push-pull", mode === "push");
+        if (out === GAP) this.sendGapDigest(to, p, mode === "push-pull");
+        else if (out !== null) this.sendState(to, p, "delta", out, mode === "push-pull", mode === "push");
         else if (mode === "push-pull") this.sendControl(to, p, "pull", "delta", false, null, null);
       }
     }
@@ -413,35 +417,61 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
           this.flushScheduled = true;
           this.scheduler.defer(this.flushCallback);
         }
-        if (m.reply) this.answerWithState(from, p, m); // built from the state before this merge
+        if (m.reply) this.answerWithState(from, p, m, null); // built from the state before this merge
         else if (m.ackWanted) this.sendControl(from, p, "ack", m.payload, false, null, null);
         return;
       }
-      case "pull":
-        this.answerWithState(from, p, m);
+      case "pull": {
+        if (m.vectorAt < 0) return this.answerWithState(from, p, m, null);
+        const theirs = VectorView.acquire(m);
+        try {
+          this.answerWithState(from, p, m, theirs);
+        } finally {
+          theirs.release();
+        }
         return;
+      }
       case "ack":
         return;
       case "digest": {
-        const theirs = m.versionVector ?? new Map<string, number>();
-        if (m.reply) this.answerWithState(from, p, m);
-        const mine = this.versionVectorCached();
-        const missing = !vvDominates(mine, theirs) || (vvEquals(mine, theirs) && m.hashAt >= 0 && !hashEquals(m, this.hash()));
-        if (missing) this.sendControl(from, p, "pull", "digest", false, this.hash(), mine);
+        const theirs = VectorView.acquire(m);
+        try {
+          const seen = this.seen;
+          const dominates = seen.dominates(theirs);
+          const equal = dominates && theirs.size === seen.origins && seen.dominatedBy(theirs);
+          const missing = !dominates || (equal && m.hashAt >= 0 && !hashEquals(m, this.hash()));
+          // A delta exchange after a gap: holding everything the sender held at its log end means
+          // its log is received up to there (the answer below carries that acknowledgement).
+          const gap = m.payload === "delta";
+          if (gap && !missing) p.received = Math.max(p.received, m.logTo);
+          if (m.reply) this.answerWithState(from, p, m, theirs);
+          if (missing) this.sendControl(from, p, "pull", m.payload, false, gap ? null : this.hash(), this.vector());
+          else if (gap && !m.reply) this.sendControl(from, p, "ack", "delta", false, null, null);
+        } finally {
+          theirs.release();
+        }
         return;
       }
     }
   }
 
   /** Answers a pull, a push-pull state or a push-pull digest, following the request's payload. */
-  private answerWithState(to: string, p: PeerState, m: ReceivedMessage): void {
+  private answerWithState(to: string, p: PeerState, m: ReceivedMessage, theirs: VectorView | null): void {
     if (m.payload === "full") return this.sendFull(to, false);
-    let out: Outgoing | null;
-    if (m.payload === "delta") out = this.deltaFor(to, p);
-    else out = this.missingFor(to, p, m.versionVector ?? new Map(), messageHash(m));
-    if (out !== null) this.sendState(to, p, m.payload, out, false, false);
+    const delta = m.payload === "delta";
+    if (theirs !== null) {
+      // The peer's vector is known (a digest, or a pull after a delta gap): send what it lacks.
+      const out = this.missingFor(to, p, theirs, messageHash(m), delta);
+      if (out !== null) this.sendState(to, p, m.payload, out, false, delta);
+      return;
+    }
+    if (!delta) return; // a digest-payload pull always carries the vector
+    const out = this.deltaFor(to, p);
+    // After a gap, offer our vector: the peer pulls what it lacks, or acknowledges our log.
+    if (out === GAP) this.sendGapDigest(to, p, false);
+    else if (out !== null) this.sendState(to, p, "delta", out, false, false);
     // A push-pull delta with nothing to return still acknowledges, so it is not pushed again.
-    else if (m.kind === "state" && m.payload === "delta") this.sendControl(to, p, "ack", "delta", false, null, null);
+    else if (m.kind === "state") this.sendControl(to, p, "ack", "delta", false, null, null);
   }
 
   /** Merges everything received during this instant. */
@@ -506,6 +536,33 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     // New updates are joined into one delta-group and merged once (one context join, not one each).
     let group: Delta<S> | null = null;
     let owned = false;
+    try {
+      this.walkList(from, list, acc, (delta, name, seq) => {
+        if (group === null) {
+          group = delta;
+        } else {
+          if (!owned) {
+            group = { state: this.type.clone ? this.type.clone(group.state) : group.state, context: group.context.clone() };
+            owned = true;
+          }
+          const state: S = this.type.mergeInto ? this.type.mergeInto(group.state, delta.state) : this.type.merge(group.state, delta.state);
+          // An update's delta carries exactly its own dot: add it rather than joining contexts.
+          if (delta.context.dotCount() === 1 && delta.context.has(name, seq)) group.context.addDot(name, seq);
+          else group.context.join(delta.context);
+          group = { state, context: group.context };
+        }
+      });
+    } finally {
+      // Merged even when a later frame is malformed: `seen` already holds the dots before it.
+      if (group !== null) {
+        const result = this.rs.merge(group);
+        if (result.changed) this.note(result.newlyIncluded, acc, true); // `seen` has them already
+      }
+    }
+  }
+
+  /** Walks a list: relayed states are merged at once; each new update is decoded, logged and handed to `take`. */
+  private walkList(from: string, list: Uint8Array, acc: MergeAccumulator, take: (delta: Delta<S>, origin: string, seq: number) => void): void {
     forEachFrame(list, (origin, seq, hash, start, bodyAt, end) => {
       if (hash !== null) {
         if (this.recentStates.has(hash)) return;
@@ -518,28 +575,12 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       }
       // Known already: not even decoded (the usual case: each update arrives from several peers).
       if (this.seen.has(origin, seq)) return;
+      const delta = decodeDelta(this.type, list.subarray(bodyAt, end)); // throws before anything is marked
       const name = originName(origin);
       this.seen.add(origin, seq); // also guards against the same dot twice in one list
-      this.log.append(name, seq, from, null, list.subarray(start, end));
-      const delta = decodeDelta(this.type, list.subarray(bodyAt, end));
-      if (group === null) {
-        group = delta;
-      } else {
-        if (!owned) {
-          group = { state: this.type.clone ? this.type.clone(group.state) : group.state, context: group.context.clone() };
-          owned = true;
-        }
-        const state: S = this.type.mergeInto ? this.type.mergeInto(group.state, delta.state) : this.type.merge(group.state, delta.state);
-        // An update's delta carries exactly its own dot: add it rather than joining contexts.
-        if (delta.context.dotCount() === 1 && delta.context.has(name, seq)) group.context.addDot(name, seq);
-        else group.context.join(delta.context);
-        group = { state, context: group.context };
-      }
+      this.log.append(name, seq, from, null, list.subarray(start, end), origin);
+      take(delta, name, seq);
     });
-    if (group !== null) {
-      const result = this.rs.merge(group);
-      if (result.changed) this.note(result.newlyIncluded, acc, true); // `seen` has them already
-    }
   }
 
   private note(newlyIncluded: DotRange[], acc: MergeAccumulator, seenAlready = false): void {
@@ -585,12 +626,17 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     return this.log.encodeList(from, to, p.incarnation === 0 ? to : `${to}:${p.incarnation}`, keep);
   }
 
-  /** The peer's delta buffer: log entries after its acknowledged position, or the full state after a gap. */
-  private deltaFor(to: string, p: PeerState): Outgoing | null {
+  /**
+   * The peer's delta buffer: log entries after its acknowledged position; null when there are
+   * none; GAP when the position fell out of the log (the exchange then goes digest-first).
+   */
+  private deltaFor(to: string, p: PeerState): Outgoing | null | typeof GAP {
     const log = this.log;
     const from = p.acked;
     if (from >= log.end) return null;
-    if (from < log.start) return this.fullState(to, p);
+    // Also digest-first when the buffer holds more entries than our vector has: the peer most
+    // likely got most of them from others since (a full view meets a given peer rarely).
+    if (from < log.start || log.end - from > Math.max(MIN_BUFFER_FOR_DIGEST, this.seen.origins)) return GAP;
     // Nothing left to send still moves the peer's position forward (an empty list).
     return { full: false, body: this.listFor(to, p, from, null).body, logFrom: from, logTo: log.end, hash: null };
   }
@@ -600,20 +646,39 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
    * dots it lacks, or the full state when the log no longer covers them (or the vectors are
    * equal but the states differ). Null when the peer misses nothing.
    */
-  private missingFor(to: string, p: PeerState, vv: VersionVector, hash: string | null): Outgoing | null {
-    const mine = this.versionVectorCached();
-    if (vvDominates(vv, mine)) {
-      return vvEquals(vv, mine) && hash !== null && hash !== this.hash() ? this.fullState(to, p) : null;
+  private missingFor(to: string, p: PeerState, theirs: VectorView, hash: string | null, delta: boolean): Outgoing | null {
+    const seen = this.seen;
+    // Dots beyond a gap in our context are not in our vector: only the log walk below sees them.
+    if (seen.dominatedBy(theirs) && !seen.hasCloud()) {
+      const equal = theirs.size === seen.origins && seen.dominates(theirs);
+      if (equal && hash !== null && hash !== this.hash()) return this.fullState(to, p);
+      // Under the delta payload an empty list still tells the peer it holds our whole log.
+      return delta ? { full: false, body: EMPTY_LIST, logFrom: 0, logTo: this.log.end, hash: null } : null;
     }
     const log = this.log;
-    if (!CausalContext.fromVersionVector(vv).covers(log.base ?? this.rs.context())) return this.fullState(to, p);
+    if (!this.logCovers(theirs)) return this.fullState(to, p);
     const lacks = (i: number) => {
-      const origin = log.origin(i);
-      return origin !== null ? log.seq(i) > (vv.get(origin) ?? 0) : (log.dots(i) ?? []).some((r) => r.to > (vv.get(r.replica) ?? 0));
+      const origin = log.originNumber(i);
+      return origin >= 0 ? log.seq(i) > theirs.get(origin) : (log.dots(i) ?? []).some((r) => r.to > theirs.get(originIndex(r.replica)));
     };
     const list = this.listFor(to, p, log.start, lacks);
     if (list.count === 0) return this.fullState(to, p);
-    return { full: false, body: list.body, logFrom: log.end, logTo: log.end, hash: null };
+    // Everything the peer lacked: once merged, it holds our state as of our log end.
+    return { full: false, body: list.body, logFrom: 0, logTo: log.end, hash: null };
+  }
+
+  /** True when a peer with vector `theirs` holds every dot older than our log (the log then has all it lacks). */
+  private logCovers(theirs: VectorView): boolean {
+    const base = this.log.base;
+    // After a gap the log's base is unknown: the peer must then hold our whole context.
+    if (base === null) return this.seen.dominatedBy(theirs) && !this.seen.hasCloud();
+    if (base.cloudSize() > 0) {
+      const vv = new Map<string, number>();
+      theirs.forEach((origin, seq) => vv.set(originName(origin), seq));
+      return CausalContext.fromVersionVector(vv).covers(base);
+    }
+    for (const r of base.replicas()) if (base.get(r) > theirs.get(originIndex(r))) return false;
+    return true;
   }
 
   // ── sending ──────────────────────────────────────────────────────────────────────────────
@@ -640,12 +705,27 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   }
 
   private sendControl(
-    to: string, p: PeerState, kind: MessageKind, payload: PayloadKind, reply: boolean, hash: string | null, vv: VersionVector | null,
+    to: string, p: PeerState, kind: MessageKind, payload: PayloadKind, reply: boolean, hash: string | null, vv: EncodedVector | null, logTo = 0,
   ): void {
     this.transmit(to, p, {
       kind, payload, full: false, reply, ackWanted: false, incarnation: this.incarnationValue, ack: p.received, ackIncarnation: p.incarnation,
-      logFrom: 0, logTo: 0, hash, versionVector: vv, body: null,
+      logFrom: 0, logTo, hash, versionVector: vv, body: null,
     });
+  }
+
+  /**
+   * A delta exchange whose peer position fell out of our log: send our version vector and log
+   * end instead of the full state. The peer pulls what it lacks (answered from the log, or with
+   * the full state when the log no longer covers it), or acknowledges our log end. With a full
+   * view a pair meets about once every N / fanout intervals, so this is the usual case there.
+   * A context with dots beyond a gap is not described by its vector: then the full state goes.
+   */
+  private sendGapDigest(to: string, p: PeerState, reply: boolean): void {
+    if (this.seen.hasCloud()) {
+      this.sendState(to, p, "delta", this.fullState(to, p), reply, !reply);
+      return;
+    }
+    this.sendControl(to, p, "digest", "delta", reply, null, this.vector(), this.log.end);
   }
 
   private transmit(to: string, _p: PeerState, m: GossipMessage): void {
@@ -686,6 +766,15 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     return this.snapshotHashValue;
   }
 
+  /** Our version vector in wire form (cached until the state changes). */
+  private vector(): EncodedVector {
+    if (this.vectorAt !== this.version) {
+      this.vectorValue = this.seen.encodeVector();
+      this.vectorAt = this.version;
+    }
+    return this.vectorValue!;
+  }
+
   private versionVectorCached(): VersionVector {
     if (this.ownVvAt !== this.version) {
       this.ownVv = this.rs.versionVector();
@@ -696,6 +785,15 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 }
 
 const NO_DOTS: readonly DotRange[] = Object.freeze([]);
+
+/** deltaFor's answer when the peer's position fell out of the log. */
+const GAP = Symbol("gap");
+
+/** Buffers up to this many entries always go as deltas (small clusters, small vectors). */
+const MIN_BUFFER_FOR_DIGEST = 64;
+
+/** A list body with no entries. */
+const EMPTY_LIST = encodeList([]);
 
 /** Log entries sent along with the state in a fallback after a gap. */
 const FALLBACK_ENTRIES = 512;

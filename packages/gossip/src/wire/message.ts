@@ -1,6 +1,17 @@
 /** Highest contiguous seq per origin (structurally the crdt VersionVector). */
 type VersionVector = Map<string, number>;
 import { Reader, WireError, Writer } from "./codec.js";
+import { originFollows, originIndexOfBytes } from "./origins.js";
+
+/**
+ * A version vector already in its wire form (`count, (id, seq)*`): a replica encodes its own once
+ * per state change and sends the same bytes to every peer.
+ */
+export interface EncodedVector {
+  readonly encoded: Uint8Array;
+  /** Number of entries. */
+  readonly size: number;
+}
 
 /** What a message carries on the wire. */
 export type MessageKind = "state" | "pull" | "ack" | "digest";
@@ -29,8 +40,8 @@ export interface GossipMessage {
   logTo: number;
   /** Sender's state hash (full states, digests). */
   hash: string | null;
-  /** Sender's version vector (digest payload). */
-  versionVector: VersionVector | null;
+  /** Sender's version vector (digests, and pulls that answer one), as a map or pre-encoded. */
+  versionVector: VersionVector | EncodedVector | null;
   /** `state`: the crdt's canonical encoding of the delta or snapshot. */
   body: Uint8Array | null;
 }
@@ -51,7 +62,8 @@ const F_ACK = 32;
  * around the crdt's canonical encoding.
  */
 export function encodeMessage(m: GossipMessage): Uint8Array {
-  const w = new Writer(32 + (m.body?.length ?? 0) + (m.versionVector ? m.versionVector.size * 12 : 0));
+  const vv = m.versionVector;
+  const w = new Writer(32 + (m.body?.length ?? 0) + (vv === null ? 0 : "encoded" in vv ? vv.encoded.length : vv.size * 12));
   let flags = 0;
   if (m.full) flags |= F_FULL;
   if (m.reply) flags |= F_REPLY;
@@ -69,11 +81,15 @@ export function encodeMessage(m: GossipMessage): Uint8Array {
   w.varint(m.logFrom);
   w.varint(m.logTo);
   if (m.hash !== null) w.string(m.hash);
-  if (m.versionVector !== null) {
-    w.varint(m.versionVector.size);
-    for (const [id, seq] of m.versionVector) {
-      w.string(id);
-      w.varint(seq);
+  if (vv !== null) {
+    if ("encoded" in vv) {
+      w.bytes(vv.encoded);
+    } else {
+      w.varint(vv.size);
+      for (const [id, seq] of vv) {
+        w.string(id);
+        w.varint(seq);
+      }
     }
   }
   if (m.body !== null) w.bytes(m.body);
@@ -81,8 +97,11 @@ export function encodeMessage(m: GossipMessage): Uint8Array {
 }
 
 /** A decoded message: header fields, with hash and body left in the received bytes until needed. */
-export interface ReceivedMessage extends Omit<GossipMessage, "hash" | "body"> {
+export interface ReceivedMessage extends Omit<GossipMessage, "hash" | "body" | "versionVector"> {
   readonly raw: Uint8Array;
+  /** Offset of the version vector's first entry in `raw` (−1: none) and its entry count; read it with {@link forEachVectorEntry}. */
+  readonly vectorAt: number;
+  readonly vectorSize: number;
   /** Offset and length of the hash string in `raw` (hashAt −1: none). */
   readonly hashAt: number;
   readonly hashLength: number;
@@ -111,14 +130,16 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
     hashAt = r.skipString();
     hashLength = r.pos - hashAt;
   }
-  let versionVector: VersionVector | null = null;
+  let vectorAt = -1;
+  let vectorSize = 0;
   if (flags & F_VV) {
-    const n = r.varint();
-    if (n > r.remaining) throw new WireError("version vector longer than the message");
-    versionVector = new Map();
-    for (let i = 0; i < n; i++) {
-      const id = r.string();
-      versionVector.set(id, r.varint());
+    // Checked here, read later without building strings (forEachVectorEntry).
+    vectorSize = r.varint();
+    if (vectorSize > r.remaining) throw new WireError("version vector longer than the message");
+    vectorAt = r.pos;
+    for (let i = 0; i < vectorSize; i++) {
+      r.skipString();
+      r.varint();
     }
   }
   const bodyAt = flags & F_BODY ? r.pos : -1;
@@ -134,7 +155,8 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
     ackIncarnation,
     logFrom,
     logTo,
-    versionVector,
+    vectorAt,
+    vectorSize,
     raw: bytes,
     hashAt,
     hashLength,
@@ -156,6 +178,36 @@ export function hashEquals(m: ReceivedMessage, hash: string): boolean {
   const raw = m.raw;
   for (let i = 0; i < hash.length; i++) if (raw[m.hashAt + i] !== hash.charCodeAt(i)) return false;
   return true;
+}
+
+/** Calls `visit` with each entry of the message's version vector: origin number (wire/origins.ts) and seq. */
+export function forEachVectorEntry(m: ReceivedMessage, visit: (origin: number, seq: number) => void): void {
+  if (m.vectorAt < 0) return;
+  const r = vectorReader.reset(m.raw);
+  r.pos = m.vectorAt;
+  let origin = -1;
+  for (let i = 0; i < m.vectorSize; i++) {
+    const at = r.skipString();
+    // Vectors list origins in the sender's numbering order: within one process (and often
+    // across), the next entry is the next number, checked by its bytes before any hashing.
+    origin = originFollows(origin + 1, m.raw, at, r.pos - at) ? origin + 1 : originIndexOfBytes(m.raw, at, r.pos - at);
+    visit(origin, r.varint());
+  }
+}
+
+const vectorReader = new Reader(new Uint8Array(0));
+
+/** The message's version vector as a map (null when it has none). */
+export function messageVersionVector(m: ReceivedMessage): VersionVector | null {
+  if (m.vectorAt < 0) return null;
+  const r = vectorReader.reset(m.raw);
+  r.pos = m.vectorAt;
+  const out: VersionVector = new Map();
+  for (let i = 0; i < m.vectorSize; i++) {
+    const id = r.string();
+    out.set(id, r.varint());
+  }
+  return out;
 }
 
 /** The encoded state a message carries, or null. */

@@ -43,6 +43,19 @@ export function originIndexOfBytes(buf: Uint8Array, off: number, len: number): n
   return register(new TextDecoder().decode(bytes), bytes, h);
 }
 
+/** True when origin number `index` exists and its UTF-8 bytes are buf[off, off+len). */
+export function originFollows(index: number, buf: Uint8Array, off: number, len: number): boolean {
+  const e = encoded[index];
+  if (e === undefined || e.length !== len) return false;
+  for (let k = 0; k < len; k++) if (e[k] !== buf[off + k]) return false;
+  return true;
+}
+
+/** The UTF-8 bytes of an origin id (do not mutate). */
+export function originBytes(index: number): Uint8Array {
+  return encoded[index]!;
+}
+
 /** The origin id of an index. */
 export function originName(index: number): string {
   return names[index]!;
