@@ -789,8 +789,11 @@ const NO_DOTS: readonly DotRange[] = Object.freeze([]);
 /** deltaFor's answer when the peer's position fell out of the log. */
 const GAP = Symbol("gap");
 
-/** Buffers up to this many entries always go as deltas (small clusters, small vectors). */
-const MIN_BUFFER_FOR_DIGEST = 64;
+/**
+ * Buffers up to this many entries always go as plain deltas: a few KB at most, in one message
+ * (vector-first takes a round trip more, and in a small cluster the vector is hardly smaller).
+ */
+const MIN_BUFFER_FOR_DIGEST = 256;
 
 /** A list body with no entries. */
 const EMPTY_LIST = encodeList([]);
