@@ -78,6 +78,11 @@ export class DotTracker {
     return true;
   }
 
+  /** True when `peer` equals this vector (same origins, same seqs). */
+  equals(peer: VectorView): boolean {
+    return peer.size === this.width && this.dominates(peer) && this.dominatedBy(peer);
+  }
+
   /** The contiguous parts as a version vector in wire form (origins with seq > 0). */
   encodeVector(): EncodedVector {
     const contiguous = this.contiguous;

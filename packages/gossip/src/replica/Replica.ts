@@ -421,25 +421,15 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         else if (m.ackWanted) this.sendControl(from, p, "ack", m.payload, false, null, null);
         return;
       }
-      case "pull": {
-        if (m.vectorAt < 0) return this.answerWithState(from, p, m, null);
-        const theirs = VectorView.acquire(m);
-        try {
-          this.answerWithState(from, p, m, theirs);
-        } finally {
-          theirs.release();
-        }
+      case "pull":
+        if (m.vectorAt < 0) this.answerWithState(from, p, m, null);
+        else VectorView.with(m, (theirs) => this.answerWithState(from, p, m, theirs));
         return;
-      }
       case "ack":
         return;
       case "digest": {
-        const theirs = VectorView.acquire(m);
-        try {
-          const seen = this.seen;
-          const dominates = seen.dominates(theirs);
-          const equal = dominates && theirs.size === seen.origins && seen.dominatedBy(theirs);
-          const missing = !dominates || (equal && m.hashAt >= 0 && !hashEquals(m, this.hash()));
+        VectorView.with(m, (theirs) => {
+          const missing = !this.seen.dominates(theirs) || (this.seen.equals(theirs) && m.hashAt >= 0 && !hashEquals(m, this.hash()));
           // A delta exchange after a gap: holding everything the sender held at its log end means
           // its log is received up to there (the answer below carries that acknowledgement).
           const gap = m.payload === "delta";
@@ -447,9 +437,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
           if (m.reply) this.answerWithState(from, p, m, theirs);
           if (missing) this.sendControl(from, p, "pull", m.payload, false, gap ? null : this.hash(), this.vector());
           else if (gap && !m.reply) this.sendControl(from, p, "ack", "delta", false, null, null);
-        } finally {
-          theirs.release();
-        }
+        });
         return;
       }
     }
@@ -644,14 +632,14 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   /**
    * Digest-driven answer to a peer whose version vector is `vv`: the logged entries holding
    * dots it lacks, or the full state when the log no longer covers them (or the vectors are
-   * equal but the states differ). Null when the peer misses nothing.
+   * equal but the states differ). When the peer misses nothing: null, or under the delta
+   * payload an empty list that acknowledges our log end.
    */
   private missingFor(to: string, p: PeerState, theirs: VectorView, hash: string | null, delta: boolean): Outgoing | null {
     const seen = this.seen;
     // Dots beyond a gap in our context are not in our vector: only the log walk below sees them.
     if (seen.dominatedBy(theirs) && !seen.hasCloud()) {
-      const equal = theirs.size === seen.origins && seen.dominates(theirs);
-      if (equal && hash !== null && hash !== this.hash()) return this.fullState(to, p);
+      if (seen.equals(theirs) && hash !== null && hash !== this.hash()) return this.fullState(to, p);
       // Under the delta payload an empty list still tells the peer it holds our whole log.
       return delta ? { full: false, body: EMPTY_LIST, logFrom: 0, logTo: this.log.end, hash: null } : null;
     }

@@ -20,6 +20,16 @@ export class VectorView {
     return view;
   }
 
+  /** Runs `f` with the message's vector, then releases the view. */
+  static with(m: ReceivedMessage, f: (view: VectorView) => void): void {
+    const view = VectorView.acquire(m);
+    try {
+      f(view);
+    } finally {
+      view.release();
+    }
+  }
+
   release(): void {
     for (const origin of this.touched) this.seqs[origin] = 0;
     this.touched.length = 0;
