@@ -70,6 +70,23 @@ describe("ReplicaState", () => {
     expect(b.value()).toBe(3);
   });
 
+  it("R4: merge options — without collecting, the same state and context and no ranges; `fresh` skips only the coverage check", () => {
+    const a = new ReplicaState(AWSet, "a");
+    const deltas = ["x", "y", "z"].map((element) => a.update({ type: "add", element }).delta);
+    deltas.push(a.update({ type: "remove", element: "y" }).delta);
+    const collected = new ReplicaState(AWSet, "b");
+    const quiet = new ReplicaState(AWSet, "c");
+    for (const d of [deltas[2]!, deltas[0]!, deltas[3]!, deltas[1]!]) {
+      collected.merge(d);
+      expect(quiet.merge(d, { fresh: true, collect: false })).toEqual({ changed: true, newlyIncluded: [] });
+    }
+    expect(quiet.stateBytes()).toEqual(collected.stateBytes());
+    expect(quiet.context().equals(collected.context())).toBe(true);
+    expect([...quiet.value()].sort()).toEqual(["x", "z"]);
+    // Without `fresh` the coverage check still answers "nothing new".
+    expect(quiet.merge(deltas[0]!, { collect: false })).toEqual({ changed: false, newlyIncluded: [] });
+  });
+
   it("R5: digest = version vector, hash64 and length of the canonical state encoding, summary; cached until a change", () => {
     const r = new ReplicaState(AWSet, "a");
     r.update({ type: "add", element: "x" });

@@ -18,6 +18,14 @@ export interface MergeResult {
   newlyIncluded: DotRange[];
 }
 
+/** How {@link ReplicaState.merge} may cut corners; see there. */
+export interface MergeOptions {
+  /** The remote is known to hold at least one dot not included yet (skips the coverage check). */
+  fresh?: boolean;
+  /** Report the newly included dots (default true). */
+  collect?: boolean;
+}
+
 /** A small summary of a replica (treat as read-only; it is cached and shared). */
 export interface Digest {
   versionVector: VersionVector;
@@ -97,11 +105,23 @@ export class ReplicaState<S, Op, V> {
     return { dot, delta: { state: deltaState, context } };
   }
 
-  /** Merges a delta or a full snapshot alike; a remote whose dots are all included already is a no-op. */
-  merge(remote: Delta<S>): MergeResult {
-    if (this.ctx.covers(remote.context)) return { changed: false, newlyIncluded: [] };
+  /**
+   * Merges a delta or a full snapshot alike; a remote whose dots are all included already is a
+   * no-op. Options for callers that track dots themselves (a gossip replica merging what it
+   * checked against its own index): `fresh` — remote is known to hold a dot not included, so
+   * the coverage check is skipped; `collect: false` — `newlyIncluded` is left empty, which
+   * spares building and sorting the ranges.
+   */
+  merge(remote: Delta<S>, options?: MergeOptions): MergeResult {
+    if (options?.fresh !== true && this.ctx.covers(remote.context)) return { changed: false, newlyIncluded: [] };
     this.apply(remote.state);
-    const newlyIncluded = this.ctx.joinCollect(remote.context);
+    let newlyIncluded: DotRange[];
+    if (options?.collect === false) {
+      this.ctx.join(remote.context);
+      newlyIncluded = [];
+    } else {
+      newlyIncluded = this.ctx.joinCollect(remote.context);
+    }
     // Never reissue a dot this replica issued before (e.g. restarted, then heard of its old updates).
     const ownMax = this.ctx.max(this.replicaId);
     if (ownMax > this.seqValue) this.seqValue = ownMax;

@@ -11,7 +11,7 @@ export { LWWRegister, compareWrites, type LWWOp, type LWWState, type LWWWrite } 
 export { MVRegister, type MVItem, type MVRegisterOp, type MVRegisterState, type MVRegisterStore } from "./MVRegister.js";
 export { AWMap, type AWMapEntry, type AWMapOp, type AWMapState, type AWMapStore } from "./AWMap.js";
 export { CRDT_TYPE_NAMES, DEFAULT_AWMAP_NESTED, crdtTypeByName, randomOp, type RandomOpOptions } from "./registry.js";
-export { ReplicaState, decodeDelta, encodeDelta, mergeDeltas, type Delta, type Digest, type MergeResult } from "./ReplicaState.js";
+export { ReplicaState, decodeDelta, encodeDelta, mergeDeltas, type Delta, type Digest, type MergeOptions, type MergeResult } from "./ReplicaState.js";
 export { hash128, hash64, murmur3x86_128 } from "./hash.js";
 export { DecodeError } from "./encoding.js";
 export { comparePrimitives, type JsonValue, type Primitive } from "./values.js";
