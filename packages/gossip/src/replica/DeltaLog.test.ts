@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Writer } from "../wire/codec.js";
+import { originIndex } from "../wire/origins.js";
 import { DeltaLog } from "./DeltaLog.js";
+
+const A = originIndex("a");
+const B = originIndex("b");
+const PEER = originIndex("peer");
 
 const frameOf = (seq: number, size: number) => new Uint8Array(size).fill(seq & 0xff);
 const read = (log: DeltaLog, i: number) => {
@@ -12,11 +17,12 @@ const read = (log: DeltaLog, i: number) => {
 describe("DeltaLog", () => {
   it("L1: keeps the newest entries within its entry bound; evicted dots go to the base", () => {
     const log = new DeltaLog(4);
-    for (let s = 1; s <= 10; s++) log.append("a", s, "peer", null, frameOf(s, 3));
+    for (let s = 1; s <= 10; s++) log.append(A, s, PEER, null, frameOf(s, 3));
     expect([log.start, log.end, log.size]).toEqual([6, 10, 4]);
     expect(log.seq(6)).toBe(7);
     expect(read(log, 9)).toEqual([10, 10, 10]);
-    expect(log.base?.versionVector()).toEqual(new Map([["a", 6]]));
+    expect(log.base?.contiguousOf(A)).toBe(6);
+    expect(log.base?.has(A, 7)).toBe(false);
     expect(() => log.seq(5)).toThrow(RangeError);
   });
 
@@ -26,7 +32,7 @@ describe("DeltaLog", () => {
     for (let s = 1; s <= 300; s++) {
       const size = 1 + ((s * 37) % 50);
       sizes[s] = size;
-      log.append("a", s, null, null, frameOf(s, size));
+      log.append(A, s, -1, null, frameOf(s, size));
       expect(log.bytes).toBeLessThanOrEqual(256);
       for (let i = log.start; i < log.end; i++) {
         const seq = log.seq(i);
@@ -38,24 +44,44 @@ describe("DeltaLog", () => {
 
   it("L3: a frame bigger than the byte bound still fits (alone)", () => {
     const log = new DeltaLog(10, 64);
-    log.append("a", 1, null, null, frameOf(1, 10));
-    log.append(null, -1, "p", [{ replica: "b", from: 1, to: 3 }], frameOf(2, 500));
+    log.append(A, 1, -1, null, frameOf(1, 10));
+    log.append(-1, -1, PEER, [{ replica: "b", from: 1, to: 3 }], frameOf(2, 500));
     expect(log.size).toBe(1);
     expect(log.origin(1)).toBeNull();
     expect(log.dots(1)).toEqual([{ replica: "b", from: 1, to: 3 }]);
-    log.append("a", 2, null, null, frameOf(3, 10));
-    expect(log.base?.versionVector()).toEqual(new Map([["a", 1], ["b", 3]]));
+    log.append(A, 2, -1, null, frameOf(3, 10));
+    expect([log.base?.contiguousOf(A), log.base?.contiguousOf(B)]).toEqual([1, 3]);
   });
 
   it("L4: a gap moves every position before start and forgets the base; reset restarts the indices", () => {
     const log = new DeltaLog(8);
-    for (let s = 1; s <= 3; s++) log.append("a", s, null, null, frameOf(s, 2));
+    for (let s = 1; s <= 3; s++) log.append(A, s, -1, null, frameOf(s, 2));
     log.gap();
     expect([log.start, log.end, log.size, log.base]).toEqual([4, 4, 0, null]);
-    log.append("a", 4, null, null, frameOf(4, 2));
+    log.append(A, 4, -1, null, frameOf(4, 2));
     expect(log.via(4)).toBeNull();
     log.reset();
     expect([log.start, log.end, log.size]).toEqual([0, 0, 0]);
-    expect(log.base?.isEmpty()).toBe(true);
+    expect(log.base?.origins).toBe(0);
+  });
+
+  it("L5: what a peer lacks is found from the newest entry back, in log order, without the peer's own and relayed-by-it entries", () => {
+    const C = originIndex("c");
+    const log = new DeltaLog(64);
+    // a:1..10 (local), b:1..5 via peer, one relayed state bringing c:1..2 via a, then a:11.
+    for (let s = 1; s <= 10; s++) log.append(A, s, -1, null, frameOf(s, 2));
+    for (let s = 1; s <= 5; s++) log.append(B, s, PEER, null, frameOf(100 + s, 2));
+    log.append(-1, -1, A, [{ replica: "c", from: 1, to: 2 }], frameOf(200, 3));
+    log.append(A, 11, -1, null, frameOf(11, 2));
+    const theirs = new Map([[A, 8], [B, 2], [C, 1]]);
+    const vector = { get: (origin: number) => theirs.get(origin) ?? 0 };
+    // They lack a:9..11 (3), b:3..5 (3) and c:2 (1): 7 dots; b's came via the peer itself.
+    const { body, count } = log.encodeMissing(PEER, -1, vector, 7);
+    expect(count).toBe(4);
+    expect(Array.from(body)).toEqual([4, ...frameOf(9, 2), ...frameOf(10, 2), ...frameOf(200, 3), ...frameOf(11, 2)]);
+    // Told it lacks fewer, the walk stops early (what it lacks is almost always recent).
+    expect(log.encodeMissing(PEER, -1, vector, 1).count).toBe(1);
+    // Skipping the origin instead of the peer: the b entries go, a's stay out.
+    expect(log.encodeMissing(-1, A, vector, 7).count).toBe(4);
   });
 });

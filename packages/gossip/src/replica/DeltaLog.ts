@@ -1,6 +1,7 @@
-import { CausalContext, type DotRange } from "@driftscope/crdt";
+import type { DotRange } from "@driftscope/crdt";
 import { Writer } from "../wire/codec.js";
-import { originIndex as indexOfOrigin } from "../wire/origins.js";
+import { originIndex, originName } from "../wire/origins.js";
+import { DotTracker } from "./DotTracker.js";
 
 /**
  * The bounded delta log of one replica, shared by all per-peer buffers: each peer is a position
@@ -12,8 +13,11 @@ import { originIndex as indexOfOrigin } from "../wire/origins.js";
  * 1,024-replica cluster keeps thousands of entries, and a few arrays instead of thousands of
  * small objects keep the garbage collector's work flat.
  *
- * Bounded in entries and bytes; indices only grow. `base` is the causal context of everything
- * evicted (null when unknown): a peer missing any of it needs the full state.
+ * Origins and peers are kept by their numbers (wire/origins.ts), so the scans that build a
+ * peer's buffer compare integers.
+ *
+ * Bounded in entries and bytes; indices only grow. `base` holds the dots of everything evicted
+ * (null when unknown): a peer missing any of them needs the full state.
  */
 export class DeltaLog {
   /** Index of the oldest entry kept. */
@@ -21,14 +25,14 @@ export class DeltaLog {
   /** Index the next entry will get. */
   end = 0;
   /** Null after a gap: then the replica's current context stands in for it (a superset, so coverage checks stay safe). */
-  base: CausalContext | null;
+  base: DotTracker | null;
 
-  private readonly origins: Array<string | null>;
-  private readonly vias: Array<string | null>;
   private readonly dotsOf: Array<readonly DotRange[] | null>;
   private readonly seqs: Float64Array;
   /** Origin numbers (wire/origins.ts) of the updates, −1 for relayed states. */
   private readonly originNumbers: Int32Array;
+  /** Numbers of the peers the entries came from, −1 for local updates. */
+  private readonly viaNumbers: Int32Array;
   private readonly offsets: Int32Array;
   private readonly lengths: Int32Array;
   private buf: Uint8Array;
@@ -40,11 +44,10 @@ export class DeltaLog {
   constructor(
     readonly capacity: number,
     readonly maxBytes: number = 4 * 1024 * 1024,
-    base: CausalContext = new CausalContext(),
+    base: DotTracker = new DotTracker(),
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`delta log capacity must be an integer >= 1, got ${capacity}`);
-    this.origins = new Array<string | null>(capacity).fill(null);
-    this.vias = new Array<string | null>(capacity).fill(null);
+    this.viaNumbers = new Int32Array(capacity);
     this.dotsOf = new Array<readonly DotRange[] | null>(capacity).fill(null);
     this.seqs = new Float64Array(capacity);
     this.originNumbers = new Int32Array(capacity);
@@ -64,32 +67,35 @@ export class DeltaLog {
   }
 
   /**
-   * Appends an entry: `origin`/`seq` of an update (origin null for a relayed state, whose `dots`
-   * say what it brought), the peer it came from (`via`, null when local) and its frame.
-   * `originNumber` is the origin's number in wire/origins.ts (looked up when not given).
+   * Appends an entry: origin number and `seq` of an update (origin −1 for a relayed state, whose
+   * `dots` say what it brought), the number of the peer it came from (`via`, −1 when local) and
+   * its frame, the bytes `source[from, to)` (copied; no view is made).
    */
   append(
-    origin: string | null, seq: number, via: string | null, dots: readonly DotRange[] | null, frame: Uint8Array,
-    originNumber = origin === null ? -1 : indexOfOrigin(origin),
+    origin: number, seq: number, via: number, dots: readonly DotRange[] | null,
+    source: Uint8Array, from = 0, to = source.length,
   ): void {
     if (this.size === this.capacity) this.evictOldest();
-    const at = this.allocate(frame.length);
-    this.buf.set(frame, at);
+    const length = to - from;
+    const at = this.allocate(length);
+    const buf = this.buf;
+    if (length <= 64) for (let k = 0; k < length; k++) buf[at + k] = source[from + k]!;
+    else buf.set(source.subarray(from, to), at);
     const slot = this.end % this.capacity;
-    this.origins[slot] = origin;
     this.seqs[slot] = seq;
-    this.originNumbers[slot] = originNumber;
-    this.vias[slot] = via;
+    this.originNumbers[slot] = origin;
+    this.viaNumbers[slot] = via;
     this.dotsOf[slot] = dots;
     this.offsets[slot] = at;
-    this.lengths[slot] = frame.length;
+    this.lengths[slot] = length;
     this.end++;
-    this.used += frame.length;
+    this.used += length;
   }
 
   /** Origin of the update at index i, or null for a relayed state. */
   origin(i: number): string | null {
-    return this.origins[this.slot(i)]!;
+    const origin = this.originNumbers[this.slot(i)]!;
+    return origin < 0 ? null : originName(origin);
   }
 
   /** Origin number (wire/origins.ts) of the update at index i, or −1 for a relayed state. */
@@ -103,7 +109,8 @@ export class DeltaLog {
 
   /** The peer entry i came from (null for a local update). */
   via(i: number): string | null {
-    return this.vias[this.slot(i)]!;
+    const via = this.viaNumbers[this.slot(i)]!;
+    return via < 0 ? null : originName(via);
   }
 
   /** For a relayed state: the dots it brought. */
@@ -123,22 +130,69 @@ export class DeltaLog {
 
   /**
    * A list body (wire/deltaList.ts) of the entries from index `from` on, except those that came
-   * via `skipVia` or are updates of `skipOrigin`, and those `keep` rejects. Returns the body and
-   * how many entries it holds. One pass over the metadata arrays, one copy of the frames.
+   * via peer number `skipVia` or are updates of origin number `skipOrigin`, and those `keep`
+   * rejects (−1: skip none). Returns the body (valid until the next list is built) and how many
+   * entries it holds. One pass over the metadata
+   * arrays, one copy of the frames.
    */
-  encodeList(from: number, skipVia: string, skipOrigin: string, keep: ((i: number) => boolean) | null): { body: Uint8Array; count: number } {
+  encodeList(from: number, skipVia: number, skipOrigin: number, keep: ((i: number) => boolean) | null): { body: Uint8Array; count: number } {
     const picked = this.picked;
     picked.length = 0;
-    let size = 5;
     const cap = this.capacity;
+    const vias = this.viaNumbers;
+    const origins = this.originNumbers;
+    // −1 marks local updates and relayed states in the arrays: as an argument it skips nothing.
+    if (skipVia < 0) skipVia = NONE;
+    if (skipOrigin < 0) skipOrigin = NONE;
     for (let i = Math.max(from, this.start); i < this.end; i++) {
       const slot = i % cap;
-      if (this.vias[slot] === skipVia || this.origins[slot] === skipOrigin) continue;
+      if (vias[slot] === skipVia || origins[slot] === skipOrigin) continue;
       if (keep !== null && !keep(i)) continue;
       picked.push(slot);
-      size += this.lengths[slot]!;
     }
-    const w = new Writer(size);
+    return this.encodePicked();
+  }
+
+  /**
+   * Like {@link encodeList} from the start of the log, keeping the updates a peer whose version
+   * vector is `theirs` lacks (seq above its entry; relayed states: any dot above it). `lacking`
+   * is how many of our dots it lacks in all: the walk goes from the newest entry back and stops
+   * once it found that many, since what a peer lacks is almost always recent.
+   */
+  encodeMissing(skipVia: number, skipOrigin: number, theirs: { get(origin: number): number }, lacking: number): { body: Uint8Array; count: number } {
+    const picked = this.picked;
+    picked.length = 0;
+    const cap = this.capacity;
+    const vias = this.viaNumbers;
+    const origins = this.originNumbers;
+    // −1 marks local updates and relayed states in the arrays: as an argument it skips nothing.
+    if (skipVia < 0) skipVia = NONE;
+    if (skipOrigin < 0) skipOrigin = NONE;
+    const seqs = this.seqs;
+    let found = 0;
+    for (let i = this.end - 1; i >= this.start && found < lacking; i--) {
+      const slot = i % cap;
+      const origin = origins[slot]!;
+      if (origin >= 0) {
+        if (seqs[slot]! <= theirs.get(origin)) continue;
+        found++;
+      } else {
+        let lacks = 0;
+        for (const r of this.dotsOf[slot] ?? []) lacks += Math.max(0, r.to - Math.max(r.from - 1, theirs.get(originIndex(r.replica))));
+        if (lacks === 0) continue;
+        found += lacks;
+      }
+      if (vias[slot] === skipVia || origin === skipOrigin) continue;
+      picked.push(slot);
+    }
+    picked.reverse();
+    return this.encodePicked();
+  }
+
+  /** The list body is written to a scratch buffer: it is valid until the next list is encoded (send it, or copy it, first). */
+  private encodePicked(): { body: Uint8Array; count: number } {
+    const picked = this.picked;
+    const w = scratch.reset();
     w.varint(picked.length);
     for (let k = 0; k < picked.length; k++) {
       const slot = picked[k]!;
@@ -168,7 +222,7 @@ export class DeltaLog {
   }
 
   /** Empties the log and restarts its indices (a new incarnation of the replica). */
-  reset(context: CausalContext = new CausalContext()): void {
+  reset(context: DotTracker = new DotTracker()): void {
     this.clear();
     this.start = 0;
     this.end = 0;
@@ -256,14 +310,18 @@ export class DeltaLog {
     const slot = this.start % this.capacity;
     const base = this.base;
     if (intoBase && base !== null) {
-      const origin = this.origins[slot];
-      if (origin !== null && origin !== undefined) base.addDot(origin, this.seqs[slot]!);
-      else for (const r of this.dotsOf[slot] ?? []) for (let s = r.from; s <= r.to; s++) base.addDot(r.replica, s);
+      const origin = this.originNumbers[slot]!;
+      if (origin >= 0) base.add(origin, this.seqs[slot]!);
+      else for (const r of this.dotsOf[slot] ?? []) base.addRange(originIndex(r.replica), r.from, r.to);
     }
-    this.origins[slot] = null;
-    this.vias[slot] = null;
     this.dotsOf[slot] = null;
     this.used -= this.lengths[slot]!;
     this.start++;
   }
 }
+
+/** Where list bodies are built (see encodePicked). */
+const scratch = new Writer(4096);
+
+/** Matches no origin or peer number. */
+const NONE = -2;

@@ -4,15 +4,18 @@ import { originBytes, originCount } from "../wire/origins.js";
 import type { VectorView } from "./VectorView.js";
 
 /**
- * Which dots a replica holds, keyed by origin number (wire/origins.ts): the contiguous seq per
- * origin in a flat Int32Array, the highest seq seen in another, and the rare out-of-order seqs
+ * Which dots a replica holds, keyed by origin number (wire/origins.ts): the contiguous seq and
+ * the highest seq seen per origin side by side in one flat Int32Array (one cache line for
+ * both: a replica's tracker is usually cold when a message arrives), and the rare out-of-order seqs
  * in small sets. It mirrors the replica state's causal context so that "do I have dot
  * (origin, seq)?" — asked for every relayed update — is an array read, not a map lookup in a
  * context of a thousand origins.
  */
 export class DotTracker {
-  private contiguous = new Int32Array(0);
-  private highest = new Int32Array(0);
+  /** [2·origin] = contiguous seq, [2·origin + 1] = highest seq held. */
+  private seqs = new Int32Array(0);
+  /** Origin slots in `seqs`. */
+  private slots = 0;
   private readonly clouds = new Map<number, Set<number>>();
   /** Origins with at least their first dot held (the width of the version vector). */
   private width = 0;
@@ -24,7 +27,7 @@ export class DotTracker {
 
   /** Highest seq s of `origin` such that 1..s are all held. */
   contiguousOf(origin: number): number {
-    return origin < this.contiguous.length ? this.contiguous[origin]! : 0;
+    return origin < this.slots ? this.seqs[2 * origin]! : 0;
   }
 
   /** True when some dot is held beyond a gap (the contiguous part alone does not describe the set). */
@@ -33,17 +36,19 @@ export class DotTracker {
   }
 
   has(origin: number, seq: number): boolean {
-    if (origin >= this.contiguous.length) return false;
-    if (seq <= this.contiguous[origin]!) return true;
-    if (seq > this.highest[origin]!) return false;
+    if (origin >= this.slots) return false;
+    const seqs = this.seqs;
+    if (seq <= seqs[2 * origin]!) return true;
+    if (seq > seqs[2 * origin + 1]!) return false;
     return this.clouds.get(origin)?.has(seq) ?? false;
   }
 
   add(origin: number, seq: number): void {
-    if (origin >= this.contiguous.length) this.grow(origin);
-    const c = this.contiguous[origin]!;
+    if (origin >= this.slots) this.grow(origin);
+    const seqs = this.seqs;
+    const c = seqs[2 * origin]!;
     if (seq <= c) return;
-    if (seq > this.highest[origin]!) this.highest[origin] = seq;
+    if (seq > seqs[2 * origin + 1]!) seqs[2 * origin + 1] = seq;
     if (seq === c + 1) {
       let next = seq;
       const cloud = this.clouds.get(origin);
@@ -52,7 +57,7 @@ export class DotTracker {
         if (cloud.size === 0) this.clouds.delete(origin);
       }
       if (c === 0) this.width++;
-      this.contiguous[origin] = next;
+      seqs[2 * origin] = next;
       return;
     }
     let cloud = this.clouds.get(origin);
@@ -71,11 +76,45 @@ export class DotTracker {
 
   /** True when `peer` is ≥ this vector at every entry. */
   dominatedBy(peer: VectorView): boolean {
-    const contiguous = this.contiguous;
-    for (let origin = 0; origin < contiguous.length; origin++) {
-      if (contiguous[origin]! > peer.get(origin)) return false;
+    const seqs = this.seqs;
+    for (let origin = 0; origin < this.slots; origin++) {
+      if (seqs[2 * origin]! > peer.get(origin)) return false;
     }
     return true;
+  }
+
+  /** True when `peer` is ≥ every dot held, those beyond a gap included (the peer then lacks none of them). */
+  coveredBy(peer: VectorView): boolean {
+    const seqs = this.seqs;
+    for (let origin = 0; origin < this.slots; origin++) {
+      if (seqs[2 * origin + 1]! > peer.get(origin)) return false;
+    }
+    return true;
+  }
+
+  /** How many of the dots held a peer with vector `peer` lacks (those beyond a gap included). */
+  lackedBy(peer: VectorView): number {
+    const seqs = this.seqs;
+    let n = 0;
+    for (let origin = 0; origin < this.slots; origin++) {
+      const d = seqs[2 * origin]! - peer.get(origin);
+      if (d > 0) n += d;
+    }
+    for (const [origin, cloud] of this.clouds) {
+      const theirs = peer.get(origin);
+      for (const seq of cloud) if (seq > theirs) n++;
+    }
+    return n;
+  }
+
+  /** An independent copy. */
+  clone(): DotTracker {
+    const copy = new DotTracker();
+    copy.seqs = this.seqs.slice();
+    copy.slots = this.slots;
+    for (const [origin, cloud] of this.clouds) copy.clouds.set(origin, new Set(cloud));
+    copy.width = this.width;
+    return copy;
   }
 
   /** True when `peer` equals this vector (same origins, same seqs). */
@@ -85,11 +124,11 @@ export class DotTracker {
 
   /** The contiguous parts as a version vector in wire form (origins with seq > 0). */
   encodeVector(): EncodedVector {
-    const contiguous = this.contiguous;
-    const w = new Writer(8 + this.width * 12);
+    const seqs = this.seqs;
+    const w = Writer.inSlab(8 + this.width * 12);
     w.varint(this.width);
-    for (let origin = 0; origin < contiguous.length; origin++) {
-      const seq = contiguous[origin]!;
+    for (let origin = 0; origin < this.slots; origin++) {
+      const seq = seqs[2 * origin]!;
       if (seq === 0) continue;
       const name = originBytes(origin);
       w.varint(name.length);
@@ -101,24 +140,23 @@ export class DotTracker {
 
   /** Adds seqs from..to of `origin`. */
   addRange(origin: number, from: number, to: number): void {
-    if (origin >= this.contiguous.length) this.grow(origin);
-    const c = this.contiguous[origin]!;
+    if (origin >= this.slots) this.grow(origin);
+    const seqs = this.seqs;
+    const c = seqs[2 * origin]!;
     if (from <= c + 1 && to > c && !this.clouds.has(origin)) {
       if (c === 0) this.width++;
-      this.contiguous[origin] = to;
-      if (to > this.highest[origin]!) this.highest[origin] = to;
+      seqs[2 * origin] = to;
+      if (to > seqs[2 * origin + 1]!) seqs[2 * origin + 1] = to;
       return;
     }
     for (let s = Math.max(from, c + 1); s <= to; s++) this.add(origin, s);
   }
 
   private grow(origin: number): void {
-    const size = Math.max(origin + 1, originCount(), this.contiguous.length * 2);
-    const contiguous = new Int32Array(size);
-    const highest = new Int32Array(size);
-    contiguous.set(this.contiguous);
-    highest.set(this.highest);
-    this.contiguous = contiguous;
-    this.highest = highest;
+    const slots = Math.max(origin + 1, originCount(), this.slots * 2);
+    const seqs = new Int32Array(2 * slots);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
+    this.slots = slots;
   }
 }

@@ -1,5 +1,4 @@
 import {
-  CausalContext,
   ReplicaState,
   decodeDelta,
   encodeDelta,
@@ -9,6 +8,7 @@ import {
   type Digest,
   type Dot,
   type DotRange,
+  type MergeOptions,
   type MergeResult,
   type VersionVector,
 } from "@driftscope/crdt";
@@ -31,7 +31,7 @@ import {
   type ReceivedMessage,
 } from "../wire/message.js";
 import { encodeList, forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
-import { originIndex, originName } from "../wire/origins.js";
+import { originIndex } from "../wire/origins.js";
 import { DeltaLog } from "./DeltaLog.js";
 import { DotTracker } from "./DotTracker.js";
 import { VectorView } from "./VectorView.js";
@@ -77,6 +77,10 @@ interface PeerState {
   received: number;
   /** The peer's incarnation those indices refer to. */
   incarnation: number;
+  /** The peer's id as a number (wire/origins.ts), and the origin number of its dots in incarnation `originAt`. */
+  readonly number: number;
+  origin: number;
+  originAt: number;
 }
 
 /** A state to send: a delta-group or the full state, with the log range it covers. */
@@ -232,7 +236,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     this.version++;
     const origin = originIndex(dot.replica);
     this.seen.add(origin, dot.seq);
-    this.log.append(dot.replica, dot.seq, null, null, updateFrame(dot.replica, dot.seq, encodeDelta(this.type, delta)), origin);
+    this.log.append(origin, dot.seq, -1, null, updateFrame(dot.replica, dot.seq, encodeDelta(this.type, delta)));
     if (this.events.listening.update) this.events.emit({ type: "update", atMs: this.scheduler.now(), replica: this.id, dot });
     return dot;
   }
@@ -246,7 +250,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (result.changed) {
       this.version++;
       this.addSeen(result.newlyIncluded);
-      this.log.base = this.rs.context();
+      this.log.base = this.seen.clone();
     }
     return result;
   }
@@ -516,41 +520,18 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       // Relay it once, like an update, so what it brought reaches our peers without making them
       // fall back to full states in turn.
       this.rememberState(hash);
-      this.log.append(null, -1, from, result.newlyIncluded, stateFrame(hash, snapshot));
+      this.log.append(-1, -1, originIndex(from), result.newlyIncluded, stateFrame(hash, snapshot));
     }
   }
 
+  /**
+   * Merges a list: relayed states at once; each new update as it is read (what came before a
+   * malformed frame stays merged), logged for relaying. `seen` said the update is new, so its
+   * merge skips the coverage check, and builds the newly included ranges only for a listener.
+   */
   private mergeList(from: string, list: Uint8Array, acc: MergeAccumulator): void {
-    // New updates are joined into one delta-group and merged once (one context join, not one each).
-    let group: Delta<S> | null = null;
-    let owned = false;
-    try {
-      this.walkList(from, list, acc, (delta, name, seq) => {
-        if (group === null) {
-          group = delta;
-        } else {
-          if (!owned) {
-            group = { state: this.type.clone ? this.type.clone(group.state) : group.state, context: group.context.clone() };
-            owned = true;
-          }
-          const state: S = this.type.mergeInto ? this.type.mergeInto(group.state, delta.state) : this.type.merge(group.state, delta.state);
-          // An update's delta carries exactly its own dot: add it rather than joining contexts.
-          if (delta.context.dotCount() === 1 && delta.context.has(name, seq)) group.context.addDot(name, seq);
-          else group.context.join(delta.context);
-          group = { state, context: group.context };
-        }
-      });
-    } finally {
-      // Merged even when a later frame is malformed: `seen` already holds the dots before it.
-      if (group !== null) {
-        const result = this.rs.merge(group);
-        if (result.changed) this.note(result.newlyIncluded, acc, true); // `seen` has them already
-      }
-    }
-  }
-
-  /** Walks a list: relayed states are merged at once; each new update is decoded, logged and handed to `take`. */
-  private walkList(from: string, list: Uint8Array, acc: MergeAccumulator, take: (delta: Delta<S>, origin: string, seq: number) => void): void {
+    const via = originIndex(from);
+    const options = acc.collect ? FRESH_COLLECT : FRESH;
     forEachFrame(list, (origin, seq, hash, start, bodyAt, end) => {
       if (hash !== null) {
         if (this.recentStates.has(hash)) return;
@@ -558,16 +539,15 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         this.rememberState(hash);
         if (!result.changed) return;
         this.note(result.newlyIncluded, acc);
-        this.log.append(null, -1, from, result.newlyIncluded, list.subarray(start, end));
+        this.log.append(-1, -1, via, result.newlyIncluded, list, start, end);
         return;
       }
       // Known already: not even decoded (the usual case: each update arrives from several peers).
       if (this.seen.has(origin, seq)) return;
       const delta = decodeDelta(this.type, list.subarray(bodyAt, end)); // throws before anything is marked
-      const name = originName(origin);
       this.seen.add(origin, seq); // also guards against the same dot twice in one list
-      this.log.append(name, seq, from, null, list.subarray(start, end), origin);
-      take(delta, name, seq);
+      this.log.append(origin, seq, via, null, list, start, end);
+      this.note(this.rs.merge(delta, options).newlyIncluded, acc, true); // `seen` has it already
     });
   }
 
@@ -611,7 +591,16 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
    * came from `to` or are its own updates (it has them).
    */
   private listFor(to: string, p: PeerState, from: number, keep: ((i: number) => boolean) | null): { body: Uint8Array; count: number } {
-    return this.log.encodeList(from, to, p.incarnation === 0 ? to : `${to}:${p.incarnation}`, keep);
+    return this.log.encodeList(from, p.number, this.originOf(to, p), keep);
+  }
+
+  /** Origin number of the dots `to` issues in its current incarnation (`to`, or `to:k`). */
+  private originOf(to: string, p: PeerState): number {
+    if (p.originAt !== p.incarnation) {
+      p.origin = originIndex(p.incarnation === 0 ? to : `${to}:${p.incarnation}`);
+      p.originAt = p.incarnation;
+    }
+    return p.origin;
   }
 
   /**
@@ -645,11 +634,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     }
     const log = this.log;
     if (!this.logCovers(theirs)) return this.fullState(to, p);
-    const lacks = (i: number) => {
-      const origin = log.originNumber(i);
-      return origin >= 0 ? log.seq(i) > theirs.get(origin) : (log.dots(i) ?? []).some((r) => r.to > theirs.get(originIndex(r.replica)));
-    };
-    const list = this.listFor(to, p, log.start, lacks);
+    const list = log.encodeMissing(p.number, this.originOf(to, p), theirs, seen.lackedBy(theirs));
     if (list.count === 0) return this.fullState(to, p);
     // Everything the peer lacked: once merged, it holds our state as of our log end.
     return { full: false, body: list.body, logFrom: 0, logTo: log.end, hash: null };
@@ -657,16 +642,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 
   /** True when a peer with vector `theirs` holds every dot older than our log (the log then has all it lacks). */
   private logCovers(theirs: VectorView): boolean {
-    const base = this.log.base;
     // After a gap the log's base is unknown: the peer must then hold our whole context.
-    if (base === null) return this.seen.dominatedBy(theirs) && !this.seen.hasCloud();
-    if (base.cloudSize() > 0) {
-      const vv = new Map<string, number>();
-      theirs.forEach((origin, seq) => vv.set(originName(origin), seq));
-      return CausalContext.fromVersionVector(vv).covers(base);
-    }
-    for (const r of base.replicas()) if (base.get(r) > theirs.get(originIndex(r))) return false;
-    return true;
+    return (this.log.base ?? this.seen).coveredBy(theirs);
   }
 
   // ── sending ──────────────────────────────────────────────────────────────────────────────
@@ -734,7 +711,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private peer(id: string): PeerState {
     let p = this.peers.get(id);
     if (p === undefined) {
-      p = { acked: 0, received: 0, incarnation: 0 };
+      p = { acked: 0, received: 0, incarnation: 0, number: originIndex(id), origin: -1, originAt: -1 };
       this.peers.set(id, p);
     }
     return p;
@@ -773,6 +750,10 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
 }
 
 const NO_DOTS: readonly DotRange[] = Object.freeze([]);
+
+/** Merging an update `seen` did not hold: no coverage check, ranges only for a merge listener. */
+const FRESH: MergeOptions = Object.freeze({ fresh: true, collect: false });
+const FRESH_COLLECT: MergeOptions = Object.freeze({ fresh: true, collect: true });
 
 /** deltaFor's answer when the peer's position fell out of the log. */
 const GAP = Symbol("gap");

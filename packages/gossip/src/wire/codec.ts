@@ -8,13 +8,45 @@ export class WireError extends Error {
   override name = "WireError";
 }
 
+/**
+ * Outgoing messages are carved from shared slabs rather than allocated one by one: a typed array
+ * of more than a few dozen bytes gets its own backing store, which costs more than encoding the
+ * message. A slab is only ever appended to, never reused, and is freed once no message in it is
+ * referenced any more.
+ */
+const SLAB_BYTES = 256 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabPos = 0;
+
 /** Appends to a growable buffer; `finish()` returns the bytes written. */
 export class Writer {
   private buf: Uint8Array;
   private pos = 0;
+  /** Where this writer's region starts in the current slab (−1: not in a slab). */
+  private slabAt = -1;
 
   constructor(capacity = 64) {
     this.buf = new Uint8Array(capacity);
+  }
+
+  /** A writer whose bytes live in the shared slab (for messages: see SLAB_BYTES). */
+  static inSlab(capacity: number): Writer {
+    if (capacity > SLAB_BYTES / 4) return new Writer(capacity);
+    if (slabPos + capacity > slab.length) {
+      slab = new Uint8Array(SLAB_BYTES);
+      slabPos = 0;
+    }
+    const w = new Writer(0);
+    w.buf = slab.subarray(slabPos, slabPos + capacity);
+    w.slabAt = slabPos;
+    slabPos += capacity;
+    return w;
+  }
+
+  /** Starts over (a scratch writer reused on a hot path; what `finish` returned before is overwritten). */
+  reset(): this {
+    this.pos = 0;
+    return this;
   }
 
   private ensure(n: number): void {
@@ -79,6 +111,9 @@ export class Writer {
   }
 
   finish(): Uint8Array {
+    // The unused end of a slab region goes back when no later region was carved since.
+    if (this.slabAt >= 0 && this.buf.buffer === slab.buffer && slabPos === this.slabAt + this.buf.length) slabPos = this.slabAt + this.pos;
+    this.slabAt = -1;
     return this.buf.subarray(0, this.pos);
   }
 }

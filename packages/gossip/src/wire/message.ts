@@ -63,7 +63,7 @@ const F_ACK = 32;
  */
 export function encodeMessage(m: GossipMessage): Uint8Array {
   const vv = m.versionVector;
-  const w = new Writer(32 + (m.body?.length ?? 0) + (vv === null ? 0 : "encoded" in vv ? vv.encoded.length : vv.size * 12));
+  const w = Writer.inSlab(32 + (m.hash?.length ?? 0) + (m.body?.length ?? 0) + (vv === null ? 0 : "encoded" in vv ? vv.encoded.length : vv.size * 12));
   let flags = 0;
   if (m.full) flags |= F_FULL;
   if (m.reply) flags |= F_REPLY;

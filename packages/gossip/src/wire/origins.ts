@@ -5,9 +5,18 @@
 const names: string[] = [];
 const encoded: Uint8Array[] = [];
 const byName = new Map<string, number>();
-/** FNV-1a hash of the UTF-8 bytes → first index with that hash; `next` chains collisions. */
-const byHash = new Map<number, number>();
-const next: number[] = [];
+/**
+ * Open-addressing table by FNV-1a hash of the UTF-8 bytes: slot → origin index + 1 (0 = empty),
+ * with the full hashes alongside. Every received frame and vector entry is looked up here, so it
+ * is two flat arrays rather than a Map (kept at most half full).
+ */
+let slots = new Int32Array(1024);
+let slotHashes = new Uint32Array(1024);
+const hashes: number[] = [];
+/** Every origin's UTF-8 bytes back to back (compared in place: no per-origin array to chase). */
+let pool = new Uint8Array(16 * 1024);
+let poolUsed = 0;
+const poolAt: number[] = [];
 const encoder = new TextEncoder();
 
 function fnv(buf: Uint8Array, off: number, len: number): number {
@@ -27,17 +36,12 @@ export function originIndex(name: string): number {
 /** The index of the origin whose UTF-8 bytes are buf[off, off+len) (registered on first use). */
 export function originIndexOfBytes(buf: Uint8Array, off: number, len: number): number {
   const h = fnv(buf, off, len);
-  for (let i = byHash.get(h) ?? -1; i >= 0; i = next[i]!) {
-    const e = encoded[i]!;
-    if (e.length !== len) continue;
-    let same = true;
-    for (let k = 0; k < len; k++) {
-      if (e[k] !== buf[off + k]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return i;
+  const mask = slots.length - 1;
+  for (let s = h & mask; ; s = (s + 1) & mask) {
+    const entry = slots[s]!;
+    if (entry === 0) break;
+    if (slotHashes[s] !== h || poolAt[entry]! - poolAt[entry - 1]! !== len) continue;
+    if (sameBytes(poolAt[entry - 1]!, buf, off, len)) return entry - 1;
   }
   const bytes = buf.slice(off, off + len);
   return register(new TextDecoder().decode(bytes), bytes, h);
@@ -45,9 +49,13 @@ export function originIndexOfBytes(buf: Uint8Array, off: number, len: number): n
 
 /** True when origin number `index` exists and its UTF-8 bytes are buf[off, off+len). */
 export function originFollows(index: number, buf: Uint8Array, off: number, len: number): boolean {
-  const e = encoded[index];
-  if (e === undefined || e.length !== len) return false;
-  for (let k = 0; k < len; k++) if (e[k] !== buf[off + k]) return false;
+  if (index >= names.length || poolAt[index + 1]! - poolAt[index]! !== len) return false;
+  return sameBytes(poolAt[index]!, buf, off, len);
+}
+
+function sameBytes(at: number, buf: Uint8Array, off: number, len: number): boolean {
+  const p = pool;
+  for (let k = 0; k < len; k++) if (p[at + k] !== buf[off + k]) return false;
   return true;
 }
 
@@ -72,8 +80,30 @@ function register(name: string, bytes: Uint8Array, h: number): number {
   const i = names.length;
   names.push(name);
   encoded.push(bytes);
+  if (poolAt.length === 0) poolAt.push(0);
+  if (poolUsed + bytes.length > pool.length) {
+    const next = new Uint8Array(Math.max(pool.length * 2, poolUsed + bytes.length));
+    next.set(pool.subarray(0, poolUsed));
+    pool = next;
+  }
+  pool.set(bytes, poolUsed);
+  poolUsed += bytes.length;
+  poolAt.push(poolUsed);
+  hashes.push(h);
   byName.set(name, i);
-  next.push(byHash.get(h) ?? -1);
-  byHash.set(h, i);
+  if ((i + 1) * 2 > slots.length) {
+    slots = new Int32Array(slots.length * 2);
+    slotHashes = new Uint32Array(slots.length);
+    for (let k = 0; k < i; k++) place(k, hashes[k]!);
+  }
+  place(i, h);
   return i;
+}
+
+function place(index: number, h: number): void {
+  const mask = slots.length - 1;
+  let s = h & mask;
+  while (slots[s] !== 0) s = (s + 1) & mask;
+  slots[s] = index + 1;
+  slotHashes[s] = h;
 }
