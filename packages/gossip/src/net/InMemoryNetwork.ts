@@ -33,6 +33,8 @@ export interface NetworkFaults {
  * All randomness comes from the given Rng, so a virtual-time run is reproducible.
  */
 export class InMemoryNetwork implements Transport {
+  /** Every endpoint is in this process: version vectors travel by origin number. */
+  readonly inProcess = true;
   private readonly endpoints = new Map<string, LocalEndpoint>();
   private defaults: LinkConditions = { ...PERFECT_LINK };
   private readonly overrides = new Map<string, Map<string, LinkConditions>>();

@@ -15,6 +15,12 @@ export interface Endpoint {
  * implement it and pass the same contract suite (`@driftscope/gossip/testing`).
  */
 export interface Transport {
+  /**
+   * True when every replica this transport reaches lives in this process, so messages may name
+   * origins by their numbers in the process-wide table (wire/origins.ts) instead of by their ids.
+   * Absent or false: messages are self-describing (always safe).
+   */
+  readonly inProcess?: boolean;
   /** Attaches a local replica; throws if `id` is already attached here. */
   attach(id: string, onMessage: MessageHandler): Endpoint;
   /** Releases everything (timers, sockets); later sends are dropped. */

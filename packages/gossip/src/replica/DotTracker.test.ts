@@ -30,7 +30,7 @@ describe("DotTracker", () => {
     );
   });
 
-  it("T2: its vector travels in a message and compares with another tracker's like version vectors do", () => {
+  it("T2: its vector (by name or by origin number) travels in a message and compares with another tracker's like version vectors do", () => {
     const vv = fc.array(fc.nat({ max: 5 }), { minLength: 3, maxLength: 3 });
     const origins = ["dt2-a", "dt2-b", "dt2-c"];
     const trackerOf = (seqs: number[]) => {
@@ -39,10 +39,10 @@ describe("DotTracker", () => {
       return t;
     };
     fc.assert(
-      fc.property(vv, vv, (mine, theirs) => {
+      fc.property(vv, vv, fc.boolean(), (mine, theirs, numbered) => {
         const bytes = encodeMessage({
           kind: "digest", payload: "delta", full: false, reply: false, ackWanted: false, incarnation: 0, ack: 0, ackIncarnation: 0,
-          logFrom: 0, logTo: 0, hash: null, versionVector: trackerOf(theirs).encodeVector(), body: null,
+          logFrom: 0, logTo: 0, hash: null, versionVector: trackerOf(theirs).encodeVector(numbered), body: null,
         });
         const m = decodeMessage(bytes);
         expect(messageVersionVector(m)).toEqual(new Map(theirs.flatMap((n, i) => (n > 0 ? [[origins[i]!, n] as const] : []))));

@@ -1,6 +1,6 @@
 import { Writer } from "../wire/codec.js";
 import type { EncodedVector } from "../wire/message.js";
-import { originBytes, originCount } from "../wire/origins.js";
+import { PROCESS_TAG, originBytes, originCount } from "../wire/origins.js";
 import type { VectorView } from "./VectorView.js";
 
 /**
@@ -122,9 +122,21 @@ export class DotTracker {
     return peer.size === this.width && this.dominates(peer) && this.dominatedBy(peer);
   }
 
-  /** The contiguous parts as a version vector in wire form (origins with seq > 0). */
-  encodeVector(): EncodedVector {
+  /**
+   * The contiguous parts as a version vector in wire form (origins with seq > 0): by name, or
+   * numbered by this process's origin table (see EncodedVector).
+   */
+  encodeVector(numbered = false): EncodedVector {
     const seqs = this.seqs;
+    if (numbered) {
+      let k = this.slots;
+      while (k > 0 && seqs[2 * (k - 1)] === 0) k--;
+      const w = Writer.inSlab(16 + k * 5);
+      w.u32(PROCESS_TAG);
+      w.varint(k);
+      for (let origin = 0; origin < k; origin++) w.varint(seqs[2 * origin]!);
+      return { encoded: w.finish(), size: this.width, numbered: true };
+    }
     const w = Writer.inSlab(8 + this.width * 12);
     w.varint(this.width);
     for (let origin = 0; origin < this.slots; origin++) {

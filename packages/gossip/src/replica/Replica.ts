@@ -734,7 +734,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   /** Our version vector in wire form (cached until the state changes). */
   private vector(): EncodedVector {
     if (this.vectorAt !== this.version) {
-      this.vectorValue = this.seen.encodeVector();
+      // Within one process peers share the origin table: the vector goes by origin number.
+      this.vectorValue = this.seen.encodeVector(this.transport.inProcess === true);
       this.vectorAt = this.version;
     }
     return this.vectorValue!;

@@ -63,6 +63,16 @@ export class Writer {
     this.buf[this.pos++] = value;
   }
 
+  /** Four bytes, little-endian. */
+  u32(value: number): void {
+    this.ensure(4);
+    const buf = this.buf;
+    buf[this.pos++] = value & 0xff;
+    buf[this.pos++] = (value >>> 8) & 0xff;
+    buf[this.pos++] = (value >>> 16) & 0xff;
+    buf[this.pos++] = (value >>> 24) & 0xff;
+  }
+
   /** Unsigned varint (LEB128) of a safe integer ≥ 0. */
   varint(value: number): void {
     if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`varint needs a safe integer >= 0, got ${value}`);

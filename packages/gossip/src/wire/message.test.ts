@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WireError } from "./codec.js";
+import { DotTracker } from "../replica/DotTracker.js";
+import { PROCESS_TAG, originIndex } from "./origins.js";
 import { decodeMessage, encodeMessage, hashEquals, messageBody, messageHash, messageVersionVector, type GossipMessage } from "./message.js";
 
 const message = fc.record<GossipMessage>({
@@ -28,7 +30,7 @@ describe("wire messages", () => {
       fc.property(message, (m) => {
         const back = decodeMessage(encodeMessage(m));
         const body = messageBody(back);
-        const { raw: _raw, hashAt: _h, hashLength: _l, bodyAt: _b, vectorAt: _v, vectorSize: _s, ...header } = back;
+        const { raw: _raw, hashAt: _h, hashLength: _l, bodyAt: _b, vectorAt: _v, vectorSize: _s, vectorNumbered: _n, ...header } = back;
         expect({ ...header, hash: messageHash(back), versionVector: messageVersionVector(back), body: body && Array.from(body) }).toEqual({
           ...m,
           body: m.body && Array.from(m.body),
@@ -55,5 +57,25 @@ describe("wire messages", () => {
     });
     for (let cut = 0; cut < bytes.length; cut++) expect(() => decodeMessage(bytes.subarray(0, cut))).toThrow(WireError);
     expect(() => decodeMessage(new Uint8Array([9, 0, 0, 0]))).toThrow(WireError);
+  });
+
+  it("W4: a vector numbered by origin table is a byte or two an entry; another process's numbering or one beyond the table is rejected", () => {
+    const tracker = new DotTracker();
+    for (let i = 0; i < 300; i++) tracker.addRange(originIndex(`w4-${i}`), 1, 100 + i);
+    const digest = (versionVector: GossipMessage["versionVector"]) => encodeMessage({
+      kind: "digest", payload: "delta", full: false, reply: false, ackWanted: false, incarnation: 0, ack: 0, ackIncarnation: 0,
+      logFrom: 0, logTo: 0, hash: null, versionVector, body: null,
+    });
+    const numbered = digest(tracker.encodeVector(true));
+    const named = digest(tracker.encodeVector(false));
+    expect(messageVersionVector(decodeMessage(numbered))).toEqual(messageVersionVector(decodeMessage(named)));
+    expect(numbered.length).toBeLessThan(named.length / 2);
+    // The tag follows the 9-byte header (4 u8 + 5 one-byte varints): flip it.
+    const foreign = numbered.slice();
+    expect(((foreign[9]! | (foreign[10]! << 8) | (foreign[11]! << 16) | (foreign[12]! << 24)) >>> 0)).toBe(PROCESS_TAG);
+    foreign[9] ^= 0xff;
+    expect(() => decodeMessage(foreign)).toThrow(/another process/);
+    const beyond = digest({ encoded: new Uint8Array([PROCESS_TAG & 0xff, (PROCESS_TAG >>> 8) & 0xff, (PROCESS_TAG >>> 16) & 0xff, PROCESS_TAG >>> 24, 0xff, 0xff, 0x03]), size: 1, numbered: true });
+    expect(() => decodeMessage(beyond)).toThrow(/beyond the origin table/);
   });
 });

@@ -2,6 +2,12 @@
 // UTF-8 bytes; looking it up here by those bytes gives a small integer without building a string,
 // so a replica can check "do I have dot (origin, seq)?" in a flat Int32Array (see Replica).
 
+/**
+ * Tags version vectors numbered by this process's table, so a receiver in another process
+ * (a transport that wrongly claimed to be in-process) rejects them instead of misreading them.
+ */
+export const PROCESS_TAG = (Math.random() * 0x1_0000_0000) >>> 0;
+
 const names: string[] = [];
 const encoded: Uint8Array[] = [];
 const byName = new Map<string, number>();
