@@ -555,7 +555,10 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (seenAlready) this.version++;
     else this.applied(newlyIncluded);
     acc.changed = true;
-    if (acc.collect) acc.newly = acc.newly === null ? newlyIncluded : acc.newly.concat(newlyIncluded);
+    if (!acc.collect) return;
+    // Appended to an array of the accumulator's own (the ranges may also be kept by the log).
+    const newly = (acc.newly ??= []);
+    for (let i = 0; i < newlyIncluded.length; i++) newly.push(newlyIncluded[i]!);
   }
 
   /** After a merge that changed the state. */
