@@ -73,7 +73,7 @@ describe("wire messages", () => {
     // The tag follows the 9-byte header (4 u8 + 5 one-byte varints): flip it.
     const foreign = numbered.slice();
     expect(((foreign[9]! | (foreign[10]! << 8) | (foreign[11]! << 16) | (foreign[12]! << 24)) >>> 0)).toBe(PROCESS_TAG);
-    foreign[9] ^= 0xff;
+    foreign[9] = foreign[9]! ^ 0xff;
     expect(() => decodeMessage(foreign)).toThrow(/another process/);
     const beyond = digest({ encoded: new Uint8Array([PROCESS_TAG & 0xff, (PROCESS_TAG >>> 8) & 0xff, (PROCESS_TAG >>> 16) & 0xff, PROCESS_TAG >>> 24, 0xff, 0xff, 0x03]), size: 1, numbered: true });
     expect(() => decodeMessage(beyond)).toThrow(/beyond the origin table/);
