@@ -36,6 +36,22 @@ const INTERVAL_MS = 100;
 const FANOUT = DEFAULT_GOSSIP_CONFIG.fanout;
 const UPDATES_PER_SEC = 1;
 const TICK_MS = 100; // the agent's default report interval
+/** The collector's default traced-dot budget (entries per second; CollectorCore.adjustTracing). */
+const TRACED_BUDGET = 20_000;
+
+/**
+ * The tracing stride the collector settles on for this workload: every update is included at
+ * every replica, about (N² + N) · rate traced entries per second at k = 1, and the collector
+ * raises k (powers of two) until that is within its budget. It checks every 5 s of its own
+ * clock, which is longer than a window here: the windows start at the stride it would reach, so
+ * they measure the steady state rather than the first seconds of a run.
+ */
+function steadyTraceEveryK(n: number): number {
+  const perK1 = (n * n + n) * UPDATES_PER_SEC;
+  let k = 1;
+  while (perK1 / k > TRACED_BUDGET) k *= 2;
+  return k;
+}
 /** Per size: simulated ms of warm-up per phase, of measurement per phase, and rounds of (without, with). */
 // The gossip work per round grows while delta logs and states fill up, so each size first
 // runs `fillMs` unmeasured; phases then alternate in ABBA order so that what drift remains cancels.
@@ -170,7 +186,11 @@ async function runSize(n: number, collectorUrl: string, fanout = FANOUT): Promis
   await fetch(`${collectorUrl}/api/v1/config`, {
     method: "PUT",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ gossip, workload: { updatesPerSecPerReplica: UPDATES_PER_SEC, crdtType: "awset" } }),
+    body: JSON.stringify({
+      gossip,
+      workload: { updatesPerSecPerReplica: UPDATES_PER_SEC, crdtType: "awset" },
+      telemetry: { traceEveryK: steadyTraceEveryK(n) },
+    }),
   });
   const cluster = new Cluster({ type: "awset", replicas: Array.from({ length: n }, (_, i) => `b${n}-${i}`), seed: n, config: gossip });
   cluster.setWorkload({ updatesPerSecPerReplica: UPDATES_PER_SEC });
@@ -234,6 +254,9 @@ async function runSize(n: number, collectorUrl: string, fanout = FANOUT): Promis
   const status = agent.status();
   await agent.close();
   await cluster.close();
+  // What the collector's tracing stride was at the end (it adjusts it by itself: see steadyTraceEveryK).
+  const config = (await (await fetch(`${collectorUrl}/api/v1/config`)).json()) as { config?: { telemetry?: { traceEveryK?: number } }; telemetry?: { traceEveryK?: number } };
+  const traceEveryK = config.config?.telemetry?.traceEveryK ?? config.telemetry?.traceEveryK ?? "?";
   const sum = (ws: Window[], k: keyof Window) => ws.reduce((s, w) => s + w[k], 0);
   const simS = (ws: Window[]) => sum(ws, "simMs") / 1000;
   const cpuWithout = sum(without, "cpuMs") / simS(without) / 1000; // cores a real-time run would need
@@ -260,6 +283,7 @@ async function runSize(n: number, collectorUrl: string, fanout = FANOUT): Promis
     "simulated s": sum(withAgent, "simMs") / 1000,
     "whole vectors in windows": sum(withAgent, "fullVectors"),
     "dropped reports": status.dropped.items,
+    "traceEveryK (start → end)": `${steadyTraceEveryK(n)} → ${traceEveryK}`,
   };
 }
 
