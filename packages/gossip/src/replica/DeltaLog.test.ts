@@ -84,4 +84,19 @@ describe("DeltaLog", () => {
     // Skipping the origin instead of the peer: the b entries go, a's stay out.
     expect(log.encodeMissing(-1, A, vector, 7).count).toBe(4);
   });
+
+  it("L6: entries a peer is known to hold leave its lists; a reused slot or a restarted peer clears that", () => {
+    const log = new DeltaLog(4);
+    const slots = [1, 2, 3].map((s) => log.append(A, s, -1, null, frameOf(s, 2)));
+    const BIT = 1 << 3;
+    log.noteKnownBy(slots[1]!, A, 2, BIT);
+    log.noteKnownBy(slots[2]!, A, 99, BIT); // not the dot in that slot: ignored
+    expect(log.encodeList(0, -1, -1, null, BIT).count).toBe(2);
+    expect(log.encodeList(0, -1, -1, null, 1 << 4).count).toBe(3); // another peer
+    log.forgetKnownBy(BIT);
+    expect(log.encodeList(0, -1, -1, null, BIT).count).toBe(3);
+    log.noteKnownBy(slots[0]!, A, 1, BIT);
+    for (let s = 4; s <= 7; s++) log.append(A, s, -1, null, frameOf(s, 2)); // slot of a:1 reused
+    expect(log.encodeList(0, -1, -1, null, BIT).count).toBe(4);
+  });
 });

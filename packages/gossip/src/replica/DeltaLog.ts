@@ -33,6 +33,8 @@ export class DeltaLog {
   private readonly originNumbers: Int32Array;
   /** Numbers of the peers the entries came from, −1 for local updates. */
   private readonly viaNumbers: Int32Array;
+  /** Per entry, bits of peers known to hold it (they sent it too): their buffers skip it. */
+  private readonly knownBy: Int32Array;
   private readonly offsets: Int32Array;
   private readonly lengths: Int32Array;
   private buf: Uint8Array;
@@ -48,6 +50,7 @@ export class DeltaLog {
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`delta log capacity must be an integer >= 1, got ${capacity}`);
     this.viaNumbers = new Int32Array(capacity);
+    this.knownBy = new Int32Array(capacity);
     this.dotsOf = new Array<readonly DotRange[] | null>(capacity).fill(null);
     this.seqs = new Float64Array(capacity);
     this.originNumbers = new Int32Array(capacity);
@@ -69,12 +72,12 @@ export class DeltaLog {
   /**
    * Appends an entry: origin number and `seq` of an update (origin −1 for a relayed state, whose
    * `dots` say what it brought), the number of the peer it came from (`via`, −1 when local) and
-   * its frame, the bytes `source[from, to)` (copied; no view is made).
+   * its frame, the bytes `source[from, to)` (copied; no view is made). Returns the entry's slot.
    */
   append(
     origin: number, seq: number, via: number, dots: readonly DotRange[] | null,
     source: Uint8Array, from = 0, to = source.length,
-  ): void {
+  ): number {
     if (this.size === this.capacity) this.evictOldest();
     const length = to - from;
     const at = this.allocate(length);
@@ -85,11 +88,29 @@ export class DeltaLog {
     this.seqs[slot] = seq;
     this.originNumbers[slot] = origin;
     this.viaNumbers[slot] = via;
+    this.knownBy[slot] = 0;
     this.dotsOf[slot] = dots;
     this.offsets[slot] = at;
     this.lengths[slot] = length;
     this.end++;
     this.used += length;
+    return slot;
+  }
+
+  /**
+   * A peer sent us update (origin, seq) too, so it holds it: if slot `slot` still holds that
+   * update, buffers built with the peer's `bit` leave it out. (Slots are reused: the dot check
+   * makes a stale slot a no-op.)
+   */
+  noteKnownBy(slot: number, origin: number, seq: number, bit: number): void {
+    if (slot < 0 || slot >= this.capacity || this.originNumbers[slot] !== origin || this.seqs[slot] !== seq) return;
+    this.knownBy[slot]! |= bit;
+  }
+
+  /** The peer with `bit` lost what it held (it restarted empty): nothing is known of it any more. */
+  forgetKnownBy(bit: number): void {
+    const known = this.knownBy;
+    for (let i = 0; i < known.length; i++) known[i]! &= ~bit;
   }
 
   /** Origin of the update at index i, or null for a relayed state. */
@@ -131,22 +152,24 @@ export class DeltaLog {
   /**
    * A list body (wire/deltaList.ts) of the entries from index `from` on, except those that came
    * via peer number `skipVia` or are updates of origin number `skipOrigin`, and those `keep`
-   * rejects (−1: skip none). Returns the body (valid until the next list is built) and how many
+   * rejects (−1: skip none), and those known to be held by the peer with bit `skipKnown` (see
+   * noteKnownBy). Returns the body (valid until the next list is built) and how many
    * entries it holds. One pass over the metadata
    * arrays, one copy of the frames.
    */
-  encodeList(from: number, skipVia: number, skipOrigin: number, keep: ((i: number) => boolean) | null): { body: Uint8Array; count: number } {
+  encodeList(from: number, skipVia: number, skipOrigin: number, keep: ((i: number) => boolean) | null, skipKnown = 0): { body: Uint8Array; count: number } {
     const picked = this.picked;
     picked.length = 0;
     const cap = this.capacity;
     const vias = this.viaNumbers;
     const origins = this.originNumbers;
+    const known = this.knownBy;
     // −1 marks local updates and relayed states in the arrays: as an argument it skips nothing.
     if (skipVia < 0) skipVia = NONE;
     if (skipOrigin < 0) skipOrigin = NONE;
     for (let i = Math.max(from, this.start); i < this.end; i++) {
       const slot = i % cap;
-      if (vias[slot] === skipVia || origins[slot] === skipOrigin) continue;
+      if (vias[slot] === skipVia || origins[slot] === skipOrigin || (known[slot]! & skipKnown) !== 0) continue;
       if (keep !== null && !keep(i)) continue;
       picked.push(slot);
     }
@@ -159,12 +182,13 @@ export class DeltaLog {
    * is how many of our dots it lacks in all: the walk goes from the newest entry back and stops
    * once it found that many, since what a peer lacks is almost always recent.
    */
-  encodeMissing(skipVia: number, skipOrigin: number, theirs: { get(origin: number): number }, lacking: number): { body: Uint8Array; count: number } {
+  encodeMissing(skipVia: number, skipOrigin: number, theirs: { get(origin: number): number }, lacking: number, skipKnown = 0): { body: Uint8Array; count: number } {
     const picked = this.picked;
     picked.length = 0;
     const cap = this.capacity;
     const vias = this.viaNumbers;
     const origins = this.originNumbers;
+    const known = this.knownBy;
     // −1 marks local updates and relayed states in the arrays: as an argument it skips nothing.
     if (skipVia < 0) skipVia = NONE;
     if (skipOrigin < 0) skipOrigin = NONE;
@@ -182,7 +206,7 @@ export class DeltaLog {
         if (lacks === 0) continue;
         found += lacks;
       }
-      if (vias[slot] === skipVia || origin === skipOrigin) continue;
+      if (vias[slot] === skipVia || origin === skipOrigin || (known[slot]! & skipKnown) !== 0) continue;
       picked.push(slot);
     }
     picked.reverse();

@@ -12,7 +12,7 @@ import type { VectorView } from "./VectorView.js";
  * context of a thousand origins.
  */
 export class DotTracker {
-  /** [2·origin] = contiguous seq, [2·origin + 1] = highest seq held. */
+  /** Per origin, STRIDE ints: [0] contiguous seq, [1] highest seq held, [2] the owner's mark (see `mark`). */
   private seqs = new Int32Array(0);
   /** Origin slots in `seqs`. */
   private slots = 0;
@@ -27,7 +27,20 @@ export class DotTracker {
 
   /** Highest seq s of `origin` such that 1..s are all held. */
   contiguousOf(origin: number): number {
-    return origin < this.slots ? this.seqs[2 * origin]! : 0;
+    return origin < this.slots ? this.seqs[STRIDE * origin]! : 0;
+  }
+
+  /**
+   * A number the owner keeps per origin next to its seqs (a replica: where in its delta log the
+   * origin's latest update is), read on the same cache line as the "do I have it?" check. 0 = none.
+   */
+  markOf(origin: number): number {
+    return origin < this.slots ? this.seqs[STRIDE * origin + 2]! : 0;
+  }
+
+  setMark(origin: number, value: number): void {
+    if (origin >= this.slots) this.grow(origin);
+    this.seqs[STRIDE * origin + 2] = value;
   }
 
   /** True when some dot is held beyond a gap (the contiguous part alone does not describe the set). */
@@ -38,17 +51,17 @@ export class DotTracker {
   has(origin: number, seq: number): boolean {
     if (origin >= this.slots) return false;
     const seqs = this.seqs;
-    if (seq <= seqs[2 * origin]!) return true;
-    if (seq > seqs[2 * origin + 1]!) return false;
+    if (seq <= seqs[STRIDE * origin]!) return true;
+    if (seq > seqs[STRIDE * origin + 1]!) return false;
     return this.clouds.get(origin)?.has(seq) ?? false;
   }
 
   add(origin: number, seq: number): void {
     if (origin >= this.slots) this.grow(origin);
     const seqs = this.seqs;
-    const c = seqs[2 * origin]!;
+    const c = seqs[STRIDE * origin]!;
     if (seq <= c) return;
-    if (seq > seqs[2 * origin + 1]!) seqs[2 * origin + 1] = seq;
+    if (seq > seqs[STRIDE * origin + 1]!) seqs[STRIDE * origin + 1] = seq;
     if (seq === c + 1) {
       let next = seq;
       const cloud = this.clouds.get(origin);
@@ -57,7 +70,7 @@ export class DotTracker {
         if (cloud.size === 0) this.clouds.delete(origin);
       }
       if (c === 0) this.width++;
-      seqs[2 * origin] = next;
+      seqs[STRIDE * origin] = next;
       return;
     }
     let cloud = this.clouds.get(origin);
@@ -78,7 +91,7 @@ export class DotTracker {
   dominatedBy(peer: VectorView): boolean {
     const seqs = this.seqs;
     for (let origin = 0; origin < this.slots; origin++) {
-      if (seqs[2 * origin]! > peer.get(origin)) return false;
+      if (seqs[STRIDE * origin]! > peer.get(origin)) return false;
     }
     return true;
   }
@@ -87,7 +100,7 @@ export class DotTracker {
   coveredBy(peer: VectorView): boolean {
     const seqs = this.seqs;
     for (let origin = 0; origin < this.slots; origin++) {
-      if (seqs[2 * origin + 1]! > peer.get(origin)) return false;
+      if (seqs[STRIDE * origin + 1]! > peer.get(origin)) return false;
     }
     return true;
   }
@@ -97,7 +110,7 @@ export class DotTracker {
     const seqs = this.seqs;
     let n = 0;
     for (let origin = 0; origin < this.slots; origin++) {
-      const d = seqs[2 * origin]! - peer.get(origin);
+      const d = seqs[STRIDE * origin]! - peer.get(origin);
       if (d > 0) n += d;
     }
     for (const [origin, cloud] of this.clouds) {
@@ -130,17 +143,17 @@ export class DotTracker {
     const seqs = this.seqs;
     if (numbered) {
       let k = this.slots;
-      while (k > 0 && seqs[2 * (k - 1)] === 0) k--;
+      while (k > 0 && seqs[STRIDE * (k - 1)] === 0) k--;
       const w = Writer.inSlab(16 + k * 5);
       w.u32(PROCESS_TAG);
       w.varint(k);
-      for (let origin = 0; origin < k; origin++) w.varint(seqs[2 * origin]!);
+      for (let origin = 0; origin < k; origin++) w.varint(seqs[STRIDE * origin]!);
       return { encoded: w.finish(), size: this.width, numbered: true };
     }
     const w = Writer.inSlab(8 + this.width * 12);
     w.varint(this.width);
     for (let origin = 0; origin < this.slots; origin++) {
-      const seq = seqs[2 * origin]!;
+      const seq = seqs[STRIDE * origin]!;
       if (seq === 0) continue;
       const name = originBytes(origin);
       w.varint(name.length);
@@ -154,11 +167,11 @@ export class DotTracker {
   addRange(origin: number, from: number, to: number): void {
     if (origin >= this.slots) this.grow(origin);
     const seqs = this.seqs;
-    const c = seqs[2 * origin]!;
+    const c = seqs[STRIDE * origin]!;
     if (from <= c + 1 && to > c && !this.clouds.has(origin)) {
       if (c === 0) this.width++;
-      seqs[2 * origin] = to;
-      if (to > seqs[2 * origin + 1]!) seqs[2 * origin + 1] = to;
+      seqs[STRIDE * origin] = to;
+      if (to > seqs[STRIDE * origin + 1]!) seqs[STRIDE * origin + 1] = to;
       return;
     }
     for (let s = Math.max(from, c + 1); s <= to; s++) this.add(origin, s);
@@ -166,9 +179,12 @@ export class DotTracker {
 
   private grow(origin: number): void {
     const slots = Math.max(origin + 1, originCount(), this.slots * 2);
-    const seqs = new Int32Array(2 * slots);
+    const seqs = new Int32Array(STRIDE * slots);
     seqs.set(this.seqs);
     this.seqs = seqs;
     this.slots = slots;
   }
 }
+
+/** Ints per origin in DotTracker's flat array (16 bytes: an origin's fields never straddle a cache line). */
+const STRIDE = 4;

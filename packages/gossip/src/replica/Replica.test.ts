@@ -3,7 +3,10 @@ import { describe, expect, it, vi } from "vitest";
 import { Cluster } from "../cluster/Cluster.js";
 import type { GossipConfig } from "../config.js";
 import type { GossipEvent } from "../events.js";
+import { InMemoryNetwork } from "../net/InMemoryNetwork.js";
 import type { VirtualScheduler } from "../time/VirtualScheduler.js";
+import { forEachFrame } from "../wire/deltaList.js";
+import { decodeMessage, messageBody } from "../wire/message.js";
 
 const MODES: GossipConfig["mode"][] = ["push", "pull", "push-pull"];
 const PAYLOADS: GossipConfig["payload"][] = ["full", "delta", "digest"];
@@ -238,6 +241,42 @@ describe("Replica: payloads", () => {
     expect(sends.get("digest") ?? 0).toBeGreaterThan(100);
     expect(sends.get("pull") ?? 0).toBeGreaterThan(0);
     expect(sends.get("full state") ?? 0).toBe(0);
+  });
+
+  it("P5: an update a peer sent us is not sent back to it (three replicas, one update: three copies travel, not four)", () => {
+    const framesOf = new Map<string, number>(); // "from→to" → update frames carried
+    const attach = InMemoryNetwork.prototype.attach;
+    const spy = vi.spyOn(InMemoryNetwork.prototype, "attach").mockImplementation(function (this: InMemoryNetwork, id, onMessage) {
+      const endpoint = attach.call(this, id, onMessage);
+      return {
+        ...endpoint,
+        send: (to: string, bytes: Uint8Array) => {
+          const m = decodeMessage(bytes);
+          const body = messageBody(m);
+          if (m.kind === "state" && !m.full && body !== null) {
+            let frames = 0;
+            forEachFrame(body, () => frames++);
+            framesOf.set(`${id}→${to}`, (framesOf.get(`${id}→${to}`) ?? 0) + frames);
+          }
+          endpoint.send(to, bytes);
+        },
+        close: () => endpoint.close(),
+      };
+    });
+    try {
+      const cluster = new Cluster({ type: GCounter, replicas: 3, seed: 4, config: { intervalMs: 1000, fanout: 2, mode: "push", payload: "delta" } });
+      cluster.runFor(1500);
+      cluster.update("r0", { type: "increment" });
+      cluster.runFor(5000);
+      expect(cluster.replicas().map((r) => r.value())).toEqual([1, 1, 1]);
+      // r0 → r1 and r0 → r2, then whichever of r1 and r2 ticks first sends it to the other, which
+      // then knows the first holds it and leaves it out of its own buffer.
+      expect(framesOf.get("r0→r1")).toBe(1);
+      expect(framesOf.get("r0→r2")).toBe(1);
+      expect((framesOf.get("r1→r2") ?? 0) + (framesOf.get("r2→r1") ?? 0)).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it("P3: delta sends far fewer bytes than full state for a few updates on a large set", () => {

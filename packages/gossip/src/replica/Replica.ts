@@ -79,6 +79,8 @@ interface PeerState {
   incarnation: number;
   /** The peer's id as a number (wire/origins.ts), and the origin number of its dots in incarnation `originAt`. */
   readonly number: number;
+  /** Its bit in the delta log's "known by" marks (0: none; the first 31 peers get one). */
+  readonly bit: number;
   origin: number;
   originAt: number;
 }
@@ -122,6 +124,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private inbox: Array<string | ReceivedMessage | number> = [];
   private flushScheduled = false;
   private readonly picked: string[] = [];
+  /** Peers given a "known by" bit so far (PeerState.bit). */
+  private peerBits = 0;
   /** Bumped on every state change: keys the snapshot-hash cache. */
   private version = 0;
   private snapshotHashAt = -1;
@@ -311,6 +315,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       this.rs = new ReplicaState(this.type, `${this.id}:${this.incarnationValue}`);
       this.log.reset();
       this.peers.clear();
+      this.peerBits = 0;
       this.seen = new DotTracker();
       this.recentStates.clear();
       this.version++;
@@ -405,6 +410,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     const p = this.peer(from);
     if (m.incarnation !== p.incarnation) {
       // The peer restarted empty: its log indices restarted and it lost what we had sent.
+      if (p.bit !== 0) this.log.forgetKnownBy(p.bit);
       p.incarnation = m.incarnation;
       p.received = 0;
       p.acked = 0;
@@ -532,6 +538,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private mergeList(from: string, list: Uint8Array, acc: MergeAccumulator): void {
     const via = originIndex(from);
     const options = acc.collect ? FRESH_COLLECT : FRESH;
+    // An update the peer sent that we hold already: it holds it too, so its buffer skips it.
+    const bit = this.peers.get(from)?.bit ?? 0;
     forEachFrame(list, (origin, seq, hash, start, bodyAt, end) => {
       if (hash !== null) {
         if (this.recentStates.has(hash)) return;
@@ -543,10 +551,15 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         return;
       }
       // Known already: not even decoded (the usual case: each update arrives from several peers).
-      if (this.seen.has(origin, seq)) return;
+      if (this.seen.has(origin, seq)) {
+        const mark = bit === 0 ? 0 : this.seen.markOf(origin);
+        if (mark > 0) this.log.noteKnownBy(mark - 1, origin, seq, bit);
+        return;
+      }
       const delta = decodeDelta(this.type, list.subarray(bodyAt, end)); // throws before anything is marked
       this.seen.add(origin, seq); // also guards against the same dot twice in one list
-      this.log.append(origin, seq, via, null, list, start, end);
+      // Where the origin's latest update sits in the log, read back when a peer sends it again.
+      this.seen.setMark(origin, this.log.append(origin, seq, via, null, list, start, end) + 1);
       this.note(this.rs.merge(delta, options).newlyIncluded, acc, true); // `seen` has it already
     });
   }
@@ -594,7 +607,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
    * came from `to` or are its own updates (it has them).
    */
   private listFor(to: string, p: PeerState, from: number, keep: ((i: number) => boolean) | null): { body: Uint8Array; count: number } {
-    return this.log.encodeList(from, p.number, this.originOf(to, p), keep);
+    return this.log.encodeList(from, p.number, this.originOf(to, p), keep, p.bit);
   }
 
   /** Origin number of the dots `to` issues in its current incarnation (`to`, or `to:k`). */
@@ -637,7 +650,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     }
     const log = this.log;
     if (!this.logCovers(theirs)) return this.fullState(to, p);
-    const list = log.encodeMissing(p.number, this.originOf(to, p), theirs, seen.lackedBy(theirs));
+    const list = log.encodeMissing(p.number, this.originOf(to, p), theirs, seen.lackedBy(theirs), p.bit);
     if (list.count === 0) return this.fullState(to, p);
     // Everything the peer lacked: once merged, it holds our state as of our log end.
     return { full: false, body: list.body, logFrom: 0, logTo: log.end, hash: null };
@@ -714,7 +727,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private peer(id: string): PeerState {
     let p = this.peers.get(id);
     if (p === undefined) {
-      p = { acked: 0, received: 0, incarnation: 0, number: originIndex(id), origin: -1, originAt: -1 };
+      const bit = this.peerBits < 31 ? 1 << this.peerBits++ : 0;
+      p = { acked: 0, received: 0, incarnation: 0, number: originIndex(id), bit, origin: -1, originAt: -1 };
       this.peers.set(id, p);
     }
     return p;
