@@ -150,6 +150,46 @@ describe("CausalContext", () => {
     expect(() => CausalContext.decode(Uint8Array.of(...bytes, 0))).toThrow(DecodeError);
   });
 
+  it("C7: contexts of many origins (kept as a dense vector) behave as sets of dots too", () => {
+    // 100 origins, mostly contiguous seqs: the vectors pass 64 entries and go dense.
+    const manyArb = fc.array(fc.record({ replica: fc.integer({ min: 0, max: 99 }).map((i) => `o${i}`), seq: fc.integer({ min: 1, max: 4 }) }), {
+      minLength: 150,
+      maxLength: 400,
+    });
+    const prefixes = (dots: readonly Dot[]) => {
+      const set = model(dots);
+      const vv = new Map<string, number>();
+      for (const d of dots) {
+        let n = 0;
+        while (set.has(`${d.replica}:${n + 1}`)) n++;
+        if (n > 0) vv.set(d.replica, n);
+      }
+      return vv;
+    };
+    fc.assert(
+      fc.property(manyArb, manyArb, (x, y) => {
+        const a = CausalContext.fromDots(x);
+        const b = CausalContext.fromDots(y);
+        expect(allDots(a)).toEqual(model(x));
+        expect(a.versionVector()).toEqual(prefixes(x));
+        for (const d of y) expect(a.includes(d)).toBe(model(x).has(key(d)));
+        const copy = a.clone();
+        const fresh = copy.joinCollect(b);
+        expect(allDots(copy)).toEqual(new Set([...model(x), ...model(y)]));
+        expect(new Set(expand(fresh))).toEqual(new Set([...model(y)].filter((d) => !model(x).has(d))));
+        expect(allDots(a)).toEqual(model(x)); // the clone was independent
+        expect(copy.covers(a) && copy.covers(b)).toBe(true);
+        expect(a.covers(b)).toBe([...model(y)].every((d) => model(x).has(d)));
+        expect(CausalContext.decode(copy.encode()).equals(copy)).toBe(true);
+        const joined = b.clone();
+        joined.join(a);
+        expect(joined.equals(copy)).toBe(true);
+        expect(joined.dotCount()).toBe(new Set([...model(x), ...model(y)]).size);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
   it("C1: invalid dots are rejected", () => {
     const c = new CausalContext();
     expect(() => c.add({ replica: "a", seq: 0 })).toThrow(TypeError);

@@ -2,6 +2,7 @@
 // contiguous prefix per origin) plus a dot cloud (the dots beyond a gap), always compacted.
 import { DecodeError, Reader, Writer, readReplicaTable, replicaAt, writeReplicaTable, type ReplicaIndex } from "./encoding.js";
 import type { VersionVector } from "./versionVector.js";
+import { VvMap } from "./VvMap.js";
 
 /** One update's identity: the `seq`-th update issued by `replica` (seq ≥ 1). */
 export interface Dot {
@@ -44,7 +45,7 @@ function sortedNumbers(set: Iterable<number>): Float64Array {
 type CloudEntry = number | Set<number>;
 
 /** Shared empty maps of a context that has no vector / cloud entry yet (never written). */
-const NO_VV = new Map<string, number>();
+const NO_VV = new VvMap();
 const NO_CLOUD = new Map<string, CloudEntry>();
 
 function cloudHas(c: CloudEntry, seq: number): boolean {
@@ -78,11 +79,11 @@ function byReplicaThenFrom(a: DotRange, b: DotRange): number {
 export class CausalContext {
   // Both maps start as shared empty sentinels and are created on first write (most contexts
   // in flight are one update's dot: a vector entry or a cloud entry, rarely both).
-  private vv: Map<string, number> = NO_VV;
+  private vv: VvMap = NO_VV;
   private cloud: Map<string, CloudEntry> = NO_CLOUD;
 
-  private ownVv(): Map<string, number> {
-    if (this.vv === NO_VV) this.vv = new Map();
+  private ownVv(): VvMap {
+    if (this.vv === NO_VV) this.vv = new VvMap();
     return this.vv;
   }
 
@@ -181,7 +182,7 @@ export class CausalContext {
 
   /** In-place union with `other`. */
   join(other: CausalContext): void {
-    for (const [r, ov] of other.vv) {
+    if (other.vv.size > 0) for (const [r, ov] of other.vv) {
       if (ov > (this.vv.get(r) ?? 0)) {
         this.ownVv().set(r, ov);
         this.compact(r);
@@ -198,7 +199,7 @@ export class CausalContext {
     const out: DotRange[] = [];
     // One pass per origin that joins as it collects: each entry of this context is looked up
     // and written once (on a large replica's context these lookups dominate).
-    for (const [r, ov] of other.vv) {
+    if (other.vv.size > 0) for (const [r, ov] of other.vv) {
       const v = this.vv.get(r) ?? 0;
       if (ov <= v) continue;
       const c = this.cloud.size === 0 ? undefined : this.cloud.get(r);
@@ -244,7 +245,7 @@ export class CausalContext {
 
   /** True when every dot of `other` is included in this context. */
   covers(other: CausalContext): boolean {
-    for (const [r, ov] of other.vv) {
+    if (other.vv.size > 0) for (const [r, ov] of other.vv) {
       const v = this.vv.get(r) ?? 0;
       if (ov <= v) continue;
       const c = this.cloud.get(r);
@@ -264,7 +265,7 @@ export class CausalContext {
   /** An independent copy. */
   clone(): CausalContext {
     const c = new CausalContext();
-    if (this.vv.size > 0) c.vv = new Map(this.vv);
+    if (this.vv.size > 0) c.vv = this.vv.clone();
     if (this.cloud.size > 0) {
       const cloud = c.ownCloud();
       for (const [r, s] of this.cloud) cloud.set(r, typeof s === "number" ? s : new Set(s));
