@@ -2,7 +2,7 @@
 // contiguous prefix per origin) plus a dot cloud (the dots beyond a gap), always compacted.
 import { DecodeError, Reader, Writer, readReplicaTable, replicaAt, writeReplicaTable, type ReplicaIndex } from "./encoding.js";
 import type { VersionVector } from "./versionVector.js";
-import { VvMap } from "./VvMap.js";
+import { ReplicaMap } from "./ReplicaMap.js";
 
 /** One update's identity: the `seq`-th update issued by `replica` (seq ≥ 1). */
 export interface Dot {
@@ -45,7 +45,7 @@ function sortedNumbers(set: Iterable<number>): Float64Array {
 type CloudEntry = number | Set<number>;
 
 /** Shared empty maps of a context that has no vector / cloud entry yet (never written). */
-const NO_VV = new VvMap();
+const NO_VV = new ReplicaMap();
 const NO_CLOUD = new Map<string, CloudEntry>();
 
 function cloudHas(c: CloudEntry, seq: number): boolean {
@@ -79,11 +79,11 @@ function byReplicaThenFrom(a: DotRange, b: DotRange): number {
 export class CausalContext {
   // Both maps start as shared empty sentinels and are created on first write (most contexts
   // in flight are one update's dot: a vector entry or a cloud entry, rarely both).
-  private vv: VvMap = NO_VV;
+  private vv: ReplicaMap = NO_VV;
   private cloud: Map<string, CloudEntry> = NO_CLOUD;
 
-  private ownVv(): VvMap {
-    if (this.vv === NO_VV) this.vv = new VvMap();
+  private ownVv(): ReplicaMap {
+    if (this.vv === NO_VV) this.vv = new ReplicaMap();
     return this.vv;
   }
 

@@ -2,9 +2,13 @@
 import type { Dot } from "./CausalContext.js";
 import { clip, defineCrdt, TYPE_TAGS, type CrdtType } from "./CrdtType.js";
 import { DecodeError, replicaAt, type Reader, type ReplicaIndex, type Writer } from "./encoding.js";
+import { ReplicaMap } from "./ReplicaMap.js";
 
-/** GCounter state: replica id → that replica's count (never 0; absent = 0). */
-export type GCounterState = Map<string, number>;
+/**
+ * GCounter state: replica id → that replica's count (never 0; absent = 0). A ReplicaMap: dense
+ * once it counts many replicas, since merging an update is a lookup in it.
+ */
+export type GCounterState = ReplicaMap;
 
 /** Adds `amount` (a non-negative safe integer, default 1) to the counter. */
 export interface GCounterOp {
@@ -23,7 +27,8 @@ export function checkAmount(amount: number | undefined): number {
 export function counterDelta(state: GCounterState, replica: string, amount: number): GCounterState {
   const next = (state.get(replica) ?? 0) + amount;
   if (!Number.isSafeInteger(next)) throw new RangeError("counter entry would exceed 2^53 - 1");
-  return next > 0 ? new Map([[replica, next]]) : new Map();
+  const delta = new ReplicaMap();
+  return next > 0 ? delta.set(replica, next) : delta;
 }
 
 /** Pointwise max into `t`. @internal */
@@ -37,7 +42,7 @@ export function counterMergeInto(t: GCounterState, s: GCounterState): GCounterSt
 /** Sum of the entries. @internal */
 export function counterSum(m: GCounterState): number {
   let sum = 0;
-  for (const n of m.values()) sum += n;
+  m.forEach((n) => (sum += n));
   return sum;
 }
 
@@ -68,7 +73,7 @@ export function writeCounter(w: Writer, m: GCounterState, index: ReplicaIndex): 
 
 /** Reads what {@link writeCounter} wrote. @internal */
 export function readCounter(r: Reader, table: readonly string[]): GCounterState {
-  const m: GCounterState = new Map();
+  const m: GCounterState = new ReplicaMap();
   const n = r.count();
   let prev = -1;
   for (let k = 0; k < n; k++) {
@@ -88,8 +93,8 @@ export function readCounter(r: Reader, table: readonly string[]): GCounterState 
 export const GCounter: CrdtType<GCounterState, GCounterOp, number> = defineCrdt<GCounterState, GCounterOp, number>({
   name: "gcounter",
   causal: false,
-  empty: () => new Map(),
-  clone: (s) => new Map(s),
+  empty: () => new ReplicaMap(),
+  clone: (s) => s.clone(),
   mergeInto: counterMergeInto,
   mutate(state, op, dot: Dot) {
     if (op?.type !== "increment") throw new TypeError(`gcounter: unknown op ${JSON.stringify(op)}`);
@@ -100,7 +105,7 @@ export const GCounter: CrdtType<GCounterState, GCounterOp, number> = defineCrdt<
   codec: {
     signature: [TYPE_TAGS.gcounter],
     collect(s, replicas) {
-      for (const r of s.keys()) replicas.add(r);
+      s.forEach((_n, r) => replicas.add(r));
     },
     write: writeCounter,
     read: readCounter,

@@ -10,6 +10,7 @@ import {
   writeCounter,
   type GCounterState,
 } from "./GCounter.js";
+import { ReplicaMap } from "./ReplicaMap.js";
 
 /** PNCounter state: per-replica increments `p` and decrements `n`. */
 export interface PNCounterState {
@@ -30,8 +31,8 @@ export interface PNCounterOp {
 export const PNCounter: CrdtType<PNCounterState, PNCounterOp, number> = defineCrdt<PNCounterState, PNCounterOp, number>({
   name: "pncounter",
   causal: false,
-  empty: () => ({ p: new Map(), n: new Map() }),
-  clone: (s) => ({ p: new Map(s.p), n: new Map(s.n) }),
+  empty: () => ({ p: new ReplicaMap(), n: new ReplicaMap() }),
+  clone: (s) => ({ p: s.p.clone(), n: s.n.clone() }),
   mergeInto(t, s) {
     counterMergeInto(t.p, s.p);
     counterMergeInto(t.n, s.n);
@@ -39,8 +40,8 @@ export const PNCounter: CrdtType<PNCounterState, PNCounterOp, number> = defineCr
   },
   mutate(state, op, dot: Dot) {
     const amount = checkAmount(op?.amount);
-    if (op.type === "increment") return { p: counterDelta(state.p, dot.replica, amount), n: new Map() };
-    if (op.type === "decrement") return { p: new Map(), n: counterDelta(state.n, dot.replica, amount) };
+    if (op.type === "increment") return { p: counterDelta(state.p, dot.replica, amount), n: new ReplicaMap() };
+    if (op.type === "decrement") return { p: new ReplicaMap(), n: counterDelta(state.n, dot.replica, amount) };
     throw new TypeError(`pncounter: unknown op ${JSON.stringify(op)}`);
   },
   value: (s) => counterSum(s.p) - counterSum(s.n),

@@ -2,6 +2,7 @@
 // Pure: no I/O, no timers, no Node-only APIs (runs in browsers too).
 export { vvApplyDiff, vvDiff, vvDominates, vvEquals, vvGet, vvMerge, vvMissing, vvSize, type VersionVector } from "./versionVector.js";
 export { CausalContext, compareDots, type Dot, type DotRange } from "./CausalContext.js";
+export { ReplicaMap } from "./ReplicaMap.js";
 export { FORMAT_VERSION, TYPE_TAGS, type CausalState, type CrdtType, type CrdtTypeName } from "./CrdtType.js";
 export { GCounter, type GCounterOp, type GCounterState } from "./GCounter.js";
 export { PNCounter, type PNCounterOp, type PNCounterState } from "./PNCounter.js";

@@ -1,8 +1,9 @@
-// The contiguous part of a causal context (replica id → highest contiguous seq): a Map while
-// small, a dense array by interned replica id once large. A replica of a 1,024-replica cluster
-// keeps one of 1,024 entries and looks one up for every update it merges; by then its memory
-// is cold, and a Map lookup is a chain of dependent cache misses (bucket, entry, chain) where
-// an array read is one. Ids are interned process-wide (a shared, hot table).
+// Replica id → positive number, as the contiguous part of a causal context (highest contiguous
+// seq) and a counter's state (count per replica) keep them: a Map while small, a dense array by
+// interned replica id once large. A replica of a 1,024-replica cluster keeps maps of 1,024
+// entries and looks one up for every update it merges; by then its memory is cold, and a Map
+// lookup is a chain of dependent cache misses (bucket, entry, chain) where an array read is
+// one. Ids are interned process-wide (a shared, hot table).
 
 const internIds = new Map<string, number>();
 const internNames: string[] = [];
@@ -17,20 +18,22 @@ function intern(id: string): number {
   return i;
 }
 
-/** Entries from which a vector goes dense. */
+/** Entries from which a map goes dense. */
 const DENSE_AT = 64;
 /** ...unless its interned ids are this sparse (many distinct ids seen in the process): it stays a Map. */
 const MAX_SLOTS_PER_ENTRY = 8;
 
 const NO_SLOTS = new Float64Array(0);
-/** Shared by every small vector (its dense fields are unused until it goes dense). */
+/** Shared by every small map (its dense fields are unused until it goes dense). */
 const NO_ORDER: number[] = [];
 
 /**
- * Map-like store of positive seqs by replica id (entries are never removed; a seq is never 0).
- * Iteration follows insertion order in both forms.
+ * Map-like store of positive numbers by replica id: entries are never removed and never 0.
+ * Iteration follows insertion order in both forms. Compare two by their entries
+ * (`new Map(a)` vs `new Map(b)`), not structurally: equal contents may be held in either form.
+ * @example const m = ReplicaMap.from([["a", 3]]); m.set("b", 1); m.get("a") // 3
  */
-export class VvMap implements Iterable<[string, number]> {
+export class ReplicaMap implements Iterable<[string, number]> {
   private small: Map<string, number> | null = new Map();
   /** Dense form: seq by interned id (0 = absent), and the ids present in insertion order. */
   private slots: Float64Array = NO_SLOTS;
@@ -38,6 +41,13 @@ export class VvMap implements Iterable<[string, number]> {
 
   get size(): number {
     return this.small !== null ? this.small.size : this.order.length;
+  }
+
+  /** A map holding these entries (numbers must be positive safe integers or at least > 0). */
+  static from(entries: Iterable<readonly [string, number]>): ReplicaMap {
+    const m = new ReplicaMap();
+    for (const [id, n] of entries) m.set(id, n);
+    return m;
   }
 
   get(id: string): number | undefined {
@@ -52,8 +62,9 @@ export class VvMap implements Iterable<[string, number]> {
     return this.get(id) !== undefined;
   }
 
-  /** Sets a positive seq. */
+  /** Sets a positive number. */
   set(id: string, seq: number): this {
+    if (!(seq > 0)) throw new RangeError(`ReplicaMap holds positive numbers only, got ${seq} for ${id}`);
     const small = this.small;
     if (small !== null) {
       small.set(id, seq);
@@ -67,8 +78,18 @@ export class VvMap implements Iterable<[string, number]> {
     return this;
   }
 
-  clone(): VvMap {
-    const c = new VvMap();
+  /** Calls `f` with each entry, in insertion order. */
+  forEach(f: (value: number, id: string) => void): void {
+    if (this.small !== null) {
+      this.small.forEach(f);
+      return;
+    }
+    const slots = this.slots;
+    for (const i of this.order) f(slots[i]!, internNames[i]!);
+  }
+
+  clone(): ReplicaMap {
+    const c = new ReplicaMap();
     if (this.small !== null) {
       c.small = new Map(this.small);
     } else {
