@@ -4,17 +4,21 @@ import { PROCESS_TAG, originBytes, originCount } from "../wire/origins.js";
 import type { VectorView } from "./VectorView.js";
 
 /**
- * Which dots a replica holds, keyed by origin number (wire/origins.ts): the contiguous seq and
- * the highest seq seen per origin side by side in one flat Int32Array (one cache line for
- * both: a replica's tracker is usually cold when a message arrives), and the rare out-of-order seqs
+ * Which dots a replica holds, keyed by origin number (wire/origins.ts): the contiguous seq per
+ * origin in a flat Int32Array, the highest seq seen in another, and the rare out-of-order seqs
  * in small sets. It mirrors the replica state's causal context so that "do I have dot
  * (origin, seq)?" — asked for every relayed update — is an array read, not a map lookup in a
  * context of a thousand origins.
  */
 export class DotTracker {
-  /** Per origin, STRIDE ints: [0] contiguous seq, [1] highest seq held, [2] the owner's mark (see `mark`). */
-  private seqs = new Int32Array(0);
-  /** Origin slots in `seqs`. */
+  /**
+   * The contiguous seq per origin, alone in its array: "do I have it?" for an update held
+   * already (most of those a replica receives) reads only this, and a small array stays in
+   * cache better. `extra` holds per origin [highest seq held, the owner's mark (see markOf)].
+   */
+  private contig = new Int32Array(0);
+  private extra = new Int32Array(0);
+  /** Origins the arrays have room for. */
   private slots = 0;
   private readonly clouds = new Map<number, Set<number>>();
   /** Origins with at least their first dot held (the width of the version vector). */
@@ -27,20 +31,20 @@ export class DotTracker {
 
   /** Highest seq s of `origin` such that 1..s are all held. */
   contiguousOf(origin: number): number {
-    return origin < this.slots ? this.seqs[STRIDE * origin]! : 0;
+    return origin < this.slots ? this.contig[origin]! : 0;
   }
 
   /**
-   * A number the owner keeps per origin next to its seqs (a replica: where in its delta log the
-   * origin's latest update is), read on the same cache line as the "do I have it?" check. 0 = none.
+   * A number the owner keeps per origin (a replica: where in its delta log the origin's latest
+   * update is). 0 = none.
    */
   markOf(origin: number): number {
-    return origin < this.slots ? this.seqs[STRIDE * origin + 2]! : 0;
+    return origin < this.slots ? this.extra[2 * origin + 1]! : 0;
   }
 
   setMark(origin: number, value: number): void {
     if (origin >= this.slots) this.grow(origin);
-    this.seqs[STRIDE * origin + 2] = value;
+    this.extra[2 * origin + 1] = value;
   }
 
   /** True when some dot is held beyond a gap (the contiguous part alone does not describe the set). */
@@ -50,18 +54,16 @@ export class DotTracker {
 
   has(origin: number, seq: number): boolean {
     if (origin >= this.slots) return false;
-    const seqs = this.seqs;
-    if (seq <= seqs[STRIDE * origin]!) return true;
-    if (seq > seqs[STRIDE * origin + 1]!) return false;
+    if (seq <= this.contig[origin]!) return true;
+    if (seq > this.extra[2 * origin]!) return false;
     return this.clouds.get(origin)?.has(seq) ?? false;
   }
 
   add(origin: number, seq: number): void {
     if (origin >= this.slots) this.grow(origin);
-    const seqs = this.seqs;
-    const c = seqs[STRIDE * origin]!;
+    const c = this.contig[origin]!;
     if (seq <= c) return;
-    if (seq > seqs[STRIDE * origin + 1]!) seqs[STRIDE * origin + 1] = seq;
+    if (seq > this.extra[2 * origin]!) this.extra[2 * origin] = seq;
     if (seq === c + 1) {
       let next = seq;
       const cloud = this.clouds.get(origin);
@@ -70,7 +72,7 @@ export class DotTracker {
         if (cloud.size === 0) this.clouds.delete(origin);
       }
       if (c === 0) this.width++;
-      seqs[STRIDE * origin] = next;
+      this.contig[origin] = next;
       return;
     }
     let cloud = this.clouds.get(origin);
@@ -89,28 +91,25 @@ export class DotTracker {
 
   /** True when `peer` is ≥ this vector at every entry. */
   dominatedBy(peer: VectorView): boolean {
-    const seqs = this.seqs;
     for (let origin = 0; origin < this.slots; origin++) {
-      if (seqs[STRIDE * origin]! > peer.get(origin)) return false;
+      if (this.contig[origin]! > peer.get(origin)) return false;
     }
     return true;
   }
 
   /** True when `peer` is ≥ every dot held, those beyond a gap included (the peer then lacks none of them). */
   coveredBy(peer: VectorView): boolean {
-    const seqs = this.seqs;
     for (let origin = 0; origin < this.slots; origin++) {
-      if (seqs[STRIDE * origin + 1]! > peer.get(origin)) return false;
+      if (this.extra[2 * origin]! > peer.get(origin)) return false;
     }
     return true;
   }
 
   /** How many of the dots held a peer with vector `peer` lacks (those beyond a gap included). */
   lackedBy(peer: VectorView): number {
-    const seqs = this.seqs;
     let n = 0;
     for (let origin = 0; origin < this.slots; origin++) {
-      const d = seqs[STRIDE * origin]! - peer.get(origin);
+      const d = this.contig[origin]! - peer.get(origin);
       if (d > 0) n += d;
     }
     for (const [origin, cloud] of this.clouds) {
@@ -123,7 +122,8 @@ export class DotTracker {
   /** An independent copy. */
   clone(): DotTracker {
     const copy = new DotTracker();
-    copy.seqs = this.seqs.slice();
+    copy.contig = this.contig.slice();
+    copy.extra = this.extra.slice();
     copy.slots = this.slots;
     for (const [origin, cloud] of this.clouds) copy.clouds.set(origin, new Set(cloud));
     copy.width = this.width;
@@ -140,20 +140,19 @@ export class DotTracker {
    * numbered by this process's origin table (see EncodedVector).
    */
   encodeVector(numbered = false): EncodedVector {
-    const seqs = this.seqs;
     if (numbered) {
       let k = this.slots;
-      while (k > 0 && seqs[STRIDE * (k - 1)] === 0) k--;
+      while (k > 0 && this.contig[k - 1] === 0) k--;
       const w = Writer.inSlab(16 + k * 5);
       w.u32(PROCESS_TAG);
       w.varint(k);
-      for (let origin = 0; origin < k; origin++) w.varint(seqs[STRIDE * origin]!);
+      for (let origin = 0; origin < k; origin++) w.varint(this.contig[origin]!);
       return { encoded: w.finish(), size: this.width, numbered: true };
     }
     const w = Writer.inSlab(8 + this.width * 12);
     w.varint(this.width);
     for (let origin = 0; origin < this.slots; origin++) {
-      const seq = seqs[STRIDE * origin]!;
+      const seq = this.contig[origin]!;
       if (seq === 0) continue;
       const name = originBytes(origin);
       w.varint(name.length);
@@ -166,12 +165,11 @@ export class DotTracker {
   /** Adds seqs from..to of `origin`. */
   addRange(origin: number, from: number, to: number): void {
     if (origin >= this.slots) this.grow(origin);
-    const seqs = this.seqs;
-    const c = seqs[STRIDE * origin]!;
+    const c = this.contig[origin]!;
     if (from <= c + 1 && to > c && !this.clouds.has(origin)) {
       if (c === 0) this.width++;
-      seqs[STRIDE * origin] = to;
-      if (to > seqs[STRIDE * origin + 1]!) seqs[STRIDE * origin + 1] = to;
+      this.contig[origin] = to;
+      if (to > this.extra[2 * origin]!) this.extra[2 * origin] = to;
       return;
     }
     for (let s = Math.max(from, c + 1); s <= to; s++) this.add(origin, s);
@@ -179,12 +177,12 @@ export class DotTracker {
 
   private grow(origin: number): void {
     const slots = Math.max(origin + 1, originCount(), this.slots * 2);
-    const seqs = new Int32Array(STRIDE * slots);
-    seqs.set(this.seqs);
-    this.seqs = seqs;
+    const contig = new Int32Array(slots);
+    const extra = new Int32Array(2 * slots);
+    contig.set(this.contig);
+    extra.set(this.extra);
+    this.contig = contig;
+    this.extra = extra;
     this.slots = slots;
   }
 }
-
-/** Ints per origin in DotTracker's flat array (16 bytes: an origin's fields never straddle a cache line). */
-const STRIDE = 4;
