@@ -34,24 +34,32 @@ const NO_ORDER: number[] = [];
  * @example const m = ReplicaMap.from([["a", 3]]); m.set("b", 1); m.get("a") // 3
  */
 export class ReplicaMap implements Iterable<[string, number]> {
-  private small: Map<string, number> | null = new Map();
-  /** Dense form: seq by interned id (0 = absent), and the ids present in insertion order. */
+  /** Up to one entry (most deltas carry one: a counter's update, a context's dot) needs no Map. */
+  private oneId: string | undefined = undefined;
+  private oneValue = 0;
+  /** From two entries; null once dense. */
+  private small: Map<string, number> | undefined | null = undefined;
+  /** Dense form: number by interned id (0 = absent), and the ids present in insertion order. */
   private slots: Float64Array = NO_SLOTS;
   private order: number[] = NO_ORDER;
 
-  get size(): number {
-    return this.small !== null ? this.small.size : this.order.length;
-  }
-
-  /** A map holding these entries (numbers must be positive safe integers or at least > 0). */
+  /** A map holding these entries (numbers must be positive). */
   static from(entries: Iterable<readonly [string, number]>): ReplicaMap {
     const m = new ReplicaMap();
     for (const [id, n] of entries) m.set(id, n);
     return m;
   }
 
+  get size(): number {
+    const small = this.small;
+    if (small === undefined) return this.oneId === undefined ? 0 : 1;
+    return small !== null ? small.size : this.order.length;
+  }
+
   get(id: string): number | undefined {
-    if (this.small !== null) return this.small.get(id);
+    const small = this.small;
+    if (small === undefined) return id === this.oneId ? this.oneValue : undefined;
+    if (small !== null) return small.get(id);
     const i = internIds.get(id);
     if (i === undefined || i >= this.slots.length) return undefined;
     const v = this.slots[i]!;
@@ -63,25 +71,40 @@ export class ReplicaMap implements Iterable<[string, number]> {
   }
 
   /** Sets a positive number. */
-  set(id: string, seq: number): this {
-    if (!(seq > 0)) throw new RangeError(`ReplicaMap holds positive numbers only, got ${seq} for ${id}`);
+  set(id: string, value: number): this {
+    if (!(value > 0)) throw new RangeError(`ReplicaMap holds positive numbers only, got ${value} for ${id}`);
     const small = this.small;
+    if (small === undefined) {
+      if (this.oneId === undefined || this.oneId === id) {
+        this.oneId = id;
+        this.oneValue = value;
+      } else {
+        this.small = new Map([[this.oneId, this.oneValue], [id, value]]);
+        this.oneId = undefined;
+      }
+      return this;
+    }
     if (small !== null) {
-      small.set(id, seq);
-      if (small.size >= DENSE_AT) this.densify();
+      small.set(id, value);
+      if (small.size >= DENSE_AT) this.densify(small);
       return this;
     }
     const i = intern(id);
     if (i >= this.slots.length) this.grow(i + 1);
     if (this.slots[i] === 0) this.order.push(i);
-    this.slots[i] = seq;
+    this.slots[i] = value;
     return this;
   }
 
   /** Calls `f` with each entry, in insertion order. */
   forEach(f: (value: number, id: string) => void): void {
-    if (this.small !== null) {
-      this.small.forEach(f);
+    const small = this.small;
+    if (small === undefined) {
+      if (this.oneId !== undefined) f(this.oneValue, this.oneId);
+      return;
+    }
+    if (small !== null) {
+      small.forEach(f);
       return;
     }
     const slots = this.slots;
@@ -90,8 +113,12 @@ export class ReplicaMap implements Iterable<[string, number]> {
 
   clone(): ReplicaMap {
     const c = new ReplicaMap();
-    if (this.small !== null) {
-      c.small = new Map(this.small);
+    const small = this.small;
+    if (small === undefined) {
+      c.oneId = this.oneId;
+      c.oneValue = this.oneValue;
+    } else if (small !== null) {
+      c.small = new Map(small);
     } else {
       c.small = null;
       c.slots = this.slots.slice();
@@ -100,32 +127,28 @@ export class ReplicaMap implements Iterable<[string, number]> {
     return c;
   }
 
-  *keys(): IterableIterator<string> {
-    if (this.small !== null) {
-      yield* this.small.keys();
-      return;
-    }
-    for (const i of this.order) yield internNames[i]!;
-  }
-
-  *values(): IterableIterator<number> {
-    if (this.small !== null) {
-      yield* this.small.values();
-      return;
-    }
-    for (const i of this.order) yield this.slots[i]!;
-  }
-
   *[Symbol.iterator](): IterableIterator<[string, number]> {
-    if (this.small !== null) {
-      yield* this.small;
+    const small = this.small;
+    if (small === undefined) {
+      if (this.oneId !== undefined) yield [this.oneId, this.oneValue];
+      return;
+    }
+    if (small !== null) {
+      yield* small;
       return;
     }
     for (const i of this.order) yield [internNames[i]!, this.slots[i]!];
   }
 
-  private densify(): void {
-    const small = this.small!;
+  *keys(): IterableIterator<string> {
+    for (const [id] of this) yield id;
+  }
+
+  *values(): IterableIterator<number> {
+    for (const [, value] of this) yield value;
+  }
+
+  private densify(small: Map<string, number>): void {
     const ids: number[] = [];
     let max = 0;
     for (const id of small.keys()) {
@@ -136,7 +159,7 @@ export class ReplicaMap implements Iterable<[string, number]> {
     if (max + 1 > MAX_SLOTS_PER_ENTRY * small.size + 1024) return; // too sparse: stay a Map
     this.slots = new Float64Array(Math.max(max + 1, internNames.length));
     let k = 0;
-    for (const seq of small.values()) this.slots[ids[k++]!] = seq;
+    for (const value of small.values()) this.slots[ids[k++]!] = value;
     this.order = ids;
     this.small = null;
   }

@@ -18,6 +18,9 @@ export interface MergeResult {
   newlyIncluded: DotRange[];
 }
 
+/** What a merge without collecting returns (shared: nothing to allocate per merge). */
+const CHANGED_UNCOLLECTED: MergeResult = Object.freeze({ changed: true, newlyIncluded: Object.freeze([]) as unknown as DotRange[] });
+
 /** How {@link ReplicaState.merge} may cut corners; see there. */
 export interface MergeOptions {
   /** The remote is known to hold at least one dot not included yet (skips the coverage check). */
@@ -110,23 +113,19 @@ export class ReplicaState<S, Op, V> {
    * no-op. Options for callers that track dots themselves (a gossip replica merging what it
    * checked against its own index): `fresh` — remote is known to hold a dot not included, so
    * the coverage check is skipped; `collect: false` — `newlyIncluded` is left empty, which
-   * spares building and sorting the ranges.
+   * spares building and sorting the ranges (the result is then a shared frozen object).
    */
   merge(remote: Delta<S>, options?: MergeOptions): MergeResult {
     if (options?.fresh !== true && this.ctx.covers(remote.context)) return { changed: false, newlyIncluded: [] };
     this.apply(remote.state);
-    let newlyIncluded: DotRange[];
-    if (options?.collect === false) {
-      this.ctx.join(remote.context);
-      newlyIncluded = [];
-    } else {
-      newlyIncluded = this.ctx.joinCollect(remote.context);
-    }
+    let newlyIncluded: DotRange[] | null = null;
+    if (options?.collect === false) this.ctx.join(remote.context);
+    else newlyIncluded = this.ctx.joinCollect(remote.context);
     // Never reissue a dot this replica issued before (e.g. restarted, then heard of its old updates).
     const ownMax = this.ctx.max(this.replicaId);
     if (ownMax > this.seqValue) this.seqValue = ownMax;
     this.invalidate();
-    return { changed: true, newlyIncluded };
+    return newlyIncluded === null ? CHANGED_UNCOLLECTED : { changed: true, newlyIncluded };
   }
 
   private apply(source: S): void {
