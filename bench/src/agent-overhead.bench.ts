@@ -19,14 +19,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Session } from "node:inspector/promises";
-import { setFlagsFromString } from "node:v8";
-import { runInNewContext } from "node:vm";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Cluster, DEFAULT_GOSSIP_CONFIG } from "@driftscope/gossip";
 import { createAgent, fromGossipReplica, type Agent } from "@driftscope/agent";
+import { collectGarbage } from "./process.ts";
 import { report, type BenchResult, type BenchRow } from "./report.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -63,10 +62,9 @@ const PLAN: Record<number, { fillMs: number; warmupMs: number; windowMs: number;
 /** Rounds that also run a profiled window (profiling is costly at large N). */
 const PROFILED_ROUNDS = 2;
 const EPOCH = Date.now();
-// A full garbage collection before each window, so that when the collector happens to run
-// does not decide which phase pays for it (it was the largest source of window-to-window noise).
-setFlagsFromString("--expose-gc");
-const collectGarbage = runInNewContext("gc") as () => void;
+// A full garbage collection before each window (collectGarbage), so that when the collector
+// happens to run does not decide which phase pays for it (it was the largest source of
+// window-to-window noise).
 
 function freePort(): Promise<number> {
   return new Promise((resolvePort) => {

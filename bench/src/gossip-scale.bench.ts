@@ -2,6 +2,7 @@
 // grows with N. Workload: 0.1 update/s per replica (GCounter increments), interval 1 s, fanout 3,
 // delta payload. CPU = process.cpuUsage over a wall-clock window, in cores (1.0 = one core busy).
 import { Cluster, type GossipConfig } from "@driftscope/gossip";
+import { collectGarbage } from "./process.ts";
 import { report, type BenchResult, type BenchRow } from "./report.ts";
 
 const VIEW = 4;
@@ -39,6 +40,7 @@ async function realTime(setup: Setup, warmupMs: number, measureMs: number): Prom
   });
   cluster.events.on("update", () => updates++);
   await sleep(warmupMs);
+  collectGarbage();
   bytes = 0;
   updates = 0;
   fullStates = 0;
@@ -67,6 +69,7 @@ async function realTime(setup: Setup, warmupMs: number, measureMs: number): Prom
 function virtualTime(setup: Setup, simulatedMs: number, warmupMs = 0): BenchRow & { wallS: number } {
   const cluster = build(setup, "virtual");
   cluster.runFor(warmupMs);
+  collectGarbage(); // what earlier rows left on the heap is not this row's work
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   cluster.runFor(simulatedMs);
