@@ -177,4 +177,33 @@ describe("convergence under random fault schedules (virtual time)", () => {
       { numRuns: 150 },
     );
   });
+
+  it("K4: a replica restored empty gets its old updates back from neighbours that had them only from it (a case K3 found)", () => {
+    // Partial views of 3: r0's neighbours received r0:1 from r0 itself. After r0 restarts
+    // empty they must send it back although it came "via r0" (it was lost with that incarnation).
+    runSchedule(1, [
+      { op: "update", at: 0, count: 1 },
+      { op: "latency", latencyMs: 0, jitterMs: 64 },
+      { op: "run", ms: 288 },
+      { op: "crash", at: 0 },
+      { op: "restore", at: 0, keepState: false },
+      { op: "update", at: 0, count: 1 },
+      { op: "latency", latencyMs: 0, jitterMs: 0 },
+      { op: "update", at: 0, count: 1 },
+    ], 64, 3);
+  });
+
+  it("K5: a replica restored empty with nothing to push still tells its peers, who then send it everything again (a case K3 found)", () => {
+    // Push mode: r2 restarts empty and has no update of its own, so it had nothing to send; its
+    // neighbours still believed it held what they had sent its previous incarnation.
+    runSchedule(1, [
+      { op: "leave", at: 0 },
+      { op: "update", at: 0, count: 1 },
+      { op: "run", ms: 311 },
+      { op: "crash", at: 7 },
+      { op: "config", change: { mode: "push" } },
+      { op: "restore", at: 1, keepState: false },
+      { op: "partition", split: [0, 0, 0, 0, 0, 0, 0] },
+    ], 64, 3);
+  });
 });

@@ -78,14 +78,14 @@ describe("DeltaLog", () => {
     // They lack a:9..11 (3), b:3..5 (3) and c:2 (1): 7 dots; b's came via the peer itself.
     const { body, count } = log.encodeMissing(PEER, -1, vector, 7);
     expect(count).toBe(4);
-    expect(Array.from(body)).toEqual([4, ...frameOf(9, 2), ...frameOf(10, 2), ...frameOf(200, 3), ...frameOf(11, 2)]);
+    expect(Array.from(body.bytes())).toEqual([4, ...frameOf(9, 2), ...frameOf(10, 2), ...frameOf(200, 3), ...frameOf(11, 2)]);
     // Told it lacks fewer, the walk stops early (what it lacks is almost always recent).
     expect(log.encodeMissing(PEER, -1, vector, 1).count).toBe(1);
     // Skipping the origin instead of the peer: the b entries go, a's stay out.
     expect(log.encodeMissing(-1, A, vector, 7).count).toBe(4);
   });
 
-  it("L6: entries a peer is known to hold leave its lists; a reused slot or a restarted peer clears that", () => {
+  it("L6: entries a peer is known to hold, or that came from it, leave its lists; a reused slot or a restarted peer clears that", () => {
     const log = new DeltaLog(4);
     const slots = [1, 2, 3].map((s) => log.append(A, s, -1, null, frameOf(s, 2)));
     const BIT = 1 << 3;
@@ -93,8 +93,15 @@ describe("DeltaLog", () => {
     log.noteKnownBy(slots[2]!, A, 99, BIT); // not the dot in that slot: ignored
     expect(log.encodeList(0, -1, -1, null, BIT).count).toBe(2);
     expect(log.encodeList(0, -1, -1, null, 1 << 4).count).toBe(3); // another peer
-    log.forgetKnownBy(BIT);
+    log.forgetPeer(-5, BIT);
     expect(log.encodeList(0, -1, -1, null, BIT).count).toBe(3);
+    // Entries that came via a peer go back to it once it restarted empty.
+    const viaLog = new DeltaLog(8);
+    viaLog.append(A, 1, PEER, null, frameOf(1, 2));
+    viaLog.append(A, 2, -1, null, frameOf(2, 2));
+    expect(viaLog.encodeList(0, PEER, -1, null).count).toBe(1);
+    viaLog.forgetPeer(PEER, 0);
+    expect(viaLog.encodeList(0, PEER, -1, null).count).toBe(2);
     log.noteKnownBy(slots[0]!, A, 1, BIT);
     for (let s = 4; s <= 7; s++) log.append(A, s, -1, null, frameOf(s, 2)); // slot of a:1 reused
     expect(log.encodeList(0, -1, -1, null, BIT).count).toBe(4);

@@ -1,5 +1,6 @@
 import type { DotRange } from "@driftscope/crdt";
 import { Writer } from "../wire/codec.js";
+import type { BodyWriter } from "../wire/message.js";
 import { originIndex, originName } from "../wire/origins.js";
 import { DotTracker } from "./DotTracker.js";
 
@@ -107,10 +108,17 @@ export class DeltaLog {
     this.knownBy[slot]! |= bit;
   }
 
-  /** The peer with `bit` lost what it held (it restarted empty): nothing is known of it any more. */
-  forgetKnownBy(bit: number): void {
+  /**
+   * Peer number `via` (with "known by" bit `bit`, 0 for none) restarted empty: it lost what it
+   * had sent us and what we knew it held, so its buffers stop leaving those entries out.
+   */
+  forgetPeer(via: number, bit: number): void {
     const known = this.knownBy;
-    for (let i = 0; i < known.length; i++) known[i]! &= ~bit;
+    const vias = this.viaNumbers;
+    for (let i = 0; i < known.length; i++) {
+      known[i]! &= ~bit;
+      if (vias[i] === via) vias[i] = -1;
+    }
   }
 
   /** Origin of the update at index i, or null for a relayed state. */
@@ -153,11 +161,11 @@ export class DeltaLog {
    * A list body (wire/deltaList.ts) of the entries from index `from` on, except those that came
    * via peer number `skipVia` or are updates of origin number `skipOrigin`, and those `keep`
    * rejects (−1: skip none), and those known to be held by the peer with bit `skipKnown` (see
-   * noteKnownBy). Returns the body (valid until the next list is built) and how many
+   * noteKnownBy). Returns the body (valid until this log's next list or append) and how many
    * entries it holds. One pass over the metadata
    * arrays, one copy of the frames.
    */
-  encodeList(from: number, skipVia: number, skipOrigin: number, keep: ((i: number) => boolean) | null, skipKnown = 0): { body: Uint8Array; count: number } {
+  encodeList(from: number, skipVia: number, skipOrigin: number, keep: ((i: number) => boolean) | null, skipKnown = 0): { body: PickedList; count: number } {
     const picked = this.picked;
     picked.length = 0;
     const cap = this.capacity;
@@ -182,7 +190,7 @@ export class DeltaLog {
    * is how many of our dots it lacks in all: the walk goes from the newest entry back and stops
    * once it found that many, since what a peer lacks is almost always recent.
    */
-  encodeMissing(skipVia: number, skipOrigin: number, theirs: { get(origin: number): number }, lacking: number, skipKnown = 0): { body: Uint8Array; count: number } {
+  encodeMissing(skipVia: number, skipOrigin: number, theirs: { get(origin: number): number }, lacking: number, skipKnown = 0): { body: PickedList; count: number } {
     const picked = this.picked;
     picked.length = 0;
     const cap = this.capacity;
@@ -213,19 +221,27 @@ export class DeltaLog {
     return this.encodePicked();
   }
 
-  /** The list body is written to a scratch buffer: it is valid until the next list is encoded (send it, or copy it, first). */
-  private encodePicked(): { body: Uint8Array; count: number } {
+  /** The picked entries as a list body, written when the message is (see PickedList). */
+  private encodePicked(): { body: PickedList; count: number } {
     const picked = this.picked;
-    const w = scratch.reset();
+    let length = varintLength(picked.length);
+    for (let k = 0; k < picked.length; k++) length += this.lengths[picked[k]!]!;
+    this.list.length = length;
+    return { body: this.list, count: picked.length };
+  }
+
+  /** Writes the list body of the entries last picked. */
+  private writePicked(w: Writer): void {
+    const picked = this.picked;
     w.varint(picked.length);
     for (let k = 0; k < picked.length; k++) {
       const slot = picked[k]!;
       w.bytesFrom(this.buf, this.offsets[slot]!, this.lengths[slot]!);
     }
-    return { body: w.finish(), count: picked.length };
   }
 
   private readonly picked: number[] = [];
+  private readonly list = new PickedList((w) => this.writePicked(w));
 
   /** A copy of the frame of entry i. */
   frame(i: number): Uint8Array {
@@ -344,8 +360,35 @@ export class DeltaLog {
   }
 }
 
-/** Where list bodies are built (see encodePicked). */
-const scratch = new Writer(4096);
-
 /** Matches no origin or peer number. */
 const NONE = -2;
+
+/**
+ * A list body of log entries, written straight into the message that carries it (the frames
+ * are copied once, from the log's ring into the message). Valid until the log's next list or
+ * append; `bytes()` makes a copy that stays.
+ */
+export class PickedList implements BodyWriter {
+  length = 0;
+
+  constructor(private readonly write: (w: Writer) => void) {}
+
+  writeTo(w: Writer): void {
+    this.write(w);
+  }
+
+  bytes(): Uint8Array {
+    const w = new Writer(this.length);
+    this.write(w);
+    return w.finish();
+  }
+}
+
+function varintLength(n: number): number {
+  let length = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    length++;
+  }
+  return length;
+}

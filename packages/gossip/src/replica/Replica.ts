@@ -24,6 +24,7 @@ import {
   hashEquals,
   messageBody,
   messageHash,
+  type BodyWriter,
   type EncodedVector,
   type GossipMessage,
   type MessageKind,
@@ -32,7 +33,7 @@ import {
 } from "../wire/message.js";
 import { encodeList, forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
 import { originIndex } from "../wire/origins.js";
-import { DeltaLog } from "./DeltaLog.js";
+import { DeltaLog, type PickedList } from "./DeltaLog.js";
 import { DotTracker } from "./DotTracker.js";
 import { VectorView } from "./VectorView.js";
 
@@ -81,6 +82,8 @@ interface PeerState {
   readonly number: number;
   /** Its bit in the delta log's "known by" marks (0: none; the first 31 peers get one). */
   readonly bit: number;
+  /** We sent it a message in our current incarnation (it knows our incarnation). */
+  announced: boolean;
   origin: number;
   originAt: number;
 }
@@ -88,7 +91,7 @@ interface PeerState {
 /** A state to send: a delta-group or the full state, with the log range it covers. */
 interface Outgoing {
   full: boolean;
-  body: Uint8Array;
+  body: Uint8Array | BodyWriter;
   logFrom: number;
   logTo: number;
   hash: string | null;
@@ -387,6 +390,10 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         if (out === GAP) this.sendGapDigest(to, p, mode === "push-pull");
         else if (out !== null) this.sendState(to, p, "delta", out, mode === "push-pull", mode === "push");
         else if (mode === "push-pull") this.sendControl(to, p, "pull", "delta", false, null, null);
+        // Restored empty with nothing to push: still tell the peer once (an ack carries our
+        // incarnation), or it would go on believing we hold what it sent our previous
+        // incarnation and never send it again.
+        else if (this.incarnationValue > 0 && !p.announced) this.sendControl(to, p, "ack", "delta", false, null, null);
       }
     }
     this.schedule(now + this.cfg.intervalMs);
@@ -410,7 +417,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     const p = this.peer(from);
     if (m.incarnation !== p.incarnation) {
       // The peer restarted empty: its log indices restarted and it lost what we had sent.
-      if (p.bit !== 0) this.log.forgetKnownBy(p.bit);
+      // What came from it, or what it was known to hold, must now go to it like anything else.
+      this.log.forgetPeer(p.number, p.bit);
       p.incarnation = m.incarnation;
       p.received = 0;
       p.acked = 0;
@@ -599,14 +607,14 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     const log = this.log;
     const list = this.listFor(to, p, Math.max(log.start, log.end - FALLBACK_ENTRIES), null);
     const snapshot = this.rs.snapshotBytes();
-    return { full: true, body: joinFallback(snapshot, list.body), logFrom: 0, logTo: log.end, hash: this.snapshotHash() };
+    return { full: true, body: joinFallback(snapshot, list.body.bytes()), logFrom: 0, logTo: log.end, hash: this.snapshotHash() };
   }
 
   /**
    * A list body of the log entries from index `from` on that pass `keep` — except those that
    * came from `to` or are its own updates (it has them).
    */
-  private listFor(to: string, p: PeerState, from: number, keep: ((i: number) => boolean) | null): { body: Uint8Array; count: number } {
+  private listFor(to: string, p: PeerState, from: number, keep: ((i: number) => boolean) | null): { body: PickedList; count: number } {
     return this.log.encodeList(from, p.number, this.originOf(to, p), keep, p.bit);
   }
 
@@ -709,7 +717,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     this.sendControl(to, p, "digest", "delta", reply, null, this.vector(), this.log.end);
   }
 
-  private transmit(to: string, _p: PeerState, m: GossipMessage): void {
+  private transmit(to: string, p: PeerState, m: GossipMessage): void {
+    p.announced = true;
     this.transmitBytes(to, encodeMessage(m), m.kind, m.payload, m.full);
   }
 
@@ -728,7 +737,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     let p = this.peers.get(id);
     if (p === undefined) {
       const bit = this.peerBits < 31 ? 1 << this.peerBits++ : 0;
-      p = { acked: 0, received: 0, incarnation: 0, number: originIndex(id), bit, origin: -1, originAt: -1 };
+      p = { acked: 0, received: 0, incarnation: 0, number: originIndex(id), bit, announced: false, origin: -1, originAt: -1 };
       this.peers.set(id, p);
     }
     return p;

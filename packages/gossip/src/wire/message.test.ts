@@ -33,7 +33,7 @@ describe("wire messages", () => {
         const { raw: _raw, hashAt: _h, hashLength: _l, bodyAt: _b, vectorAt: _v, vectorSize: _s, vectorNumbered: _n, ...header } = back;
         expect({ ...header, hash: messageHash(back), versionVector: messageVersionVector(back), body: body && Array.from(body) }).toEqual({
           ...m,
-          body: m.body && Array.from(m.body),
+          body: m.body && Array.from(m.body as Uint8Array),
         });
         if (m.hash !== null && [...m.hash].every((ch) => ch.charCodeAt(0) < 128)) expect(hashEquals(back, m.hash)).toBe(true);
         expect(hashEquals(back, "not-the-hash-of-anything")).toBe(false);

@@ -48,8 +48,15 @@ export interface GossipMessage {
   hash: string | null;
   /** Sender's version vector (digests, and pulls that answer one), as a map or pre-encoded. */
   versionVector: VersionVector | EncodedVector | null;
-  /** `state`: the crdt's canonical encoding of the delta or snapshot. */
-  body: Uint8Array | null;
+  /** `state`: the crdt's canonical encoding of the delta or snapshot (bytes, or written in place). */
+  body: Uint8Array | BodyWriter | null;
+}
+
+/** A body written straight into the message being encoded (no copy of its own first). */
+export interface BodyWriter {
+  /** Its exact size in bytes. */
+  readonly length: number;
+  writeTo(w: Writer): void;
 }
 
 const VERSION = 1;
@@ -101,7 +108,8 @@ export function encodeMessage(m: GossipMessage): Uint8Array {
       }
     }
   }
-  if (m.body !== null) w.bytes(m.body);
+  if (m.body instanceof Uint8Array) w.bytes(m.body);
+  else if (m.body !== null) m.body.writeTo(w);
   return w.finish();
 }
 
