@@ -57,7 +57,8 @@ export class DeltaLog {
     this.originNumbers = new Int32Array(capacity);
     this.offsets = new Int32Array(capacity);
     this.lengths = new Int32Array(capacity);
-    this.buf = new Uint8Array(Math.min(4096, maxBytes));
+    // Room for a full log of small updates from the start (growing copies every frame).
+    this.buf = new Uint8Array(Math.min(Math.max(4096, capacity * 32), maxBytes));
     this.base = base;
   }
 
@@ -230,14 +231,24 @@ export class DeltaLog {
     return { body: this.list, count: picked.length };
   }
 
-  /** Writes the list body of the entries last picked. */
+  /** Writes the list body of the entries last picked: frames adjacent in the ring go in one copy. */
   private writePicked(w: Writer): void {
     const picked = this.picked;
+    const offsets = this.offsets;
+    const lengths = this.lengths;
     w.varint(picked.length);
+    let runFrom = -1;
+    let runEnd = -1;
     for (let k = 0; k < picked.length; k++) {
       const slot = picked[k]!;
-      w.bytesFrom(this.buf, this.offsets[slot]!, this.lengths[slot]!);
+      const at = offsets[slot]!;
+      if (at !== runEnd) {
+        if (runFrom >= 0) w.bytesFrom(this.buf, runFrom, runEnd - runFrom);
+        runFrom = at;
+      }
+      runEnd = at + lengths[slot]!;
     }
+    if (runFrom >= 0) w.bytesFrom(this.buf, runFrom, runEnd - runFrom);
   }
 
   private readonly picked: number[] = [];
