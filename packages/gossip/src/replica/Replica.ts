@@ -650,15 +650,16 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
    */
   private missingFor(to: string, p: PeerState, theirs: VectorView, hash: string | null, delta: boolean): Outgoing | null {
     const seen = this.seen;
+    const lacking = seen.lackedBy(theirs);
     // Dots beyond a gap in our context are not in our vector: only the log walk below sees them.
-    if (seen.dominatedBy(theirs) && !seen.hasCloud()) {
+    if (lacking === 0 && !seen.hasCloud()) {
       if (seen.equals(theirs) && hash !== null && hash !== this.hash()) return this.fullState(to, p);
       // Under the delta payload an empty list still tells the peer it holds our whole log.
       return delta ? { full: false, body: EMPTY_LIST, logFrom: 0, logTo: this.log.end, hash: null } : null;
     }
     const log = this.log;
     if (!this.logCovers(theirs)) return this.fullState(to, p);
-    const list = log.encodeMissing(p.number, this.originOf(to, p), theirs, seen.lackedBy(theirs), p.bit);
+    const list = log.encodeMissing(p.number, this.originOf(to, p), theirs, lacking, p.bit);
     if (list.count === 0) return this.fullState(to, p);
     // Everything the peer lacked: once merged, it holds our state as of our log end.
     return { full: false, body: list.body, logFrom: 0, logTo: log.end, hash: null };

@@ -48,6 +48,10 @@ export class VectorView {
   }
 
   private load(m: ReceivedMessage): void {
+    if (m.vectorNumbered) {
+      this.loadNumbered(m.raw, m.vectorAt, m.vectorSize);
+      return;
+    }
     forEachVectorEntry(m, (origin, seq) => {
       if (seq <= 0) return;
       if (origin >= this.seqs.length) this.grow(origin);
@@ -57,6 +61,28 @@ export class VectorView {
       }
       this.seqs[origin] = seq;
     });
+  }
+
+  /** The numbered form (decodeMessage checked its bounds): k varints, the seqs of origins 0..k−1. */
+  private loadNumbered(raw: Uint8Array, at: number, k: number): void {
+    if (k > this.seqs.length) this.grow(k - 1);
+    const seqs = this.seqs;
+    const touched = this.touched;
+    let pos = at;
+    for (let origin = 0; origin < k; origin++) {
+      let b = raw[pos++]!;
+      let seq = b & 0x7f;
+      let scale = 0x80;
+      while (b >= 0x80) {
+        b = raw[pos++]!;
+        seq += (b & 0x7f) * scale;
+        scale *= 0x80;
+      }
+      if (seq === 0) continue;
+      if (seqs[origin] === 0) touched.push(origin);
+      seqs[origin] = seq;
+    }
+    this.size = touched.length;
   }
 
   private grow(origin: number): void {

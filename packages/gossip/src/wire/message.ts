@@ -161,7 +161,7 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
     vectorSize = r.varint();
     if (vectorSize > r.remaining || vectorSize > originCount()) throw new WireError("numbered version vector beyond the origin table");
     vectorAt = r.pos;
-    for (let i = 0; i < vectorSize; i++) r.varint();
+    r.pos = skipVarints(bytes, r.pos, vectorSize);
   } else if (flags & F_VV) {
     // Checked here, read later without building strings (forEachVectorEntry).
     vectorSize = r.varint();
@@ -193,6 +193,22 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
     hashLength,
     bodyAt,
   };
+}
+
+/**
+ * Where `count` varints starting at `at` end (a byte scan: a varint ends at its first byte below
+ * 0x80). Throws WireError when they run past the end or one is longer than 8 bytes.
+ */
+function skipVarints(bytes: Uint8Array, at: number, count: number): number {
+  let pos = at;
+  for (let i = 0; i < count; i++) {
+    const start = pos;
+    while (pos < bytes.length && bytes[pos]! >= 0x80) pos++;
+    if (pos >= bytes.length) throw new WireError("truncated message");
+    pos++;
+    if (pos - start > 8) throw new WireError("varint too long");
+  }
+  return pos;
 }
 
 /** The sender's hash carried by a message, or null. */
