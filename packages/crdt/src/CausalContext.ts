@@ -275,7 +275,9 @@ export class CausalContext {
 
   /** The compacted contiguous part (a copy). */
   versionVector(): VersionVector {
-    return new Map(this.vv);
+    const out: VersionVector = new Map();
+    this.vv.forEach((n, r) => out.set(r, n));
+    return out;
   }
 
   /** The contiguous entry of `replica` (0 when absent). */

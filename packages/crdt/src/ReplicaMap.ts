@@ -19,7 +19,7 @@ function intern(id: string): number {
 }
 
 /** Entries from which a map goes dense. */
-const DENSE_AT = 64;
+const DENSE_AT = 128;
 /** ...unless its interned ids are this sparse (many distinct ids seen in the process): it stays a Map. */
 const MAX_SLOTS_PER_ENTRY = 8;
 
@@ -127,25 +127,28 @@ export class ReplicaMap implements Iterable<[string, number]> {
     return c;
   }
 
-  *[Symbol.iterator](): IterableIterator<[string, number]> {
+  // Iterators without generators: the Map's own while small, an array's once dense.
+  [Symbol.iterator](): IterableIterator<[string, number]> {
     const small = this.small;
-    if (small === undefined) {
-      if (this.oneId !== undefined) yield [this.oneId, this.oneValue];
-      return;
-    }
-    if (small !== null) {
-      yield* small;
-      return;
-    }
-    for (const i of this.order) yield [internNames[i]!, this.slots[i]!];
+    if (small === undefined) return (this.oneId === undefined ? [] : [[this.oneId, this.oneValue] as [string, number]]).values();
+    if (small !== null) return small.entries();
+    const slots = this.slots;
+    return this.order.map((i): [string, number] => [internNames[i]!, slots[i]!]).values();
   }
 
-  *keys(): IterableIterator<string> {
-    for (const [id] of this) yield id;
+  keys(): IterableIterator<string> {
+    const small = this.small;
+    if (small === undefined) return (this.oneId === undefined ? [] : [this.oneId]).values();
+    if (small !== null) return small.keys();
+    return this.order.map((i) => internNames[i]!).values();
   }
 
-  *values(): IterableIterator<number> {
-    for (const [, value] of this) yield value;
+  values(): IterableIterator<number> {
+    const small = this.small;
+    if (small === undefined) return (this.oneId === undefined ? [] : [this.oneValue]).values();
+    if (small !== null) return small.values();
+    const slots = this.slots;
+    return this.order.map((i) => slots[i]!).values();
   }
 
   private densify(small: Map<string, number>): void {
