@@ -2,6 +2,7 @@
 // contiguous prefix per origin) plus a dot cloud (the dots beyond a gap), always compacted.
 import { DecodeError, Reader, Writer, readReplicaTable, replicaAt, writeReplicaTable, type ReplicaIndex } from "./encoding.js";
 import type { VersionVector } from "./versionVector.js";
+import { OneOrMap } from "./OneOrMap.js";
 import { ReplicaMap } from "./ReplicaMap.js";
 
 /** One update's identity: the `seq`-th update issued by `replica` (seq ≥ 1). */
@@ -46,7 +47,7 @@ type CloudEntry = number | Set<number>;
 
 /** Shared empty maps of a context that has no vector / cloud entry yet (never written). */
 const NO_VV = new ReplicaMap();
-const NO_CLOUD = new Map<string, CloudEntry>();
+const NO_CLOUD = new OneOrMap<CloudEntry>();
 
 function cloudHas(c: CloudEntry, seq: number): boolean {
   return typeof c === "number" ? c === seq : c.has(seq);
@@ -80,15 +81,15 @@ export class CausalContext {
   // Both maps start as shared empty sentinels and are created on first write (most contexts
   // in flight are one update's dot: a vector entry or a cloud entry, rarely both).
   private vv: ReplicaMap = NO_VV;
-  private cloud: Map<string, CloudEntry> = NO_CLOUD;
+  private cloud: OneOrMap<CloudEntry> = NO_CLOUD;
 
   private ownVv(): ReplicaMap {
     if (this.vv === NO_VV) this.vv = new ReplicaMap();
     return this.vv;
   }
 
-  private ownCloud(): Map<string, CloudEntry> {
-    if (this.cloud === NO_CLOUD) this.cloud = new Map();
+  private ownCloud(): OneOrMap<CloudEntry> {
+    if (this.cloud === NO_CLOUD) this.cloud = new OneOrMap();
     return this.cloud;
   }
 

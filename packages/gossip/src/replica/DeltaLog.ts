@@ -10,9 +10,9 @@ import { DotTracker } from "./DotTracker.js";
  *
  * Entries are single updates (never joins of received groups, so relaying adds nothing old) or,
  * rarely, a full state relayed after a gap. Each is stored as the frame it travels in
- * (wire/deltaList.ts), in one byte ring, with its metadata in parallel arrays: a replica of a
- * 1,024-replica cluster keeps thousands of entries, and a few arrays instead of thousands of
- * small objects keep the garbage collector's work flat.
+ * (wire/deltaList.ts), in one byte ring, with its metadata side by side in one numeric array: a
+ * replica of a 1,024-replica cluster keeps thousands of entries, and one array instead of
+ * thousands of small objects keeps the garbage collector's work flat.
  *
  * Origins and peers are kept by their numbers (wire/origins.ts), so the scans that build a
  * peer's buffer compare integers.
@@ -29,15 +29,13 @@ export class DeltaLog {
   base: DotTracker | null;
 
   private readonly dotsOf: Array<readonly DotRange[] | null>;
-  private readonly seqs: Float64Array;
-  /** Origin numbers (wire/origins.ts) of the updates, −1 for relayed states. */
-  private readonly originNumbers: Int32Array;
-  /** Numbers of the peers the entries came from, −1 for local updates. */
-  private readonly viaNumbers: Int32Array;
-  /** Per entry, bits of peers known to hold it (they sent it too): their buffers skip it. */
-  private readonly knownBy: Int32Array;
-  private readonly offsets: Int32Array;
-  private readonly lengths: Int32Array;
+  /**
+   * Per entry, M numbers side by side (one cache line, where six arrays took six): seq, origin
+   * number (wire/origins.ts; −1 for a relayed state), number of the peer it came from (−1 when
+   * local), bits of peers known to hold it (they sent it too: their buffers skip it), and its
+   * frame's offset and length in the ring.
+   */
+  private readonly meta: Float64Array;
   private buf: Uint8Array;
   /** Next free byte of the ring. */
   private tail = 0;
@@ -50,13 +48,8 @@ export class DeltaLog {
     base: DotTracker = new DotTracker(),
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`delta log capacity must be an integer >= 1, got ${capacity}`);
-    this.viaNumbers = new Int32Array(capacity);
-    this.knownBy = new Int32Array(capacity);
     this.dotsOf = new Array<readonly DotRange[] | null>(capacity).fill(null);
-    this.seqs = new Float64Array(capacity);
-    this.originNumbers = new Int32Array(capacity);
-    this.offsets = new Int32Array(capacity);
-    this.lengths = new Int32Array(capacity);
+    this.meta = new Float64Array(capacity * M);
     // Room for a full log of small updates from the start (growing copies every frame).
     this.buf = new Uint8Array(Math.min(Math.max(4096, capacity * 32), maxBytes));
     this.base = base;
@@ -87,13 +80,13 @@ export class DeltaLog {
     if (length <= 64) for (let k = 0; k < length; k++) buf[at + k] = source[from + k]!;
     else buf.set(source.subarray(from, to), at);
     const slot = this.end % this.capacity;
-    this.seqs[slot] = seq;
-    this.originNumbers[slot] = origin;
-    this.viaNumbers[slot] = via;
-    this.knownBy[slot] = 0;
-    this.dotsOf[slot] = dots;
-    this.offsets[slot] = at;
-    this.lengths[slot] = length;
+    this.meta[slot * M + SEQ] = seq;
+    this.meta[slot * M + ORIGIN] = origin;
+    this.meta[slot * M + VIA] = via;
+    this.meta[slot * M + KNOWN] = 0;
+    if (dots !== null) this.dotsOf[slot] = dots; // updates carry none (see dropOldest)
+    this.meta[slot * M + OFFSET] = at;
+    this.meta[slot * M + LENGTH] = length;
     this.end++;
     this.used += length;
     return slot;
@@ -105,8 +98,8 @@ export class DeltaLog {
    * makes a stale slot a no-op.)
    */
   noteKnownBy(slot: number, origin: number, seq: number, bit: number): void {
-    if (slot < 0 || slot >= this.capacity || this.originNumbers[slot] !== origin || this.seqs[slot] !== seq) return;
-    this.knownBy[slot]! |= bit;
+    if (slot < 0 || slot >= this.capacity || this.meta[slot * M + ORIGIN] !== origin || this.meta[slot * M + SEQ] !== seq) return;
+    this.meta[slot * M + KNOWN]! |= bit;
   }
 
   /**
@@ -114,48 +107,48 @@ export class DeltaLog {
    * had sent us and what we knew it held, so its buffers stop leaving those entries out.
    */
   forgetPeer(via: number, bit: number): void {
-    const known = this.knownBy;
-    const vias = this.viaNumbers;
-    for (let i = 0; i < known.length; i++) {
-      known[i]! &= ~bit;
-      if (vias[i] === via) vias[i] = -1;
+    const meta = this.meta;
+    for (let i = 0; i < this.capacity; i++) {
+      meta[i * M + KNOWN]! &= ~bit;
+      if (meta[i * M + VIA] === via) meta[i * M + VIA] = -1;
     }
   }
 
   /** Origin of the update at index i, or null for a relayed state. */
   origin(i: number): string | null {
-    const origin = this.originNumbers[this.slot(i)]!;
+    const origin = this.meta[(this.slot(i)) * M + ORIGIN]!;
     return origin < 0 ? null : originName(origin);
   }
 
   /** Origin number (wire/origins.ts) of the update at index i, or −1 for a relayed state. */
   originNumber(i: number): number {
-    return this.originNumbers[this.slot(i)]!;
+    return this.meta[(this.slot(i)) * M + ORIGIN]!;
   }
 
   seq(i: number): number {
-    return this.seqs[this.slot(i)]!;
+    return this.meta[(this.slot(i)) * M + SEQ]!;
   }
 
   /** The peer entry i came from (null for a local update). */
   via(i: number): string | null {
-    const via = this.viaNumbers[this.slot(i)]!;
+    const via = this.meta[(this.slot(i)) * M + VIA]!;
     return via < 0 ? null : originName(via);
   }
 
   /** For a relayed state: the dots it brought. */
   dots(i: number): readonly DotRange[] | null {
-    return this.dotsOf[this.slot(i)]!;
+    const slot = this.slot(i);
+    return this.meta[slot * M + ORIGIN]! < 0 ? this.dotsOf[slot]! : null;
   }
 
   frameLength(i: number): number {
-    return this.lengths[this.slot(i)]!;
+    return this.meta[(this.slot(i)) * M + LENGTH]!;
   }
 
   /** Writes the frame of entry i. */
   writeFrame(i: number, w: Writer): void {
     const slot = this.slot(i);
-    w.bytesFrom(this.buf, this.offsets[slot]!, this.lengths[slot]!);
+    w.bytesFrom(this.buf, this.meta[slot * M + OFFSET]!, this.meta[slot * M + LENGTH]!);
   }
 
   /**
@@ -170,15 +163,13 @@ export class DeltaLog {
     const picked = this.picked;
     picked.length = 0;
     const cap = this.capacity;
-    const vias = this.viaNumbers;
-    const origins = this.originNumbers;
-    const known = this.knownBy;
-    // −1 marks local updates and relayed states in the arrays: as an argument it skips nothing.
+    const meta = this.meta;
+    // −1 marks local updates and relayed states: as an argument it skips nothing.
     if (skipVia < 0) skipVia = NONE;
     if (skipOrigin < 0) skipOrigin = NONE;
     for (let i = Math.max(from, this.start); i < this.end; i++) {
       const slot = i % cap;
-      if (vias[slot] === skipVia || origins[slot] === skipOrigin || (known[slot]! & skipKnown) !== 0) continue;
+      if (meta[slot * M + VIA] === skipVia || meta[slot * M + ORIGIN] === skipOrigin || (meta[slot * M + KNOWN]! & skipKnown) !== 0) continue;
       if (keep !== null && !keep(i)) continue;
       picked.push(slot);
     }
@@ -195,19 +186,16 @@ export class DeltaLog {
     const picked = this.picked;
     picked.length = 0;
     const cap = this.capacity;
-    const vias = this.viaNumbers;
-    const origins = this.originNumbers;
-    const known = this.knownBy;
-    // −1 marks local updates and relayed states in the arrays: as an argument it skips nothing.
+    const meta = this.meta;
+    // −1 marks local updates and relayed states: as an argument it skips nothing.
     if (skipVia < 0) skipVia = NONE;
     if (skipOrigin < 0) skipOrigin = NONE;
-    const seqs = this.seqs;
     let found = 0;
     for (let i = this.end - 1; i >= this.start && found < lacking; i--) {
       const slot = i % cap;
-      const origin = origins[slot]!;
+      const origin = meta[slot * M + ORIGIN]!;
       if (origin >= 0) {
-        if (seqs[slot]! <= theirs.get(origin)) continue;
+        if (meta[slot * M + SEQ]! <= theirs.get(origin)) continue;
         found++;
       } else {
         let lacks = 0;
@@ -215,7 +203,7 @@ export class DeltaLog {
         if (lacks === 0) continue;
         found += lacks;
       }
-      if (vias[slot] === skipVia || origin === skipOrigin || (known[slot]! & skipKnown) !== 0) continue;
+      if (meta[slot * M + VIA] === skipVia || origin === skipOrigin || (meta[slot * M + KNOWN]! & skipKnown) !== 0) continue;
       picked.push(slot);
     }
     picked.reverse();
@@ -226,7 +214,7 @@ export class DeltaLog {
   private encodePicked(): { body: PickedList; count: number } {
     const picked = this.picked;
     let length = varintLength(picked.length);
-    for (let k = 0; k < picked.length; k++) length += this.lengths[picked[k]!]!;
+    for (let k = 0; k < picked.length; k++) length += this.meta[(picked[k]!) * M + LENGTH]!;
     this.list.length = length;
     return { body: this.list, count: picked.length };
   }
@@ -234,19 +222,18 @@ export class DeltaLog {
   /** Writes the list body of the entries last picked: frames adjacent in the ring go in one copy. */
   private writePicked(w: Writer): void {
     const picked = this.picked;
-    const offsets = this.offsets;
-    const lengths = this.lengths;
+    const meta = this.meta;
     w.varint(picked.length);
     let runFrom = -1;
     let runEnd = -1;
     for (let k = 0; k < picked.length; k++) {
       const slot = picked[k]!;
-      const at = offsets[slot]!;
+      const at = meta[slot * M + OFFSET]!;
       if (at !== runEnd) {
         if (runFrom >= 0) w.bytesFrom(this.buf, runFrom, runEnd - runFrom);
         runFrom = at;
       }
-      runEnd = at + lengths[slot]!;
+      runEnd = at + meta[slot * M + LENGTH]!;
     }
     if (runFrom >= 0) w.bytesFrom(this.buf, runFrom, runEnd - runFrom);
   }
@@ -257,7 +244,7 @@ export class DeltaLog {
   /** A copy of the frame of entry i. */
   frame(i: number): Uint8Array {
     const slot = this.slot(i);
-    return this.buf.slice(this.offsets[slot]!, this.offsets[slot]! + this.lengths[slot]!);
+    return this.buf.slice(this.meta[slot * M + OFFSET]!, this.meta[slot * M + OFFSET]! + this.meta[slot * M + LENGTH]!);
   }
 
   /**
@@ -300,7 +287,7 @@ export class DeltaLog {
         this.tail = 0;
         this.used = 0;
       }
-      const head = this.size === 0 ? this.tail : this.offsets[this.start % this.capacity]!;
+      const head = this.size === 0 ? this.tail : this.meta[(this.start % this.capacity) * M + OFFSET]!;
       const full = this.size > 0 && head === this.tail;
       if (!full) {
         if (this.tail >= head) {
@@ -337,15 +324,15 @@ export class DeltaLog {
     let runAt = 0;
     for (let i = this.start; i < this.end; i++) {
       const slot = i % this.capacity;
-      const off = this.offsets[slot]!;
-      const len = this.lengths[slot]!;
+      const off = this.meta[slot * M + OFFSET]!;
+      const len = this.meta[slot * M + LENGTH]!;
       if (off !== runEnd) {
         if (runFrom >= 0) next.set(this.buf.subarray(runFrom, runEnd), runAt);
         runFrom = off;
         runAt = at;
       }
       runEnd = off + len;
-      this.offsets[slot] = at;
+      this.meta[slot * M + OFFSET] = at;
       at += len;
     }
     if (runFrom >= 0) next.set(this.buf.subarray(runFrom, runEnd), runAt);
@@ -361,12 +348,12 @@ export class DeltaLog {
     const slot = this.start % this.capacity;
     const base = this.base;
     if (intoBase && base !== null) {
-      const origin = this.originNumbers[slot]!;
-      if (origin >= 0) base.add(origin, this.seqs[slot]!);
+      const origin = this.meta[slot * M + ORIGIN]!;
+      if (origin >= 0) base.add(origin, this.meta[slot * M + SEQ]!);
       else for (const r of this.dotsOf[slot] ?? []) base.addRange(originIndex(r.replica), r.from, r.to);
     }
-    this.dotsOf[slot] = null;
-    this.used -= this.lengths[slot]!;
+    if (this.meta[slot * M + ORIGIN]! < 0) this.dotsOf[slot] = null; // only relayed states hold dots
+    this.used -= this.meta[slot * M + LENGTH]!;
     this.start++;
   }
 }
@@ -403,3 +390,12 @@ function varintLength(n: number): number {
   }
   return length;
 }
+
+/** Numbers per entry in DeltaLog.meta, and where each sits. */
+const M = 6;
+const SEQ = 0;
+const ORIGIN = 1;
+const VIA = 2;
+const KNOWN = 3;
+const OFFSET = 4;
+const LENGTH = 5;
