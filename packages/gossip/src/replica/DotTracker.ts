@@ -82,11 +82,11 @@ export class DotTracker {
 
   /** True when this vector is ≥ `peer` at every entry (its contiguous parts). */
   dominates(peer: VectorView): boolean {
-    let ok = true;
-    peer.forEach((origin, seq) => {
-      if (ok && this.contiguousOf(origin) < seq) ok = false;
-    });
-    return ok;
+    const contig = this.contig;
+    for (const origin of peer.origins) {
+      if ((origin < this.slots ? contig[origin]! : 0) < peer.get(origin)) return false;
+    }
+    return true;
   }
 
   /** True when `peer` is ≥ this vector at every entry. */
@@ -141,12 +141,23 @@ export class DotTracker {
    */
   encodeVector(numbered = false): EncodedVector {
     if (numbered) {
+      const contig = this.contig;
       let k = this.slots;
-      while (k > 0 && this.contig[k - 1] === 0) k--;
-      const w = Writer.inSlab(16 + k * 5);
+      while (k > 0 && contig[k - 1] === 0) k--;
+      let length = 0;
+      for (let origin = 0; origin < k; origin++) {
+        let seq = contig[origin]!;
+        length++;
+        while (seq >= 0x80) {
+          seq = Math.floor(seq / 0x80);
+          length++;
+        }
+      }
+      const w = Writer.inSlab(24 + length);
       w.u32(PROCESS_TAG);
       w.varint(k);
-      for (let origin = 0; origin < k; origin++) w.varint(this.contig[origin]!);
+      w.varint(length);
+      for (let origin = 0; origin < k; origin++) w.varint(contig[origin]!);
       return { encoded: w.finish(), size: this.width, numbered: true };
     }
     const w = Writer.inSlab(8 + this.width * 12);

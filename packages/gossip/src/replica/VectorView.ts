@@ -1,4 +1,5 @@
-import { forEachVectorEntry, type ReceivedMessage } from "../wire/message.js";
+import { WireError } from "../wire/codec.js";
+import { forEachVectorEntry, readNumberedVector, type ReceivedMessage } from "../wire/message.js";
 import { originCount } from "../wire/origins.js";
 
 /**
@@ -14,20 +15,41 @@ export class VectorView {
 
   private static readonly pool: VectorView[] = [];
 
+  /** Throws WireError (and keeps nothing) when the vector is malformed. */
   static acquire(m: ReceivedMessage): VectorView {
     const view = VectorView.pool.pop() ?? new VectorView();
-    view.load(m);
+    try {
+      view.load(m);
+    } catch (error) {
+      view.release();
+      throw error;
+    }
     return view;
   }
 
-  /** Runs `f` with the message's vector, then releases the view. */
-  static with(m: ReceivedMessage, f: (view: VectorView) => void): void {
-    const view = VectorView.acquire(m);
+  /**
+   * Runs `f` with the message's vector, then releases the view. A malformed vector is read
+   * before `f` runs, so the message is then ignored as a whole: returns false.
+   */
+  static with(m: ReceivedMessage, f: (view: VectorView) => void): boolean {
+    let view: VectorView;
+    try {
+      view = VectorView.acquire(m);
+    } catch (error) {
+      if (error instanceof WireError) return false;
+      throw error;
+    }
     try {
       f(view);
     } finally {
       view.release();
     }
+    return true;
+  }
+
+  /** Origins with an entry (seq > 0), in the order read. */
+  get origins(): readonly number[] {
+    return this.touched;
   }
 
   release(): void {
@@ -49,7 +71,7 @@ export class VectorView {
 
   private load(m: ReceivedMessage): void {
     if (m.vectorNumbered) {
-      this.loadNumbered(m.raw, m.vectorAt, m.vectorSize);
+      this.loadNumbered(m);
       return;
     }
     forEachVectorEntry(m, (origin, seq) => {
@@ -63,26 +85,11 @@ export class VectorView {
     });
   }
 
-  /** The numbered form (decodeMessage checked its bounds): k varints, the seqs of origins 0..k−1. */
-  private loadNumbered(raw: Uint8Array, at: number, k: number): void {
-    if (k > this.seqs.length) this.grow(k - 1);
-    const seqs = this.seqs;
-    const touched = this.touched;
-    let pos = at;
-    for (let origin = 0; origin < k; origin++) {
-      let b = raw[pos++]!;
-      let seq = b & 0x7f;
-      let scale = 0x80;
-      while (b >= 0x80) {
-        b = raw[pos++]!;
-        seq += (b & 0x7f) * scale;
-        scale *= 0x80;
-      }
-      if (seq === 0) continue;
-      if (seqs[origin] === 0) touched.push(origin);
-      seqs[origin] = seq;
-    }
-    this.size = touched.length;
+  /** The numbered form: k varints, the seqs of origins 0..k−1, read in one loop. */
+  private loadNumbered(m: ReceivedMessage): void {
+    if (m.vectorSize > this.seqs.length) this.grow(m.vectorSize - 1);
+    readNumberedVector(m, this.seqs, this.touched);
+    this.size = this.touched.length;
   }
 
   private grow(origin: number): void {

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { WireError } from "./codec.js";
 import { DotTracker } from "../replica/DotTracker.js";
+import { VectorView } from "../replica/VectorView.js";
 import { PROCESS_TAG, originIndex } from "./origins.js";
 import { decodeMessage, encodeMessage, hashEquals, messageBody, messageHash, messageVersionVector, type GossipMessage } from "./message.js";
 
@@ -30,7 +31,7 @@ describe("wire messages", () => {
       fc.property(message, (m) => {
         const back = decodeMessage(encodeMessage(m));
         const body = messageBody(back);
-        const { raw: _raw, hashAt: _h, hashLength: _l, bodyAt: _b, vectorAt: _v, vectorSize: _s, vectorNumbered: _n, ...header } = back;
+        const { raw: _raw, hashAt: _h, hashLength: _l, bodyAt: _b, vectorAt: _v, vectorEnd: _e, vectorSize: _s, vectorNumbered: _n, ...header } = back;
         expect({ ...header, hash: messageHash(back), versionVector: messageVersionVector(back), body: body && Array.from(body) }).toEqual({
           ...m,
           body: m.body && Array.from(m.body as Uint8Array),
@@ -77,5 +78,17 @@ describe("wire messages", () => {
     expect(() => decodeMessage(foreign)).toThrow(/another process/);
     const beyond = digest({ encoded: new Uint8Array([PROCESS_TAG & 0xff, (PROCESS_TAG >>> 8) & 0xff, (PROCESS_TAG >>> 16) & 0xff, PROCESS_TAG >>> 24, 0xff, 0xff, 0x03]), size: 1, numbered: true });
     expect(() => decodeMessage(beyond)).toThrow(/beyond the origin table/);
+    // Its varints are checked when read: a seq cut short inside the length it was given is
+    // refused before anything acts on it.
+    const small = new DotTracker();
+    small.addRange(originIndex("w4-a"), 1, 300); // seq 300: a two-byte varint
+    const bytes = digest(small.encodeVector(true));
+    const cut = bytes.slice();
+    cut[cut.length - 1] = cut[cut.length - 1]! | 0x80; // the last varint now runs past the vector's end
+    const m = decodeMessage(cut);
+    expect(m.vectorSize).toBeGreaterThan(0);
+    expect(() => messageVersionVector(m)).toThrow(WireError);
+    expect(VectorView.with(m, () => expect.unreachable())).toBe(false);
+    expect(VectorView.with(decodeMessage(bytes), (view) => expect(view.get(originIndex("w4-a"))).toBe(300))).toBe(true);
   });
 });

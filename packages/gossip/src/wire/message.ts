@@ -6,7 +6,7 @@ import { PROCESS_TAG, originCount, originFollows, originIndexOfBytes, originName
 /**
  * A version vector already in its wire form: a replica encodes its own once per state change and
  * sends the same bytes to every peer. Two forms: by name, `count, (id, seq)*` (self-describing),
- * and by number, `process tag (u32), k, seq*` — the seqs of origins 0..k−1 of this process's
+ * and by number, `process tag (u32), k, byte length, seq*` — the seqs of origins 0..k−1 of this process's
  * origin table (wire/origins.ts), 0 for none: about 2 bytes an entry instead of 7, and read
  * without looking names up. The numbered form is only for transports whose peers all share
  * the process (Transport.inProcess).
@@ -121,6 +121,8 @@ export interface ReceivedMessage extends Omit<GossipMessage, "hash" | "body" | "
    * numbered form: its k slots, zeros included); read it with {@link forEachVectorEntry}.
    */
   readonly vectorAt: number;
+  /** The numbered form: where its seqs end in `raw`. */
+  readonly vectorEnd: number;
   readonly vectorSize: number;
   /** The vector is in the numbered form (origin numbers of this process). */
   readonly vectorNumbered: boolean;
@@ -153,15 +155,20 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
     hashLength = r.pos - hashAt;
   }
   let vectorAt = -1;
+  let vectorEnd = -1;
   let vectorSize = 0;
   const vectorNumbered = (flags & F_VNUM) !== 0;
   if (flags & F_VV && vectorNumbered) {
     const tag = (r.u8() | (r.u8() << 8) | (r.u8() << 16) | (r.u8() << 24)) >>> 0;
     if (tag !== PROCESS_TAG) throw new WireError("version vector numbered by another process's origin table");
     vectorSize = r.varint();
-    if (vectorSize > r.remaining || vectorSize > originCount()) throw new WireError("numbered version vector beyond the origin table");
+    if (vectorSize > originCount()) throw new WireError("numbered version vector beyond the origin table");
+    const length = r.varint();
+    if (length > r.remaining || vectorSize > length || length > 8 * vectorSize) throw new WireError("numbered version vector beyond the message");
+    // Its varints are checked as they are read (readNumberedVector), once, not here as well.
     vectorAt = r.pos;
-    r.pos = skipVarints(bytes, r.pos, vectorSize);
+    vectorEnd = r.pos + length;
+    r.pos = vectorEnd;
   } else if (flags & F_VV) {
     // Checked here, read later without building strings (forEachVectorEntry).
     vectorSize = r.varint();
@@ -186,6 +193,7 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
     logFrom,
     logTo,
     vectorAt,
+    vectorEnd,
     vectorSize,
     vectorNumbered,
     raw: bytes,
@@ -196,19 +204,31 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
 }
 
 /**
- * Where `count` varints starting at `at` end (a byte scan: a varint ends at its first byte below
- * 0x80). Throws WireError when they run past the end or one is longer than 8 bytes.
+ * Reads a numbered vector into `seqs` (by origin number; it must have room for `vectorSize`
+ * entries and hold 0 where nothing was read yet), pushing each origin with a seq > 0 onto
+ * `origins`. Throws WireError when its varints do not fill exactly the length the message gave
+ * them — read into a view first, and act once the whole read succeeded.
  */
-function skipVarints(bytes: Uint8Array, at: number, count: number): number {
-  let pos = at;
-  for (let i = 0; i < count; i++) {
+export function readNumberedVector(m: ReceivedMessage, seqs: Float64Array, origins: number[]): void {
+  const raw = m.raw;
+  const end = m.vectorEnd;
+  let pos = m.vectorAt;
+  for (let origin = 0; origin < m.vectorSize; origin++) {
     const start = pos;
-    while (pos < bytes.length && bytes[pos]! >= 0x80) pos++;
-    if (pos >= bytes.length) throw new WireError("truncated message");
-    pos++;
-    if (pos - start > 8) throw new WireError("varint too long");
+    let b = 0x80;
+    let seq = 0;
+    let scale = 1;
+    while (b >= 0x80) {
+      if (pos >= end || pos - start >= 8) throw new WireError("malformed numbered version vector");
+      b = raw[pos++]!;
+      seq += (b & 0x7f) * scale;
+      scale *= 0x80;
+    }
+    if (seq === 0) continue;
+    if (seqs[origin] === 0) origins.push(origin);
+    seqs[origin] = seq;
   }
-  return pos;
+  if (pos !== end) throw new WireError("malformed numbered version vector");
 }
 
 /** The sender's hash carried by a message, or null. */
@@ -233,10 +253,10 @@ export function forEachVectorEntry(m: ReceivedMessage, visit: (origin: number, s
   const r = vectorReader.reset(m.raw);
   r.pos = m.vectorAt;
   if (m.vectorNumbered) {
-    for (let origin = 0; origin < m.vectorSize; origin++) {
-      const seq = r.varint();
-      if (seq > 0) visit(origin, seq);
-    }
+    const seqs = new Float64Array(m.vectorSize);
+    const origins: number[] = [];
+    readNumberedVector(m, seqs, origins);
+    for (const origin of origins) visit(origin, seqs[origin]!);
     return;
   }
   let origin = -1;
