@@ -58,6 +58,14 @@ export interface StateCodec<S> {
   write(w: Writer, state: S, index: ReplicaIndex): void;
   read(r: Reader, table: readonly string[]): S;
   isBottom(state: S): boolean;
+  /**
+   * Optional fast path for a delta of one replica's update, read without building it: reads a
+   * state body whose replica table is that one replica and returns the one number it holds, or
+   * −1 when the body has another shape (the caller then decodes it in full). Throws
+   * DecodeError on malformed bytes. `mergeOne` then joins it into a state in place.
+   */
+  readOne?(r: Reader): number;
+  mergeOne?(state: S, replica: string, value: number): S;
 }
 
 /** State of a causal type: a dot store plus the causal context it is interpreted against. */

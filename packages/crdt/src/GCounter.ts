@@ -110,5 +110,15 @@ export const GCounter: CrdtType<GCounterState, GCounterOp, number> = defineCrdt<
     write: writeCounter,
     read: readCounter,
     isBottom: (s) => s.size === 0,
+    readOne(r) {
+      if (r.count() !== 1 || r.varint() !== 0) return -1; // one entry, at table position 0
+      const count = r.varint();
+      if (count === 0) throw new DecodeError("zero counter entry (non-canonical)");
+      return count;
+    },
+    mergeOne(s, replica, value) {
+      if (value > (s.get(replica) ?? 0)) s.set(replica, value);
+      return s;
+    },
   },
 });

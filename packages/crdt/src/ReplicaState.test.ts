@@ -87,6 +87,37 @@ describe("ReplicaState", () => {
     expect(quiet.merge(deltas[0]!, { collect: false })).toEqual({ changed: false, newlyIncluded: [] });
   });
 
+  it("R4: mergeEncoded(bytes) is merge(decodeDelta(bytes)) — counters' single updates read straight in, anything else decoded; malformed bytes change nothing", () => {
+    for (const type of [GCounter, AWSet]) {
+      fc.assert(
+        fc.property(fc.array(fc.tuple(fc.constantFrom("a", "b", "c"), fc.nat(3)), { minLength: 1, maxLength: 25 }), fc.boolean(), (steps, quiet) => {
+          const sources = new Map(["a", "b", "c"].map((id) => [id, new ReplicaState(type, id)] as const));
+          const direct = new ReplicaState(type, "c");
+          const encoded = new ReplicaState(type, "c");
+          const options = quiet ? { fresh: true, collect: false } : undefined;
+          for (const [id, n] of steps) {
+            const op = type === GCounter ? { type: "increment", amount: n } : { type: "add", element: `e${n}` };
+            const { delta } = sources.get(id)!.update(op as never);
+            const bytes = encodeDelta(type, delta);
+            if (direct.context().covers(delta.context)) continue; // `fresh` promises a new dot
+            const want = direct.merge(delta);
+            const got = encoded.mergeEncoded(bytes, options);
+            expect(got.changed).toBe(want.changed);
+            if (!quiet) expect(got.newlyIncluded).toEqual(want.newlyIncluded);
+            expect(encoded.stateBytes()).toEqual(direct.stateBytes());
+            expect(encoded.context().equals(direct.context())).toBe(true);
+            expect(encoded.seq).toBe(direct.seq);
+            // A cut copy is refused whole.
+            const before = encoded.snapshotBytes().slice();
+            expect(() => encoded.mergeEncoded(bytes.subarray(0, bytes.length - 1), options)).toThrow(DecodeError);
+            expect(encoded.snapshotBytes()).toEqual(before);
+          }
+        }),
+        { numRuns: 60 },
+      );
+    }
+  });
+
   it("R5: digest = version vector, hash64 and length of the canonical state encoding, summary; cached until a change", () => {
     const r = new ReplicaState(AWSet, "a");
     r.update({ type: "add", element: "x" });

@@ -37,6 +37,24 @@ export interface Digest {
   summary: string;
 }
 
+/** Reads the one-update deltas of mergeEncoded (not re-entrant: nothing it calls decodes). */
+const oneReader = new Reader(new Uint8Array(0));
+
+/**
+ * A causal context of exactly one dot at table position 0, as CausalContext.write encodes it:
+ * its seq, or −1 for any other context (the caller decodes in full).
+ */
+function readOneDot(r: Reader): number {
+  if (r.count() !== 1 || r.varint() !== 0) return -1; // one entry, at table position 0
+  const v = r.varint();
+  const runs = r.count();
+  if (runs === 0) return v === 1 ? 1 : -1; // seq 1 is the vector entry 1
+  if (v !== 0 || runs !== 1) return -1;
+  const seq = 2 + r.varint(); // a run after the (empty) vector: from = v + 2 + gap
+  if (r.varint() !== 0) return -1; // a run of one dot
+  return seq;
+}
+
 /** Byte after the format version that marks a delta (type tags are < 0x80). */
 const DELTA_MARK = 0x80;
 
@@ -126,6 +144,39 @@ export class ReplicaState<S, Op, V> {
     if (ownMax > this.seqValue) this.seqValue = ownMax;
     this.invalidate();
     return newlyIncluded === null ? CHANGED_UNCOLLECTED : { changed: true, newlyIncluded };
+  }
+
+  /**
+   * Merges a delta given as its canonical encoding (encodeDelta's bytes): the same as
+   * `merge(decodeDelta(type, bytes), options)`. With `fresh` and `collect: false`, a counter's
+   * single update (one replica, one dot) is read straight into the state and context, with no
+   * delta built; anything else is decoded first. Throws DecodeError, having changed nothing,
+   * on malformed bytes.
+   */
+  mergeEncoded(bytes: Uint8Array, options?: MergeOptions): MergeResult {
+    const codec = implOf(this.type).codec;
+    if (codec.readOne !== undefined && codec.mergeOne !== undefined && options?.fresh === true && options.collect === false) {
+      const r = oneReader.reset(bytes);
+      readHeader(r, deltaSignature(codec.signature));
+      if (r.count() === 1) {
+        const replica = r.string();
+        const seq = readOneDot(r);
+        const value = seq > 0 ? codec.readOne(r) : -1;
+        if (value >= 0) {
+          r.done(); // everything is read and checked before anything changes
+          if (this.shared) {
+            this.state = this.type.clone!(this.state);
+            this.shared = false;
+          }
+          this.state = codec.mergeOne(this.state, replica, value);
+          this.ctx.addDot(replica, seq);
+          if (replica === this.replicaId && seq > this.seqValue) this.seqValue = seq;
+          this.invalidate();
+          return CHANGED_UNCOLLECTED;
+        }
+      }
+    }
+    return this.merge(decodeDelta(this.type, bytes), options);
   }
 
   private apply(source: S): void {

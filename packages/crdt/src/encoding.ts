@@ -144,7 +144,14 @@ export class Writer {
 export class Reader {
   private pos = 0;
 
-  constructor(private readonly buf: Uint8Array) {}
+  constructor(private buf: Uint8Array) {}
+
+  /** Starts reading other bytes (a reader reused on a hot path allocates nothing per input). */
+  reset(buf: Uint8Array): this {
+    this.buf = buf;
+    this.pos = 0;
+    return this;
+  }
 
   /** Bytes not read yet. */
   get remaining(): number {

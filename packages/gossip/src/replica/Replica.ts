@@ -564,11 +564,12 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         if (mark > 0) this.log.noteKnownBy(mark - 1, origin, seq, bit);
         return;
       }
-      const delta = decodeDelta(this.type, list.subarray(bodyAt, end)); // throws before anything is marked
+      // Merged straight from its bytes; malformed ones throw before anything changes or is marked.
+      const result = this.rs.mergeEncoded(list.subarray(bodyAt, end), options);
       this.seen.add(origin, seq); // also guards against the same dot twice in one list
       // Where the origin's latest update sits in the log, read back when a peer sends it again.
       this.seen.setMark(origin, this.log.append(origin, seq, via, null, list, start, end) + 1);
-      this.note(this.rs.merge(delta, options).newlyIncluded, acc, true); // `seen` has it already
+      this.note(result.newlyIncluded, acc, true);
     });
   }
 
