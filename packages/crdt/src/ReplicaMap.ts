@@ -8,8 +8,22 @@
 const internIds = new Map<string, number>();
 const internNames: string[] = [];
 
+/** The last id looked up (a get is usually followed by a set of the same id). */
+let lastId: string | undefined;
+let lastIndex = -1;
+
+function indexOf(id: string): number | undefined {
+  if (id === lastId) return lastIndex;
+  const i = internIds.get(id);
+  if (i !== undefined) {
+    lastId = id;
+    lastIndex = i;
+  }
+  return i;
+}
+
 function intern(id: string): number {
-  let i = internIds.get(id);
+  let i = indexOf(id);
   if (i === undefined) {
     i = internNames.length;
     internNames.push(id);
@@ -60,7 +74,7 @@ export class ReplicaMap implements Iterable<[string, number]> {
     const small = this.small;
     if (small === undefined) return id === this.oneId ? this.oneValue : undefined;
     if (small !== null) return small.get(id);
-    const i = internIds.get(id);
+    const i = indexOf(id);
     if (i === undefined || i >= this.slots.length) return undefined;
     const v = this.slots[i]!;
     return v === 0 ? undefined : v;

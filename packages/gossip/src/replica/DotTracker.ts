@@ -12,12 +12,12 @@ import type { VectorView } from "./VectorView.js";
  */
 export class DotTracker {
   /**
-   * The contiguous seq per origin, alone in its array: "do I have it?" for an update held
-   * already (most of those a replica receives) reads only this, and a small array stays in
-   * cache better. `extra` holds per origin [highest seq held, the owner's mark (see markOf)].
+   * Per origin, [contiguous seq, the owner's mark (see markOf)]: "do I have it?" for an update
+   * held already (most of those a replica receives) and the mark read next for it share a cache
+   * line. The highest seq held, needed only for new dots, lives apart.
    */
-  private contig = new Int32Array(0);
-  private extra = new Int32Array(0);
+  private cm = new Int32Array(0);
+  private highest = new Int32Array(0);
   /** Origins the arrays have room for. */
   private slots = 0;
   private readonly clouds = new Map<number, Set<number>>();
@@ -31,7 +31,7 @@ export class DotTracker {
 
   /** Highest seq s of `origin` such that 1..s are all held. */
   contiguousOf(origin: number): number {
-    return origin < this.slots ? this.contig[origin]! : 0;
+    return origin < this.slots ? this.cm[2 * origin]! : 0;
   }
 
   /**
@@ -39,12 +39,12 @@ export class DotTracker {
    * update is). 0 = none.
    */
   markOf(origin: number): number {
-    return origin < this.slots ? this.extra[2 * origin + 1]! : 0;
+    return origin < this.slots ? this.cm[2 * origin + 1]! : 0;
   }
 
   setMark(origin: number, value: number): void {
     if (origin >= this.slots) this.grow(origin);
-    this.extra[2 * origin + 1] = value;
+    this.cm[2 * origin + 1] = value;
   }
 
   /** True when some dot is held beyond a gap (the contiguous part alone does not describe the set). */
@@ -54,16 +54,16 @@ export class DotTracker {
 
   has(origin: number, seq: number): boolean {
     if (origin >= this.slots) return false;
-    if (seq <= this.contig[origin]!) return true;
-    if (seq > this.extra[2 * origin]!) return false;
+    if (seq <= this.cm[2 * origin]!) return true;
+    if (seq > this.highest[origin]!) return false;
     return this.clouds.get(origin)?.has(seq) ?? false;
   }
 
   add(origin: number, seq: number): void {
     if (origin >= this.slots) this.grow(origin);
-    const c = this.contig[origin]!;
+    const c = this.cm[2 * origin]!;
     if (seq <= c) return;
-    if (seq > this.extra[2 * origin]!) this.extra[2 * origin] = seq;
+    if (seq > this.highest[origin]!) this.highest[origin] = seq;
     if (seq === c + 1) {
       let next = seq;
       const cloud = this.clouds.get(origin);
@@ -72,7 +72,7 @@ export class DotTracker {
         if (cloud.size === 0) this.clouds.delete(origin);
       }
       if (c === 0) this.width++;
-      this.contig[origin] = next;
+      this.cm[2 * origin] = next;
       return;
     }
     let cloud = this.clouds.get(origin);
@@ -82,9 +82,9 @@ export class DotTracker {
 
   /** True when this vector is ≥ `peer` at every entry (its contiguous parts). */
   dominates(peer: VectorView): boolean {
-    const contig = this.contig;
+    const cm = this.cm;
     for (const origin of peer.origins) {
-      if ((origin < this.slots ? contig[origin]! : 0) < peer.get(origin)) return false;
+      if ((origin < this.slots ? cm[2 * origin]! : 0) < peer.get(origin)) return false;
     }
     return true;
   }
@@ -92,7 +92,7 @@ export class DotTracker {
   /** True when `peer` is ≥ this vector at every entry. */
   dominatedBy(peer: VectorView): boolean {
     for (let origin = 0; origin < this.slots; origin++) {
-      if (this.contig[origin]! > peer.get(origin)) return false;
+      if (this.cm[2 * origin]! > peer.get(origin)) return false;
     }
     return true;
   }
@@ -100,7 +100,7 @@ export class DotTracker {
   /** True when `peer` is ≥ every dot held, those beyond a gap included (the peer then lacks none of them). */
   coveredBy(peer: VectorView): boolean {
     for (let origin = 0; origin < this.slots; origin++) {
-      if (this.extra[2 * origin]! > peer.get(origin)) return false;
+      if (this.highest[origin]! > peer.get(origin)) return false;
     }
     return true;
   }
@@ -109,7 +109,7 @@ export class DotTracker {
   lackedBy(peer: VectorView): number {
     let n = 0;
     for (let origin = 0; origin < this.slots; origin++) {
-      const d = this.contig[origin]! - peer.get(origin);
+      const d = this.cm[2 * origin]! - peer.get(origin);
       if (d > 0) n += d;
     }
     for (const [origin, cloud] of this.clouds) {
@@ -122,8 +122,8 @@ export class DotTracker {
   /** An independent copy. */
   clone(): DotTracker {
     const copy = new DotTracker();
-    copy.contig = this.contig.slice();
-    copy.extra = this.extra.slice();
+    copy.cm = this.cm.slice();
+    copy.highest = this.highest.slice();
     copy.slots = this.slots;
     for (const [origin, cloud] of this.clouds) copy.clouds.set(origin, new Set(cloud));
     copy.width = this.width;
@@ -141,12 +141,12 @@ export class DotTracker {
    */
   encodeVector(numbered = false): EncodedVector {
     if (numbered) {
-      const contig = this.contig;
+      const cm = this.cm;
       let k = this.slots;
-      while (k > 0 && contig[k - 1] === 0) k--;
+      while (k > 0 && cm[2 * (k - 1)] === 0) k--;
       let length = 0;
       for (let origin = 0; origin < k; origin++) {
-        let seq = contig[origin]!;
+        let seq = cm[2 * origin]!;
         length++;
         while (seq >= 0x80) {
           seq = Math.floor(seq / 0x80);
@@ -157,13 +157,13 @@ export class DotTracker {
       w.u32(PROCESS_TAG);
       w.varint(k);
       w.varint(length);
-      for (let origin = 0; origin < k; origin++) w.varint(contig[origin]!);
+      for (let origin = 0; origin < k; origin++) w.varint(cm[2 * origin]!);
       return { encoded: w.finish(), size: this.width, numbered: true };
     }
     const w = Writer.inSlab(8 + this.width * 12);
     w.varint(this.width);
     for (let origin = 0; origin < this.slots; origin++) {
-      const seq = this.contig[origin]!;
+      const seq = this.cm[2 * origin]!;
       if (seq === 0) continue;
       const name = originBytes(origin);
       w.varint(name.length);
@@ -176,11 +176,11 @@ export class DotTracker {
   /** Adds seqs from..to of `origin`. */
   addRange(origin: number, from: number, to: number): void {
     if (origin >= this.slots) this.grow(origin);
-    const c = this.contig[origin]!;
+    const c = this.cm[2 * origin]!;
     if (from <= c + 1 && to > c && !this.clouds.has(origin)) {
       if (c === 0) this.width++;
-      this.contig[origin] = to;
-      if (to > this.extra[2 * origin]!) this.extra[2 * origin] = to;
+      this.cm[2 * origin] = to;
+      if (to > this.highest[origin]!) this.highest[origin] = to;
       return;
     }
     for (let s = Math.max(from, c + 1); s <= to; s++) this.add(origin, s);
@@ -188,12 +188,12 @@ export class DotTracker {
 
   private grow(origin: number): void {
     const slots = Math.max(origin + 1, originCount(), this.slots * 2);
-    const contig = new Int32Array(slots);
-    const extra = new Int32Array(2 * slots);
-    contig.set(this.contig);
-    extra.set(this.extra);
-    this.contig = contig;
-    this.extra = extra;
+    const cm = new Int32Array(2 * slots);
+    const highest = new Int32Array(slots);
+    cm.set(this.cm);
+    highest.set(this.highest);
+    this.cm = cm;
+    this.highest = highest;
     this.slots = slots;
   }
 }
