@@ -16,6 +16,11 @@ interface Setup {
   view: number | null;
 }
 
+/** The columns that say which cluster a row measured. */
+function rowHead(time: "real" | "virtual", setup: Setup): BenchRow {
+  return { time, N: setup.n, mode: setup.mode, view: setup.view ?? "full" };
+}
+
 function build(setup: Setup, time: "real" | "virtual"): Cluster {
   const cluster = new Cluster({
     type: "gcounter",
@@ -52,10 +57,7 @@ async function realTime(setup: Setup, warmupMs: number, measureMs: number): Prom
   const mem = process.memoryUsage();
   await cluster.close();
   return {
-    time: "real",
-    N: setup.n,
-    mode: setup.mode,
-    view: setup.view ?? "full",
+    ...rowHead("real", setup),
     "window s": wallS,
     cores: (cpu.user + cpu.system) / 1e6 / wallS,
     "updates/s": updates / wallS,
@@ -81,10 +83,7 @@ function virtualTime(setup: Setup, simulatedMs: number, warmupMs = 0): BenchRow 
   const settleMs = cluster.scheduler.now() - settleFrom;
   void cluster.close();
   return {
-    time: "virtual",
-    N: setup.n,
-    mode: setup.mode,
-    view: setup.view ?? "full",
+    ...rowHead("virtual", setup),
     "simulated s": warmupMs > 0 ? `${warmupMs / 1000}+${simulatedMs / 1000}` : simulatedMs / 1000,
     "wall s": wallS,
     "cpu s / simulated s": (cpu.user + cpu.system) / 1e6 / (simulatedMs / 1000),

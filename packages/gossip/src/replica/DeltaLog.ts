@@ -156,24 +156,26 @@ export class DeltaLog {
    * via peer number `skipVia` or are updates of origin number `skipOrigin`, and those `keep`
    * rejects (−1: skip none), and those known to be held by the peer with bit `skipKnown` (see
    * noteKnownBy). Returns the body (valid until this log's next list or append) and how many
-   * entries it holds. One pass over the metadata
-   * arrays, one copy of the frames.
+   * entries it holds. One pass over the metadata, one copy of the frames.
    */
   encodeList(from: number, skipVia: number, skipOrigin: number, keep: ((i: number) => boolean) | null, skipKnown = 0): { body: PickedList; count: number } {
     const picked = this.picked;
     picked.length = 0;
     const cap = this.capacity;
-    const meta = this.meta;
-    // −1 marks local updates and relayed states: as an argument it skips nothing.
-    if (skipVia < 0) skipVia = NONE;
-    if (skipOrigin < 0) skipOrigin = NONE;
+    const via = asSkip(skipVia);
+    const origin = asSkip(skipOrigin);
     for (let i = Math.max(from, this.start); i < this.end; i++) {
       const slot = i % cap;
-      if (meta[slot * M + VIA] === skipVia || meta[slot * M + ORIGIN] === skipOrigin || (meta[slot * M + KNOWN]! & skipKnown) !== 0) continue;
-      if (keep !== null && !keep(i)) continue;
+      if (this.skipped(slot, via, origin, skipKnown) || (keep !== null && !keep(i))) continue;
       picked.push(slot);
     }
     return this.encodePicked();
+  }
+
+  /** Is entry `slot` left out of a peer's list: it came via the peer, is the peer's own update, or the peer holds it. */
+  private skipped(slot: number, via: number, origin: number, known: number): boolean {
+    const meta = this.meta;
+    return meta[slot * M + VIA] === via || meta[slot * M + ORIGIN] === origin || (meta[slot * M + KNOWN]! & known) !== 0;
   }
 
   /**
@@ -187,9 +189,8 @@ export class DeltaLog {
     picked.length = 0;
     const cap = this.capacity;
     const meta = this.meta;
-    // −1 marks local updates and relayed states: as an argument it skips nothing.
-    if (skipVia < 0) skipVia = NONE;
-    if (skipOrigin < 0) skipOrigin = NONE;
+    const via = asSkip(skipVia);
+    const skipOwn = asSkip(skipOrigin);
     let found = 0;
     for (let i = this.end - 1; i >= this.start && found < lacking; i--) {
       const slot = i % cap;
@@ -203,7 +204,7 @@ export class DeltaLog {
         if (lacks === 0) continue;
         found += lacks;
       }
-      if (meta[slot * M + VIA] === skipVia || origin === skipOrigin || (meta[slot * M + KNOWN]! & skipKnown) !== 0) continue;
+      if (this.skipped(slot, via, skipOwn, skipKnown)) continue;
       picked.push(slot);
     }
     picked.reverse();
@@ -358,8 +359,10 @@ export class DeltaLog {
   }
 }
 
-/** Matches no origin or peer number. */
-const NONE = -2;
+/** −1 marks local updates and relayed states in the log: as a peer or origin to skip, it skips nothing. */
+function asSkip(n: number): number {
+  return n < 0 ? -2 : n;
+}
 
 /**
  * A list body of log entries, written straight into the message that carries it (the frames
