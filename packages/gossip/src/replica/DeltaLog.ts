@@ -116,22 +116,17 @@ export class DeltaLog {
 
   /** Origin of the update at index i, or null for a relayed state. */
   origin(i: number): string | null {
-    const origin = this.meta[(this.slot(i)) * M + ORIGIN]!;
+    const origin = this.meta[this.slot(i) * M + ORIGIN]!;
     return origin < 0 ? null : originName(origin);
   }
 
-  /** Origin number (wire/origins.ts) of the update at index i, or −1 for a relayed state. */
-  originNumber(i: number): number {
-    return this.meta[(this.slot(i)) * M + ORIGIN]!;
-  }
-
   seq(i: number): number {
-    return this.meta[(this.slot(i)) * M + SEQ]!;
+    return this.meta[this.slot(i) * M + SEQ]!;
   }
 
   /** The peer entry i came from (null for a local update). */
   via(i: number): string | null {
-    const via = this.meta[(this.slot(i)) * M + VIA]!;
+    const via = this.meta[this.slot(i) * M + VIA]!;
     return via < 0 ? null : originName(via);
   }
 
@@ -142,7 +137,7 @@ export class DeltaLog {
   }
 
   frameLength(i: number): number {
-    return this.meta[(this.slot(i)) * M + LENGTH]!;
+    return this.meta[this.slot(i) * M + LENGTH]!;
   }
 
   /** Writes the frame of entry i. */

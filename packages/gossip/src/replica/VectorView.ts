@@ -64,11 +64,6 @@ export class VectorView {
     return origin < this.seqs.length ? this.seqs[origin]! : 0;
   }
 
-  /** Calls `visit` for each entry with a seq > 0. */
-  forEach(visit: (origin: number, seq: number) => void): void {
-    for (const origin of this.touched) visit(origin, this.seqs[origin]!);
-  }
-
   private load(m: ReceivedMessage): void {
     if (m.vectorNumbered) {
       this.loadNumbered(m);

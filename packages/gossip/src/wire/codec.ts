@@ -43,12 +43,6 @@ export class Writer {
     return w;
   }
 
-  /** Starts over (a scratch writer reused on a hot path; what `finish` returned before is overwritten). */
-  reset(): this {
-    this.pos = 0;
-    return this;
-  }
-
   private ensure(n: number): void {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
