@@ -1,8 +1,8 @@
 import type { DotRange } from "@driftscope/crdt";
-import { Writer } from "../wire/codec.js";
+import { Writer, varintLength } from "../wire/codec.js";
 import type { BodyWriter } from "../wire/message.js";
 import { originIndex, originName } from "../wire/origins.js";
-import { DotTracker } from "./DotTracker.js";
+import { SeqCeiling } from "./SeqCeiling.js";
 
 /**
  * The bounded delta log of one replica, shared by all per-peer buffers: each peer is a position
@@ -17,8 +17,8 @@ import { DotTracker } from "./DotTracker.js";
  * Origins and peers are kept by their numbers (wire/origins.ts), so the scans that build a
  * peer's buffer compare integers.
  *
- * Bounded in entries and bytes; indices only grow. `base` holds the dots of everything evicted
- * (null when unknown): a peer missing any of them needs the full state.
+ * Bounded in entries and bytes; indices only grow. `base` holds the highest seq per origin of
+ * everything evicted (null when unknown): a peer missing any of those dots needs the full state.
  */
 export class DeltaLog {
   /** Index of the oldest entry kept. */
@@ -26,16 +26,16 @@ export class DeltaLog {
   /** Index the next entry will get. */
   end = 0;
   /** Null after a gap: then the replica's current context stands in for it (a superset, so coverage checks stay safe). */
-  base: DotTracker | null;
+  base: SeqCeiling | null;
 
   private readonly dotsOf: Array<readonly DotRange[] | null>;
   /**
-   * Per entry, M numbers side by side (one cache line, where six arrays took six): seq, origin
+   * Per entry, M 32-bit numbers side by side (one cache line, where six arrays took six): seq, origin
    * number (wire/origins.ts; −1 for a relayed state), number of the peer it came from (−1 when
    * local), bits of peers known to hold it (they sent it too: their buffers skip it), and its
    * frame's offset and length in the ring.
    */
-  private readonly meta: Float64Array;
+  private readonly meta: Int32Array;
   private buf: Uint8Array;
   /** Next free byte of the ring. */
   private tail = 0;
@@ -45,11 +45,11 @@ export class DeltaLog {
   constructor(
     readonly capacity: number,
     readonly maxBytes: number = 4 * 1024 * 1024,
-    base: DotTracker = new DotTracker(),
+    base: SeqCeiling = new SeqCeiling(),
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`delta log capacity must be an integer >= 1, got ${capacity}`);
     this.dotsOf = new Array<readonly DotRange[] | null>(capacity).fill(null);
-    this.meta = new Float64Array(capacity * M);
+    this.meta = new Int32Array(capacity * M);
     // Room for a full log of small updates from the start (growing copies every frame).
     this.buf = new Uint8Array(Math.min(Math.max(4096, capacity * 32), maxBytes));
     this.base = base;
@@ -256,7 +256,7 @@ export class DeltaLog {
   }
 
   /** Empties the log and restarts its indices (a new incarnation of the replica). */
-  reset(context: DotTracker = new DotTracker()): void {
+  reset(context: SeqCeiling = new SeqCeiling()): void {
     this.clear();
     this.start = 0;
     this.end = 0;
@@ -346,7 +346,7 @@ export class DeltaLog {
     if (intoBase && base !== null) {
       const origin = this.meta[slot * M + ORIGIN]!;
       if (origin >= 0) base.add(origin, this.meta[slot * M + SEQ]!);
-      else for (const r of this.dotsOf[slot] ?? []) base.addRange(originIndex(r.replica), r.from, r.to);
+      else for (const r of this.dotsOf[slot] ?? []) base.add(originIndex(r.replica), r.to);
     }
     if (this.meta[slot * M + ORIGIN]! < 0) this.dotsOf[slot] = null; // only relayed states hold dots
     this.used -= this.meta[slot * M + LENGTH]!;
@@ -378,15 +378,6 @@ export class PickedList implements BodyWriter {
     this.write(w);
     return w.finish();
   }
-}
-
-function varintLength(n: number): number {
-  let length = 1;
-  while (n >= 0x80) {
-    n = Math.floor(n / 0x80);
-    length++;
-  }
-  return length;
 }
 
 /** Numbers per entry in DeltaLog.meta, and where each sits. */

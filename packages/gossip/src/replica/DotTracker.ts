@@ -1,6 +1,7 @@
-import { Writer } from "../wire/codec.js";
-import type { EncodedVector } from "../wire/message.js";
+import { Writer, varintLength } from "../wire/codec.js";
+import { forEachVectorEntry, type EncodedVector, type ReceivedMessage } from "../wire/message.js";
 import { PROCESS_TAG, originBytes, originCount } from "../wire/origins.js";
+import { SeqCeiling, ceilingCoveredBy } from "./SeqCeiling.js";
 import type { VectorView } from "./VectorView.js";
 
 /**
@@ -99,18 +100,28 @@ export class DotTracker {
 
   /** True when `peer` is ≥ every dot held, those beyond a gap included (the peer then lacks none of them). */
   coveredBy(peer: VectorView): boolean {
-    for (let origin = 0; origin < this.slots; origin++) {
-      if (this.highest[origin]! > peer.get(origin)) return false;
-    }
-    return true;
+    return ceilingCoveredBy(this.highest, this.slots, peer);
+  }
+
+  /** The highest seq held per origin, apart (what a delta log keeps of its evicted entries). */
+  ceiling(): SeqCeiling {
+    return SeqCeiling.of(this.highest.subarray(0, this.slots));
   }
 
   /** How many of the dots held a peer with vector `peer` lacks (those beyond a gap included). */
   lackedBy(peer: VectorView): number {
     let n = 0;
-    for (let origin = 0; origin < this.slots; origin++) {
-      const d = this.cm[2 * origin]! - peer.get(origin);
-      if (d > 0) n += d;
+    if (peer.partial) {
+      // Unlisted origins read +∞: only the listed ones can lack anything.
+      for (const origin of peer.origins) {
+        const d = (origin < this.slots ? this.cm[2 * origin]! : 0) - peer.get(origin);
+        if (d > 0) n += d;
+      }
+    } else {
+      for (let origin = 0; origin < this.slots; origin++) {
+        const d = this.cm[2 * origin]! - peer.get(origin);
+        if (d > 0) n += d;
+      }
     }
     for (const [origin, cloud] of this.clouds) {
       const theirs = peer.get(origin);
@@ -136,6 +147,46 @@ export class DotTracker {
   }
 
   /**
+   * The answer to a delta digest `m`: the partial vector (see EncodedVector.partial) of the
+   * origins where our contiguous seq is below the digest's, with ours; null when there are none
+   * (we hold everything the digest describes). By name, or numbered by this process's origin
+   * table. Reads the digest's vector straight from the message (no view); throws WireError,
+   * before anything is sent, when it is malformed.
+   */
+  behind(m: ReceivedMessage, numbered: boolean): EncodedVector | null {
+    const origins = scratchOrigins;
+    origins.length = 0;
+    let length = 0;
+    forEachVectorEntry(m, (origin, seq) => {
+      const mine = origin < this.slots ? this.cm[2 * origin]! : 0;
+      if (mine >= seq) return;
+      origins.push(origin);
+      length += numbered ? varintLength(origin) + varintLength(mine) : originBytes(origin).length + 8;
+    });
+    if (origins.length === 0) return null;
+    const w = Writer.inSlab(24 + length);
+    if (numbered) {
+      w.u32(PROCESS_TAG);
+      w.varint(origins.length);
+      w.varint(length);
+    } else {
+      w.varint(origins.length);
+    }
+    for (let k = 0; k < origins.length; k++) {
+      const origin = origins[k]!;
+      if (numbered) {
+        w.varint(origin);
+      } else {
+        const name = originBytes(origin);
+        w.varint(name.length);
+        w.bytesFrom(name, 0, name.length);
+      }
+      w.varint(origin < this.slots ? this.cm[2 * origin]! : 0);
+    }
+    return { encoded: w.finish(), size: origins.length, numbered, partial: true };
+  }
+
+  /**
    * The contiguous parts as a version vector in wire form (origins with seq > 0): by name, or
    * numbered by this process's origin table (see EncodedVector).
    */
@@ -145,14 +196,7 @@ export class DotTracker {
       let k = this.slots;
       while (k > 0 && cm[2 * (k - 1)] === 0) k--;
       let length = 0;
-      for (let origin = 0; origin < k; origin++) {
-        let seq = cm[2 * origin]!;
-        length++;
-        while (seq >= 0x80) {
-          seq = Math.floor(seq / 0x80);
-          length++;
-        }
-      }
+      for (let origin = 0; origin < k; origin++) length += varintLength(cm[2 * origin]!);
       const w = Writer.inSlab(24 + length);
       w.u32(PROCESS_TAG);
       w.varint(k);
@@ -197,3 +241,6 @@ export class DotTracker {
     this.slots = slots;
   }
 }
+
+/** Origins picked by DotTracker.behind (reused: no array per answer). */
+const scratchOrigins: number[] = [];

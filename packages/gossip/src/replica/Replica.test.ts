@@ -6,7 +6,7 @@ import type { GossipEvent } from "../events.js";
 import { InMemoryNetwork } from "../net/InMemoryNetwork.js";
 import type { VirtualScheduler } from "../time/VirtualScheduler.js";
 import { forEachFrame } from "../wire/deltaList.js";
-import { decodeMessage, messageBody } from "../wire/message.js";
+import { decodeMessage, messageBody, messageVersionVector } from "../wire/message.js";
 
 const MODES: GossipConfig["mode"][] = ["push", "pull", "push-pull"];
 const PAYLOADS: GossipConfig["payload"][] = ["full", "delta", "digest"];
@@ -277,6 +277,99 @@ describe("Replica: payloads", () => {
     } finally {
       spy.mockRestore();
     }
+  });
+
+  for (const inProcess of [true, false]) {
+    it(`P6: with the full view ${inProcess ? "in one process (vectors by origin number)" : "across processes (vectors by name)"}, the pull answering a gap digest lists only the origins the puller is behind on, and nothing is lost`, () => {
+      const vectors = { digests: 0, digestEntries: 0, pulls: 0, partialPulls: 0, pullEntries: 0, fullStates: 0, answers: 0, wrongLogEnd: 0 };
+      const attach = InMemoryNetwork.prototype.attach;
+      const spy = vi.spyOn(InMemoryNetwork.prototype, "attach").mockImplementation(function (this: InMemoryNetwork, id, onMessage) {
+        let handling: ReturnType<typeof decodeMessage> | null = null; // the message this replica is reacting to
+        const endpoint = attach.call(this, id, (from, bytes) => {
+          handling = decodeMessage(bytes);
+          try {
+            onMessage(from, bytes);
+          } finally {
+            handling = null;
+          }
+        });
+        return {
+          ...endpoint,
+          send: (to: string, bytes: Uint8Array) => {
+            const m = decodeMessage(bytes);
+            if (m.kind === "digest") {
+              vectors.digests++;
+              vectors.digestEntries += messageVersionVector(m)!.size;
+            } else if (m.kind === "pull") {
+              vectors.pulls++;
+              if (m.vectorPartial && m.vectorNumbered === inProcess) vectors.partialPulls++;
+              vectors.pullEntries += messageVersionVector(m)?.size ?? 0;
+              // The pull carries back the log end the digest was taken at…
+              if (handling?.kind !== "digest" || m.logTo !== handling.logTo) vectors.wrongLogEnd++;
+            } else if (m.full) {
+              vectors.fullStates++;
+            } else if (m.kind === "state" && handling?.kind === "pull") {
+              // …and the answer vouches for the log up to there only: entries logged since, at
+              // origins the pull did not list, are not in it.
+              vectors.answers++;
+              if (m.logTo !== handling.logTo) vectors.wrongLogEnd++;
+            }
+            endpoint.send(to, bytes);
+          },
+          close: () => endpoint.close(),
+        };
+      });
+      try {
+        // 64 replicas, 128 updates/s in all, a 128-entry log (a second): a pair meets about every
+        // 3 s, so nearly every exchange starts with a gap digest of 64 entries.
+        const cluster = new Cluster({
+          type: GCounter, replicas: 64, seed: 5, deltaLogCapacity: 128, config: { intervalMs: 100, fanout: 2, mode: "push", payload: "delta" },
+          network: { latencyMs: 5, jitterMs: 5, lossRate: 0.05 },
+        });
+        (cluster.network as { inProcess: boolean }).inProcess = inProcess;
+        const dots = trackDots(cluster);
+        cluster.setWorkload({ updatesPerSecPerReplica: 2 });
+        cluster.runFor(4000);
+        cluster.setWorkload({ updatesPerSecPerReplica: 0 });
+        expect(cluster.runUntilConverged(30_000)).toBe(true);
+        expect(includesAll(cluster, dots)).toBe(true);
+        expect(vectors.digests).toBeGreaterThan(2000);
+        expect(vectors.pulls).toBeGreaterThan(1000);
+        expect(vectors.partialPulls).toBe(vectors.pulls);
+        // A digest lists every origin the sender holds; a pull only where the puller is behind.
+        const perDigest = vectors.digestEntries / vectors.digests;
+        const perPull = vectors.pullEntries / vectors.pulls;
+        expect(perDigest).toBeGreaterThan(50);
+        expect(perPull).toBeLessThan(perDigest / 4);
+        expect(vectors.fullStates).toBe(0);
+        expect(vectors.answers).toBeGreaterThan(1000);
+        expect(vectors.wrongLogEnd).toBe(0);
+      } finally {
+        spy.mockRestore();
+      }
+    });
+  }
+
+  it("P7: a log that moves on faster than a round trip: a pull is answered from the log where it covers the peer, else with the full state; nothing is lost", () => {
+    // One writer with a 4-entry log, a 400 ms link each way and 20 updates/s: by the time a pull
+    // comes back, what the peer lacks has often left the log. The whole state goes instead.
+    const cluster = new Cluster({
+      type: GCounter, replicas: 2, seed: 9, deltaLogCapacity: 4, config: { intervalMs: 100, fanout: 1, mode: "push", payload: "delta" },
+      network: { latencyMs: 400 },
+    });
+    const dots = trackDots(cluster);
+    let fullStates = 0;
+    cluster.events.on("send", (e) => {
+      if (e.full && e.from === "r0") fullStates++;
+    });
+    for (let i = 0; i < 60; i++) {
+      cluster.update("r0", { type: "increment" });
+      cluster.runFor(50);
+    }
+    expect(cluster.runUntilConverged(30_000)).toBe(true);
+    expect(includesAll(cluster, dots)).toBe(true);
+    expect(cluster.replicas().map((r) => r.value())).toEqual([60, 60]);
+    expect(fullStates).toBeGreaterThan(0);
   });
 
   it("P3: delta sends far fewer bytes than full state for a few updates on a large set", () => {

@@ -32,6 +32,7 @@ import {
   type ReceivedMessage,
 } from "../wire/message.js";
 import { encodeList, forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
+import { WireError } from "../wire/codec.js";
 import { originIndex } from "../wire/origins.js";
 import { DeltaLog, type PickedList } from "./DeltaLog.js";
 import { DotTracker } from "./DotTracker.js";
@@ -257,7 +258,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (result.changed) {
       this.version++;
       this.addSeen(result.newlyIncluded);
-      this.log.base = this.seen.clone();
+      this.log.base = this.seen.ceiling();
     }
     return result;
   }
@@ -446,19 +447,36 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       case "ack":
         return;
       case "digest": {
+        if (m.payload === "delta") return this.answerGapDigest(from, p, m);
         VectorView.with(m, (theirs) => {
           const missing = !this.seen.dominates(theirs) || (this.seen.equals(theirs) && m.hashAt >= 0 && !hashEquals(m, this.hash()));
-          // A delta exchange after a gap: holding everything the sender held at its log end means
-          // its log is received up to there (the answer below carries that acknowledgement).
-          const gap = m.payload === "delta";
-          if (gap && !missing) p.received = Math.max(p.received, m.logTo);
           if (m.reply) this.answerWithState(from, p, m, theirs);
-          if (missing) this.sendControl(from, p, "pull", m.payload, false, gap ? null : this.hash(), this.vector());
-          else if (gap && !m.reply) this.sendControl(from, p, "ack", "delta", false, null, null);
+          if (missing) this.sendControl(from, p, "pull", m.payload, false, this.hash(), this.vector());
         });
         return;
       }
     }
+  }
+
+  /**
+   * A delta exchange after a gap (see sendGapDigest). Holding everything the sender held at its
+   * log end means its log is received up to there (the answer carries that acknowledgement).
+   * Otherwise the pull names only the origins where we are behind its digest (a partial vector,
+   * with the digest's log end echoed back): a few entries rather than one per origin.
+   */
+  private answerGapDigest(from: string, p: PeerState, m: ReceivedMessage): void {
+    let behind: EncodedVector | null;
+    try {
+      behind = this.seen.behind(m, this.transport.inProcess === true);
+    } catch (error) {
+      if (error instanceof WireError) return; // a malformed vector: the message is ignored
+      throw error;
+    }
+    if (behind === null) p.received = Math.max(p.received, m.logTo);
+    // Push-pull: what the sender lacks goes back too (its whole vector is read for that).
+    if (m.reply) VectorView.with(m, (theirs) => this.answerWithState(from, p, m, theirs));
+    if (behind !== null) this.sendControl(from, p, "pull", "delta", false, null, behind, m.logTo);
+    else if (!m.reply) this.sendControl(from, p, "ack", "delta", false, null, null);
   }
 
   /** Answers a pull, a push-pull state or a push-pull digest, following the request's payload. */
@@ -467,8 +485,10 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     const delta = m.payload === "delta";
     if (theirs !== null) {
       // The peer's vector is known (a digest, or a pull after a delta gap): send what it lacks.
-      const out = this.missingFor(to, p, theirs, messageHash(m), delta);
-      if (out !== null) this.sendState(to, p, m.payload, out, false, delta);
+      const out = this.missingFor(to, p, m, theirs, delta);
+      // Answering our own digest needs no acknowledgement: the peer's next message carries it (its
+      // ack field), and a full view meets that peer again long after our log has moved on.
+      if (out !== null) this.sendState(to, p, m.payload, out, false, delta && !theirs.partial);
       return;
     }
     if (!delta) return; // a digest-payload pull always carries the vector
@@ -644,29 +664,45 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   }
 
   /**
-   * Digest-driven answer to a peer whose version vector is `vv`: the logged entries holding
-   * dots it lacks, or the full state when the log no longer covers them (or the vectors are
-   * equal but the states differ). When the peer misses nothing: null, or under the delta
-   * payload an empty list that acknowledges our log end.
+   * Digest-driven answer to a pull `m` from a peer whose version vector is `theirs`: the logged
+   * entries holding dots it lacks, or the full state when the log no longer covers them (or the
+   * vectors are equal but the states differ). When the peer misses nothing: null, or under the
+   * delta payload an empty list that acknowledges our log.
+   *
+   * A partial vector answers our delta digest: the peer holds at least that digest wherever it
+   * lists nothing, so what it lacks is at the listed origins, and once it merges the answer it
+   * holds our state as of the digest's log end (echoed in the pull), not of our log end now.
    */
-  private missingFor(to: string, p: PeerState, theirs: VectorView, hash: string | null, delta: boolean): Outgoing | null {
+  private missingFor(to: string, p: PeerState, m: ReceivedMessage, theirs: VectorView, delta: boolean): Outgoing | null {
     const seen = this.seen;
+    const log = this.log;
+    let logTo = log.end;
+    if (theirs.partial) {
+      // A pull meant for our previous incarnation: its log indices mean nothing now.
+      if (m.ackIncarnation !== this.incarnationValue || m.logTo > log.end) return this.fullState(to, p);
+      logTo = m.logTo;
+    }
     const lacking = seen.lackedBy(theirs);
     // Dots beyond a gap in our context are not in our vector: only the log walk below sees them.
     if (lacking === 0 && !seen.hasCloud()) {
-      if (seen.equals(theirs) && hash !== null && hash !== this.hash()) return this.fullState(to, p);
-      // Under the delta payload an empty list still tells the peer it holds our whole log.
-      return delta ? { full: false, body: EMPTY_LIST, logFrom: 0, logTo: this.log.end, hash: null } : null;
+      const hash = messageHash(m);
+      if (!theirs.partial && seen.equals(theirs) && hash !== null && hash !== this.hash()) return this.fullState(to, p);
+      // Under the delta payload an empty list still tells the peer it holds our log.
+      return delta ? { full: false, body: EMPTY_LIST, logFrom: 0, logTo, hash: null } : null;
     }
-    const log = this.log;
     if (!this.logCovers(theirs)) return this.fullState(to, p);
     const list = log.encodeMissing(p.number, this.originOf(to, p), theirs, lacking, p.bit);
     if (list.count === 0) return this.fullState(to, p);
-    // Everything the peer lacked: once merged, it holds our state as of our log end.
-    return { full: false, body: list.body, logFrom: 0, logTo: log.end, hash: null };
+    // Everything the peer lacked: once merged, it holds our state as of `logTo`.
+    return { full: false, body: list.body, logFrom: 0, logTo, hash: null };
   }
 
-  /** True when a peer with vector `theirs` holds every dot older than our log (the log then has all it lacks). */
+  /**
+   * True when a peer with vector `theirs` holds every dot older than our log (the log then has
+   * all it lacks). A partial vector is checked at its listed origins only: elsewhere the peer
+   * holds all our digest listed, and what we evicted since is past the digest's log end, which
+   * is all the answer vouches for.
+   */
   private logCovers(theirs: VectorView): boolean {
     // After a gap the log's base is unknown: the peer must then hold our whole context.
     return (this.log.base ?? this.seen).coveredBy(theirs);

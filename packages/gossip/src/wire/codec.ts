@@ -123,6 +123,16 @@ export class Writer {
 }
 
 /** Reads what a Writer wrote; throws WireError on truncated or malformed input. */
+/** Bytes of the varint (LEB128) of n ≥ 0. */
+export function varintLength(n: number): number {
+  let length = 1;
+  while (n >= 0x80) {
+    n = Math.floor(n / 0x80);
+    length++;
+  }
+  return length;
+}
+
 export class Reader {
   pos = 0;
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { WireError } from "./codec.js";
 import { DotTracker } from "../replica/DotTracker.js";
 import { VectorView } from "../replica/VectorView.js";
-import { PROCESS_TAG, originIndex } from "./origins.js";
+import { PROCESS_TAG, originCount, originIndex } from "./origins.js";
 import { decodeMessage, encodeMessage, hashEquals, messageBody, messageHash, messageVersionVector, type GossipMessage } from "./message.js";
 
 const message = fc.record<GossipMessage>({
@@ -31,7 +31,7 @@ describe("wire messages", () => {
       fc.property(message, (m) => {
         const back = decodeMessage(encodeMessage(m));
         const body = messageBody(back);
-        const { raw: _raw, hashAt: _h, hashLength: _l, bodyAt: _b, vectorAt: _v, vectorEnd: _e, vectorSize: _s, vectorNumbered: _n, ...header } = back;
+        const { raw: _raw, hashAt: _h, hashLength: _l, bodyAt: _b, vectorAt: _v, vectorEnd: _e, vectorSize: _s, vectorNumbered: _n, vectorPartial: _p, ...header } = back;
         expect({ ...header, hash: messageHash(back), versionVector: messageVersionVector(back), body: body && Array.from(body) }).toEqual({
           ...m,
           body: m.body && Array.from(m.body as Uint8Array),
@@ -90,5 +90,58 @@ describe("wire messages", () => {
     expect(() => messageVersionVector(m)).toThrow(WireError);
     expect(VectorView.with(m, () => expect.unreachable())).toBe(false);
     expect(VectorView.with(decodeMessage(bytes), (view) => expect(view.get(originIndex("w4-a"))).toBe(300))).toBe(true);
+  });
+
+  it("W5: a partial vector (the pull answering a delta digest) lists only where the sender is behind, seq 0 included, by number or by name; unlisted origins read +∞", () => {
+    const has = (name: string, n: number) => [originIndex(name), n] as const;
+    const digestOf = (numbered: boolean) => {
+      const t = new DotTracker();
+      for (const [o, n] of [has("w5-a", 5), has("w5-b", 7), has("w5-c", 2), has("w5-d", 300)]) t.addRange(o, 1, n);
+      return decodeMessage(encodeMessage({
+        kind: "digest", payload: "delta", full: false, reply: false, ackWanted: false, incarnation: 0, ack: 0, ackIncarnation: 0,
+        logFrom: 0, logTo: 40, hash: null, versionVector: t.encodeVector(numbered), body: null,
+      }));
+    };
+    const puller = new DotTracker();
+    puller.addRange(originIndex("w5-a"), 1, 5); // equal: not listed
+    puller.addRange(originIndex("w5-b"), 1, 3); // behind: listed with 3
+    puller.addRange(originIndex("w5-d"), 1, 400); // ahead: not listed; w5-c: none held, listed with 0
+    for (const numbered of [true, false]) {
+      const behind = puller.behind(digestOf(numbered), numbered);
+      expect(behind).toMatchObject({ size: 2, partial: true, numbered });
+      const pull = decodeMessage(encodeMessage({
+        kind: "pull", payload: "delta", full: false, reply: false, ackWanted: false, incarnation: 0, ack: 0, ackIncarnation: 0,
+        logFrom: 0, logTo: 40, hash: null, versionVector: behind, body: null,
+      }));
+      expect(pull.vectorPartial).toBe(true);
+      expect(messageVersionVector(pull)).toEqual(new Map([["w5-b", 3], ["w5-c", 0]]));
+      expect(VectorView.with(pull, (view) => {
+        expect(view.partial).toBe(true);
+        expect([view.get(originIndex("w5-b")), view.get(originIndex("w5-c")), view.get(originIndex("w5-a")), view.get(originIndex("w5-d"))]).toEqual([3, 0, Infinity, Infinity]);
+      })).toBe(true);
+      // The view is released whole: the next (full) vector read from the pool sees no +∞.
+      expect(VectorView.with(digestOf(true), (view) => expect(view.get(originIndex("w5-zz-unseen"))).toBe(0))).toBe(true);
+      // Holding everything the digest lists: nothing to pull.
+      expect(new DotTracker().behind(decodeMessage(encodeMessage({
+        kind: "digest", payload: "delta", full: false, reply: false, ackWanted: false, incarnation: 0, ack: 0, ackIncarnation: 0,
+        logFrom: 0, logTo: 0, hash: null, versionVector: new DotTracker().encodeVector(numbered), body: null,
+      })), numbered)).toBeNull();
+    }
+    // A numbered partial vector cut short, or naming an origin beyond the table, is refused before use.
+    const bytes = encodeMessage({
+      kind: "pull", payload: "delta", full: false, reply: false, ackWanted: false, incarnation: 0, ack: 0, ackIncarnation: 0,
+      logFrom: 0, logTo: 40, hash: null, versionVector: puller.behind(digestOf(true), true), body: null,
+    });
+    const cut = bytes.slice();
+    cut[cut.length - 1] = cut[cut.length - 1]! | 0x80;
+    expect(VectorView.with(decodeMessage(cut), () => expect.unreachable())).toBe(false);
+    const origin = originCount() + 5; // not in the table
+    const tag = [PROCESS_TAG & 0xff, (PROCESS_TAG >>> 8) & 0xff, (PROCESS_TAG >>> 16) & 0xff, PROCESS_TAG >>> 24];
+    const beyond = decodeMessage(encodeMessage({
+      kind: "pull", payload: "delta", full: false, reply: false, ackWanted: false, incarnation: 0, ack: 0, ackIncarnation: 0, logFrom: 0, logTo: 40,
+      hash: null, versionVector: { encoded: new Uint8Array([...tag, 1, 3, 0x80 | (origin & 0x7f), origin >>> 7, 1]), size: 1, numbered: true, partial: true }, body: null,
+    }));
+    expect(() => messageVersionVector(beyond)).toThrow(/beyond the origin table/);
+    expect(VectorView.with(beyond, () => expect.unreachable())).toBe(false);
   });
 });

@@ -17,6 +17,12 @@ export interface EncodedVector {
   readonly size: number;
   /** The numbered form (else by name). */
   readonly numbered?: boolean;
+  /**
+   * A partial vector, the answer to a delta digest: only the origins where the sender is behind
+   * that digest, with its own seqs (0 included). At every origin not listed it holds at least
+   * what the digest listed. Numbered, it is `tag (u32), count, byte length, (origin, seq)*`.
+   */
+  readonly partial?: boolean;
 }
 
 /** What a message carries on the wire. */
@@ -70,6 +76,8 @@ const F_BODY = 16;
 const F_ACK = 32;
 /** The vector is in the numbered form (see EncodedVector). */
 const F_VNUM = 64;
+/** The vector is partial (see EncodedVector.partial). */
+const F_PART = 128;
 
 /**
  * `[version u8][kind u8][flags u8][payload u8][incarnation][ack][ackIncarnation][logFrom][logTo]`
@@ -86,6 +94,7 @@ export function encodeMessage(m: GossipMessage): Uint8Array {
   if (m.hash !== null) flags |= F_HASH;
   if (m.versionVector !== null) flags |= F_VV;
   if (vv !== null && "encoded" in vv && vv.numbered === true) flags |= F_VNUM;
+  if (vv !== null && "encoded" in vv && vv.partial === true) flags |= F_PART;
   if (m.body !== null) flags |= F_BODY;
   w.u8(VERSION);
   w.u8(KINDS.indexOf(m.kind));
@@ -126,6 +135,8 @@ export interface ReceivedMessage extends Omit<GossipMessage, "hash" | "body" | "
   readonly vectorSize: number;
   /** The vector is in the numbered form (origin numbers of this process). */
   readonly vectorNumbered: boolean;
+  /** The vector is partial (EncodedVector.partial): `vectorSize` is then its count of listed origins. */
+  readonly vectorPartial: boolean;
   /** Offset and length of the hash string in `raw` (hashAt −1: none). */
   readonly hashAt: number;
   readonly hashLength: number;
@@ -158,13 +169,18 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
   let vectorEnd = -1;
   let vectorSize = 0;
   const vectorNumbered = (flags & F_VNUM) !== 0;
+  const vectorPartial = (flags & F_PART) !== 0;
   if (flags & F_VV && vectorNumbered) {
     const tag = (r.u8() | (r.u8() << 8) | (r.u8() << 16) | (r.u8() << 24)) >>> 0;
     if (tag !== PROCESS_TAG) throw new WireError("version vector numbered by another process's origin table");
     vectorSize = r.varint();
-    if (vectorSize > originCount()) throw new WireError("numbered version vector beyond the origin table");
+    // Dense: one varint per origin 0..k−1. Partial: an (origin, seq) pair of varints per entry.
+    const perEntry = vectorPartial ? 2 : 1;
+    if (!vectorPartial && vectorSize > originCount()) throw new WireError("numbered version vector beyond the origin table");
     const length = r.varint();
-    if (length > r.remaining || vectorSize > length || length > 8 * vectorSize) throw new WireError("numbered version vector beyond the message");
+    if (length > r.remaining || perEntry * vectorSize > length || length > 8 * perEntry * vectorSize) {
+      throw new WireError("numbered version vector beyond the message");
+    }
     // Its varints are checked as they are read (readNumberedVector), once, not here as well.
     vectorAt = r.pos;
     vectorEnd = r.pos + length;
@@ -196,6 +212,7 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
     vectorEnd,
     vectorSize,
     vectorNumbered,
+    vectorPartial,
     raw: bytes,
     hashAt,
     hashLength,
@@ -204,12 +221,11 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
 }
 
 /**
- * Reads a numbered vector into `seqs` (by origin number; it must have room for `vectorSize`
- * entries and hold 0 where nothing was read yet), pushing each origin with a seq > 0 onto
- * `origins`. Throws WireError when its varints do not fill exactly the length the message gave
- * them — read into a view first, and act once the whole read succeeded.
+ * Reads a numbered vector: calls `visit` with each origin whose seq is > 0, and the seq. Throws
+ * WireError when its varints do not fill exactly the length the message gave them — visit into
+ * scratch state, and act once the whole read succeeded.
  */
-export function readNumberedVector(m: ReceivedMessage, seqs: Float64Array, origins: number[]): void {
+export function readNumberedVector(m: ReceivedMessage, visit: (origin: number, seq: number) => void): void {
   const raw = m.raw;
   const end = m.vectorEnd;
   let pos = m.vectorAt;
@@ -224,11 +240,42 @@ export function readNumberedVector(m: ReceivedMessage, seqs: Float64Array, origi
       seq += (b & 0x7f) * scale;
       scale *= 0x80;
     }
-    if (seq === 0) continue;
-    if (seqs[origin] === 0) origins.push(origin);
-    seqs[origin] = seq;
+    if (seq !== 0) visit(origin, seq);
   }
   if (pos !== end) throw new WireError("malformed numbered version vector");
+}
+
+/**
+ * Reads a numbered partial vector: calls `visit` with each listed origin (below the origin
+ * table's size) and its seq. Throws WireError when the entries do not fill exactly the length
+ * the message gave them — visit into scratch state, and act once the whole read succeeded.
+ */
+export function readNumberedPartial(m: ReceivedMessage, visit: (origin: number, seq: number) => void): void {
+  const raw = m.raw;
+  const end = m.vectorEnd;
+  const origins = originCount();
+  let pos = m.vectorAt;
+  for (let i = 0; i < m.vectorSize; i++) {
+    let origin = 0;
+    let seq = 0;
+    for (let k = 0; k < 2; k++) {
+      const start = pos;
+      let b = 0x80;
+      let n = 0;
+      let scale = 1;
+      while (b >= 0x80) {
+        if (pos >= end || pos - start >= 8) throw new WireError("malformed partial version vector");
+        b = raw[pos++]!;
+        n += (b & 0x7f) * scale;
+        scale *= 0x80;
+      }
+      if (k === 0) origin = n;
+      else seq = n;
+    }
+    if (origin >= origins) throw new WireError("partial version vector beyond the origin table");
+    visit(origin, seq);
+  }
+  if (pos !== end) throw new WireError("malformed partial version vector");
 }
 
 /** The sender's hash carried by a message, or null. */
@@ -247,16 +294,20 @@ export function hashEquals(m: ReceivedMessage, hash: string): boolean {
   return true;
 }
 
-/** Calls `visit` with each entry of the message's version vector: origin number (wire/origins.ts) and seq. */
+/**
+ * Calls `visit` with each entry of the message's version vector: origin number (wire/origins.ts)
+ * and seq (a partial vector: each listed origin, seq 0 included).
+ */
 export function forEachVectorEntry(m: ReceivedMessage, visit: (origin: number, seq: number) => void): void {
   if (m.vectorAt < 0) return;
   const r = vectorReader.reset(m.raw);
   r.pos = m.vectorAt;
+  if (m.vectorNumbered && m.vectorPartial) {
+    readNumberedPartial(m, visit);
+    return;
+  }
   if (m.vectorNumbered) {
-    const seqs = new Float64Array(m.vectorSize);
-    const origins: number[] = [];
-    readNumberedVector(m, seqs, origins);
-    for (const origin of origins) visit(origin, seqs[origin]!);
+    readNumberedVector(m, visit);
     return;
   }
   let origin = -1;
