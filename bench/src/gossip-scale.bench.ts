@@ -122,7 +122,8 @@ export async function run(): Promise<BenchResult> {
     notes: [
       `view ${VIEW} = symmetric partial views of ~${VIEW} peers (Cluster option viewSize); "full" = everyone sees everyone.`,
       "With the full view a replica meets a given peer once every N/fanout s: its buffer for that peer has usually fallen out of the",
-      "log, so the exchange goes vector-first (N vector entries each way, then only what is missing); partial views keep buffers short.",
+      "log, so the exchange goes vector-first (N vector entries one way, back only the origins where the peer is behind, then what it",
+      "lacks); partial views keep buffers short.",
       "In one process vectors travel by origin number (about 2 bytes an entry); across processes they carry the ids (about 7 bytes).",
       "Delta log: the default 1,024 entries per replica; 'full states sent' counts fallbacks to the whole state in the window.",
       "real-time rows: process.cpuUsage over the window after a warm-up, whole process (timers, GC included); rss is the process's.",
