@@ -10,7 +10,7 @@ export { Membership, PartialView, StaticView, samplePeers, type PeerView } from 
 export { DEFAULT_GOSSIP_CONFIG, withConfig, type GossipConfig } from "./config.js";
 export { type MessageKind, type PayloadKind } from "./wire/message.js";
 export type { GossipMode } from "./theory/meanField.js";
-export { Replica, type ReplicaOptions, type ReplicaStatus } from "./replica/Replica.js";
+export { Replica, type ReplicaOptions, type ReplicaStatus, type ReplicaTraffic } from "./replica/Replica.js";
 export { Cluster, type ClusterOptions } from "./cluster/Cluster.js";
 export { Workload, type WorkloadConfig } from "./cluster/Workload.js";
 export {
@@ -23,6 +23,8 @@ export {
   type MembershipEvent,
   type MergeEvent,
   type ReceiveEvent,
+  type SampledEventType,
+  type SampledSubscription,
   type SendEvent,
   type UpdateEvent,
 } from "./events.js";

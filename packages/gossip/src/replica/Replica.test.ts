@@ -433,6 +433,108 @@ describe("Replica: observation", () => {
     expect(cluster.events.listening.merge).toBe(false);
   });
 
+  it("O4: traffic counters match the events message for message, with no listener needed", () => {
+    const cluster = new Cluster({
+      type: AWSet, replicas: 6, seed: 16, config: { intervalMs: 100, fanout: 2, mode: "push-pull", payload: "delta" },
+      network: { latencyMs: 10, jitterMs: 5, lossRate: 0.1 },
+    });
+    cluster.setWorkload({ updatesPerSecPerReplica: 5 });
+    cluster.runFor(1000); // counted with nobody listening…
+    const before = new Map(cluster.replicas().map((r) => [r.id, r.traffic()]));
+    const seen = new Map<string, { sm: number; sb: number; rm: number; rb: number; m: number; cm: number; kinds: Map<string, number> }>();
+    const of = (id: string) => {
+      let c = seen.get(id);
+      if (c === undefined) seen.set(id, (c = { sm: 0, sb: 0, rm: 0, rb: 0, m: 0, cm: 0, kinds: new Map() }));
+      return c;
+    };
+    cluster.events.on("send", (e) => {
+      const c = of(e.from);
+      c.sm++;
+      c.sb += e.bytes;
+      const kind = e.kind === "state" ? (e.full ? "fullState" : "delta") : e.kind;
+      c.kinds.set(kind, (c.kinds.get(kind) ?? 0) + e.bytes);
+    });
+    cluster.events.on("receive", (e) => {
+      of(e.to).rm++;
+      of(e.to).rb += e.bytes;
+    });
+    cluster.events.on("merge", (e) => {
+      of(e.replica).m++;
+      if (e.changed) of(e.replica).cm++;
+    });
+    cluster.runFor(2000); // …and the same while listening: the difference is exactly what the events saw
+    cluster.crash("r3"); // a crashed replica sends nothing, and counts nothing
+    cluster.runFor(500);
+    let messages = 0;
+    for (const r of cluster.replicas()) {
+      const t = r.traffic();
+      const b = before.get(r.id)!;
+      const c = of(r.id);
+      expect([t.sentMessages - b.sentMessages, t.sentBytes - b.sentBytes, t.receivedMessages - b.receivedMessages, t.receivedBytes - b.receivedBytes])
+        .toEqual([c.sm, c.sb, c.rm, c.rb]);
+      expect([t.merges - b.merges, t.changedMerges - b.changedMerges]).toEqual([c.m, c.cm]);
+      for (const kind of ["delta", "fullState", "digest", "pull", "ack"] as const) {
+        expect(t.sent[kind].bytes - b.sent[kind].bytes).toBe(c.kinds.get(kind) ?? 0);
+      }
+      messages += c.sm;
+    }
+    expect(messages).toBeGreaterThan(300);
+  });
+
+  it("O5: a sampled subscription gets every n-th message, and the others are never built", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 8, seed: 17, config: { intervalMs: 100, fanout: 2 } });
+    cluster.setWorkload({ updatesPerSecPerReplica: 5 });
+    cluster.runFor(500);
+    const emit = vi.spyOn(cluster.events, "emit");
+    const sampled: GossipEvent[] = [];
+    const sub = cluster.events.sample("receive", 10, (e) => sampled.push(e));
+    const received = () => cluster.replicas().reduce((n, r) => n + r.traffic().receivedMessages, 0);
+    const from = received();
+    cluster.runFor(2000);
+    const all = received() - from;
+    expect(all).toBeGreaterThan(500);
+    expect(sampled.length).toBe(Math.floor(all / 10));
+    expect(sampled.every((e) => e.type === "receive")).toBe(true);
+    expect(emit).toHaveBeenCalledTimes(sampled.length); // the other nine in ten were never built
+    // A listener of every event alongside: it gets all, the sample still every tenth.
+    let every = 0;
+    const off = cluster.events.on("receive", () => every++);
+    sub.setEvery(4);
+    const at = sampled.length;
+    const from2 = received();
+    cluster.runFor(1000);
+    expect(every).toBe(received() - from2);
+    expect(Math.abs(sampled.length - at - every / 4)).toBeLessThanOrEqual(1);
+    off();
+    sub.off();
+    expect(cluster.events.listening.receive).toBe(false);
+    expect(() => cluster.events.sample("send", 0, () => {})).toThrow(RangeError);
+  });
+
+  for (const payload of ["delta", "digest"] as const) {
+    it(`O6: ${payload} payload: merge events name each update's dot exactly once at every replica but its origin`, () => {
+      const cluster = new Cluster({
+        type: AWSet, replicas: 8, seed: 18, config: { intervalMs: 100, fanout: 2, mode: "push-pull", payload },
+        network: { latencyMs: 10, jitterMs: 10, lossRate: 0.1 },
+      });
+      const dots = trackDots(cluster);
+      const included = new Map<string, number>(); // "replica|origin:seq" → times
+      cluster.events.on("merge", (e) => {
+        for (const r of e.newlyIncluded) {
+          for (let s = r.from; s <= r.to; s++) included.set(`${e.replica}|${r.replica}:${s}`, (included.get(`${e.replica}|${r.replica}:${s}`) ?? 0) + 1);
+        }
+      });
+      cluster.setWorkload({ updatesPerSecPerReplica: 4 });
+      cluster.runFor(2000);
+      cluster.setWorkload({ updatesPerSecPerReplica: 0 });
+      expect(cluster.runUntilConverged(30_000)).toBe(true);
+      expect(dots.length).toBeGreaterThan(40);
+      const expected = new Map<string, number>();
+      for (const d of dots) for (const r of cluster.replicas()) if (r.id !== d.replica) expected.set(`${r.id}|${d.replica}:${d.seq}`, 1);
+      expect(included).toEqual(expected);
+    });
+  }
+
   it("O3: garbage and states of another CRDT type are ignored, not fatal", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 3, seed: 15, config: { intervalMs: 100 } });
     // Capture a real full-state message of an AWSet replica: "a" pushes to its only peer "b",

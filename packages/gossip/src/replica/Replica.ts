@@ -33,7 +33,7 @@ import {
 } from "../wire/message.js";
 import { encodeList, forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
 import { WireError } from "../wire/codec.js";
-import { originIndex } from "../wire/origins.js";
+import { originIndex, originName } from "../wire/origins.js";
 import { DeltaLog, type PickedList } from "./DeltaLog.js";
 import { DotTracker } from "./DotTracker.js";
 import { VectorView } from "./VectorView.js";
@@ -150,6 +150,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private readonly phase: "random" | "aligned";
   /** Mirror of the state's causal context: lets a relayed update be skipped without decoding it. */
   private seen = new DotTracker();
+  /** Traffic counters (see `traffic`), at the indices below. */
+  private readonly counts = new Float64Array(SENT_BY_KIND + 2 * 5);
   /** Hashes of full states recently merged from the delta log of a peer (relayed copies are skipped). */
   private readonly recentStates = new Set<string>();
   private readonly flushCallback = () => this.flush();
@@ -223,6 +225,21 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   /** One entry of the version vector (highest contiguous seq of `origin`), without copying the vector. */
   versionVectorEntry(origin: string): number {
     return this.seen.contiguousOf(originIndex(origin));
+  }
+
+  /**
+   * Messages and bytes this replica sent and received, and the received states it merged,
+   * since it was created (across restores): counted on every message whether or not anyone
+   * listens, so a consumer reads them once in a while instead of following every message.
+   */
+  traffic(): ReplicaTraffic {
+    const t = this.counts;
+    const kind = (k: number) => ({ messages: t[SENT_BY_KIND + 2 * k]!, bytes: t[SENT_BY_KIND + 2 * k + 1]! });
+    return {
+      sentMessages: t[SENT_MESSAGES]!, sentBytes: t[SENT_BYTES]!, receivedMessages: t[RECEIVED_MESSAGES]!, receivedBytes: t[RECEIVED_BYTES]!,
+      merges: t[MERGES]!, changedMerges: t[CHANGED_MERGES]!,
+      sent: { delta: kind(KIND_DELTA), fullState: kind(KIND_FULL), digest: kind(KIND_DIGEST), pull: kind(KIND_PULL), ack: kind(KIND_ACK) },
+    };
   }
 
   /** VV, state hash, state bytes and summary (cached until the state changes). */
@@ -410,7 +427,9 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     } catch {
       return; // not a gossip message (or corrupted): ignore, as a network would
     }
-    if (this.events.listening.receive) {
+    this.counts[RECEIVED_MESSAGES]!++;
+    this.counts[RECEIVED_BYTES]! += bytes.length;
+    if (this.events.wants("receive")) {
       this.events.emit({
         type: "receive", atMs: this.scheduler.now(), from, to: this.id, bytes: bytes.length, kind: m.kind, payload: m.payload, full: m.full,
       });
@@ -533,6 +552,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         this.mergeSnapshot(from, split.snapshot, messageHash(m), true, acc);
       }
     }
+    this.counts[MERGES]!++;
+    if (acc.changed) this.counts[CHANGED_MERGES]!++;
     if (collect) {
       this.events.emit({
         type: "merge", atMs: this.scheduler.now(), replica: this.id, from, bytes, payload: m.payload, full: m.full,
@@ -561,11 +582,12 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   /**
    * Merges a list: relayed states at once; each new update as it is read (what came before a
    * malformed frame stays merged), logged for relaying. `seen` said the update is new, so its
-   * merge skips the coverage check, and builds the newly included ranges only for a listener.
+   * merge skips the coverage check; and an update's context is its own dot (ReplicaState.update),
+   * so what it newly includes is that dot: a merge listener gets it without the crdt
+   * collecting ranges (a listener does not change how updates are merged).
    */
   private mergeList(from: string, list: Uint8Array, acc: MergeAccumulator): void {
     const via = originIndex(from);
-    const options = acc.collect ? FRESH_COLLECT : FRESH;
     // An update the peer sent that we hold already: it holds it too, so its buffer skips it.
     const bit = this.peers.get(from)?.bit ?? 0;
     forEachFrame(list, (origin, seq, hash, start, bodyAt, end) => {
@@ -585,17 +607,18 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         return;
       }
       // Merged straight from its bytes; malformed ones throw before anything changes or is marked.
-      const result = this.rs.mergeEncoded(list.subarray(bodyAt, end), options);
+      this.rs.mergeEncoded(list.subarray(bodyAt, end), FRESH);
       this.seen.add(origin, seq); // also guards against the same dot twice in one list
       // Where the origin's latest update sits in the log, read back when a peer sends it again.
       this.seen.setMark(origin, this.log.append(origin, seq, via, null, list, start, end) + 1);
-      this.note(result.newlyIncluded, acc, true);
+      this.version++;
+      acc.changed = true;
+      if (acc.collect) (acc.newly ??= []).push({ replica: originName(origin), from: seq, to: seq });
     });
   }
 
-  private note(newlyIncluded: DotRange[], acc: MergeAccumulator, seenAlready = false): void {
-    if (seenAlready) this.version++;
-    else this.applied(newlyIncluded);
+  private note(newlyIncluded: DotRange[], acc: MergeAccumulator): void {
+    this.applied(newlyIncluded);
     acc.changed = true;
     if (!acc.collect) return;
     // Appended to an array of the accumulator's own (the ranges may also be kept by the log).
@@ -763,7 +786,13 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private transmitBytes(to: string, bytes: Uint8Array, kind: MessageKind, payload: PayloadKind, full: boolean): void {
     const endpoint = this.endpoint;
     if (endpoint === null) return;
-    if (this.events.listening.send) {
+    const t = this.counts;
+    t[SENT_MESSAGES]!++;
+    t[SENT_BYTES]! += bytes.length;
+    const k = SENT_BY_KIND + 2 * (kind === "state" ? (full ? KIND_FULL : KIND_DELTA) : kind === "digest" ? KIND_DIGEST : kind === "pull" ? KIND_PULL : KIND_ACK);
+    t[k]!++;
+    t[k + 1]! += bytes.length;
+    if (this.events.wants("send")) {
       this.events.emit({ type: "send", atMs: this.scheduler.now(), from: this.id, to, bytes: bytes.length, kind, payload, full });
     }
     endpoint.send(to, bytes);
@@ -814,11 +843,42 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   }
 }
 
+/**
+ * What a replica has sent, received and merged since it was created (Replica.traffic). `sent`
+ * breaks the sent messages down by what they carried: `delta` a state message with a list of
+ * updates (or nothing new), `fullState` one with the whole state, and the control messages.
+ */
+export interface ReplicaTraffic {
+  readonly sentMessages: number;
+  readonly sentBytes: number;
+  readonly receivedMessages: number;
+  readonly receivedBytes: number;
+  /** Received states merged (each message carrying state counts once)… */
+  readonly merges: number;
+  /** …and those that changed the state. */
+  readonly changedMerges: number;
+  readonly sent: Readonly<Record<"delta" | "fullState" | "digest" | "pull" | "ack", { readonly messages: number; readonly bytes: number }>>;
+}
+
+/** Indices into Replica.counts. */
+const SENT_MESSAGES = 0;
+const SENT_BYTES = 1;
+const RECEIVED_MESSAGES = 2;
+const RECEIVED_BYTES = 3;
+const MERGES = 4;
+const CHANGED_MERGES = 5;
+/** From here, (messages, bytes) per sent kind. */
+const SENT_BY_KIND = 6;
+const KIND_DELTA = 0;
+const KIND_FULL = 1;
+const KIND_DIGEST = 2;
+const KIND_PULL = 3;
+const KIND_ACK = 4;
+
 const NO_DOTS: readonly DotRange[] = Object.freeze([]);
 
-/** Merging an update `seen` did not hold: no coverage check, ranges only for a merge listener. */
+/** Merging an update `seen` did not hold: no coverage check, no ranges (the update's dot is what it includes). */
 const FRESH: MergeOptions = Object.freeze({ fresh: true, collect: false });
-const FRESH_COLLECT: MergeOptions = Object.freeze({ fresh: true, collect: true });
 
 /** deltaFor's answer when the peer's position fell out of the log. */
 const GAP = Symbol("gap");
