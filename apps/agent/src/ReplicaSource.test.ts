@@ -84,6 +84,40 @@ describe("gossip replica source", () => {
     expect(r0.seq).toBe(2);
   });
 
+  it("sync counters are the replica's own, exact at every tick; sends are not followed and receives only sampled, about 128 a tick", () => {
+    const cluster = new Cluster({ type: "gcounter", replicas: 40, seed: 8, config: { intervalMs: 50, fanout: 3, mode: "push-pull" } });
+    const offered: string[] = [];
+    const ctx = { now: () => cluster.scheduler.now(), traceEveryK: () => 1, syncEvent: (replica: string, dir: string) => offered.push(`${dir} ${replica}`) };
+    const telemetry = cluster.replicas().map((r) => new ReplicaTelemetry(fromGossipReplica(r), ctx));
+    telemetry.forEach((t) => t.start());
+    expect(cluster.events.listening.send).toBe(false);
+    cluster.setWorkload({ updatesPerSecPerReplica: 5 });
+    let received = 0;
+    for (let tick = 0; tick < 20; tick++) {
+      offered.length = 0;
+      const before = cluster.replicas().reduce((n, r) => n + r.traffic().receivedMessages, 0);
+      cluster.runFor(100);
+      received = cluster.replicas().reduce((n, r) => n + r.traffic().receivedMessages, 0) - before;
+      telemetry.forEach((t, i) => {
+        const report = t.collect((ms) => ms)?.report;
+        if (report === undefined) return;
+        const traffic = cluster.replicas()[i]!.traffic();
+        expect(report.sync).toMatchObject({
+          sentMessages: traffic.sentMessages, sentBytes: traffic.sentBytes, receivedMessages: traffic.receivedMessages,
+          receivedBytes: traffic.receivedBytes, merges: traffic.merges, changedMerges: traffic.changedMerges,
+        });
+        if (report.sync.byKind !== undefined) expect(report.sync.byKind.delta?.bytes ?? 0).toBe(traffic.sent.delta.bytes);
+      });
+      // After the first tick the sample stride follows the previous tick's volume.
+      if (tick >= 2) {
+        expect(received).toBeGreaterThan(400);
+        expect(offered.length).toBeGreaterThan(64);
+        expect(offered.length).toBeLessThan(256);
+      }
+    }
+    expect(offered.every((o) => o.startsWith("received "))).toBe(true);
+  });
+
   it("applies the gossip part of a config at the replica's next tick and reports the version then", () => {
     const { cluster, telemetry } = setup(3);
     const source = fromGossipReplica(cluster.replica("n1"));

@@ -3,8 +3,8 @@
 // updates and sync events as they happen. Our own gossip replicas are one kind of
 // source (`fromGossipReplica`); a node built on something else (Yjs, Automerge, a
 // hand-written store) needs a small adapter implementing this interface.
-import { withConfig, type GossipConfig, type GossipEvents, type MessageKind, type Replica } from "@driftscope/gossip";
-import type { ClusterConfig, SyncKind } from "@driftscope/protocol";
+import { withConfig, type GossipConfig, type GossipEvents, type MessageKind, type Replica, type SampledSubscription } from "@driftscope/gossip";
+import type { ClusterConfig, KindCounter, SyncCounters, SyncKind } from "@driftscope/protocol";
 
 /** A version vector as a source can give it: a Map, or `[origin, seq]` pairs (0s may be left out). */
 export type VersionVectorInput = ReadonlyMap<string, number> | Iterable<readonly [string, number]>;
@@ -41,9 +41,13 @@ export type ReplicaRunState = "up" | "crashed";
 export interface ReplicaObserver {
   /** The replica issued local update `seq` (its dot `(id, seq)`). */
   updated(seq: number): void;
-  /** A gossip message of `bytes` bytes left the replica for `peer`. */
+  /** A gossip message of `bytes` bytes left the replica for `peer` (not needed from a source with `syncCounters`). */
   sent(kind: SyncKind | string, bytes: number, peer?: string): void;
-  /** A gossip message of `bytes` bytes arrived from `peer`. */
+  /**
+   * A gossip message of `bytes` bytes arrived from `peer`. A source with `syncCounters` may
+   * report only a sample of its messages here: they then light the topology view and are not
+   * counted.
+   */
   received(kind: SyncKind | string, bytes: number, peer?: string): void;
   /**
    * A payload was merged. `included`: the dots it newly included, when the source knows
@@ -71,6 +75,12 @@ export interface ReplicaSource {
   versionVectorEntry?(origin: string): number;
   /** Optional fast path: hash, size and summary without the version vector. */
   stateDigest?(): StateDigest;
+  /**
+   * Optional fast path: the replica's cumulative sync counters, kept by the source itself
+   * (cheap increments where its messages go out and come in). The agent then reads them once
+   * per tick instead of counting every `sent`, `received` and `merged` call.
+   */
+  syncCounters?(): SyncCounters;
   /** Highest seq this replica issued itself (default: its own version-vector entry). */
   seq?(): number;
   /** Running or crashed (default "up"). */
@@ -122,12 +132,36 @@ function syncKindOf(kind: MessageKind, full: boolean): SyncKind {
   }
 }
 
-/** One subscription per event hub, routing events to the observers of each replica. */
+/**
+ * Received messages sampled per agent tick for the topology view: a few times what the agent
+ * keeps (its default is 32 a tick), so its own systematic sample still has a choice.
+ */
+const RECEIVES_PER_TICK = 128;
+
+/**
+ * One subscription per event hub, routing events to the observers of each replica. Messages
+ * are counted by the replicas themselves (Replica.traffic, read each tick through
+ * syncCounters), so the router follows no send at all, and only a sample of the receives:
+ * every n-th, with n set each tick from the number received in the previous one.
+ */
 class HubRouter {
   readonly observers = new Map<string, ReplicaObserver>();
   #offs: Array<() => void> = [];
+  #receives: SampledSubscription | undefined;
+  /** Messages received by the observed replicas since the stride was last set, and how many of them reported. */
+  #received = 0;
+  #reported = 0;
 
   constructor(readonly hub: GossipEvents) {}
+
+  /** A replica's receives since its previous report (called once per tick per replica, from syncCounters). */
+  noteReceived(n: number): void {
+    this.#received += n;
+    if (++this.#reported < this.observers.size) return;
+    this.#receives?.setEvery(Math.max(1, Math.floor(this.#received / RECEIVES_PER_TICK)));
+    this.#received = 0;
+    this.#reported = 0;
+  }
 
   add(id: string, observer: ReplicaObserver): void {
     this.observers.set(id, observer);
@@ -140,6 +174,7 @@ class HubRouter {
     if (this.observers.size === 0) {
       for (const off of this.#offs) off();
       this.#offs = [];
+      this.#receives = undefined;
     }
   }
 
@@ -154,8 +189,6 @@ class HubRouter {
         if (e.dot.replica === e.replica) o.updated(e.dot.seq);
         else o.changed();
       }),
-      hub.on("send", (e) => obs.get(e.from)?.sent(syncKindOf(e.kind, e.full), e.bytes, e.to)),
-      hub.on("receive", (e) => obs.get(e.to)?.received(syncKindOf(e.kind, e.full), e.bytes, e.from)),
       hub.on("merge", (e) => obs.get(e.replica)?.merged(e.changed, e.newlyIncluded, e.from)),
       hub.on("membership", (e) => {
         const o = obs.get(e.replica);
@@ -165,6 +198,9 @@ class HubRouter {
       }),
       // Config changes are not routed: the agent reads configVersion() every tick.
     ];
+    const receives = hub.sample("receive", 1, (e) => obs.get(e.to)?.received(syncKindOf(e.kind, e.full), e.bytes, e.from));
+    this.#receives = receives;
+    this.#offs.push(() => receives.off());
   }
 }
 
@@ -174,6 +210,8 @@ class GossipReplicaSource implements ReplicaSource {
   readonly id: string;
   readonly crdtType: string;
   readonly #replica: Replica;
+  #router: HubRouter | undefined;
+  #lastReceived = 0;
 
   constructor(replica: Replica) {
     this.#replica = replica;
@@ -202,6 +240,25 @@ class GossipReplicaSource implements ReplicaSource {
     return this.#replica.versionVector().get(origin) ?? 0;
   }
 
+  syncCounters(): SyncCounters {
+    const t = this.#replica.traffic();
+    this.#router?.noteReceived(t.receivedMessages - this.#lastReceived);
+    this.#lastReceived = t.receivedMessages;
+    const byKind: NonNullable<SyncCounters["byKind"]> = {};
+    const put = (kind: SyncKind, c: KindCounter) => {
+      if (c.messages > 0) byKind[kind] = { messages: c.messages, bytes: c.bytes };
+    };
+    put("delta", t.sent.delta);
+    put("full", t.sent.fullState);
+    put("digest", t.sent.digest);
+    put("request", t.sent.pull);
+    put("ack", t.sent.ack);
+    return {
+      sentMessages: t.sentMessages, sentBytes: t.sentBytes, receivedMessages: t.receivedMessages, receivedBytes: t.receivedBytes,
+      merges: t.merges, changedMerges: t.changedMerges, byKind,
+    };
+  }
+
   seq(): number {
     // Own dots are those whose origin is the replica id (after an empty restore it issues
     // as `id:k`, and those are not this id's seqs).
@@ -226,7 +283,12 @@ class GossipReplicaSource implements ReplicaSource {
     }
     router.add(this.id, observer);
     const r = router;
-    return () => r.remove(this.id, observer);
+    this.#router = r;
+    this.#lastReceived = this.#replica.traffic().receivedMessages;
+    return () => {
+      r.remove(this.id, observer);
+      if (this.#router === r) this.#router = undefined;
+    };
   }
 
   checkConfig(config: ClusterConfig): string | undefined {

@@ -3,7 +3,7 @@
 // state digest happens once per tick, and only for what changed. This is what keeps
 // telemetry bounded: a replica whose vector moved k entries costs O(k) per tick, not
 // O(N), however many messages it exchanged.
-import { isTraced, LIMITS, SYNC_KINDS, type KindCounter, type ReplicaReport, type SyncKind } from "@driftscope/protocol";
+import { isTraced, LIMITS, SYNC_KINDS, type KindCounter, type ReplicaReport, type SyncCounters, type SyncKind } from "@driftscope/protocol";
 import {
   toVersionVectorMap,
   type DotRun,
@@ -156,6 +156,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
   }
 
   sent(kind: SyncKind | string, bytes: number, _peer?: string): void {
+    if (this.source.syncCounters !== undefined) return; // the source counts (read each tick)
     this.#sentMessages++;
     this.#sentBytes += bytes;
     this.#syncDirty = true;
@@ -170,19 +171,25 @@ export class ReplicaTelemetry implements ReplicaObserver {
   }
 
   received(kind: SyncKind | string, bytes: number, peer?: string): void {
-    this.#receivedMessages++;
-    this.#receivedBytes += bytes;
-    this.#syncDirty = true;
+    // A source that counts its own messages reports only a sample here (see ReplicaObserver).
+    if (this.source.syncCounters === undefined) {
+      this.#receivedMessages++;
+      this.#receivedBytes += bytes;
+      this.#syncDirty = true;
+    }
     // Sampled exchanges are the ones that arrived: a sent message may have been lost to a
     // partition, a cut or loss, and the topology view must not draw it.
     if (peer !== undefined && isSyncKind(kind)) this.#ctx.syncEvent?.(this.source.id, "received", kind, bytes, peer);
   }
 
   merged(changed: boolean, included?: readonly DotRun[]): void {
-    this.#merges++;
-    this.#syncDirty = true;
+    const counted = this.source.syncCounters === undefined;
+    if (counted) {
+      this.#merges++;
+      this.#syncDirty = true;
+    }
     if (!changed) return;
-    this.#changedMerges++;
+    if (counted) this.#changedMerges++;
     this.#stateDirty = true;
     this.#changedSinceCollect = true;
     if (included === undefined) {
@@ -229,6 +236,9 @@ export class ReplicaTelemetry implements ReplicaObserver {
   collect(toCollectorMs: (agentMs: number) => number): ReplicaTick | undefined {
     const runningVersion = this.#safe(() => this.source.configVersion?.(), undefined);
     if (runningVersion !== undefined) this.setConfigVersion(runningVersion);
+    // Counters kept by the source: read once a tick (they moved: something to say now and then).
+    const counters = this.source.syncCounters === undefined ? undefined : this.#safe(() => this.source.syncCounters!(), undefined);
+    if (counters !== undefined && this.#sourceCountersMoved(counters)) this.#syncDirty = true;
     const pendingEvents = this.#issued.length / 2 + this.#inclSeq.length;
     const now = this.#ctx.now();
     const quiet = !this.#changedSinceCollect;
@@ -309,7 +319,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
       hash: last.hash,
       bytes: last.bytes,
       summary: last.summary.length > 256 ? last.summary.slice(0, 255) + "…" : last.summary,
-      sync: this.#syncCounters(full || now - this.#lastSyncDetailAt >= (this.#ctx.syncDetailMs ?? 1000)),
+      sync: this.#syncCounters(full || now - this.#lastSyncDetailAt >= (this.#ctx.syncDetailMs ?? 1000), counters),
     };
     if (report.sync.byKind !== undefined) this.#lastSyncDetailAt = now;
     if (full) report.full = true;
@@ -350,7 +360,35 @@ export class ReplicaTelemetry implements ReplicaObserver {
     return { report, events: eventsSent };
   }
 
-  #syncCounters(withKinds: boolean): ReplicaReport["sync"] {
+  /** Did the source's own counters move since the previous tick? */
+  #sourceCountersMoved(c: SyncCounters): boolean {
+    const moved = c.sentMessages !== this.#sentMessages || c.receivedMessages !== this.#receivedMessages || c.merges !== this.#merges;
+    this.#sentMessages = c.sentMessages;
+    this.#receivedMessages = c.receivedMessages;
+    this.#merges = c.merges;
+    return moved;
+  }
+
+  #syncCounters(withKinds: boolean, fromSource: SyncCounters | undefined): ReplicaReport["sync"] {
+    if (fromSource !== undefined) {
+      const sync: ReplicaReport["sync"] = {
+        sentMessages: wireCount(fromSource.sentMessages),
+        sentBytes: wireCount(fromSource.sentBytes),
+        receivedMessages: wireCount(fromSource.receivedMessages),
+        receivedBytes: wireCount(fromSource.receivedBytes),
+        merges: wireCount(fromSource.merges),
+        changedMerges: wireCount(fromSource.changedMerges),
+      };
+      if (withKinds && fromSource.byKind !== undefined && Object.keys(fromSource.byKind).length > 0) {
+        const byKind: NonNullable<ReplicaReport["sync"]["byKind"]> = {};
+        for (const kind of SYNC_KINDS) {
+          const c = fromSource.byKind[kind];
+          if (c !== undefined) byKind[kind] = { messages: wireCount(c.messages), bytes: wireCount(c.bytes) };
+        }
+        sync.byKind = byKind;
+      }
+      return sync;
+    }
     const sync: ReplicaReport["sync"] = {
       sentMessages: this.#sentMessages,
       sentBytes: this.#sentBytes,
