@@ -9,13 +9,19 @@ class ViewOfReplica {
   vv = new Map<string, number>();
   seq = 0;
   hash = "";
+  /** Entries that carried hash, size and summary (the others left them unchanged). */
+  stateEntries = 0;
+  entries = 0;
   apply(r: ReturnType<ReplicaTelemetry["collect"]>): void {
     if (r === undefined) return;
     expect(ReplicaReportSchema.safeParse(r.report).success).toBe(true);
     if (r.report.full) this.vv = new Map();
     for (const [o, s] of r.report.vv) this.vv.set(o, s);
     this.seq = r.report.seq;
+    this.entries++;
+    if (r.report.hash === undefined) return; // absent: unchanged
     this.hash = r.report.hash;
+    this.stateEntries++;
   }
 }
 
@@ -62,6 +68,9 @@ describe("gossip replica source", () => {
     expect(stale).toBeGreaterThan(10); // the hash lagged while the state moved…
     expect(new Set(hashes).size).toBeGreaterThanOrEqual(2); // …but was refreshed about once a second
     expect(new Set(hashes).size).toBeLessThanOrEqual(4);
+    // …and only the entries that refreshed it carried it (with size and summary).
+    expect(views[0]!.entries).toBeGreaterThanOrEqual(20);
+    expect(views[0]!.stateEntries).toBeLessThanOrEqual(4);
     cluster.setWorkload({ updatesPerSecPerReplica: 0 });
     cluster.runFor(3000); // gossip settles
     tick(); // the last changes

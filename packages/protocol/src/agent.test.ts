@@ -84,7 +84,9 @@ describe("agent → collector messages", () => {
         merges: fc.nat(),
         changedMerges: fc.nat(),
       }),
-    });
+      // Hash, size and summary travel together, or not at all (unchanged since the previous entry).
+      stateUnchanged: fc.boolean(),
+    }).map(({ stateUnchanged, hash, bytes, summary, ...rest }) => (stateUnchanged ? rest : { ...rest, hash, bytes, summary }));
     const reportArb = fc.record({
       type: fc.constant("report" as const),
       agentId: id,

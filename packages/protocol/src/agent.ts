@@ -130,9 +130,14 @@ export const ReplicaReportSchema = z.strictObject({
     .array(VvEntrySchema)
     .max(LIMITS.vvEntries)
     .superRefine((entries, ctx) => uniqueBy(entries, (e) => e[0], ctx, 0)),
-  hash: HashSchema,
-  bytes: CountSchema,
-  summary: ShortTextSchema,
+  /**
+   * Hash, size and summary of the state, always together. Absent: unchanged since this
+   * replica's previous entry (an agent recomputes them at most every few seconds while the
+   * state keeps changing). A `full` entry carries them.
+   */
+  hash: HashSchema.optional(),
+  bytes: CountSchema.optional(),
+  summary: ShortTextSchema.optional(),
   /** Issue times `[seq, timeMs]` of the traced dots this replica issued since its previous report. */
   issued: z.array(IssuedSchema).max(LIMITS.issuedPerReplica).optional(),
   /** Inclusion times `[origin, seq, timeMs]` of traced dots of other origins newly included since the previous report. */
@@ -141,6 +146,10 @@ export const ReplicaReportSchema = z.strictObject({
   /** Config version this replica runs (absent: the node does not apply configs). */
   configVersion: z.int().min(0).optional(),
   status: ReplicaReportStatusSchema.optional(),
+}).superRefine((r, ctx) => {
+  const given = [r.hash, r.bytes, r.summary].filter((v) => v !== undefined).length;
+  if (given !== 0 && given !== 3) ctx.addIssue({ code: "custom", path: ["hash"], message: "hash, bytes and summary come together (or all absent: unchanged)" });
+  else if (given === 0 && r.full === true) ctx.addIssue({ code: "custom", path: ["hash"], message: "a full entry carries hash, bytes and summary" });
 });
 /** One replica's digest in a report. */
 export type ReplicaReport = z.infer<typeof ReplicaReportSchema>;

@@ -69,6 +69,8 @@ const cases: Case[] = [
   { name: "empty hash", run: () => agent(reportWith((r) => (r.hash = ""))), path: "replicas[0].hash", reason: /hash must not be empty/ },
   { name: "oversized summary", run: () => agent(reportWith((r) => (r.summary = "x".repeat(LIMITS.stringLength + 1)))), path: "replicas[0].summary", reason: /too long \(max 256 characters\)/ },
   { name: "negative state size", run: () => agent(reportWith((r) => (r.bytes = -1))), path: "replicas[0].bytes", reason: /must be >= 0/ },
+  { name: "hash without size and summary", run: () => agent(reportWith((r) => (delete r.bytes, delete r.summary))), path: "replicas[0].hash", reason: /come together/ },
+  { name: "full entry without hash, size and summary", run: () => agent(reportWith((r) => (r.full = true, delete r.hash, delete r.bytes, delete r.summary))), path: "replicas[0].hash", reason: /a full entry carries/ },
   { name: "missing sync counters", run: () => agent(reportWith((r) => delete r.sync)), path: "replicas[0].sync", reason: /required field is missing/ },
   { name: "extra field in sync counters", run: () => agent(reportWith((r) => (r.sync = { ...f.counters(), extra: 1 }))), path: "replicas[0].sync.extra", reason: /unknown field/ },
   { name: "unknown replica status", run: () => agent(reportWith((r) => (r.status = "zombie"))), path: "replicas[0].status", reason: /expected "up" or "crashed", got "zombie"/ },

@@ -316,11 +316,15 @@ export class ReplicaTelemetry implements ReplicaObserver {
       replica: src.id as ReplicaReport["replica"],
       seq: isWireSeq(seq) ? seq : wireCount(seq),
       vv: vv as ReplicaReport["vv"],
-      hash: last.hash,
-      bytes: last.bytes,
-      summary: last.summary.length > 256 ? last.summary.slice(0, 255) + "…" : last.summary,
       sync: this.#syncCounters(full || now - this.#lastSyncDetailAt >= (this.#ctx.syncDetailMs ?? 1000), counters),
     };
+    // Hash, size and summary only when recomputed (absent: unchanged), and in every full entry:
+    // after lost reports the collector asks for full entries, so it never keeps a stale hash.
+    if (state !== undefined || full) {
+      report.hash = last.hash;
+      report.bytes = last.bytes;
+      report.summary = last.summary.length > 256 ? last.summary.slice(0, 255) + "…" : last.summary;
+    }
     if (report.sync.byKind !== undefined) this.#lastSyncDetailAt = now;
     if (full) report.full = true;
     // Per-replica protocol limits: what does not fit waits for the next tick.

@@ -26,7 +26,7 @@ export const PROTOCOL_REPORT_LIMITS: ReportLimits = {
 
 /** Rough JSON size of a replica entry: enough to keep the buffer's cap honest without serialising. */
 export function estimateReplicaBytes(r: ReplicaReport): number {
-  return 260 + r.summary.length + r.replica.length + 24 * r.vv.length + 28 * (r.included?.length ?? 0) + 24 * (r.issued?.length ?? 0);
+  return 200 + (r.summary === undefined ? 0 : 60 + r.summary.length) + r.replica.length + 24 * r.vv.length + 28 * (r.included?.length ?? 0) + 24 * (r.issued?.length ?? 0);
 }
 
 function entriesOf(r: ReplicaReport): number {

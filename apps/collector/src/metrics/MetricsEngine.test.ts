@@ -337,4 +337,13 @@ describe("MetricsEngine figures", () => {
     e.ingestReport("a1", 300, [digest("c", 0, [], { hash: "x" })], 300);
     expect(e.frame(300).kpis).toMatchObject({ distinctStates: 1, convergedShare: 1 });
   });
+
+  it("D2: an entry without hash, size and summary leaves them as they were", () => {
+    const e = engineWith(["a", "b"]);
+    e.ingestReport("a1", 100, [digest("a", 1, [["a", 1]], { hash: "x", bytes: 7, summary: "one" }), digest("b", 0, [["a", 1]], { hash: "x" })], 100);
+    const unchanged = (r: string, seq: number, vv: Array<[string, number]>): ReplicaDigestInput => ({ replica: r, vv, seq });
+    e.ingestReport("a1", 200, [unchanged("a", 1, []), unchanged("b", 0, [])], 200);
+    expect(e.frame(200).kpis).toMatchObject({ distinctStates: 1, convergedShare: 1 });
+    expect(e.replicaFigures(200).find((r) => r.id === "a")).toMatchObject({ hash: "x", bytes: 7, summary: "one" });
+  });
 });

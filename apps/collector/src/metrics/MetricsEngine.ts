@@ -401,9 +401,10 @@ export class MetricsEngine {
       // A replica always includes its own contiguous updates.
       if (d.seq > (rep.vv[rep.idx] ?? 0)) this.setEntry(rep, rep.idx, d.seq, t);
       rep.seq = Math.max(rep.seq, d.seq);
-      rep.hash = d.hash;
-      rep.bytes = d.bytes;
-      rep.summary = d.summary;
+      // Absent: unchanged since its previous entry (agents refresh them every few seconds at most).
+      if (d.hash !== undefined) rep.hash = d.hash;
+      if (d.bytes !== undefined) rep.bytes = d.bytes;
+      if (d.summary !== undefined) rep.summary = d.summary;
       if (d.configVersion !== undefined) rep.configVersion = d.configVersion;
       if (d.sync !== undefined) this.applySync(rep, d.sync);
       rep.lastReportMs = t;

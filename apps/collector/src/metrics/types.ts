@@ -19,12 +19,12 @@ export interface ReplicaDigestInput {
   full?: boolean;
   /** Version-vector entries `[origin, seq]`. */
   vv: ReadonlyArray<readonly [string, number]>;
-  /** Hash of the canonical state. */
-  hash: string;
+  /** Hash of the canonical state (absent: unchanged, with bytes and summary). */
+  hash?: string;
   /** Size of the state in bytes. */
-  bytes: number;
+  bytes?: number;
   /** Short human summary of the value. */
-  summary: string;
+  summary?: string;
   /** Highest seq this replica has issued itself (its contribution to the frontier). */
   seq: number;
   /** Issue times `[seq, timeMs]` of this replica's new updates (all, or the traced ones). */
