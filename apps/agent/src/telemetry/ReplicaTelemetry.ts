@@ -12,6 +12,7 @@ import {
   type ReplicaSource,
   type StateDigest,
 } from "../ReplicaSource.js";
+import { DirtyOrigins, RecordQueue, isWireSlot, originName, originSlot, slotEpoch } from "./pending.js";
 import { isWireId, isWireSeq, wireCount, wireHash } from "./sanitize.js";
 
 /** What the aggregation needs from its agent. */
@@ -55,7 +56,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
   readonly source: ReplicaSource;
   readonly #ctx: TelemetryContext;
   /** Origins whose entry may have changed since the last report. */
-  #dirty = new Set<string>();
+  #dirty = new DirtyOrigins();
   #needsFull = true;
   /** Last vector read, kept only for sources that do not say what a merge included. */
   #known: Map<string, number> | undefined;
@@ -67,12 +68,11 @@ export class ReplicaTelemetry implements ReplicaObserver {
   #lastSyncDetailAt = -Infinity;
   #lastSyncOnlyAt = -Infinity;
   #seqSeen = 0;
-  /** Issue times as flat pairs [seq, agentMs, …]. */
-  #issued: number[] = [];
-  /** Inclusions as parallel arrays (origin, seq, agentMs). */
-  #inclOrigin: string[] = [];
-  #inclSeq: number[] = [];
-  #inclAt: number[] = [];
+  /** Issue times: records (seq, agentMs). */
+  #issued = new RecordQueue(2);
+  /** Inclusions: records (origin slot, seq, agentMs); the slots' numbering epoch. */
+  #included = new RecordQueue(3);
+  #includedEpoch = slotEpoch();
   #sentMessages = 0;
   #sentBytes = 0;
   #receivedMessages = 0;
@@ -150,7 +150,11 @@ export class ReplicaTelemetry implements ReplicaObserver {
     this.#changedSinceCollect = true;
     this.#known?.set(this.source.id, Math.max(seq, this.#known.get(this.source.id) ?? 0));
     if (isTraced(seq, this.#ctx.traceEveryK())) {
-      if (this.#issued.length >= 2 * MAX_PENDING_ISSUED) this.#lose(this.#issued.splice(0, 2 * 1024).length / 2);
+      if (this.#issued.length >= MAX_PENDING_ISSUED) {
+        const n = Math.min(1024, this.#issued.length);
+        this.#issued.drop(n);
+        this.#lose(n);
+      }
       this.#issued.push(seq, this.#ctx.now());
     }
   }
@@ -199,16 +203,16 @@ export class ReplicaTelemetry implements ReplicaObserver {
     const k = this.#ctx.traceEveryK();
     let at: number | undefined;
     for (const run of included) {
-      if (run.replica === this.source.id || !isWireId(run.replica)) continue;
-      this.#dirty.add(run.replica);
-      if (this.#inclSeq.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
+      if (run.replica === this.source.id) continue;
+      const slot = originSlot(run.replica);
+      if (!isWireSlot(slot)) continue;
+      this.#dirty.addSlot(slot);
+      if (this.#included.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
       // Traced seqs in [from, to]: the multiples of k.
       for (let s = Math.ceil(run.from / k) * k; s <= run.to; s += k) {
         if (s < 1) continue;
         at ??= this.#ctx.now();
-        this.#inclOrigin.push(run.replica);
-        this.#inclSeq.push(s);
-        this.#inclAt.push(at);
+        this.#pushInclusion(slot, s, at);
       }
     }
   }
@@ -239,7 +243,11 @@ export class ReplicaTelemetry implements ReplicaObserver {
     // Counters kept by the source: read once a tick (they moved: something to say now and then).
     const counters = this.source.syncCounters === undefined ? undefined : this.#safe(() => this.source.syncCounters!(), undefined);
     if (counters !== undefined && this.#sourceCountersMoved(counters)) this.#syncDirty = true;
-    const pendingEvents = this.#issued.length / 2 + this.#inclSeq.length;
+    if (this.#dirty.lost) {
+      this.#dirty.lost = false;
+      this.#needsFull = true;
+    }
+    const pendingEvents = this.#issued.length + this.#included.length;
     const now = this.#ctx.now();
     const quiet = !this.#changedSinceCollect;
     this.#changedSinceCollect = false;
@@ -271,10 +279,11 @@ export class ReplicaTelemetry implements ReplicaObserver {
         if (this.#known !== undefined) this.#known = new Map(map);
       } else if (this.#dirty.size > 0) {
         if (src.versionVectorEntry !== undefined) {
-          for (const origin of this.#dirty) vv.push([origin, src.versionVectorEntry(origin)]);
+          const entry = src.versionVectorEntry.bind(src);
+          this.#dirty.forEach((origin) => vv.push([origin, entry(origin)]));
         } else {
           const map = readDigest();
-          for (const origin of this.#dirty) vv.push([origin, map.get(origin) ?? 0]);
+          this.#dirty.forEach((origin) => vv.push([origin, map.get(origin) ?? 0]));
         }
       }
       if (state === undefined && refreshState) {
@@ -329,27 +338,31 @@ export class ReplicaTelemetry implements ReplicaObserver {
     if (full) report.full = true;
     // Per-replica protocol limits: what does not fit waits for the next tick.
     let eventsSent = 0;
-    if (this.#issued.length > 0) {
-      const n = Math.min(this.#issued.length / 2, LIMITS.issuedPerReplica);
+    const issuedQueue = this.#issued;
+    if (issuedQueue.length > 0) {
+      const n = Math.min(issuedQueue.length, LIMITS.issuedPerReplica);
       const issued: Array<[number, number]> = [];
-      for (let i = 0; i < 2 * n; i += 2) issued.push([this.#issued[i]!, toCollectorMs(this.#issued[i + 1]!)]);
-      this.#issued = this.#issued.length === 2 * n ? [] : this.#issued.slice(2 * n);
+      for (let i = 0; i < n; i++) issued.push([issuedQueue.get(i, 0), toCollectorMs(issuedQueue.get(i, 1))]);
+      issuedQueue.drop(n);
       report.issued = issued;
       eventsSent += n;
     }
-    if (this.#inclSeq.length > 0) {
-      const n = Math.min(this.#inclSeq.length, LIMITS.includedPerReplica);
+    const includedQueue = this.#included;
+    if (includedQueue.length > 0) {
+      const n = Math.min(includedQueue.length, LIMITS.includedPerReplica);
       const included: Array<[string, number, number]> = [];
-      for (let i = 0; i < n; i++) included.push([this.#inclOrigin[i]!, this.#inclSeq[i]!, toCollectorMs(this.#inclAt[i]!)]);
-      if (n === this.#inclSeq.length) {
-        this.#inclOrigin = [];
-        this.#inclSeq = [];
-        this.#inclAt = [];
-      } else {
-        this.#inclOrigin = this.#inclOrigin.slice(n);
-        this.#inclSeq = this.#inclSeq.slice(n);
-        this.#inclAt = this.#inclAt.slice(n);
+      // One collector time per agent time: the inclusions of one merge share it.
+      let lastAt = NaN;
+      let lastMs = 0;
+      for (let i = 0; i < n; i++) {
+        const at = includedQueue.get(i, 2);
+        if (at !== lastAt) {
+          lastAt = at;
+          lastMs = toCollectorMs(at);
+        }
+        included.push([originName(includedQueue.get(i, 0)), includedQueue.get(i, 1), lastMs]);
       }
+      includedQueue.drop(n);
       report.included = included as ReplicaReport["included"];
       eventsSent += n;
     }
@@ -436,12 +449,10 @@ export class ReplicaTelemetry implements ReplicaObserver {
       if (seq === before) continue;
       this.#dirty.add(origin);
       if (origin === this.source.id || seq < before || !isWireId(origin)) continue;
-      if (this.#inclSeq.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
+      if (this.#included.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
       for (let s = Math.ceil((before + 1) / k) * k; s <= seq; s += k) {
         at ??= this.#ctx.now();
-        this.#inclOrigin.push(origin);
-        this.#inclSeq.push(s);
-        this.#inclAt.push(at);
+        this.#pushInclusion(originSlot(origin), s, at);
       }
     }
     // An origin that disappeared (the replica was reset) is reported as 0.
@@ -460,11 +471,19 @@ export class ReplicaTelemetry implements ReplicaObserver {
   }
 
   #dropOldestInclusions(): void {
-    const n = Math.min(4096, this.#inclSeq.length);
-    this.#inclOrigin.splice(0, n);
-    this.#inclSeq.splice(0, n);
-    this.#inclAt.splice(0, n);
+    const n = Math.min(4096, this.#included.length);
+    this.#included.drop(n);
     this.#lose(n);
+  }
+
+  #pushInclusion(slot: number, seq: number, at: number): void {
+    // Slots numbered before the table started over name other ids now: those records go.
+    if (this.#includedEpoch !== slotEpoch()) {
+      this.#lose(this.#included.length);
+      this.#included.drop(this.#included.length);
+      this.#includedEpoch = slotEpoch();
+    }
+    this.#included.push(slot, seq, at);
   }
 
   #safe<T>(fn: () => T, fallback: T): T {
