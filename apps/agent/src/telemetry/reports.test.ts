@@ -1,6 +1,6 @@
 import { ReportSchema, type ReplicaReport } from "@driftscope/protocol";
 import { describe, expect, it } from "vitest";
-import { packReports } from "./reports.js";
+import { PROTOCOL_REPORT_LIMITS, packReports } from "./reports.js";
 
 function digest(id: string, vvEntries: number): { report: ReplicaReport; events: number } {
   const vv = Array.from({ length: vvEntries }, (_, i) => [`o${i}`, i + 1] as [string, number]);
@@ -45,11 +45,26 @@ describe("report packing", () => {
     expect(new Set(seqs).size).toBe(3);
   });
 
-  it("full vectors of 1,024 replicas × 1,024 origins fit in valid reports", () => {
+  it("full vectors of 1,024 replicas × 1,024 origins fit in valid reports of about 64 KB", () => {
     const digests = Array.from({ length: 1024 }, (_, i) => digest(`r${i}`, 1024));
     const out = packReports(digests, [], envelope);
-    expect(out.length).toBe(Math.ceil((1024 * 1024) / 65536));
-    for (const p of out) expect(ReportSchema.safeParse(p.report).success).toBe(true);
+    for (const p of out) {
+      expect(ReportSchema.safeParse(p.report).success).toBe(true);
+      expect(JSON.stringify(p.report).length).toBeLessThan(80 * 1024);
+    }
     expect(out.reduce((n, p) => n + p.report.replicas.length, 0)).toBe(1024);
+    // Without the byte bound, the protocol's entry limit alone: 16 reports of about 1 MB.
+    const unbounded = packReports(digests, [], envelope, { ...PROTOCOL_REPORT_LIMITS, bytesPerReport: undefined });
+    expect(unbounded.length).toBe(Math.ceil((1024 * 1024) / 65536));
+  });
+
+  it("a tick of many small entries is split by its estimated size, an oversized entry going alone", () => {
+    const limits = { ...PROTOCOL_REPORT_LIMITS, bytesPerReport: 2000 };
+    const digests = [...Array.from({ length: 20 }, (_, i) => digest(`s${i}`, 5)), digest("big", 200), digest("t", 1)];
+    const out = packReports(digests, [], envelope, limits);
+    expect(out.length).toBeGreaterThan(3);
+    expect(out.flatMap((p) => p.report.replicas.map((r) => r.replica))).toEqual(digests.map((d) => d.report.replica));
+    expect(out.find((p) => p.report.replicas.some((r) => r.replica === "big"))!.report.replicas).toHaveLength(1);
+    for (const p of out) if (p.report.replicas.length > 1) expect(JSON.stringify(p.report).length).toBeLessThan(2600);
   });
 });

@@ -16,12 +16,24 @@ export interface ReportLimits {
   replicasPerReport: number;
   entriesPerReport: number;
   eventsPerReport: number;
+  /**
+   * Estimated JSON bytes per report (optional; a replica entry is never split, so one larger
+   * than this goes alone).
+   */
+  bytesPerReport?: number;
 }
 
+/**
+ * The protocol's limits, and reports of at most about 64 KB: a 256-replica tick is about
+ * 230 KB of JSON, and as one string it is allocated outside the young generation, where only
+ * the host's full garbage collections (which mark its whole heap) reclaim it; the collector,
+ * too, parses and checks a smaller message in one short step.
+ */
 export const PROTOCOL_REPORT_LIMITS: ReportLimits = {
   replicasPerReport: LIMITS.replicasPerAgent,
   entriesPerReport: LIMITS.entriesPerReport,
   eventsPerReport: LIMITS.eventsPerReport,
+  bytesPerReport: 64 * 1024,
 };
 
 /** Rough JSON size of a replica entry: enough to keep the buffer's cap honest without serialising. */
@@ -63,11 +75,14 @@ export function packReports(
   };
   for (const d of digests) {
     const n = entriesOf(d.report);
-    if (replicas.length > 0 && (replicas.length >= limits.replicasPerReport || entries + n > limits.entriesPerReport)) flush();
+    const size = estimateReplicaBytes(d.report);
+    const full =
+      replicas.length >= limits.replicasPerReport || entries + n > limits.entriesPerReport || bytes + size > (limits.bytesPerReport ?? Infinity);
+    if (replicas.length > 0 && full) flush();
     replicas.push(d.report);
     entries += n;
     events += d.events;
-    bytes += estimateReplicaBytes(d.report);
+    bytes += size;
   }
   if (replicas.length > 0 || out.length === 0) flush();
   return out;
