@@ -23,7 +23,7 @@ describe("driftscope CLI", () => {
   it("serve --help lists the flags and the environment variables", () => {
     const { out, code } = run(["serve", "--help"]);
     expect(code).toBe(0);
-    for (const flag of ["--port", "--host", "--db", "--token", "--operator-token"]) expect(out).toContain(flag);
+    for (const flag of ["--port", "--host", "--db", "--token", "--operator-token", "--traced-budget"]) expect(out).toContain(flag);
     expect(out).toContain("DRIFTSCOPE_PORT");
     expect(out).toContain("DRIFTSCOPE_HOST");
   });
@@ -32,6 +32,12 @@ describe("driftscope CLI", () => {
     const { err, code } = run(["serve", "--port", "70000"]);
     expect(code).toBe(1);
     expect(err).toMatch(/--port must be between 0 and 65535/);
+  });
+
+  it("refuses a negative traced-dot budget before starting anything", () => {
+    const { err, code } = run(["serve", "--traced-budget", "-5"]);
+    expect(code).toBe(1);
+    expect(err).toMatch(/--traced-budget must be between 0 and/);
   });
 
   it("unknown commands are reported", () => {

@@ -28,6 +28,7 @@ interface ServeFlags {
   dashboardDir?: string;
   frameHz?: number;
   reportInterval?: number;
+  tracedBudget?: number;
 }
 
 async function serve(flags: ServeFlags, env: CollectorEnv): Promise<void> {
@@ -41,6 +42,7 @@ async function serve(flags: ServeFlags, env: CollectorEnv): Promise<void> {
     ...optional("dashboardDir", flags.dashboardDir ?? env.dashboardDir),
     frameHz: flags.frameHz ?? env.frameHz,
     reportIntervalMs: flags.reportInterval ?? env.reportIntervalMs,
+    ...(flags.tracedBudget !== undefined ? { tracedEntriesPerSec: flags.tracedBudget } : {}),
     retention: { maxRuns: env.retentionRuns, maxBytes: env.retentionMb * 1024 * 1024 },
     logger,
   });
@@ -80,6 +82,11 @@ export function buildProgram(): Command {
     .option("--dashboard-dir <dir>", "directory of the built dashboard")
     .option("--frame-hz <hz>", "frames per second sent to dashboards", intOption("--frame-hz", 1, 60))
     .option("--report-interval <ms>", "report interval asked of agents", intOption("--report-interval", 50, 60_000))
+    .option(
+      "--traced-budget <entries/s>",
+      "traced-dot entries per second the collector keeps telemetry within, by raising or lowering the tracing stride k (default 20000; 0 = never change k)",
+      intOption("--traced-budget", 0, 100_000_000),
+    )
     .addHelpText("after", `\nEnvironment (flags win):\n${ENV_HELP.map(([n, m]) => `  ${n.padEnd(30)} ${m}`).join("\n")}\n`)
     .action(async (flags: ServeFlags) => {
       for (const [flag, value] of [
