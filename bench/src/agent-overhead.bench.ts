@@ -19,6 +19,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { Session } from "node:inspector/promises";
+import { PerformanceObserver } from "node:perf_hooks";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -39,11 +40,12 @@ const TICK_MS = 100; // the agent's default report interval
 const TRACED_BUDGET = 20_000;
 
 /**
- * The tracing stride the collector settles on for this workload: every update is included at
- * every replica, about (N² + N) · rate traced entries per second at k = 1, and the collector
- * raises k (powers of two) until that is within its budget. It checks every 5 s of its own
- * clock, which is longer than a window here: the windows start at the stride it would reach, so
- * they measure the steady state rather than the first seconds of a run.
+ * The tracing stride the collector settles on for this workload in real time: every update is
+ * included at every replica, about (N² + N) · rate traced entries per second at k = 1, and the
+ * collector raises k (powers of two) until that is within its budget. Here the simulation runs
+ * faster or slower than real time, so the collector (which measures rates on its own clock)
+ * would drift to another stride from run to run: it runs with --traced-budget 0 (never change
+ * k) and the benchmark sets this one, so every run measures the same, real-time steady state.
  */
 function steadyTraceEveryK(n: number): number {
   const perK1 = (n * n + n) * UPDATES_PER_SEC;
@@ -78,7 +80,7 @@ function freePort(): Promise<number> {
 
 function startCollector(port: number, db: string): ChildProcess {
   const tsx = import.meta.resolve("tsx");
-  return spawn(process.execPath, ["--conditions=@driftscope/source", "--import", tsx, join(COLLECTOR, "src", "cli.ts"), "serve", "--port", String(port), "--db", db], {
+  return spawn(process.execPath, ["--conditions=@driftscope/source", "--import", tsx, join(COLLECTOR, "src", "cli.ts"), "serve", "--port", String(port), "--db", db, "--traced-budget", "0"], {
     cwd: COLLECTOR,
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -102,6 +104,8 @@ async function waitFor(what: string, probe: () => boolean | Promise<boolean>, ti
 
 interface Window {
   cpuMs: number;
+  /** Garbage-collection pauses in the window (part of cpuMs). */
+  gcMs: number;
   simMs: number;
   gossipBytes: number;
   gossipMessages: number;
@@ -109,6 +113,12 @@ interface Window {
   updates: number;
   fullVectors: number;
 }
+
+/** Garbage-collection pauses of this process so far (the windows read the difference). */
+const gcPauses = { ms: 0 };
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauses.ms += entry.duration;
+}).observe({ entryTypes: ["gc"] });
 
 /** Runs `simMs` of simulated time in report ticks; with `agent`, one report per tick. */
 async function steps(cluster: Cluster, simMs: number, agent: Agent | undefined): Promise<void> {
@@ -119,25 +129,42 @@ async function steps(cluster: Cluster, simMs: number, agent: Agent | undefined):
   }
 }
 
-async function window(cluster: Cluster, simMs: number, agent: Agent, attached: boolean, sent: { bytes: number; messages: number }): Promise<Window> {
-  const g0 = { ...sent };
+async function window(cluster: Cluster, simMs: number, agent: Agent, attached: boolean): Promise<Window> {
+  const g0 = sentByReplicas(cluster);
   const full0 = agent.status().fullVectors;
   const tel0 = agent.status().connectionStats.bytesSent;
   const updates0 = cluster.replicas().reduce((n, r) => n + r.state.seq, 0);
   collectGarbage();
+  await new Promise((resolveTick) => setImmediate(resolveTick)); // the forced collection's entry is not this window's
+  const gc0 = gcPauses.ms;
   const cpu0 = process.cpuUsage();
   await steps(cluster, simMs, attached ? agent : undefined);
   const cpu = process.cpuUsage(cpu0);
+  const g1 = sentByReplicas(cluster);
   return {
     cpuMs: (cpu.user + cpu.system) / 1000,
+    gcMs: gcPauses.ms - gc0,
     simMs,
-    gossipBytes: sent.bytes - g0.bytes,
-    gossipMessages: sent.messages - g0.messages,
+    gossipBytes: g1.bytes - g0.bytes,
+    gossipMessages: g1.messages - g0.messages,
     telemetryBytes: agent.status().connectionStats.bytesSent - tel0,
     updates: cluster.replicas().reduce((n, r) => n + r.state.seq, 0) - updates0,
     fullVectors: agent.status().fullVectors - full0,
   };
 }
+
+/** Gossip messages and bytes the replicas sent so far (their own counters: no listener in either phase). */
+function sentByReplicas(cluster: Cluster): { bytes: number; messages: number } {
+  let bytes = 0;
+  let messages = 0;
+  for (const r of cluster.replicas()) {
+    const t = r.traffic();
+    bytes += t.sentBytes;
+    messages += t.sentMessages;
+  }
+  return { bytes, messages };
+}
+
 
 /**
  * The agent's share of the CPU, from a CPU profile of a with-agent window: samples with an
@@ -151,6 +178,7 @@ async function profiledShare(session: Session, fn: () => Promise<void>): Promise
   await session.post("Profiler.start");
   await fn();
   const { profile } = await session.post("Profiler.stop");
+  if (process.env.AGENT_PROFILE_DIR) (await import("node:fs")).writeFileSync(`${process.env.AGENT_PROFILE_DIR}/p${Date.now()}.cpuprofile`, JSON.stringify(profile));
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
@@ -192,12 +220,6 @@ async function runSize(n: number, collectorUrl: string, fanout = FANOUT): Promis
   });
   const cluster = new Cluster({ type: "awset", replicas: Array.from({ length: n }, (_, i) => `b${n}-${i}`), seed: n, config: gossip });
   cluster.setWorkload({ updatesPerSecPerReplica: UPDATES_PER_SEC });
-  // Gossip bytes are counted in both phases by the same listener, so its cost cancels out.
-  const sent = { bytes: 0, messages: 0 };
-  const off = cluster.events.on("send", (e) => {
-    sent.bytes += e.bytes;
-    sent.messages++;
-  });
   const agent = createAgent({
     collectorUrl,
     agentId: `bench-agent-${n}`,
@@ -217,7 +239,7 @@ async function runSize(n: number, collectorUrl: string, fanout = FANOUT): Promis
   session.connect();
   const measureWithout = async () => {
     await steps(cluster, plan.warmupMs, undefined);
-    without.push(await window(cluster, plan.windowMs, agent, false, sent));
+    without.push(await window(cluster, plan.windowMs, agent, false));
   };
   const measureWith = async (round: number) => {
     const detach = sources.map((s) => agent.attach(s));
@@ -234,7 +256,7 @@ async function runSize(n: number, collectorUrl: string, fanout = FANOUT): Promis
       quiet = agent.status().fullVectors === before ? quiet + 1 : 0;
     }
     await steps(cluster, plan.warmupMs, agent);
-    withAgent.push(await window(cluster, plan.windowMs, agent, true, sent));
+    withAgent.push(await window(cluster, plan.windowMs, agent, true));
     if (round < PROFILED_ROUNDS && plan.profileMs > 0) shares.push(await profiledShare(session, () => steps(cluster, plan.profileMs, agent)));
     for (const d of detach) d();
   };
@@ -248,7 +270,6 @@ async function runSize(n: number, collectorUrl: string, fanout = FANOUT): Promis
     }
   }
   session.disconnect();
-  off();
   const status = agent.status();
   await agent.close();
   await cluster.close();
@@ -271,6 +292,7 @@ async function runSize(n: number, collectorUrl: string, fanout = FANOUT): Promis
     "with agent cores": round2(cpuWith),
     "cpu overhead %": round1((cpuWith / cpuWithout - 1) * 100),
     "agent ms/s": Math.round((cpuWith - cpuWithout) * 1000),
+    "gc ms/s without → with": `${Math.round(sum(without, "gcMs") / simS(without))} → ${Math.round(sum(withAgent, "gcMs") / simS(withAgent))}`,
     "rounds: median, min…max %": `${round1(median * 100)}, ${round1(perRound[0]! * 100)}…${round1(perRound.at(-1)! * 100)}`,
     "profiled agent share %": shares.length === 0 ? "–" : round1((shares.reduce((a, x) => a + x.agentMs, 0) / shares.reduce((a, x) => a + x.otherMs, 0)) * 100),
     "profiled agent ms/s": shares.length === 0 ? "–" : Math.round(shares.reduce((a, x) => a + x.agentMs, 0) / ((shares.length * plan.profileMs) / 1000)),
@@ -325,6 +347,8 @@ export async function run(): Promise<BenchResult> {
         "telemetry bytes: the socket.io packets the agent emits (JSON text, before any WebSocket compression); gossip bytes: the encoded messages the replicas send",
         "each size first fills (delta logs, states, vectors) unmeasured; phases without/with then alternate in ABBA order after unmeasured warm-up steps; 1,024 replicas run two short rounds (the gossip runtime needs over ten CPU seconds per simulated second there), so their with ÷ without figure is rough: read the profiled columns too",
         "a full garbage collection precedes every window; 'rounds' gives the median and range of the per-round with ÷ without ratios (the spread is the gossip work's own variation)",
+        "gc ms/s: garbage-collection pauses per simulated second in each phase (part of the CPU figures); the difference is collection the agent's allocations cause in the host",
+        "gossip work is counted from the replicas' own counters (Replica.traffic), so neither phase has an event listener of the benchmark's",
       ],
       targets:
         cpu === undefined || share === undefined
