@@ -1,5 +1,5 @@
 import { Writer, varintLength } from "../wire/codec.js";
-import { forEachVectorEntry, type EncodedVector, type ReceivedMessage } from "../wire/message.js";
+import { forEachNumberedAbove, forEachVectorEntry, type EncodedVector, type ReceivedMessage } from "../wire/message.js";
 import { PROCESS_TAG, originBytes, originCount } from "../wire/origins.js";
 import { SeqCeiling, ceilingCoveredBy } from "./SeqCeiling.js";
 import type { VectorView } from "./VectorView.js";
@@ -157,12 +157,15 @@ export class DotTracker {
     const origins = scratchOrigins;
     origins.length = 0;
     let length = 0;
-    forEachVectorEntry(m, (origin, seq) => {
+    const note = (origin: number, seq: number) => {
       const mine = origin < this.slots ? this.cm[2 * origin]! : 0;
       if (mine >= seq) return;
       origins.push(origin);
       length += numbered ? varintLength(origin) + varintLength(mine) : originBytes(origin).length + 8;
-    });
+    };
+    // Numbered: compared as read, with a call only where we are behind (cm holds [seq, mark] pairs).
+    if (m.vectorNumbered && !m.vectorPartial) forEachNumberedAbove(m, this.cm, 2, note);
+    else forEachVectorEntry(m, note);
     if (origins.length === 0) return null;
     const w = Writer.inSlab(24 + length);
     if (numbered) {

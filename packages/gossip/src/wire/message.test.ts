@@ -89,6 +89,7 @@ describe("wire messages", () => {
     expect(m.vectorSize).toBeGreaterThan(0);
     expect(() => messageVersionVector(m)).toThrow(WireError);
     expect(VectorView.with(m, () => expect.unreachable())).toBe(false);
+    expect(() => new DotTracker().behind(m, true)).toThrow(WireError); // compared as read: refused all the same
     expect(VectorView.with(decodeMessage(bytes), (view) => expect(view.get(originIndex("w4-a"))).toBe(300))).toBe(true);
   });
 

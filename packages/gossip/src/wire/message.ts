@@ -246,6 +246,37 @@ export function readNumberedVector(m: ReceivedMessage, visit: (origin: number, s
 }
 
 /**
+ * Reads a numbered vector like {@link readNumberedVector}, but calls `visit` only for the
+ * origins whose seq exceeds `floor[stride · origin]` (0 past its end): comparing a peer's
+ * digest with one's own vector then costs a call per difference, not per entry.
+ */
+export function forEachNumberedAbove(m: ReceivedMessage, floor: Int32Array, stride: number, visit: (origin: number, seq: number) => void): void {
+  const raw = m.raw;
+  const end = m.vectorEnd;
+  const k = m.vectorSize;
+  const slots = Math.min(k, Math.floor(floor.length / stride));
+  let pos = m.vectorAt;
+  for (let origin = 0; origin < k; origin++) {
+    if (pos >= end) throw new WireError("malformed numbered version vector");
+    let b = raw[pos++]!;
+    let seq = b;
+    if (b >= 0x80) {
+      seq = b & 0x7f;
+      let scale = 0x80;
+      let bytes = 1;
+      do {
+        if (pos >= end || ++bytes > 8) throw new WireError("malformed numbered version vector");
+        b = raw[pos++]!;
+        seq += (b & 0x7f) * scale;
+        scale *= 0x80;
+      } while (b >= 0x80);
+    }
+    if (seq > (origin < slots ? floor[stride * origin]! : 0)) visit(origin, seq);
+  }
+  if (pos !== end) throw new WireError("malformed numbered version vector");
+}
+
+/**
  * Reads a numbered partial vector: calls `visit` with each listed origin (below the origin
  * table's size) and its seq. Throws WireError when the entries do not fill exactly the length
  * the message gave them — visit into scratch state, and act once the whole read succeeded.
