@@ -4,6 +4,8 @@ import { Cluster } from "../cluster/Cluster.js";
 import type { GossipConfig } from "../config.js";
 import type { GossipEvent } from "../events.js";
 import { InMemoryNetwork } from "../net/InMemoryNetwork.js";
+import { InclusionJournal } from "./InclusionJournal.js";
+import { originIndex } from "../wire/origins.js";
 import type { VirtualScheduler } from "../time/VirtualScheduler.js";
 import { forEachFrame } from "../wire/deltaList.js";
 import { decodeMessage, messageBody, messageVersionVector } from "../wire/message.js";
@@ -534,6 +536,59 @@ describe("Replica: observation", () => {
       expect(included).toEqual(expected);
     });
   }
+
+  for (const payload of ["delta", "digest", "full"] as const) {
+    it(`O7: ${payload} payload: a replica's journal holds what its merge events name, with the merge time, until drained`, () => {
+      const cluster = new Cluster({
+        type: AWSet, replicas: 6, seed: 19, config: { intervalMs: 100, fanout: 2, mode: "push-pull", payload },
+        network: { latencyMs: 10, jitterMs: 10, lossRate: 0.1 },
+      });
+      const journals = new Map(cluster.replicas().map((r) => [r.id, r.openJournal()]));
+      const fromEvents: string[] = [];
+      cluster.events.on("merge", (e) => {
+        for (const r of e.newlyIncluded) fromEvents.push(`${e.replica} ${r.replica} ${r.from}-${r.to} @${e.atMs}`);
+      });
+      const fromJournals: string[] = [];
+      const drain = () => {
+        for (const [id, j] of journals) {
+          expect(j.drain((origin, from, to, ageMs) => fromJournals.push(`${id} ${origin} ${from}-${to} @${cluster.scheduler.now() - ageMs}`))).toBe(true);
+        }
+      };
+      cluster.setWorkload({ updatesPerSecPerReplica: 4 });
+      for (let i = 0; i < 20; i++) {
+        cluster.runFor(100);
+        drain();
+      }
+      cluster.setWorkload({ updatesPerSecPerReplica: 0 });
+      expect(cluster.runUntilConverged(30_000)).toBe(true);
+      drain();
+      expect(fromJournals.length).toBeGreaterThan(50);
+      expect(fromJournals.sort()).toEqual(fromEvents.sort());
+      // Drained: nothing twice. Closed: nothing more.
+      let again = 0;
+      journals.get("r0")!.drain(() => again++);
+      expect(again).toBe(0);
+      journals.get("r0")!.close();
+      cluster.update("r1", { type: "add", element: "late" });
+      cluster.runUntilConverged(10_000);
+      journals.get("r0")!.drain(() => again++);
+      expect(again).toBe(0);
+    });
+  }
+
+  it("O8: a journal nobody drains keeps the newest 65,536 runs and says it lost some", () => {
+    const journal = new InclusionJournal(() => 100, () => {});
+    const origin = originIndex("o8");
+    for (let seq = 1; seq <= 70_000; seq++) journal.record(origin, seq, seq, seq % 100);
+    const seen: number[] = [];
+    expect(journal.drain((o, from, to, ageMs) => {
+      expect([o, from === to, ageMs]).toEqual(["o8", true, 100 - (from % 100)]);
+      seen.push(from);
+    })).toBe(false);
+    expect(seen).toHaveLength(65_536);
+    expect([seen[0], seen.at(-1)]).toEqual([70_000 - 65_536 + 1, 70_000]);
+    expect(journal.drain(() => expect.unreachable())).toBe(true); // drained, and the loss was said once
+  });
 
   it("O3: garbage and states of another CRDT type are ignored, not fatal", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 3, seed: 15, config: { intervalMs: 100 } });

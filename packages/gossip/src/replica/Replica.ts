@@ -36,6 +36,7 @@ import { WireError } from "../wire/codec.js";
 import { originIndex, originName } from "../wire/origins.js";
 import { DeltaLog, type PickedList } from "./DeltaLog.js";
 import { DotTracker } from "./DotTracker.js";
+import { InclusionJournal } from "./InclusionJournal.js";
 import { VectorView } from "./VectorView.js";
 
 /** How a replica is set up. */
@@ -150,6 +151,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private readonly phase: "random" | "aligned";
   /** Mirror of the state's causal context: lets a relayed update be skipped without decoding it. */
   private seen = new DotTracker();
+  /** Open inclusion journals (see `openJournal`): usually none, or the agent's. */
+  private journals: InclusionJournal[] = [];
   /** Traffic counters (see `traffic`), at the indices below. */
   private readonly counts = new Float64Array(SENT_BY_KIND + 2 * 5);
   /** Hashes of full states recently merged from the delta log of a peer (relayed copies are skipped). */
@@ -242,6 +245,20 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     };
   }
 
+  /**
+   * Opens a journal of what this replica newly includes from now on (runs of dots with the
+   * time merged), for a reader that drains it now and then instead of following merge events.
+   * Recording costs a few array writes per newly included update; `close()` stops it.
+   */
+  openJournal(): InclusionJournal {
+    const journal = new InclusionJournal(
+      () => this.scheduler.now(),
+      (j) => (this.journals = this.journals.filter((other) => other !== j)),
+    );
+    this.journals = [...this.journals, journal];
+    return journal;
+  }
+
   /** VV, state hash, state bytes and summary (cached until the state changes). */
   digest(): Digest {
     return this.rs.digest();
@@ -275,6 +292,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (result.changed) {
       this.version++;
       this.addSeen(result.newlyIncluded);
+      this.journal(result.newlyIncluded);
       this.log.base = this.seen.ceiling();
     }
     return result;
@@ -614,11 +632,17 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       this.version++;
       acc.changed = true;
       if (acc.collect) (acc.newly ??= []).push({ replica: originName(origin), from: seq, to: seq });
+      const journals = this.journals;
+      if (journals.length > 0) {
+        const now = this.scheduler.now();
+        for (let i = 0; i < journals.length; i++) journals[i]!.record(origin, seq, seq, now);
+      }
     });
   }
 
   private note(newlyIncluded: DotRange[], acc: MergeAccumulator): void {
     this.applied(newlyIncluded);
+    this.journal(newlyIncluded);
     acc.changed = true;
     if (!acc.collect) return;
     // Appended to an array of the accumulator's own (the ranges may also be kept by the log).
@@ -630,6 +654,16 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private applied(newlyIncluded: readonly DotRange[]): void {
     this.version++;
     this.addSeen(newlyIncluded);
+  }
+
+  /** Records newly included runs in the open journals. */
+  private journal(ranges: readonly DotRange[]): void {
+    if (this.journals.length === 0) return;
+    const now = this.scheduler.now();
+    for (const r of ranges) {
+      const origin = originIndex(r.replica);
+      for (const j of this.journals) j.record(origin, r.from, r.to, now);
+    }
   }
 
   private addSeen(ranges: readonly DotRange[]): void {
