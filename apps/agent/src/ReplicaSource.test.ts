@@ -150,8 +150,29 @@ describe("gossip replica source", () => {
 
   it("one hub subscription serves every replica, and detaching the last one unsubscribes", () => {
     const { cluster, telemetry } = setup(5);
-    expect(cluster.events.listening.merge).toBe(true);
+    // Updates and a sample of receives are followed; sends and merges are not (counters and journals instead).
+    expect(cluster.events.listening).toMatchObject({ update: true, receive: true, send: false, merge: false });
     telemetry.forEach((t) => t.stop());
-    expect(cluster.events.listening.merge).toBe(false);
+    expect(cluster.events.listening).toMatchObject({ update: false, receive: false, send: false, merge: false });
+  });
+
+  it("inclusions come from each replica's journal, with the time of the merge, while observed only", () => {
+    const cluster = new Cluster({ type: "gcounter", replicas: ["j0", "j1", "j2"], seed: 9, config: { intervalMs: 100, fanout: 2 } });
+    const now = () => 1_000_000 + cluster.scheduler.now();
+    const telemetry = cluster.replicas().map((r) => new ReplicaTelemetry(fromGossipReplica(r), { now, traceEveryK: () => 1 }));
+    telemetry.forEach((t) => t.start());
+    telemetry.forEach((t) => t.collect((ms) => ms)); // full vectors
+    const merged = new Map<string, number>(); // "replica origin:seq" → merge time, from the events
+    cluster.events.on("merge", (e) => e.newlyIncluded.forEach((r) => merged.set(`${e.replica} ${r.replica}:${r.from}`, now())));
+    for (let i = 0; i < 5; i++) cluster.update("j0");
+    cluster.runFor(1000); // several gossip rounds within one report tick
+    const r1 = telemetry[1]!.collect((ms) => ms)!.report;
+    expect(r1.vv).toEqual([["j0", 5]]);
+    expect(r1.included).toEqual([1, 2, 3, 4, 5].map((seq) => ["j0", seq, merged.get(`j1 j0:${seq}`)]));
+    // Detached: the replicas stop recording for the agent (no journal left open, nothing kept).
+    const open = () => cluster.replicas().map((r) => (r as unknown as { journals: unknown[] }).journals.length);
+    expect(open()).toEqual([1, 1, 1]);
+    telemetry.forEach((t) => t.stop());
+    expect(open()).toEqual([0, 0, 0]);
   });
 });

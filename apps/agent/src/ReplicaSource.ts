@@ -3,7 +3,15 @@
 // updates and sync events as they happen. Our own gossip replicas are one kind of
 // source (`fromGossipReplica`); a node built on something else (Yjs, Automerge, a
 // hand-written store) needs a small adapter implementing this interface.
-import { withConfig, type GossipConfig, type GossipEvents, type MessageKind, type Replica, type SampledSubscription } from "@driftscope/gossip";
+import {
+  withConfig,
+  type GossipConfig,
+  type GossipEvents,
+  type InclusionJournal,
+  type MessageKind,
+  type Replica,
+  type SampledSubscription,
+} from "@driftscope/gossip";
 import type { ClusterConfig, KindCounter, SyncCounters, SyncKind } from "@driftscope/protocol";
 
 /** A version vector as a source can give it: a Map, or `[origin, seq]` pairs (0s may be left out). */
@@ -76,6 +84,13 @@ export interface ReplicaSource {
   /** Optional fast path: hash, size and summary without the version vector. */
   stateDigest?(): StateDigest;
   /**
+   * Optional fast path: calls `visit` with each run of dots the replica newly included since
+   * the previous call — origin, first and last seq, and how many ms before this call it was
+   * merged — oldest first. Returns false when some were lost (the agent then sends the whole
+   * vector). With it the agent reads inclusions once a tick and needs no `merged` calls.
+   */
+  drainIncluded?(visit: (origin: string, from: number, to: number, ageMs: number) => void): boolean;
+  /**
    * Optional fast path: the replica's cumulative sync counters, kept by the source itself
    * (cheap increments where its messages go out and come in). The agent then reads them once
    * per tick instead of counting every `sent`, `received` and `merged` call.
@@ -139,10 +154,11 @@ function syncKindOf(kind: MessageKind, full: boolean): SyncKind {
 const RECEIVES_PER_TICK = 128;
 
 /**
- * One subscription per event hub, routing events to the observers of each replica. Messages
- * are counted by the replicas themselves (Replica.traffic, read each tick through
- * syncCounters), so the router follows no send at all, and only a sample of the receives:
- * every n-th, with n set each tick from the number received in the previous one.
+ * One subscription per event hub, routing events to the observers of each replica: local
+ * updates, membership changes, and a sample of the receives (every n-th, with n set each tick
+ * from the number received in the previous one). Messages are counted by the replicas
+ * themselves (Replica.traffic, read each tick through syncCounters), and what merges included
+ * is read from each replica's journal (drainIncluded), so no send and no merge is followed.
  */
 class HubRouter {
   readonly observers = new Map<string, ReplicaObserver>();
@@ -189,7 +205,6 @@ class HubRouter {
         if (e.dot.replica === e.replica) o.updated(e.dot.seq);
         else o.changed();
       }),
-      hub.on("merge", (e) => obs.get(e.replica)?.merged(e.changed, e.newlyIncluded, e.from)),
       hub.on("membership", (e) => {
         const o = obs.get(e.replica);
         if (o === undefined) return;
@@ -212,6 +227,8 @@ class GossipReplicaSource implements ReplicaSource {
   readonly #replica: Replica;
   #router: HubRouter | undefined;
   #lastReceived = 0;
+  /** Open while observed: what the replica newly includes, drained once a tick. */
+  #journal: InclusionJournal | undefined;
 
   constructor(replica: Replica) {
     this.#replica = replica;
@@ -238,6 +255,10 @@ class GossipReplicaSource implements ReplicaSource {
     const ctx = (this.#replica.state as unknown as { ctx?: { get?: (origin: string) => number } }).ctx;
     if (typeof ctx?.get === "function") return ctx.get(origin);
     return this.#replica.versionVector().get(origin) ?? 0;
+  }
+
+  drainIncluded(visit: (origin: string, from: number, to: number, ageMs: number) => void): boolean {
+    return this.#journal?.drain(visit) ?? true;
   }
 
   syncCounters(): SyncCounters {
@@ -285,9 +306,14 @@ class GossipReplicaSource implements ReplicaSource {
     const r = router;
     this.#router = r;
     this.#lastReceived = this.#replica.traffic().receivedMessages;
+    this.#journal?.close();
+    const journal = this.#replica.openJournal();
+    this.#journal = journal;
     return () => {
       r.remove(this.id, observer);
       if (this.#router === r) this.#router = undefined;
+      journal.close();
+      if (this.#journal === journal) this.#journal = undefined;
     };
   }
 

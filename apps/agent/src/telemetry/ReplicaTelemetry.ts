@@ -201,20 +201,36 @@ export class ReplicaTelemetry implements ReplicaObserver {
       return;
     }
     const k = this.#ctx.traceEveryK();
-    let at: number | undefined;
-    for (const run of included) {
-      if (run.replica === this.source.id) continue;
-      const slot = originSlot(run.replica);
-      if (!isWireSlot(slot)) continue;
-      this.#dirty.addSlot(slot);
-      if (this.#included.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
-      // Traced seqs in [from, to]: the multiples of k.
-      for (let s = Math.ceil(run.from / k) * k; s <= run.to; s += k) {
-        if (s < 1) continue;
-        at ??= this.#ctx.now();
-        this.#pushInclusion(slot, s, at);
-      }
+    const at = this.#ctx.now();
+    for (const run of included) this.#noteIncluded(run.replica, run.from, run.to, at, k);
+  }
+
+  /** Dots from..to of `origin` newly included at agent time `at`: the origin changed; traced ones get their time. */
+  #noteIncluded(origin: string, from: number, to: number, at: number, k: number): void {
+    if (origin === this.source.id) return;
+    const slot = originSlot(origin);
+    if (!isWireSlot(slot)) return;
+    this.#dirty.addSlot(slot);
+    if (this.#included.length >= MAX_PENDING_INCLUDED) this.#dropOldestInclusions();
+    // Traced seqs in [from, to]: the multiples of k.
+    for (let s = Math.max(k, Math.ceil(from / k) * k); s <= to; s += k) this.#pushInclusion(slot, s, at);
+  }
+
+  /** For a source that keeps a journal of what it included (drainIncluded): read it now. */
+  #drainJournal(drain: NonNullable<ReplicaSource["drainIncluded"]>): void {
+    const now = this.#ctx.now();
+    const k = this.#ctx.traceEveryK();
+    let any = false;
+    const complete = drain((origin, from, to, ageMs) => {
+      any = true;
+      this.#noteIncluded(origin, from, to, now - ageMs, k);
+    });
+    if (any) {
+      this.#stateDirty = true;
+      this.#changedSinceCollect = true;
     }
+    // Runs the source dropped: which entries changed is unknown, so the whole vector goes.
+    if (!complete) this.#needsFull = true;
   }
 
   changed(): void {
@@ -238,6 +254,15 @@ export class ReplicaTelemetry implements ReplicaObserver {
    * `toCollectorMs` converts agent-clock times. Clears what it reports.
    */
   collect(toCollectorMs: (agentMs: number) => number): ReplicaTick | undefined {
+    const drain = this.source.drainIncluded;
+    if (drain !== undefined) {
+      try {
+        this.#drainJournal(drain.bind(this.source));
+      } catch (error) {
+        this.#ctx.fault?.(this.source.id, error);
+        this.#needsFull = true;
+      }
+    }
     const runningVersion = this.#safe(() => this.source.configVersion?.(), undefined);
     if (runningVersion !== undefined) this.setConfigVersion(runningVersion);
     // Counters kept by the source: read once a tick (they moved: something to say now and then).
