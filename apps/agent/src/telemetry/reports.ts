@@ -27,7 +27,9 @@ export interface ReportLimits {
  * The protocol's limits, and reports of at most about 64 KB: a 256-replica tick is about
  * 230 KB of JSON, and as one string it is allocated outside the young generation, where only
  * the host's full garbage collections (which mark its whole heap) reclaim it; the collector,
- * too, parses and checks a smaller message in one short step.
+ * too, parses and checks a smaller message in one short step. A tick is split by size into
+ * at most MAX_SIZE_SPLITS reports, though (larger ones for a larger tick): a collector takes
+ * 200 messages a second per connection by default.
  */
 export const PROTOCOL_REPORT_LIMITS: ReportLimits = {
   replicasPerReport: LIMITS.replicasPerAgent,
@@ -40,6 +42,9 @@ export const PROTOCOL_REPORT_LIMITS: ReportLimits = {
 export function estimateReplicaBytes(r: ReplicaReport): number {
   return 200 + (r.summary === undefined ? 0 : 60 + r.summary.length) + r.replica.length + 24 * r.vv.length + 28 * (r.included?.length ?? 0) + 24 * (r.issued?.length ?? 0);
 }
+
+/** Reports a tick is split into by size at most (the entry and replica limits may split it further). */
+const MAX_SIZE_SPLITS = 8;
 
 function entriesOf(r: ReplicaReport): number {
   return r.vv.length + (r.issued?.length ?? 0) + (r.included?.length ?? 0);
@@ -57,6 +62,9 @@ export function packReports(
   limits: ReportLimits = PROTOCOL_REPORT_LIMITS,
 ): PendingReport[] {
   const out: PendingReport[] = [];
+  const sizes = digests.map((d) => estimateReplicaBytes(d.report));
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const maxBytes = limits.bytesPerReport === undefined ? Infinity : Math.max(limits.bytesPerReport, Math.ceil(total / MAX_SIZE_SPLITS));
   let replicas: ReplicaReport[] = [];
   let entries = 0;
   let events = 0;
@@ -73,11 +81,11 @@ export function packReports(
     events = 0;
     bytes = 0;
   };
-  for (const d of digests) {
+  for (let i = 0; i < digests.length; i++) {
+    const d = digests[i]!;
     const n = entriesOf(d.report);
-    const size = estimateReplicaBytes(d.report);
-    const full =
-      replicas.length >= limits.replicasPerReport || entries + n > limits.entriesPerReport || bytes + size > (limits.bytesPerReport ?? Infinity);
+    const size = sizes[i]!;
+    const full = replicas.length >= limits.replicasPerReport || entries + n > limits.entriesPerReport || bytes + size > maxBytes;
     if (replicas.length > 0 && full) flush();
     replicas.push(d.report);
     entries += n;
