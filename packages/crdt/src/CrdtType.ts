@@ -2,6 +2,7 @@
 // the canonical state codec (header, replica table, body) and causal dot stores.
 import { CausalContext, type Dot } from "./CausalContext.js";
 import { DecodeError, Reader, Writer, readReplicaTable, writeReplicaTable, type ReplicaIndex } from "./encoding.js";
+import { hash64 } from "./hash.js";
 
 /** Names of the CRDT types, as used in configs and on the wire. */
 export type CrdtTypeName = "gcounter" | "pncounter" | "gset" | "awset" | "lww" | "mvregister" | "awmap";
@@ -132,6 +133,20 @@ export function readHeader(r: Reader, signature: readonly number[]): void {
 
 /** Canonical encoding of a state: header, replica table, body. @internal */
 export function encodeState<S>(codec: StateCodec<S>, state: S): Uint8Array {
+  return writeState(codec, state).finish();
+}
+
+/**
+ * hash64 and length of a state's canonical encoding, hashed where it was written: no copy of
+ * the bytes is made (a state of thousands of elements is tens of kilobytes, and its digest is
+ * taken again after every few changes). @internal
+ */
+export function hashState<S>(codec: StateCodec<S>, state: S): { hash: string; bytes: number } {
+  const view = writeState(codec, state).view();
+  return { hash: hash64(view), bytes: view.length };
+}
+
+function writeState<S>(codec: StateCodec<S>, state: S): Writer {
   const replicas = new Set<string>();
   codec.collect(state, replicas);
   const w = sharedWriter;
@@ -139,7 +154,7 @@ export function encodeState<S>(codec: StateCodec<S>, state: S): Uint8Array {
   writeHeader(w, codec.signature);
   const index = writeReplicaTable(w, replicas);
   codec.write(w, state, index);
-  return w.finish();
+  return w;
 }
 
 /** Decodes {@link encodeState} output. @internal */

@@ -1,9 +1,8 @@
 // One replica's CRDT together with its causal context: dots for local updates, the version
 // vector kept across merges for every type, and cached digests.
 import { CausalContext, type Dot, type DotRange } from "./CausalContext.js";
-import { implOf, readHeader, sharedWriterForDelta, writeHeader, type CrdtType } from "./CrdtType.js";
+import { hashState, implOf, readHeader, sharedWriterForDelta, writeHeader, type CrdtType } from "./CrdtType.js";
 import { Reader, readReplicaTable, writeReplicaTable } from "./encoding.js";
-import { hash64 } from "./hash.js";
 import type { VersionVector } from "./versionVector.js";
 
 /** A delta-group or a full state, with the causal context of the dots it carries. */
@@ -234,11 +233,12 @@ export class ReplicaState<S, Op, V> {
   /** VV, content hash and size of the canonical state encoding, summary; cached until the state changes. */
   digest(): Digest {
     if (this.cachedDigest === undefined) {
-      const bytes = this.stateBytes();
+      // Hashed where the encoding is written (no copy of it is kept): equal to hash64(stateBytes()).
+      const { hash, bytes } = hashState(implOf(this.type).codec, this.state);
       this.cachedDigest = Object.freeze({
         versionVector: this.ctx.versionVector(),
-        hash: hash64(bytes),
-        bytes: bytes.length,
+        hash,
+        bytes,
         summary: this.type.summary(this.state),
       });
     }

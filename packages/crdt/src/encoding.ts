@@ -138,6 +138,11 @@ export class Writer {
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
   }
+
+  /** The bytes written so far, without a copy: valid until the writer's next write or reset. */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.pos);
+  }
 }
 
 /** Cursor over bytes with the readers matching {@link Writer}; throws {@link DecodeError} on bad input. */
