@@ -58,7 +58,7 @@ function steadyTraceEveryK(n: number): number {
 // runs `fillMs` unmeasured; phases then alternate in ABBA order so that what drift remains cancels.
 const PLAN: Record<number, { fillMs: number; warmupMs: number; windowMs: number; rounds: number; profileMs: number }> = {
   64: { fillMs: 5000, warmupMs: 200, windowMs: 500, rounds: 8, profileMs: 500 },
-  256: { fillMs: 3000, warmupMs: 200, windowMs: 600, rounds: 10, profileMs: 500 },
+  256: { fillMs: 3000, warmupMs: 200, windowMs: 1000, rounds: 20, profileMs: 500 },
   1024: { fillMs: 1000, warmupMs: 100, windowMs: 300, rounds: 2, profileMs: 200 },
 };
 /** Rounds that also run a profiled window (profiling is costly at large N). */
