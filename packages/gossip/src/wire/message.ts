@@ -220,6 +220,24 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
   };
 }
 
+/** Where varintBefore reads next (the vector readers below are not re-entrant). */
+let cursor = 0;
+
+/** The varint at `cursor` (at most 8 bytes, ending before `end`), moving the cursor past it; WireError (`what`) otherwise. */
+function varintBefore(raw: Uint8Array, end: number, what: string): number {
+  const start = cursor;
+  let b = 0x80;
+  let n = 0;
+  let scale = 1;
+  while (b >= 0x80) {
+    if (cursor >= end || cursor - start >= 8) throw new WireError(what);
+    b = raw[cursor++]!;
+    n += (b & 0x7f) * scale;
+    scale *= 0x80;
+  }
+  return n;
+}
+
 /**
  * Reads a numbered vector: calls `visit` with each origin whose seq is > 0, and the seq. Throws
  * WireError when its varints do not fill exactly the length the message gave them — visit into
@@ -228,21 +246,12 @@ export function decodeMessage(bytes: Uint8Array): ReceivedMessage {
 export function readNumberedVector(m: ReceivedMessage, visit: (origin: number, seq: number) => void): void {
   const raw = m.raw;
   const end = m.vectorEnd;
-  let pos = m.vectorAt;
+  cursor = m.vectorAt;
   for (let origin = 0; origin < m.vectorSize; origin++) {
-    const start = pos;
-    let b = 0x80;
-    let seq = 0;
-    let scale = 1;
-    while (b >= 0x80) {
-      if (pos >= end || pos - start >= 8) throw new WireError("malformed numbered version vector");
-      b = raw[pos++]!;
-      seq += (b & 0x7f) * scale;
-      scale *= 0x80;
-    }
+    const seq = varintBefore(raw, end, "malformed numbered version vector");
     if (seq !== 0) visit(origin, seq);
   }
-  if (pos !== end) throw new WireError("malformed numbered version vector");
+  if (cursor !== end) throw new WireError("malformed numbered version vector");
 }
 
 /**
@@ -285,28 +294,14 @@ export function readNumberedPartial(m: ReceivedMessage, visit: (origin: number, 
   const raw = m.raw;
   const end = m.vectorEnd;
   const origins = originCount();
-  let pos = m.vectorAt;
+  cursor = m.vectorAt;
   for (let i = 0; i < m.vectorSize; i++) {
-    let origin = 0;
-    let seq = 0;
-    for (let k = 0; k < 2; k++) {
-      const start = pos;
-      let b = 0x80;
-      let n = 0;
-      let scale = 1;
-      while (b >= 0x80) {
-        if (pos >= end || pos - start >= 8) throw new WireError("malformed partial version vector");
-        b = raw[pos++]!;
-        n += (b & 0x7f) * scale;
-        scale *= 0x80;
-      }
-      if (k === 0) origin = n;
-      else seq = n;
-    }
+    const origin = varintBefore(raw, end, "malformed partial version vector");
+    const seq = varintBefore(raw, end, "malformed partial version vector");
     if (origin >= origins) throw new WireError("partial version vector beyond the origin table");
     visit(origin, seq);
   }
-  if (pos !== end) throw new WireError("malformed partial version vector");
+  if (cursor !== end) throw new WireError("malformed partial version vector");
 }
 
 /** The sender's hash carried by a message, or null. */
