@@ -632,11 +632,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       this.version++;
       acc.changed = true;
       if (acc.collect) (acc.newly ??= []).push({ replica: originName(origin), from: seq, to: seq });
-      const journals = this.journals;
-      if (journals.length > 0) {
-        const now = this.scheduler.now();
-        for (let i = 0; i < journals.length; i++) journals[i]!.record(origin, seq, seq, now);
-      }
+      if (this.journals.length > 0) this.journalRun(origin, seq, seq);
     });
   }
 
@@ -659,11 +655,13 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   /** Records newly included runs in the open journals. */
   private journal(ranges: readonly DotRange[]): void {
     if (this.journals.length === 0) return;
+    for (const r of ranges) this.journalRun(originIndex(r.replica), r.from, r.to);
+  }
+
+  /** Records dots from..to of origin number `origin` in every open journal, merged now. */
+  private journalRun(origin: number, from: number, to: number): void {
     const now = this.scheduler.now();
-    for (const r of ranges) {
-      const origin = originIndex(r.replica);
-      for (const j of this.journals) j.record(origin, r.from, r.to, now);
-    }
+    for (const j of this.journals) j.record(origin, from, to, now);
   }
 
   private addSeen(ranges: readonly DotRange[]): void {
