@@ -10,6 +10,7 @@ import {
   type InclusionJournal,
   type MessageKind,
   type Replica,
+  type ReplicaTraffic,
   type SampledSubscription,
 } from "@driftscope/gossip";
 import type { ClusterConfig, KindCounter, SyncCounters, SyncKind } from "@driftscope/protocol";
@@ -133,18 +134,15 @@ export function fromGossipReplica(replica: Replica): ReplicaSource {
   return new GossipReplicaSource(replica);
 }
 
-/** Gossip message kinds as the protocol counts them. */
+/** Gossip messages by what they carried (Replica.traffic's kinds), as the protocol counts them. */
+const PROTOCOL_KIND = { delta: "delta", fullState: "full", digest: "digest", pull: "request", ack: "ack" } as const satisfies Record<
+  keyof ReplicaTraffic["sent"],
+  SyncKind
+>;
+
+/** A gossip message kind as the protocol counts it. */
 function syncKindOf(kind: MessageKind, full: boolean): SyncKind {
-  switch (kind) {
-    case "state":
-      return full ? "full" : "delta";
-    case "pull":
-      return "request";
-    case "ack":
-      return "ack";
-    case "digest":
-      return "digest";
-  }
+  return PROTOCOL_KIND[kind === "state" ? (full ? "fullState" : "delta") : kind];
 }
 
 /**
@@ -266,14 +264,9 @@ class GossipReplicaSource implements ReplicaSource {
     this.#router?.noteReceived(t.receivedMessages - this.#lastReceived);
     this.#lastReceived = t.receivedMessages;
     const byKind: NonNullable<SyncCounters["byKind"]> = {};
-    const put = (kind: SyncKind, c: KindCounter) => {
-      if (c.messages > 0) byKind[kind] = { messages: c.messages, bytes: c.bytes };
-    };
-    put("delta", t.sent.delta);
-    put("full", t.sent.fullState);
-    put("digest", t.sent.digest);
-    put("request", t.sent.pull);
-    put("ack", t.sent.ack);
+    for (const [kind, c] of Object.entries(t.sent) as Array<[keyof ReplicaTraffic["sent"], KindCounter]>) {
+      if (c.messages > 0) byKind[PROTOCOL_KIND[kind]] = { messages: c.messages, bytes: c.bytes };
+    }
     return {
       sentMessages: t.sentMessages, sentBytes: t.sentBytes, receivedMessages: t.receivedMessages, receivedBytes: t.receivedBytes,
       merges: t.merges, changedMerges: t.changedMerges, byKind,

@@ -150,11 +150,7 @@ export class ReplicaTelemetry implements ReplicaObserver {
     this.#changedSinceCollect = true;
     this.#known?.set(this.source.id, Math.max(seq, this.#known.get(this.source.id) ?? 0));
     if (isTraced(seq, this.#ctx.traceEveryK())) {
-      if (this.#issued.length >= MAX_PENDING_ISSUED) {
-        const n = Math.min(1024, this.#issued.length);
-        this.#issued.drop(n);
-        this.#lose(n);
-      }
+      if (this.#issued.length >= MAX_PENDING_ISSUED) this.#dropOldest(this.#issued, 1024);
       this.#issued.push(seq, this.#ctx.now());
     }
   }
@@ -496,16 +492,20 @@ export class ReplicaTelemetry implements ReplicaObserver {
   }
 
   #dropOldestInclusions(): void {
-    const n = Math.min(4096, this.#included.length);
-    this.#included.drop(n);
-    this.#lose(n);
+    this.#dropOldest(this.#included, 4096);
+  }
+
+  /** Drops the oldest `n` records of a queue (all it has, at most), counted as lost events. */
+  #dropOldest(queue: RecordQueue, n: number): void {
+    const k = Math.min(n, queue.length);
+    queue.drop(k);
+    this.#lose(k);
   }
 
   #pushInclusion(slot: number, seq: number, at: number): void {
     // Slots numbered before the table started over name other ids now: those records go.
     if (this.#includedEpoch !== slotEpoch()) {
-      this.#lose(this.#included.length);
-      this.#included.drop(this.#included.length);
+      this.#dropOldest(this.#included, this.#included.length);
       this.#includedEpoch = slotEpoch();
     }
     this.#included.push(slot, seq, at);
