@@ -130,17 +130,6 @@ export class DotTracker {
     return n;
   }
 
-  /** An independent copy. */
-  clone(): DotTracker {
-    const copy = new DotTracker();
-    copy.cm = this.cm.slice();
-    copy.highest = this.highest.slice();
-    copy.slots = this.slots;
-    for (const [origin, cloud] of this.clouds) copy.clouds.set(origin, new Set(cloud));
-    copy.width = this.width;
-    return copy;
-  }
-
   /** True when `peer` equals this vector (same origins, same seqs). */
   equals(peer: VectorView): boolean {
     return peer.size === this.width && this.dominates(peer) && this.dominatedBy(peer);
