@@ -17,6 +17,7 @@ import express from "express";
 import { pino, type Logger } from "pino";
 import { Server as IoServer } from "socket.io";
 import { dashboardRouter, defaultDashboardDir } from "./api/dashboardStatic.js";
+import { configPollsOf } from "./api/agentConfigRoute.js";
 import { errorHandler, sendError } from "./api/errors.js";
 import { apiRouter } from "./api/routes.js";
 import { CollectorCore, defaultRunName } from "./CollectorCore.js";
@@ -125,7 +126,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     metrics,
     ...(options.engine !== undefined ? { engine: options.engine } : {}),
     ...(options.tracedEntriesPerSec !== undefined ? { tracedEntriesPerSec: options.tracedEntriesPerSec } : {}),
-    pushConfig: (cfg: ClusterConfig) => agents.to(HELLO_ROOM).emit("config", { type: "config", config: cfg }),
+    pushConfig: (cfg: ClusterConfig) => { agents.to(HELLO_ROOM).emit("config", { type: "config", config: cfg }); configPollsOf(core).wake(cfg); },
     requestFull: (session, replicas) => {
       if (session.connectionId === null) return;
       agents.sockets.get(session.connectionId)?.emit("request-full", replicas === undefined ? { type: "request-full" } : { type: "request-full", replicas: replicas as never });

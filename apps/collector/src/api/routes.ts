@@ -20,6 +20,7 @@ import { KeyedBuckets, type RateLimits } from "../ingest/rateLimit.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { CSV_TABLES, csvLines, jsonChunks, type CsvTable } from "../recordings/export.js";
 import type { Recorder } from "../recordings/Recorder.js";
+import { agentConfigRouter } from "./agentConfigRoute.js";
 import { sendError } from "./errors.js";
 
 export interface ApiDeps {
@@ -208,6 +209,8 @@ export function apiRouter(deps: ApiDeps): Router {
       res.json({ config: result.config, changed: result.changed });
     },
   );
+
+  router.use(agentConfigRouter(deps));
 
   // ---- runs -----------------------------------------------------------------------
   router.get("/api/v1/runs", (_req, res) => {
