@@ -1,6 +1,7 @@
 // One lint preset for the whole workspace; every package runs `eslint .` against it.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import driftscope from "./tooling/eslint/plugin.js";
 
 export default tseslint.config(
   {
@@ -32,4 +33,6 @@ export default tseslint.config(
       "no-constant-condition": ["error", { checkLoops: false }],
     },
   },
+  // DESIGN.md §1's arrows; a test that truly needs another part says why in a disable comment.
+  { plugins: { driftscope }, rules: { "driftscope/import-arrows": "error" } },
 );

@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+// eslint-disable-next-line driftscope/import-arrows -- integration test: the CLI process must join a real collector that starts later
 import { createCollector, type Collector } from "@driftscope/collector";
 import { afterEach, describe, expect, it } from "vitest";
 import { eventually } from "./fakeCollector.js";

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+// eslint-disable-next-line driftscope/import-arrows -- integration test: the agent against the real collector over loopback sockets is what this test checks
 import { createCollector, type Collector } from "@driftscope/collector";
 import type { Replica } from "@driftscope/gossip";
 import { vvMissing, type VersionVector } from "@driftscope/crdt";

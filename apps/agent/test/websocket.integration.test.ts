@@ -1,6 +1,7 @@
 // Launchers in separate "processes" (separate transports, agents and ids) joined over the
 // WebSocket transport: they find each other's replicas through the peer directory and
 // converge, and the collector sees every replica of every process.
+// eslint-disable-next-line driftscope/import-arrows -- integration test: the collector must see every replica of every process, over real sockets
 import { createCollector } from "@driftscope/collector";
 import { afterEach, describe, expect, it } from "vitest";
 import type { AgentLogger } from "../src/Agent.js";
