@@ -29,14 +29,14 @@ const inc = (amount = 1): GCounterOp => ({ type: "increment", amount });
 const add = (element: Primitive): AWSetOp => ({ type: "add", element });
 
 describe("AWMap", () => {
-  it("MAP1: AWMap(type) is one type object per nested type and names its nested type", () => {
+  it("C-MAP1: AWMap(type) is one type object per nested type and names its nested type", () => {
     expect(AWMap(AWSet)).toBe(SetMap);
     expect(SetMap.nested).toBe(AWSet);
     expect(SetMap.name).toBe("awmap");
     expect(() => AWMap({ name: "gcounter" } as never)).toThrow(TypeError);
   });
 
-  it("MAP1/MAP3: causal nested values — an element of k is present iff an add of it was observed by no other op on (k, it) and no remove(k)", () => {
+  it("C-MAP1/C-MAP3: causal nested values — an element of k is present iff an add of it was observed by no other op on (k, it) and no remove(k)", () => {
     fc.assert(
       fc.property(historyArb(awmapOpArb(awsetOpArb), 3, 24), (steps) => {
         const { final, ops } = playCausal(SetMap, steps);
@@ -58,7 +58,7 @@ describe("AWMap", () => {
     );
   });
 
-  it("MAP2/MAP4: non-causal nested values — k is visible iff an update of k was observed by no other op on k; its value counts every increment ever", () => {
+  it("C-MAP2/C-MAP4: non-causal nested values — k is visible iff an update of k was observed by no other op on k; its value counts every increment ever", () => {
     fc.assert(
       fc.property(historyArb(awmapOpArb(gcounterOpArb), 3, 24), (steps) => {
         const { final, ops } = playCausal(CounterMap, steps);
@@ -74,7 +74,7 @@ describe("AWMap", () => {
     );
   });
 
-  it("MAP2: an update concurrent with remove(k) wins, for causal and non-causal nested values", () => {
+  it("C-MAP2: an update concurrent with remove(k) wins, for causal and non-causal nested values", () => {
     function check<Op>(Type: CrdtType<AWMapState, AWMapOp<Op>, Map<Primitive, unknown>>, first: Op, concurrent: Op): void {
       const a = new ReplicaState(Type, "a");
       const b = new ReplicaState(Type, "b");
@@ -90,7 +90,7 @@ describe("AWMap", () => {
     check(SetMap, add("x"), add("y"));
   });
 
-  it("MAP3: remove(k) of a causal value cancels the observed nested effects; a concurrent nested add survives alone", () => {
+  it("C-MAP3: remove(k) of a causal value cancels the observed nested effects; a concurrent nested add survives alone", () => {
     const a = new ReplicaState(SetMap, "a");
     const b = new ReplicaState(SetMap, "b");
     b.merge(a.update(upd("k", add("x"))).delta);
@@ -102,7 +102,7 @@ describe("AWMap", () => {
     expect(b.value()).toEqual(new Map([["k", ["y"]]]));
   });
 
-  it("MAP3: removing a causal value leaves no tombstone, and re-adding the key starts empty", () => {
+  it("C-MAP3: removing a causal value leaves no tombstone, and re-adding the key starts empty", () => {
     const a = new ReplicaState(SetMap, "a");
     for (const e of ["x", "y", "z"]) a.update(upd("k", add(e)));
     a.update(del("k"));
@@ -114,7 +114,7 @@ describe("AWMap", () => {
     expect(a.value()).toEqual(new Map([["k", ["w"]]]));
   });
 
-  it("MAP3: a key of a causal type exists while its value holds something (an update leaving it empty does not create it)", () => {
+  it("C-MAP3: a key of a causal type exists while its value holds something (an update leaving it empty does not create it)", () => {
     const a = new ReplicaState(SetMap, "a");
     a.update(upd("k", { type: "remove", element: "nothing" }));
     expect(a.value()).toEqual(new Map());
@@ -124,7 +124,7 @@ describe("AWMap", () => {
     expect(a.snapshot().state.store.entries.size).toBe(0);
   });
 
-  it("MAP4: remove(k) of a non-causal value hides k; the value stays in the state and reappears accumulated", () => {
+  it("C-MAP4: remove(k) of a non-causal value hides k; the value stays in the state and reappears accumulated", () => {
     const a = new ReplicaState(CounterMap, "a");
     a.update(upd("k", inc(5)));
     const before = a.digest();
@@ -141,7 +141,7 @@ describe("AWMap", () => {
     expect(b.value()).toEqual(new Map([["k", 6]]));
   });
 
-  it("MAP4: presence dots of a non-causal value do not pile up with updates", () => {
+  it("C-MAP4: presence dots of a non-causal value do not pile up with updates", () => {
     const a = new ReplicaState(CounterMap, "a");
     const b = new ReplicaState(CounterMap, "b");
     for (let i = 0; i < 200; i++) {
@@ -153,7 +153,7 @@ describe("AWMap", () => {
     expect(a.value()).toEqual(new Map([["k", 200]]));
   });
 
-  it("MAP5: nested maps — removing an outer key hides inner counters and cancels inner sets", () => {
+  it("C-MAP5: nested maps — removing an outer key hides inner counters and cancels inner sets", () => {
     const Outer = AWMap(CounterMap);
     const a = new ReplicaState(Outer, "a");
     a.update(upd("o", upd("i", inc(2))));
@@ -168,7 +168,7 @@ describe("AWMap", () => {
     expect(b.snapshot().state.store.entries.size).toBe(0);
   });
 
-  it("MAP1: keys are validated primitives; unknown ops are rejected", () => {
+  it("C-MAP1: keys are validated primitives; unknown ops are rejected", () => {
     fc.assert(
       fc.property(fc.array(keyArb, { maxLength: 6 }), (keys) => {
         const a = new ReplicaState(CounterMap, "a");

@@ -8,7 +8,7 @@
 // key also carries "presence" dots (add-wins like an AWSet element): update(k) adds one,
 // remove(k) cancels the observed ones and so hides the key. A join cannot forget increments,
 // so the hidden value stays in the state and reappears, accumulated, when k is next updated
-// (SPEC.md, MAP4).
+// (SPEC.md, C-MAP4).
 //
 // Why causal values get no presence dots: an update's dot is also the dot of its nested
 // effect, so replacing old presence dots through the update's context would also claim

@@ -29,7 +29,7 @@ function metadata(s: AWSetState) {
 }
 
 describe("AWSet", () => {
-  it("AW1/AW2: with causal delivery, an element is present iff some add of it was observed by no other op on it", () => {
+  it("C-AW1/C-AW2: with causal delivery, an element is present iff some add of it was observed by no other op on it", () => {
     fc.assert(
       fc.property(historyArb(awsetOpArb, 3, 24), (steps) => {
         const { final, ops } = playCausal(AWSet, steps);
@@ -44,7 +44,7 @@ describe("AWSet", () => {
     );
   });
 
-  it("AW1: add wins over a concurrent remove, in either merge order", () => {
+  it("C-AW1: add wins over a concurrent remove, in either merge order", () => {
     const a = new ReplicaState(AWSet, "a");
     const b = new ReplicaState(AWSet, "b");
     b.merge(a.update(add("x")).delta);
@@ -57,7 +57,7 @@ describe("AWSet", () => {
     expect(a.digest()).toEqual(b.digest());
   });
 
-  it("AW2: a remove cancels the adds it observed, and only those", () => {
+  it("C-AW2: a remove cancels the adds it observed, and only those", () => {
     const a = new ReplicaState(AWSet, "a");
     const b = new ReplicaState(AWSet, "b");
     const c = new ReplicaState(AWSet, "c");
@@ -73,7 +73,7 @@ describe("AWSet", () => {
     expect(a.value()).toEqual(["x"]);
   });
 
-  it("AW2: removing an absent element is a no-op on the value but still a dot", () => {
+  it("C-AW2: removing an absent element is a no-op on the value but still a dot", () => {
     const a = new ReplicaState(AWSet, "a");
     const { delta } = a.update(remove("nope"));
     expect(a.value()).toEqual([]);
@@ -81,7 +81,7 @@ describe("AWSet", () => {
     expect(a.versionVector()).toEqual(new Map([["a", 1]]));
   });
 
-  it("AW3/AW4: after all deltas arrive, metadata is live elements only: ≤ 1 dot per replica per element, no cloud", () => {
+  it("C-AW3/C-AW4: after all deltas arrive, metadata is live elements only: ≤ 1 dot per replica per element, no cloud", () => {
     fc.assert(
       fc.property(historyArb(awsetOpArb, 3, 40), (steps) => {
         const { final } = playCausal(AWSet, steps);
@@ -97,7 +97,7 @@ describe("AWSet", () => {
     );
   });
 
-  it("AW3: encoded size does not grow with add/remove churn of the same elements", () => {
+  it("C-AW3: encoded size does not grow with add/remove churn of the same elements", () => {
     const reps = REPLICA_IDS.slice(0, 3).map((id) => new ReplicaState(AWSet, id));
     const domain = ["e0", "e1", "e2", "e3", "e4", "e5", "e6", "e7"];
     let seed = 7;
@@ -121,7 +121,7 @@ describe("AWSet", () => {
     expect(Math.max(...sizes)).toBeLessThanOrEqual(Math.min(...sizes) + 8 * 3 * 7);
   });
 
-  it("D3: the delta of one add or remove is tiny and independent of the set's size", () => {
+  it("C-D3: the delta of one add or remove is tiny and independent of the set's size", () => {
     const r = new ReplicaState(AWSet, "a");
     const sizes: number[] = [];
     for (let i = 0; i < 2000; i++) {
@@ -135,7 +135,7 @@ describe("AWSet", () => {
     expect(encodeDelta(AWSet, r.snapshot()).length).toBeGreaterThan(100 * sizes[1]!);
   });
 
-  it("M5: merging a small delta into a large replica touches only that delta's elements", () => {
+  it("C-M5: merging a small delta into a large replica touches only that delta's elements", () => {
     const big = new ReplicaState(AWSet, "a");
     for (let i = 0; i < 300; i++) big.update(add(i));
     const other = new ReplicaState(AWSet, "b");
@@ -148,7 +148,7 @@ describe("AWSet", () => {
     expect(big.value()).not.toContain(7);
   });
 
-  it("AW5: elements are any JSON primitive; numbers and strings stay distinct", () => {
+  it("C-AW5: elements are any JSON primitive; numbers and strings stay distinct", () => {
     fc.assert(
       fc.property(fc.array(elementArb, { maxLength: 12 }), (elements) => {
         const r = new ReplicaState(AWSet, "a");

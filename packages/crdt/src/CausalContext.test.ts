@@ -29,7 +29,7 @@ function isMaximalAndSorted(ranges: readonly DotRange[]): boolean {
 }
 
 describe("CausalContext", () => {
-  it("C1: a context includes exactly the dots added to it", () => {
+  it("C-C1: a context includes exactly the dots added to it", () => {
     fc.assert(
       fc.property(dotsArb, dotArb, (dots, probe) => {
         const c = CausalContext.fromDots(dots);
@@ -40,7 +40,7 @@ describe("CausalContext", () => {
     );
   });
 
-  it("C1: empty contexts stay independent whichever way they are first written", () => {
+  it("C-C1: empty contexts stay independent whichever way they are first written", () => {
     const a = new CausalContext();
     a.addDot("a", 3);
     const b = CausalContext.decode(new CausalContext().encode());
@@ -52,7 +52,7 @@ describe("CausalContext", () => {
     expect(fresh.isEmpty() && new CausalContext().isEmpty()).toBe(true);
   });
 
-  it("C2: contexts are compacted: contiguous dots live in the version vector, equal sets are equal", () => {
+  it("C-C2: contexts are compacted: contiguous dots live in the version vector, equal sets are equal", () => {
     fc.assert(
       fc.property(dotsArb, fc.array(fc.nat(), { maxLength: 30 }), (dots, perm) => {
         const c = CausalContext.fromDots(dots);
@@ -74,7 +74,7 @@ describe("CausalContext", () => {
     expect(c.cloudSize()).toBe(0);
   });
 
-  it("C3: join is set union (commutative, associative, idempotent) and joinCollect reports exactly the new dots", () => {
+  it("C-C3: join is set union (commutative, associative, idempotent) and joinCollect reports exactly the new dots", () => {
     fc.assert(
       fc.property(dotsArb, dotsArb, dotsArb, (x, y, z) => {
         const [a, b, c] = [x, y, z].map((d) => CausalContext.fromDots(d)) as [CausalContext, CausalContext, CausalContext];
@@ -105,7 +105,7 @@ describe("CausalContext", () => {
     );
   });
 
-  it("C4: newSince(before) is the dots not in before, as maximal sorted ranges", () => {
+  it("C-C4: newSince(before) is the dots not in before, as maximal sorted ranges", () => {
     fc.assert(
       fc.property(dotsArb, dotsArb, (x, y) => {
         const before = CausalContext.fromDots(x);
@@ -126,7 +126,7 @@ describe("CausalContext", () => {
     ]);
   });
 
-  it("C5: covers(other) holds exactly when every dot of other is included", () => {
+  it("C-C5: covers(other) holds exactly when every dot of other is included", () => {
     fc.assert(
       fc.property(dotsArb, dotsArb, (x, y) => {
         const a = CausalContext.fromDots(x);
@@ -136,7 +136,7 @@ describe("CausalContext", () => {
     );
   });
 
-  it("C6: encode is canonical and decode inverts it; malformed bytes throw DecodeError", () => {
+  it("C-C6: encode is canonical and decode inverts it; malformed bytes throw DecodeError", () => {
     fc.assert(
       fc.property(dotsArb, (dots) => {
         const c = CausalContext.fromDots(dots);
@@ -150,7 +150,7 @@ describe("CausalContext", () => {
     expect(() => CausalContext.decode(Uint8Array.of(...bytes, 0))).toThrow(DecodeError);
   });
 
-  it("C7: contexts of many origins (kept as a dense vector) behave as sets of dots too", () => {
+  it("C-C7: contexts of many origins (kept as a dense vector) behave as sets of dots too", () => {
     // 200 origins, mostly contiguous seqs: the vectors pass 128 entries and go dense.
     const manyArb = fc.array(fc.record({ replica: fc.integer({ min: 0, max: 199 }).map((i) => `o${i}`), seq: fc.integer({ min: 1, max: 3 }) }), {
       minLength: 400,
@@ -190,14 +190,14 @@ describe("CausalContext", () => {
     );
   });
 
-  it("C1: invalid dots are rejected", () => {
+  it("C-C1: invalid dots are rejected", () => {
     const c = new CausalContext();
     expect(() => c.add({ replica: "a", seq: 0 })).toThrow(TypeError);
     expect(() => c.add({ replica: "a", seq: 1.5 })).toThrow(TypeError);
     expect(() => CausalContext.fromVersionVector(new Map([["a", -1]]))).toThrow(TypeError);
   });
 
-  it("C2: versionVector() and clone() are copies", () => {
+  it("C-C2: versionVector() and clone() are copies", () => {
     const c = CausalContext.fromVersionVector(new Map([["a", 2]]));
     c.versionVector().set("a", 99);
     const d = c.clone();

@@ -11,7 +11,7 @@ const opArb = gcounterOpArb;
 lawSuite("GCounter", GCounter, opArb);
 
 describe("GCounter", () => {
-  it("GC1: the converged value is the sum of all increments, whatever the delivery", () => {
+  it("C-GC1: the converged value is the sum of all increments, whatever the delivery", () => {
     fc.assert(
       fc.property(historyArb(opArb), (steps) => {
         const { final, ops } = playCausal(GCounter, steps);
@@ -20,14 +20,14 @@ describe("GCounter", () => {
     );
   });
 
-  it("GC1: merge is the pointwise max of per-replica counts", () => {
+  it("C-GC1: merge is the pointwise max of per-replica counts", () => {
     const a = ReplicaMap.from([["a", 3], ["b", 1]]);
     const b = ReplicaMap.from([["b", 4], ["c", 2]]);
     expect(new Map(GCounter.merge(a, b))).toEqual(new Map([["a", 3], ["b", 4], ["c", 2]]));
     expect(GCounter.value(GCounter.merge(a, b))).toBe(9);
   });
 
-  it("D3: an increment's delta is the issuing replica's entry alone", () => {
+  it("C-D3: an increment's delta is the issuing replica's entry alone", () => {
     const r = new ReplicaState(GCounter, "a");
     for (let i = 0; i < 5; i++) r.update({ type: "increment", amount: 2 });
     const other = new ReplicaState(GCounter, "z");
@@ -37,7 +37,7 @@ describe("GCounter", () => {
     expect(new Map(delta.state)).toEqual(new Map([["a", 11]]));
   });
 
-  it("GC2: amounts must be non-negative safe integers (default 1)", () => {
+  it("C-GC2: amounts must be non-negative safe integers (default 1)", () => {
     const dot = { replica: "a", seq: 1 };
     expect(GCounter.value(GCounter.mutate(GCounter.empty(), { type: "increment" }, dot))).toBe(1);
     for (const amount of [-1, 0.5, Number.NaN, 2 ** 53]) {

@@ -10,7 +10,7 @@ const opArb = gsetOpArb;
 lawSuite("GSet", GSet, opArb);
 
 describe("GSet", () => {
-  it("GS1: the converged value is every element ever added, in canonical order", () => {
+  it("C-GS1: the converged value is every element ever added, in canonical order", () => {
     fc.assert(
       fc.property(historyArb(opArb), (steps) => {
         const { final, ops } = playCausal(GSet, steps);
@@ -19,7 +19,7 @@ describe("GSet", () => {
     );
   });
 
-  it("GS1: -0 and 0 are one element; invalid elements are rejected", () => {
+  it("C-GS1: -0 and 0 are one element; invalid elements are rejected", () => {
     let s = GSet.empty();
     s = GSet.merge(s, GSet.mutate(s, { type: "add", element: -0 }, { replica: "a", seq: 1 }));
     s = GSet.merge(s, GSet.mutate(s, { type: "add", element: 0 }, { replica: "a", seq: 2 }));

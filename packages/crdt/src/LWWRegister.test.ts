@@ -8,7 +8,7 @@ import { ReplicaState } from "./ReplicaState.js";
 lawSuite("LWWRegister", LWWRegister, lwwOpArb);
 
 describe("LWWRegister", () => {
-  it("LWW1: the write with the greatest (timestamp, replica id, seq) wins, whatever the delivery", () => {
+  it("C-LWW1: the write with the greatest (timestamp, replica id, seq) wins, whatever the delivery", () => {
     fc.assert(
       fc.property(historyArb(lwwOpArb), (steps) => {
         const p = play(LWWRegister, steps);
@@ -22,7 +22,7 @@ describe("LWWRegister", () => {
     );
   });
 
-  it("LWW1: equal timestamps are broken by replica id, then by seq", () => {
+  it("C-LWW1: equal timestamps are broken by replica id, then by seq", () => {
     const set = (value: string, timestamp: number): LWWOp => ({ type: "set", value, timestamp });
     const a = new ReplicaState(LWWRegister, "a");
     const b = new ReplicaState(LWWRegister, "b");
@@ -38,7 +38,7 @@ describe("LWWRegister", () => {
     expect(b.value()).toBe("from-b-2"); // same replica: higher seq wins
   });
 
-  it("LWW2: null before the first write; the version vector is kept although the state keeps one write", () => {
+  it("C-LWW2: null before the first write; the version vector is kept although the state keeps one write", () => {
     const r = new ReplicaState(LWWRegister, "a");
     expect(r.value()).toBeNull();
     expect(r.digest().summary).toBe("unset");
@@ -48,7 +48,7 @@ describe("LWWRegister", () => {
     expect(r.versionVector()).toEqual(new Map([["a", 2]]));
   });
 
-  it("LWW3: timestamps must be finite numbers; values are validated JSON", () => {
+  it("C-LWW3: timestamps must be finite numbers; values are validated JSON", () => {
     const dot = { replica: "a", seq: 1 };
     expect(() => LWWRegister.mutate(null, { type: "set", value: 1, timestamp: Number.NaN }, dot)).toThrow(TypeError);
     expect(() => LWWRegister.mutate(null, { type: "set", value: 1 } as unknown as LWWOp, dot)).toThrow(TypeError);

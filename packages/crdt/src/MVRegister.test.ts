@@ -9,7 +9,7 @@ import { ReplicaState } from "./ReplicaState.js";
 lawSuite("MVRegister", MVRegister, mvOpArb);
 
 describe("MVRegister", () => {
-  it("MV1: with causal delivery, the value is the writes no other write observed, in dot order", () => {
+  it("C-MV1: with causal delivery, the value is the writes no other write observed, in dot order", () => {
     fc.assert(
       fc.property(historyArb(mvOpArb, 3, 24), (steps) => {
         const { final, ops } = playCausal(MVRegister, steps);
@@ -22,7 +22,7 @@ describe("MVRegister", () => {
     );
   });
 
-  it("MV1: concurrent writes both survive until a write that observed both", () => {
+  it("C-MV1: concurrent writes both survive until a write that observed both", () => {
     const a = new ReplicaState(MVRegister, "a");
     const b = new ReplicaState(MVRegister, "b");
     const wa = a.update({ type: "set", value: "red" }).delta;

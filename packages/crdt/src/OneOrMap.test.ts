@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { OneOrMap } from "./OneOrMap.js";
 
 describe("OneOrMap", () => {
-  it("O1: behaves as a Map under any sets and deletes (one entry inline, a Map from the second)", () => {
+  it("C-OM1: behaves as a Map under any sets and deletes (one entry inline, a Map from the second)", () => {
     const op = fc.tuple(fc.boolean(), fc.constantFrom("a", "b", "c", "d"), fc.nat(9));
     fc.assert(
       fc.property(fc.array(op, { maxLength: 30 }), (ops) => {

@@ -9,7 +9,7 @@ const opArb = pncounterOpArb;
 lawSuite("PNCounter", PNCounter, opArb);
 
 describe("PNCounter", () => {
-  it("PN1: the converged value is increments minus decrements", () => {
+  it("C-PN1: the converged value is increments minus decrements", () => {
     fc.assert(
       fc.property(historyArb(opArb), (steps) => {
         const { final, ops } = playCausal(PNCounter, steps);
@@ -19,7 +19,7 @@ describe("PNCounter", () => {
     );
   });
 
-  it("PN1: value can go negative; summary shows both sides", () => {
+  it("C-PN1: value can go negative; summary shows both sides", () => {
     const s = PNCounter.mutate(PNCounter.empty(), { type: "decrement", amount: 3 }, { replica: "a", seq: 1 });
     expect(PNCounter.value(s)).toBe(-3);
     expect(PNCounter.summary(s)).toContain("value=-3");

@@ -4,7 +4,7 @@ import { GCounter } from "./GCounter.js";
 import { ReplicaMap } from "./ReplicaMap.js";
 
 describe("ReplicaMap", () => {
-  it("M1: behaves as a Map of positive numbers, one entry, small or dense (from 128 entries), clones independent", () => {
+  it("C-RM1: behaves as a Map of positive numbers, one entry, small or dense (from 128 entries), clones independent", () => {
     const writes = fc.array(fc.tuple(fc.integer({ min: 0, max: 250 }).map((i) => `m1-${i}`), fc.integer({ min: 1, max: 1000 })), { maxLength: 500 });
     fc.assert(
       fc.property(writes, writes, (first, second) => {
@@ -33,12 +33,12 @@ describe("ReplicaMap", () => {
     );
   });
 
-  it("M2: only positive numbers go in (a count or seq is never 0)", () => {
+  it("C-RM2: only positive numbers go in (a count or seq is never 0)", () => {
     expect(() => new ReplicaMap().set("a", 0)).toThrow(RangeError);
     expect(() => ReplicaMap.from([["a", -1]])).toThrow(RangeError);
   });
 
-  it("M3: a counter of 1,000 replicas (dense) merges, encodes and sums like the same counter built in another order", () => {
+  it("C-RM3: a counter of 1,000 replicas (dense) merges, encodes and sums like the same counter built in another order", () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `m3-${i}`);
     const build = (order: string[]) => {
       let s = GCounter.empty();

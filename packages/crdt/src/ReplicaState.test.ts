@@ -18,7 +18,7 @@ function lcg(seed: number): () => number {
 }
 
 describe("ReplicaState", () => {
-  it("R1: local updates get dots (replicaId, 1), (replicaId, 2), … and a delta whose context is that dot", () => {
+  it("C-R1: local updates get dots (replicaId, 1), (replicaId, 2), … and a delta whose context is that dot", () => {
     const r = new ReplicaState(AWSet, "node-1");
     const dots = [1, 2, 3].map((i) => r.update({ type: i === 2 ? "remove" : "add", element: `e${i}` }));
     expect(dots.map((d) => d.dot)).toEqual([1, 2, 3].map((seq) => ({ replica: "node-1", seq })));
@@ -27,14 +27,14 @@ describe("ReplicaState", () => {
     expect(() => new ReplicaState(AWSet, "")).toThrow(TypeError);
   });
 
-  it("R1: a rejected op changes nothing (no dot is used up)", () => {
+  it("C-R1: a rejected op changes nothing (no dot is used up)", () => {
     const r = new ReplicaState(GCounter, "a");
     expect(() => r.update({ type: "increment", amount: -1 })).toThrow(TypeError);
     expect(r.seq).toBe(0);
     expect(r.versionVector()).toEqual(new Map());
   });
 
-  it("R2: every type keeps the version vector across merges; after a full exchange it equals the frontier", () => {
+  it("C-R2: every type keeps the version vector across merges; after a full exchange it equals the frontier", () => {
     fc.assert(
       fc.property(fc.constantFrom(...CRDT_TYPE_NAMES), fc.integer({ min: 1, max: 2 ** 31 }), (name, seed) => {
         const type = crdtTypeByName(name);
@@ -57,7 +57,7 @@ describe("ReplicaState", () => {
     );
   });
 
-  it("R4: merging what is already included is a no-op; otherwise newlyIncluded is exactly the new dots", () => {
+  it("C-R4: merging what is already included is a no-op; otherwise newlyIncluded is exactly the new dots", () => {
     const a = new ReplicaState(GCounter, "a");
     const b = new ReplicaState(GCounter, "b");
     const d1 = a.update({ type: "increment" }).delta;
@@ -71,7 +71,7 @@ describe("ReplicaState", () => {
     expect(b.value()).toBe(3);
   });
 
-  it("R4: merge options — without collecting, the same state and context and no ranges; `fresh` skips only the coverage check", () => {
+  it("C-R4: merge options — without collecting, the same state and context and no ranges; `fresh` skips only the coverage check", () => {
     const a = new ReplicaState(AWSet, "a");
     const deltas = ["x", "y", "z"].map((element) => a.update({ type: "add", element }).delta);
     deltas.push(a.update({ type: "remove", element: "y" }).delta);
@@ -88,7 +88,7 @@ describe("ReplicaState", () => {
     expect(quiet.merge(deltas[0]!, { collect: false })).toEqual({ changed: false, newlyIncluded: [] });
   });
 
-  it("R4: mergeEncoded(bytes) is merge(decodeDelta(bytes)) — counters' single updates read straight in, anything else decoded; malformed bytes change nothing", () => {
+  it("C-R4: mergeEncoded(bytes) is merge(decodeDelta(bytes)) — counters' single updates read straight in, anything else decoded; malformed bytes change nothing", () => {
     const check = <S, Op, V>(type: CrdtType<S, Op, V>, opFor: (n: number) => Op) => {
       fc.assert(
         fc.property(fc.array(fc.tuple(fc.constantFrom("a", "b", "c"), fc.nat(3)), { minLength: 1, maxLength: 25 }), fc.boolean(), (steps, quiet) => {
@@ -120,7 +120,7 @@ describe("ReplicaState", () => {
     check(AWSet, (n) => ({ type: "add" as const, element: `e${n}` }));
   });
 
-  it("R5: digest = version vector, hash64 and length of the canonical state encoding, summary; cached until a change", () => {
+  it("C-R5: digest = version vector, hash64 and length of the canonical state encoding, summary; cached until a change", () => {
     const r = new ReplicaState(AWSet, "a");
     r.update({ type: "add", element: "x" });
     const d = r.digest();
@@ -135,7 +135,7 @@ describe("ReplicaState", () => {
     expect(hex(r.stateBytes())).toBe(hex(AWSet.encode(r.snapshot().state)));
   });
 
-  it("R6: a replica never reissues a dot it issued before, even after losing its state", () => {
+  it("C-R6: a replica never reissues a dot it issued before, even after losing its state", () => {
     const old = new ReplicaState(GCounter, "a");
     for (let i = 0; i < 4; i++) old.update({ type: "increment" });
     const peer = new ReplicaState(GCounter, "b");
@@ -149,7 +149,7 @@ describe("ReplicaState", () => {
     expect(restored.value()).toBe(4);
   });
 
-  it("R7: a snapshot is not changed by later updates or merges of its replica", () => {
+  it("C-R7: a snapshot is not changed by later updates or merges of its replica", () => {
     const r = new ReplicaState(AWSet, "a");
     for (let i = 0; i < 5; i++) r.update({ type: "add", element: i });
     const snap = r.snapshot();
@@ -163,7 +163,7 @@ describe("ReplicaState", () => {
     expect(r.value()).toEqual([0, 1, 3, 4, "z"]);
   });
 
-  it("R8: encodeDelta/decodeDelta round-trip; snapshotBytes is encodeDelta of the snapshot; a wrong type is rejected", () => {
+  it("C-R8: encodeDelta/decodeDelta round-trip; snapshotBytes is encodeDelta of the snapshot; a wrong type is rejected", () => {
     const r = new ReplicaState(LWWRegister, "a");
     const { delta } = r.update({ type: "set", value: { on: true }, timestamp: 12.5 });
     const back = decodeDelta(LWWRegister, encodeDelta(LWWRegister, delta));
@@ -174,7 +174,7 @@ describe("ReplicaState", () => {
     expect(() => LWWRegister.decode(encodeDelta(LWWRegister, delta))).toThrow(DecodeError); // a delta is not a state
   });
 
-  it("D4: mergeDeltas gives a delta-group equivalent to applying its parts", () => {
+  it("C-D4: mergeDeltas gives a delta-group equivalent to applying its parts", () => {
     const a = new ReplicaState(AWSet, "a");
     const d1 = a.update({ type: "add", element: "x" }).delta;
     const d2 = a.update({ type: "add", element: "y" }).delta;

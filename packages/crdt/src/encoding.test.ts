@@ -12,8 +12,8 @@ function roundTrip<T>(write: (w: Writer, x: T) => void, read: (r: Reader) => T, 
   return { value, bytes };
 }
 
-describe("encoding (E5: building blocks)", () => {
-  it("E5: varints round-trip every non-negative safe integer, in the shortest LEB128 form", () => {
+describe("encoding (C-E5: building blocks)", () => {
+  it("C-E5: varints round-trip every non-negative safe integer, in the shortest LEB128 form", () => {
     fc.assert(
       fc.property(fc.oneof(fc.nat(), fc.maxSafeNat()), (n) => {
         const { value, bytes } = roundTrip((w, x: number) => w.varint(x), (r) => r.varint(), n);
@@ -25,19 +25,19 @@ describe("encoding (E5: building blocks)", () => {
     expect([...roundTrip((w, x: number) => w.varint(x), (r) => r.varint(), 300).bytes]).toEqual([0xac, 0x02]);
   });
 
-  it("E5: varint writer rejects negatives, fractions and unsafe integers", () => {
+  it("C-E5: varint writer rejects negatives, fractions and unsafe integers", () => {
     const w = new Writer();
     for (const bad of [-1, 1.5, 2 ** 53, Number.NaN]) expect(() => w.varint(bad)).toThrow(RangeError);
   });
 
-  it("E4: varint reader rejects overlong forms, truncation and values above 2^53 - 1", () => {
+  it("C-E4: varint reader rejects overlong forms, truncation and values above 2^53 - 1", () => {
     expect(() => new Reader(Uint8Array.of(0x80, 0x00)).varint()).toThrow(DecodeError);
     expect(() => new Reader(Uint8Array.of(0x80)).varint()).toThrow(DecodeError);
     expect(() => new Reader(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f)).varint()).toThrow(DecodeError);
     expect(() => new Reader(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01)).varint()).toThrow(DecodeError);
   });
 
-  it("E5: zigzag integers round-trip and small magnitudes stay one byte", () => {
+  it("C-E5: zigzag integers round-trip and small magnitudes stay one byte", () => {
     fc.assert(
       fc.property(fc.integer({ min: -MAX_ZIGZAG_INT, max: MAX_ZIGZAG_INT }), (n) => {
         expect(roundTrip((w, x: number) => w.zigzag(x), (r) => r.zigzag(), n).value).toBe(n);
@@ -46,7 +46,7 @@ describe("encoding (E5: building blocks)", () => {
     expect(roundTrip((w, x: number) => w.zigzag(x), (r) => r.zigzag(), -64).bytes.length).toBe(1);
   });
 
-  it("E5: float64 round-trips bit for bit", () => {
+  it("C-E5: float64 round-trips bit for bit", () => {
     fc.assert(
       fc.property(fc.double({ noNaN: true }), (x) => {
         expect(Object.is(roundTrip((w, v: number) => w.float64(v), (r) => r.float64(), x).value, x)).toBe(true);
@@ -54,7 +54,7 @@ describe("encoding (E5: building blocks)", () => {
     );
   });
 
-  it("E5: strings are length-prefixed UTF-8 identical to TextEncoder's, short and long", () => {
+  it("C-E5: strings are length-prefixed UTF-8 identical to TextEncoder's, short and long", () => {
     const te = new TextEncoder();
     fc.assert(
       fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary", maxLength: 60 }), fc.string({ minLength: 40, maxLength: 300 })), (s) => {
@@ -69,12 +69,12 @@ describe("encoding (E5: building blocks)", () => {
     );
   });
 
-  it("E4: string reader rejects invalid UTF-8 and lengths past the end", () => {
+  it("C-E4: string reader rejects invalid UTF-8 and lengths past the end", () => {
     expect(() => new Reader(Uint8Array.of(2, 0xc3, 0x28)).string()).toThrow(DecodeError);
     expect(() => new Reader(Uint8Array.of(5, 0x61)).string()).toThrow(DecodeError);
   });
 
-  it("E5: the replica table is sorted by UTF-16 code units and must be strictly ascending", () => {
+  it("C-E5: the replica table is sorted by UTF-16 code units and must be strictly ascending", () => {
     const w = new Writer();
     const index = writeReplicaTable(w, ["b", "a", "B", "é"]);
     expect([...index.entries()]).toEqual([["B", 0], ["a", 1], ["b", 2], ["é", 3]]);
@@ -86,7 +86,7 @@ describe("encoding (E5: building blocks)", () => {
     expect(() => readReplicaTable(new Reader(bad.finish()))).toThrow(DecodeError);
   });
 
-  it("E5: large tables written from Sets in turn (same size, different ids) each come out sorted and exact", () => {
+  it("C-E5: large tables written from Sets in turn (same size, different ids) each come out sorted and exact", () => {
     const ids = (prefix: string) => new Set(Array.from({ length: 20 }, (_, i) => `${prefix}${(i * 7) % 20}`));
     for (const set of [ids("r"), ids("r"), ids("q"), ids("r"), new Set([...ids("r")].slice(1).concat("a"))]) {
       const w = new Writer();
@@ -97,13 +97,13 @@ describe("encoding (E5: building blocks)", () => {
     }
   });
 
-  it("E4: counts larger than the bytes left are rejected before allocating", () => {
+  it("C-E4: counts larger than the bytes left are rejected before allocating", () => {
     const w = new Writer();
     w.varint(1_000_000);
     expect(() => new Reader(w.finish()).count()).toThrow(DecodeError);
   });
 
-  it("E4: Reader.done rejects trailing bytes", () => {
+  it("C-E4: Reader.done rejects trailing bytes", () => {
     const r = new Reader(Uint8Array.of(1, 2));
     r.byte();
     expect(() => r.done()).toThrow(DecodeError);

@@ -8,7 +8,7 @@ import { CRDT_TYPE_NAMES, crdtTypeByName, randomOp } from "./registry.js";
 import { ReplicaState } from "./ReplicaState.js";
 
 describe("registry", () => {
-  it("X1: crdtTypeByName gives each type under its own name; awmap is a map of MVRegisters", () => {
+  it("C-X1: crdtTypeByName gives each type under its own name; awmap is a map of MVRegisters", () => {
     for (const name of CRDT_TYPE_NAMES) expect(crdtTypeByName(name).name).toBe(name);
     expect(crdtTypeByName("gcounter")).toBe(GCounter);
     expect(crdtTypeByName("awmap")).toBe(AWMap(MVRegister));
@@ -16,7 +16,7 @@ describe("registry", () => {
     expect(() => crdtTypeByName("toString" as never)).toThrow(TypeError);
   });
 
-  it("X2: randomOp gives ops every type accepts", () => {
+  it("C-X2: randomOp gives ops every type accepts", () => {
     fc.assert(
       fc.property(fc.constantFrom(...CRDT_TYPE_NAMES), fc.array(fc.double({ min: 0, max: 0.999999, noNaN: true }), { minLength: 8, maxLength: 8 }), (name, rs) => {
         const type = crdtTypeByName(name);
@@ -30,7 +30,7 @@ describe("registry", () => {
     expect(randomOp(AWMap(GCounter), () => 0.5, "a", 1, 0)).toEqual({ type: "update", key: "k4", op: { type: "increment", amount: 1 } });
   });
 
-  it("X2: set workloads draw from a bounded domain, so adds and removes both happen and the set stays bounded", () => {
+  it("C-X2: set workloads draw from a bounded domain, so adds and removes both happen and the set stays bounded", () => {
     let s = 42;
     const rand = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
     const r = new ReplicaState(AWSet, "a");

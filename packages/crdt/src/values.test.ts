@@ -19,7 +19,7 @@ function encodeJson(x: JsonValue): Uint8Array {
 }
 
 describe("values", () => {
-  it("E5: primitives round-trip (with -0 stored as 0)", () => {
+  it("C-E5: primitives round-trip (with -0 stored as 0)", () => {
     fc.assert(
       fc.property(primitiveArb, (x) => {
         const p = toPrimitive(x);
@@ -33,7 +33,7 @@ describe("values", () => {
     expect(Object.is(toPrimitive(-0), 0)).toBe(true);
   });
 
-  it("E1: comparePrimitives is a total order: null < false < true < numbers < strings", () => {
+  it("C-E1: comparePrimitives is a total order: null < false < true < numbers < strings", () => {
     expect([2, "a", true, null, false, -1.5, "B"].sort(comparePrimitives)).toEqual([null, false, true, -1.5, 2, "B", "a"]);
     fc.assert(
       fc.property(primitiveArb, primitiveArb, primitiveArb, (a, b, c) => {
@@ -44,7 +44,7 @@ describe("values", () => {
     );
   });
 
-  it("E1: JSON values encode canonically (object key order does not matter) and round-trip frozen", () => {
+  it("C-E1: JSON values encode canonically (object key order does not matter) and round-trip frozen", () => {
     fc.assert(
       fc.property(jsonArb, (x) => {
         const v = toJsonValue(x);
@@ -61,13 +61,13 @@ describe("values", () => {
     expect(Object.isFrozen(frozen) && Object.isFrozen(frozen.a)).toBe(true);
   });
 
-  it("E3: distinct primitives have distinct encodings (integers vs floats, strings vs numbers)", () => {
+  it("C-E3: distinct primitives have distinct encodings (integers vs floats, strings vs numbers)", () => {
     const enc = (x: Primitive) => [...encodeJson(x)].join(",");
     const samples: Primitive[] = [0, 1, -1, 1.5, "1", "", null, false, true, 2 ** 52, -(2 ** 52), 2 ** 60, 0.1];
     expect(new Set(samples.map(enc)).size).toBe(samples.length);
   });
 
-  it("E4: invalid inputs are rejected: non-finite numbers, lone surrogates, objects as elements, class instances", () => {
+  it("C-E4: invalid inputs are rejected: non-finite numbers, lone surrogates, objects as elements, class instances", () => {
     for (const bad of [Number.NaN, Infinity, "\ud800", undefined, {}, [], () => 1]) expect(() => toPrimitive(bad)).toThrow(TypeError);
     expect(() => toJsonValue(new Date(0))).toThrow(TypeError);
     expect(() => toJsonValue({ a: Number.NaN })).toThrow(TypeError);
@@ -76,7 +76,7 @@ describe("values", () => {
     expect(() => toJsonValue(deep)).toThrow(TypeError);
   });
 
-  it("E4: non-canonical value bytes are rejected (float64 integer, unsorted keys, unknown tag)", () => {
+  it("C-E4: non-canonical value bytes are rejected (float64 integer, unsorted keys, unknown tag)", () => {
     const w = new Writer();
     w.byte(4);
     w.float64(3);

@@ -7,12 +7,12 @@ const vvArb: fc.Arbitrary<VersionVector> = fc
   .map((o) => new Map(Object.entries(o)));
 
 describe("versionVector", () => {
-  it("V1: absent entries read as 0", () => {
+  it("C-V1: absent entries read as 0", () => {
     expect(vvGet(new Map(), "x")).toBe(0);
     expect(vvGet(new Map([["x", 3]]), "x")).toBe(3);
   });
 
-  it("V2: vvMerge is the pointwise max, a new map, commutative, associative and idempotent", () => {
+  it("C-V2: vvMerge is the pointwise max, a new map, commutative, associative and idempotent", () => {
     fc.assert(
       fc.property(vvArb, vvArb, vvArb, (a, b, c) => {
         const ab = vvMerge(a, b);
@@ -25,7 +25,7 @@ describe("versionVector", () => {
     );
   });
 
-  it("V3: vvDominates is pointwise ≥, and vvEquals is mutual dominance (zeros equal absence)", () => {
+  it("C-V3: vvDominates is pointwise ≥, and vvEquals is mutual dominance (zeros equal absence)", () => {
     fc.assert(
       fc.property(vvArb, vvArb, (a, b) => {
         const ab = vvMerge(a, b);
@@ -37,7 +37,7 @@ describe("versionVector", () => {
     expect(vvEquals(new Map([["a", 0]]), new Map())).toBe(true);
   });
 
-  it("V4: vvDiff lists exactly the changed entries, sorted, and applying it to prev gives next", () => {
+  it("C-V4: vvDiff lists exactly the changed entries, sorted, and applying it to prev gives next", () => {
     fc.assert(
       fc.property(vvArb, vvArb, (prev, next) => {
         const diff = vvDiff(prev, next);
@@ -55,7 +55,7 @@ describe("versionVector", () => {
     ]);
   });
 
-  it("V5: vvMissing is Σ max(0, F[r] − vv[r]); zero exactly when vv dominates F", () => {
+  it("C-V5: vvMissing is Σ max(0, F[r] − vv[r]); zero exactly when vv dominates F", () => {
     fc.assert(
       fc.property(vvArb, vvArb, (f, vv) => {
         let expected = 0;

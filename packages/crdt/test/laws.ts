@@ -97,7 +97,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
   });
 
   describe(`${label}: laws`, () => {
-    it("M1: merge is commutative", () => {
+    it("C-M1: merge is commutative", () => {
       fc.assert(
         fc.property(poolAndPicks, ([p, i, j]) => {
           const a = p.pool[i]!.state;
@@ -108,7 +108,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("M2: merge is associative", () => {
+    it("C-M2: merge is associative", () => {
       fc.assert(
         fc.property(poolAndPicks, ([p, i, j, k]) => {
           const [a, b, c] = [p.pool[i]!.state, p.pool[j]!.state, p.pool[k]!.state];
@@ -118,7 +118,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("M3: merge is idempotent", () => {
+    it("C-M3: merge is idempotent", () => {
       fc.assert(
         fc.property(poolAndPicks, ([p, i, j]) => {
           const a = p.pool[i]!.state;
@@ -130,7 +130,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("M4: the empty state is the identity of merge", () => {
+    it("C-M4: the empty state is the identity of merge", () => {
       fc.assert(
         fc.property(poolAndPicks, ([p, i]) => {
           const a = p.pool[i]!.state;
@@ -141,7 +141,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("M5: merge and mergeInto never change or alias their source", () => {
+    it("C-M5: merge and mergeInto never change or alias their source", () => {
       fc.assert(
         fc.property(poolAndPicks, ([p, i, j, k]) => {
           const [a, b, c] = [p.pool[i]!.state, p.pool[j]!.state, p.pool[k]!.state];
@@ -155,7 +155,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("D1: mutate leaves the state unchanged and merge(state, delta) applies the op", () => {
+    it("C-D1: mutate leaves the state unchanged and merge(state, delta) applies the op", () => {
       fc.assert(
         fc.property(history, op, (steps, o) => {
           const r = play(type, steps, replicas).replicas[0]!;
@@ -171,7 +171,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("D2: joining all deltas (any order, any grouping) equals joining all full states", () => {
+    it("C-D2: joining all deltas (any order, any grouping) equals joining all full states", () => {
       fc.assert(
         fc.property(history, fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (steps, keys) => {
           const p = play(type, steps, replicas);
@@ -191,7 +191,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("R3: any delivery order and duplication of all deltas and states ends in equal values, hashes and digests", () => {
+    it("C-R3: any delivery order and duplication of all deltas and states ends in equal values, hashes and digests", () => {
       fc.assert(
         fc.property(history, fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), fc.array(fc.nat(), { minLength: 1, maxLength: 8 }), (steps, k1, k2) => {
           const p = play(type, steps, replicas);
@@ -214,7 +214,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("E2: decode(encode(state)) is the same state, and encodeDelta/decodeDelta round-trip", () => {
+    it("C-E2: decode(encode(state)) is the same state, and encodeDelta/decodeDelta round-trip", () => {
       fc.assert(
         fc.property(poolAndPicks, ([p, i]) => {
           const snap = p.pool[i]!;
@@ -235,7 +235,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("E3/H2: states with different values or contexts have different encodings and different hashes", () => {
+    it("C-E3/C-H2: states with different values or contexts have different encodings and different hashes", () => {
       fc.assert(
         fc.property(poolAndPicks, ([p, i, j]) => {
           const a = p.pool[i]!;
@@ -250,7 +250,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("E4: decoding truncated or corrupted bytes throws DecodeError or yields a valid state", () => {
+    it("C-E4: decoding truncated or corrupted bytes throws DecodeError or yields a valid state", () => {
       fc.assert(
         fc.property(poolAndPicks, fc.nat(), fc.integer({ min: 0, max: 255 }), ([p, i], at, byte) => {
           const bytes = type.encode(p.pool[i]!.state);
@@ -270,7 +270,7 @@ export function lawSuite<S, Op, V>(label: string, type: CrdtType<S, Op, V>, op: 
       );
     });
 
-    it("S1: summaries are at most 64 characters", () => {
+    it("C-S1: summaries are at most 64 characters", () => {
       fc.assert(
         fc.property(poolAndPicks, ([p, i]) => {
           expect(type.summary(p.pool[i]!.state).length).toBeLessThanOrEqual(64);
