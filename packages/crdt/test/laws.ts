@@ -1,4 +1,4 @@
-// Shared property suite: the laws of SPEC.md (M*, D*, E*, H2, R3, R5) for any CRDT type,
+// Shared property suite: the laws of SPEC.md (C-M*, C-D*, C-E*, C-H2, C-R3, C-R5) for any CRDT type,
 // over generated histories of several replicas that update and exchange deltas or snapshots.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
