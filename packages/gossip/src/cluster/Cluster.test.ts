@@ -31,7 +31,7 @@ function trace(seed: number): string[] {
 }
 
 describe("Cluster", () => {
-  it("D1: the same seed gives the identical event trace; another seed does not", () => {
+  it("G-D1: the same seed gives the identical event trace; another seed does not", () => {
     const a = trace(42);
     const b = trace(42);
     expect(a.length).toBeGreaterThan(2000);
@@ -39,7 +39,7 @@ describe("Cluster", () => {
     expect(trace(43)).not.toEqual(a);
   });
 
-  it("D2: the workload issues about updatesPerSecPerReplica × running replicas × seconds", () => {
+  it("G-D2: the workload issues about updatesPerSecPerReplica × running replicas × seconds", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 20, seed: 3 });
     let updates = 0;
     cluster.events.on("update", () => updates++);
@@ -55,7 +55,7 @@ describe("Cluster", () => {
     expect(() => cluster.setWorkload({ updatesPerSecPerReplica: -1 })).toThrow(RangeError);
   });
 
-  it("D3: membership events and ids; unknown ids are refused", () => {
+  it("G-D3: membership events and ids; unknown ids are refused", () => {
     const cluster = new Cluster({ type: GCounter, replicas: ["a", "b"] });
     const changes: string[] = [];
     cluster.events.on("membership", (e) => changes.push(`${e.change}:${e.replica}${e.keepState === undefined ? "" : `:${e.keepState}`}`));
@@ -70,7 +70,7 @@ describe("Cluster", () => {
     expect(() => cluster.runFor(1)).not.toThrow();
   });
 
-  it("D4: a real-time cluster converges on wall-clock timers and closes cleanly", async () => {
+  it("G-D4: a real-time cluster converges on wall-clock timers and closes cleanly", async () => {
     const scheduler = new RealScheduler();
     const cluster = new Cluster({ type: GCounter, replicas: 5, scheduler, config: { intervalMs: 10, fanout: 2 } });
     for (const id of cluster.ids()) cluster.update(id);
@@ -86,7 +86,7 @@ describe("Cluster", () => {
     expect(cluster.running()).toEqual([]);
   });
 
-  it("D5: partial views: each replica gossips within viewSize random others, kept up to date on join and leave", () => {
+  it("G-D5: partial views: each replica gossips within viewSize random others, kept up to date on join and leave", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 40, seed: 5, viewSize: 4, config: { intervalMs: 100, fanout: 2, mode: "push" } });
     const targets = new Map<string, Set<string>>();
     cluster.events.on("send", (e) => {

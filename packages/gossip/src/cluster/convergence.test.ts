@@ -151,7 +151,7 @@ function runSchedule(seed: number, steps: Step[], deltaLogCapacity: number, view
 }
 
 describe("convergence under random fault schedules (virtual time)", () => {
-  it("K1: after healing, all live replicas agree and no update is lost", () => {
+  it("G-K1: after healing, all live replicas agree and no update is lost", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(step, { minLength: 5, maxLength: 60 }), (seed, steps) => {
         runSchedule(seed, steps, 256);
@@ -160,7 +160,7 @@ describe("convergence under random fault schedules (virtual time)", () => {
     );
   });
 
-  it("K2: the same with a tiny delta log (gaps and full-state fallbacks everywhere)", () => {
+  it("G-K2: the same with a tiny delta log (gaps and full-state fallbacks everywhere)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(step, { minLength: 5, maxLength: 60 }), (seed, steps) => {
         runSchedule(seed, steps, 2);
@@ -169,7 +169,7 @@ describe("convergence under random fault schedules (virtual time)", () => {
     );
   });
 
-  it("K3: the same over partial views of 3 (symmetric neighbourhoods)", () => {
+  it("G-K3: the same over partial views of 3 (symmetric neighbourhoods)", () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(step, { minLength: 5, maxLength: 60 }), (seed, steps) => {
         runSchedule(seed, steps, 64, 3);
@@ -178,7 +178,7 @@ describe("convergence under random fault schedules (virtual time)", () => {
     );
   });
 
-  it("K4: a replica restored empty gets its old updates back from neighbours that had them only from it (a case K3 found)", () => {
+  it("G-K4: a replica restored empty gets its old updates back from neighbours that had them only from it (a case G-K3 found)", () => {
     // Partial views of 3: r0's neighbours received r0:1 from r0 itself. After r0 restarts
     // empty they must send it back although it came "via r0" (it was lost with that incarnation).
     runSchedule(1, [
@@ -193,7 +193,7 @@ describe("convergence under random fault schedules (virtual time)", () => {
     ], 64, 3);
   });
 
-  it("K5: a replica restored empty with nothing to push still tells its peers, who then send it everything again (a case K3 found)", () => {
+  it("G-K5: a replica restored empty with nothing to push still tells its peers, who then send it everything again (a case G-K3 found)", () => {
     // Push mode: r2 restarts empty and has no update of its own, so it had nothing to send; its
     // neighbours still believed it held what they had sent its previous incarnation.
     runSchedule(1, [

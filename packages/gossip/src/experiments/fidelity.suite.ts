@@ -13,7 +13,7 @@ export function fidelitySuite(mode: GossipMode): void {
   describe(`fidelity to the mean-field model: ${mode}`, () => {
     for (const n of [64, 256]) {
       for (const fanout of [1, 2, 4]) {
-        it(`F1: N=${n} f=${fanout}: mean rounds within ±5 % of E${mode === "push" ? "; no trial beats ⌈log_(1+f) N⌉" : ""}`, () => {
+        it(`G-F1: N=${n} f=${fanout}: mean rounds within ±5 % of E${mode === "push" ? "; no trial beats ⌈log_(1+f) N⌉" : ""}`, () => {
           const e = expectedRounds({ n, fanout, mode });
           const bound = pushLowerBoundRounds(n, fanout);
           let sum = 0;

@@ -3,7 +3,7 @@ import { Rng } from "../time/Rng.js";
 import { Membership, StaticView, samplePeers } from "./Membership.js";
 
 describe("membership", () => {
-  it("join and leave keep a deterministic order", () => {
+  it("G-M1: join and leave keep a deterministic order", () => {
     const m = new Membership(["a", "b", "c"]);
     expect(m.join("b")).toBe(false);
     expect(m.join("d")).toBe(true);
@@ -16,7 +16,7 @@ describe("membership", () => {
     expect(m.size).toBe(2);
   });
 
-  it("samples distinct peers, never self, uniformly (both sampling strategies)", () => {
+  it("G-M2: samples distinct peers, never self, uniformly (both sampling strategies)", () => {
     const members = new StaticView(Array.from({ length: 10 }, (_, i) => `r${i}`));
     const rng = new Rng(5);
     const out: string[] = [];
@@ -33,7 +33,7 @@ describe("membership", () => {
     }
   });
 
-  it("a fanout larger than the view takes everyone else; an empty view takes no one", () => {
+  it("G-M3: a fanout larger than the view takes everyone else; an empty view takes no one", () => {
     const rng = new Rng(1);
     expect(samplePeers(new StaticView(["a", "b", "c"]), "a", 5, rng, []).sort()).toEqual(["b", "c"]);
     expect(samplePeers(new StaticView(["a"]), "a", 3, rng, [])).toEqual([]);

@@ -22,7 +22,7 @@ function setup(seed = 1) {
 }
 
 describe("InMemoryNetwork faults", () => {
-  it("applies latency, and jitter within ±jitterMs", () => {
+  it("G-N1: applies latency, and jitter within ±jitterMs", () => {
     const { scheduler, network, got, send } = setup();
     network.setDefaultConditions({ latencyMs: 50, jitterMs: 10 });
     for (let i = 0; i < 200; i++) send("a", "b", i);
@@ -34,7 +34,7 @@ describe("InMemoryNetwork faults", () => {
     expect(new Set(times).size).toBeGreaterThan(100); // really jittered
   });
 
-  it("loses about lossRate of the messages, reporting each as a loss", () => {
+  it("G-N2: loses about lossRate of the messages, reporting each as a loss", () => {
     const { scheduler, network, got, drops, send } = setup(3);
     network.setDefaultConditions({ lossRate: 0.3 });
     for (let i = 0; i < 5000; i++) send("a", "b");
@@ -46,7 +46,7 @@ describe("InMemoryNetwork faults", () => {
     expect(new Set(drops)).toEqual(new Set(["loss"]));
   });
 
-  it("partitions split groups; unlisted replicas form one more group; heal restores", () => {
+  it("G-N3: partitions split groups; unlisted replicas form one more group; heal restores", () => {
     const { scheduler, network, got, drops, send } = setup();
     network.partition([["a", "b"]]);
     send("a", "b", 1);
@@ -65,7 +65,7 @@ describe("InMemoryNetwork faults", () => {
     expect(() => network.partition([["a"], ["a", "b"]])).toThrow();
   });
 
-  it("a partition also stops messages already in flight", () => {
+  it("G-N4: a partition also stops messages already in flight", () => {
     const { scheduler, network, got, send } = setup();
     network.setDefaultConditions({ latencyMs: 100 });
     send("a", "b");
@@ -76,7 +76,7 @@ describe("InMemoryNetwork faults", () => {
     expect(network.messagesInFlight).toBe(0);
   });
 
-  it("a cut is one-way and can be undone", () => {
+  it("G-N5: a cut is one-way and can be undone", () => {
     const { scheduler, network, got, drops, send } = setup();
     network.cut("a", "b");
     send("a", "b");
@@ -92,7 +92,7 @@ describe("InMemoryNetwork faults", () => {
     expect(got.get("b")).toHaveLength(1);
   });
 
-  it("per-link overrides apply to one direction only and are cleared by heal({conditions})", () => {
+  it("G-N6: per-link overrides apply to one direction only and are cleared by heal({conditions})", () => {
     const { scheduler, network, got, send } = setup();
     network.setLinkConditions("a", "b", { latencyMs: 500 });
     network.setLinkConditions("c", "d", { lossRate: 1 });
@@ -113,7 +113,7 @@ describe("InMemoryNetwork faults", () => {
     expect(() => network.setDefaultConditions({ lossRate: 2 })).toThrow(RangeError);
   });
 
-  it("a detached replica is unreachable", () => {
+  it("G-N7: a detached replica is unreachable", () => {
     const { scheduler, network, drops } = setup();
     network.attach("e", () => {}).close();
     const e = network.attach("f", () => {});
@@ -123,7 +123,7 @@ describe("InMemoryNetwork faults", () => {
     expect(network.isAttached("e")).toBe(false);
   });
 
-  it("is deterministic for a seed", () => {
+  it("G-N8: is deterministic for a seed", () => {
     const trace = (seed: number) => {
       const { scheduler, network, got, send } = setup(seed);
       network.setDefaultConditions({ latencyMs: 10, jitterMs: 9, lossRate: 0.2 });

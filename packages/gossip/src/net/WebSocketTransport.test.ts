@@ -10,7 +10,7 @@ const waitFor = async (predicate: () => boolean, ms = 10_000) => {
 };
 
 describe("WebSocketTransport", () => {
-  it("listens on 127.0.0.1 with an ephemeral port", async () => {
+  it("G-WS1: listens on 127.0.0.1 with an ephemeral port", async () => {
     const t = new WebSocketTransport();
     const url = await t.listen();
     expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
@@ -18,7 +18,7 @@ describe("WebSocketTransport", () => {
     await t.close();
   });
 
-  it("reconnects to a peer process that restarts on the same port, delivering queued messages", async () => {
+  it("G-WS2: reconnects to a peer process that restarts on the same port; sends meanwhile do not throw, and later ones reach it", async () => {
     const a = new WebSocketTransport({ reconnectMinMs: 10 });
     await a.listen();
     const b1 = new WebSocketTransport();
@@ -46,7 +46,7 @@ describe("WebSocketTransport", () => {
     await b2.close();
   });
 
-  it("answers a peer that only connected to us, over the same socket", async () => {
+  it("G-WS3: answers a peer that only connected to us, over the same socket", async () => {
     const server = new WebSocketTransport();
     const url = await server.listen();
     const client = new WebSocketTransport(); // never listens: it has no URL of its own

@@ -15,7 +15,7 @@ const read = (log: DeltaLog, i: number) => {
 };
 
 describe("DeltaLog", () => {
-  it("L1: keeps the newest entries within its entry bound; evicted dots go to the base", () => {
+  it("G-L1: keeps the newest entries within its entry bound; evicted dots go to the base", () => {
     const log = new DeltaLog(4);
     for (let s = 1; s <= 10; s++) log.append(A, s, PEER, null, frameOf(s, 3));
     expect([log.start, log.end, log.size]).toEqual([6, 10, 4]);
@@ -25,7 +25,7 @@ describe("DeltaLog", () => {
     expect(() => log.seq(5)).toThrow(RangeError);
   });
 
-  it("L2: frames survive ring wrap-around and growth byte for byte, within the byte bound", () => {
+  it("G-L2: frames survive ring wrap-around and growth byte for byte, within the byte bound", () => {
     const log = new DeltaLog(1000, 256);
     const sizes: number[] = [];
     for (let s = 1; s <= 300; s++) {
@@ -41,7 +41,7 @@ describe("DeltaLog", () => {
     expect(log.size).toBeGreaterThan(5);
   });
 
-  it("L3: a frame bigger than the byte bound still fits (alone)", () => {
+  it("G-L3: a frame bigger than the byte bound still fits (alone)", () => {
     const log = new DeltaLog(10, 64);
     log.append(A, 1, -1, null, frameOf(1, 10));
     log.append(-1, -1, PEER, [{ replica: "b", from: 1, to: 3 }], frameOf(2, 500));
@@ -52,7 +52,7 @@ describe("DeltaLog", () => {
     expect([log.base?.highestOf(A), log.base?.highestOf(B)]).toEqual([1, 3]);
   });
 
-  it("L4: a gap moves every position before start and forgets the base; reset restarts the indices", () => {
+  it("G-L4: a gap moves every position before start and forgets the base; reset restarts the indices", () => {
     const log = new DeltaLog(8);
     for (let s = 1; s <= 3; s++) log.append(A, s, -1, null, frameOf(s, 2));
     log.gap();
@@ -64,7 +64,7 @@ describe("DeltaLog", () => {
     expect([log.base?.highestOf(A), log.base?.highestOf(B)]).toEqual([0, 0]);
   });
 
-  it("L5: what a peer lacks is found from the newest entry back, in log order, without the peer's own and relayed-by-it entries", () => {
+  it("G-L5: what a peer lacks is found from the newest entry back, in log order, without the peer's own and relayed-by-it entries", () => {
     const C = originIndex("c");
     const log = new DeltaLog(64);
     // a:1..10 (local), b:1..5 via peer, one relayed state bringing c:1..2 via a, then a:11.
@@ -84,7 +84,7 @@ describe("DeltaLog", () => {
     expect(log.encodeMissing(-1, A, vector, 7).count).toBe(4);
   });
 
-  it("L6: entries a peer is known to hold, or that came from it, leave its lists; a reused slot or a restarted peer clears that", () => {
+  it("G-L6: entries a peer is known to hold, or that came from it, leave its lists; a reused slot or a restarted peer clears that", () => {
     const log = new DeltaLog(4);
     const slots = [1, 2, 3].map((s) => log.append(A, s, -1, null, frameOf(s, 2)));
     const BIT = 1 << 3;

@@ -9,7 +9,7 @@ import { SeqCeiling } from "./SeqCeiling.js";
 import { VectorView } from "./VectorView.js";
 
 describe("DotTracker", () => {
-  it("T1: answers like a causal context for any insertion order, ranges included", () => {
+  it("G-DT1: answers like a causal context for any insertion order, ranges included", () => {
     const origins = ["dt-a", "dt-b", "dt-c"];
     const op = fc.record({ o: fc.nat({ max: 2 }), from: fc.integer({ min: 1, max: 30 }), len: fc.integer({ min: 0, max: 4 }) });
     fc.assert(
@@ -32,7 +32,7 @@ describe("DotTracker", () => {
     );
   });
 
-  it("T2: its vector (by name or by origin number) travels in a message and compares with another tracker's like version vectors do", () => {
+  it("G-DT2: its vector (by name or by origin number) travels in a message and compares with another tracker's like version vectors do", () => {
     const vv = fc.array(fc.nat({ max: 5 }), { minLength: 3, maxLength: 3 });
     const origins = ["dt2-a", "dt2-b", "dt2-c"];
     const trackerOf = (seqs: number[]) => {
@@ -57,7 +57,7 @@ describe("DotTracker", () => {
     );
   });
 
-  it("T3: against a partial vector, only the listed origins count: what the peer lacks, and whether it covers our dots or a log's evicted ones", () => {
+  it("G-DT3: against a partial vector, only the listed origins count: what the peer lacks, and whether it covers our dots or a log's evicted ones", () => {
     const origins = ["dt3-a", "dt3-b", "dt3-c"];
     const seqs = fc.array(fc.nat({ max: 6 }), { minLength: 3, maxLength: 3 });
     // Which origins the peer lists (the others read +∞), and its seq at each listed one.

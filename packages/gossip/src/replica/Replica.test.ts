@@ -30,7 +30,7 @@ function includesAll(cluster: Cluster<unknown, unknown, unknown>, dots: readonly
 describe("Replica: anti-entropy", () => {
   for (const mode of MODES) {
     for (const payload of PAYLOADS) {
-      it(`R1: ${mode}/${payload} converges under loss and jitter, losing no update`, () => {
+      it(`G-R1: ${mode}/${payload} converges under loss and jitter, losing no update`, () => {
         const cluster = new Cluster({
           type: AWSet, replicas: 10, seed: 7, config: { mode, payload, fanout: 2, intervalMs: 100 },
           network: { latencyMs: 20, jitterMs: 15, lossRate: 0.1 },
@@ -48,7 +48,7 @@ describe("Replica: anti-entropy", () => {
     }
   }
 
-  it("R2: a config change waits for each replica's next tick, then is announced once per replica", () => {
+  it("G-R2: a config change waits for each replica's next tick, then is announced once per replica", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 5, seed: 2, config: { intervalMs: 1000, fanout: 1 } });
     const applied: Array<{ replica: string; atMs: number; version: number }> = [];
     cluster.events.on("config", (e) => applied.push({ replica: e.replica, atMs: e.atMs, version: e.version }));
@@ -64,7 +64,7 @@ describe("Replica: anti-entropy", () => {
     expect(r0.pendingConfig).toBeNull();
   });
 
-  it("R3: a shorter interval takes effect within the new interval, not the old one", () => {
+  it("G-R3: a shorter interval takes effect within the new interval, not the old one", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 3, config: { intervalMs: 60_000 } });
     cluster.runFor(61_000); // every replica ticked once; the next ticks are ~60 s away
     const ticksAfter: number[] = [];
@@ -78,7 +78,7 @@ describe("Replica: anti-entropy", () => {
     expect(sends).toBeGreaterThan(4 * 9); // ~10 rounds per replica in one second
   });
 
-  it("R4: live config changes leak no timer and lose no update", () => {
+  it("G-R4: live config changes leak no timer and lose no update", () => {
     const cluster = new Cluster({ type: AWSet, replicas: 8, seed: 4, config: { intervalMs: 200 } });
     const scheduler = cluster.scheduler as VirtualScheduler;
     const dots = trackDots(cluster);
@@ -102,7 +102,7 @@ describe("Replica: anti-entropy", () => {
     expect(cluster.replica("r3").config).toEqual({ ...configs.at(-1), intervalMs: 30 });
   });
 
-  it("R5: invalid config is refused whole, changing nothing", () => {
+  it("G-R5: invalid config is refused whole, changing nothing", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 3 });
     expect(() => cluster.setConfig({ fanout: 2, intervalMs: -1 })).toThrow(RangeError);
     expect(() => cluster.setConfig({ mode: "gossip" as never })).toThrow(RangeError);
@@ -112,7 +112,7 @@ describe("Replica: anti-entropy", () => {
 });
 
 describe("Replica: faults", () => {
-  it("C1: a crashed replica neither sends nor answers; messages to it are dropped", () => {
+  it("G-C1: a crashed replica neither sends nor answers; messages to it are dropped", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 5, config: { intervalMs: 100, mode: "push-pull" } });
     cluster.runFor(500);
     cluster.crash("r2");
@@ -126,7 +126,7 @@ describe("Replica: faults", () => {
     expect(cluster.running().map((r) => r.id)).toEqual(["r0", "r1", "r3"]);
   });
 
-  it("C2: restore with state kept resumes where it stopped and catches up", () => {
+  it("G-C2: restore with state kept resumes where it stopped and catches up", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 6, config: { intervalMs: 100 } });
     cluster.update("r1");
     cluster.update("r1");
@@ -142,7 +142,7 @@ describe("Replica: faults", () => {
     expect(cluster.replica("r1").origin).toBe("r1");
   });
 
-  it("C3: restore empty starts from nothing under a new origin; no dot is ever issued twice", () => {
+  it("G-C3: restore empty starts from nothing under a new origin; no dot is ever issued twice", () => {
     const cluster = new Cluster({ type: AWSet, replicas: 5, seed: 8, config: { intervalMs: 100 } });
     const dots = trackDots(cluster);
     for (let i = 0; i < 5; i++) cluster.update("r4");
@@ -166,7 +166,7 @@ describe("Replica: faults", () => {
     expect(dots.at(-1)).toEqual({ replica: "r4:1", seq: 1 });
   });
 
-  it("C4: join catches up by gossip; leave hands its unique updates over", () => {
+  it("G-C4: join catches up by gossip; leave hands its unique updates over", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 9, config: { intervalMs: 100, fanout: 2 } });
     for (const id of cluster.ids()) cluster.update(id);
     const fresh = cluster.join();
@@ -189,7 +189,7 @@ describe("Replica: faults", () => {
 });
 
 describe("Replica: payloads", () => {
-  it("P1: once in sync, delta pushes stop and digests carry no state", () => {
+  it("G-P1: once in sync, delta pushes stop and digests carry no state", () => {
     for (const payload of ["delta", "digest"] as const) {
       const cluster = new Cluster({ type: AWSet, replicas: 6, seed: 10, config: { intervalMs: 100, mode: "push", payload } });
       for (const id of cluster.ids()) cluster.update(id, { type: "add", element: id });
@@ -203,7 +203,7 @@ describe("Replica: payloads", () => {
     }
   });
 
-  it("P2: after a gap longer than the delta log, the full state is sent and the cluster still converges", () => {
+  it("G-P2: after a gap longer than the delta log, the full state is sent and the cluster still converges", () => {
     const cluster = new Cluster({
       type: AWSet, replicas: 6, seed: 11, config: { intervalMs: 100, mode: "push-pull", payload: "delta" }, deltaLogCapacity: 4,
     });
@@ -222,7 +222,7 @@ describe("Replica: payloads", () => {
     expect(includesAll(cluster, dots)).toBe(true);
   });
 
-  it("P4: with the full view, a peer met after the log moved on gets a vector first, then only what it lacks (no full state)", () => {
+  it("G-P4: with the full view, a peer met after the log moved on gets a vector first, then only what it lacks (no full state)", () => {
     // 32 replicas, fanout 2, 64 updates/s in all: a pair meets about every 0.8 s, by which time
     // a 64-entry log has moved on. The exchange goes vector-first instead of shipping the state.
     const cluster = new Cluster({
@@ -245,7 +245,7 @@ describe("Replica: payloads", () => {
     expect(sends.get("full state") ?? 0).toBe(0);
   });
 
-  it("P5: an update a peer sent us is not sent back to it (three replicas, one update: three copies travel, not four)", () => {
+  it("G-P5: an update a peer sent us is not sent back to it (three replicas, one update: three copies travel, not four)", () => {
     const framesOf = new Map<string, number>(); // "from→to" → update frames carried
     const attach = InMemoryNetwork.prototype.attach;
     const spy = vi.spyOn(InMemoryNetwork.prototype, "attach").mockImplementation(function (this: InMemoryNetwork, id, onMessage) {
@@ -282,7 +282,7 @@ describe("Replica: payloads", () => {
   });
 
   for (const inProcess of [true, false]) {
-    it(`P6: with the full view ${inProcess ? "in one process (vectors by origin number)" : "across processes (vectors by name)"}, the pull answering a gap digest lists only the origins the puller is behind on, and nothing is lost`, () => {
+    it(`G-P6: with the full view ${inProcess ? "in one process (vectors by origin number)" : "across processes (vectors by name)"}, the pull answering a gap digest lists only the origins the puller is behind on, and nothing is lost`, () => {
       const vectors = { digests: 0, digestEntries: 0, pulls: 0, partialPulls: 0, pullEntries: 0, fullStates: 0, answers: 0, wrongLogEnd: 0 };
       const attach = InMemoryNetwork.prototype.attach;
       const spy = vi.spyOn(InMemoryNetwork.prototype, "attach").mockImplementation(function (this: InMemoryNetwork, id, onMessage) {
@@ -352,7 +352,7 @@ describe("Replica: payloads", () => {
     });
   }
 
-  it("P7: a log that moves on faster than a round trip: a pull is answered from the log where it covers the peer, else with the full state; nothing is lost", () => {
+  it("G-P7: a log that moves on faster than a round trip: a pull is answered from the log where it covers the peer, else with the full state; nothing is lost", () => {
     // One writer with a 4-entry log, a 400 ms link each way and 20 updates/s: by the time a pull
     // comes back, what the peer lacks has often left the log. The whole state goes instead.
     const cluster = new Cluster({
@@ -374,7 +374,7 @@ describe("Replica: payloads", () => {
     expect(fullStates).toBeGreaterThan(0);
   });
 
-  it("P3: delta sends far fewer bytes than full state for a few updates on a large set", () => {
+  it("G-P3: delta sends far fewer bytes than full state for a few updates on a large set", () => {
     const bytesFor = (payload: "full" | "delta") => {
       const cluster = new Cluster({ type: AWSet, replicas: 12, seed: 12, config: { intervalMs: 100, payload, fanout: 2 } });
       const seed = new Cluster({ type: AWSet, replicas: 1 }).replica("r0");
@@ -394,7 +394,7 @@ describe("Replica: payloads", () => {
 });
 
 describe("Replica: observation", () => {
-  it("O1: sends, receives, merges and updates are observable with exact byte counts", () => {
+  it("G-O1: sends, receives, merges and updates are observable with exact byte counts", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 3, seed: 13, config: { intervalMs: 100, payload: "full" } });
     let sent = 0;
     let received = 0;
@@ -419,7 +419,7 @@ describe("Replica: observation", () => {
     }
   });
 
-  it("O2: with no listener, no event object is built", () => {
+  it("G-O2: with no listener, no event object is built", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 4, seed: 14, config: { intervalMs: 100 } });
     const emit = vi.spyOn(cluster.events, "emit");
     cluster.setWorkload({ updatesPerSecPerReplica: 5 });
@@ -435,7 +435,7 @@ describe("Replica: observation", () => {
     expect(cluster.events.listening.merge).toBe(false);
   });
 
-  it("O4: traffic counters match the events message for message, with no listener needed", () => {
+  it("G-O4: traffic counters match the events message for message, with no listener needed", () => {
     const cluster = new Cluster({
       type: AWSet, replicas: 6, seed: 16, config: { intervalMs: 100, fanout: 2, mode: "push-pull", payload: "delta" },
       network: { latencyMs: 10, jitterMs: 5, lossRate: 0.1 },
@@ -483,7 +483,7 @@ describe("Replica: observation", () => {
     expect(messages).toBeGreaterThan(300);
   });
 
-  it("O5: a sampled subscription gets every n-th message, and the others are never built", () => {
+  it("G-O5: a sampled subscription gets every n-th message, and the others are never built", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 8, seed: 17, config: { intervalMs: 100, fanout: 2 } });
     cluster.setWorkload({ updatesPerSecPerReplica: 5 });
     cluster.runFor(500);
@@ -514,7 +514,7 @@ describe("Replica: observation", () => {
   });
 
   for (const payload of ["delta", "digest"] as const) {
-    it(`O6: ${payload} payload: merge events name each update's dot exactly once at every replica but its origin`, () => {
+    it(`G-O6: ${payload} payload: merge events name each update's dot exactly once at every replica but its origin`, () => {
       const cluster = new Cluster({
         type: AWSet, replicas: 8, seed: 18, config: { intervalMs: 100, fanout: 2, mode: "push-pull", payload },
         network: { latencyMs: 10, jitterMs: 10, lossRate: 0.1 },
@@ -538,7 +538,7 @@ describe("Replica: observation", () => {
   }
 
   for (const payload of ["delta", "digest", "full"] as const) {
-    it(`O7: ${payload} payload: a replica's journal holds what its merge events name, with the merge time, until drained`, () => {
+    it(`G-O7: ${payload} payload: a replica's journal holds what its merge events name, with the merge time, until drained`, () => {
       const cluster = new Cluster({
         type: AWSet, replicas: 6, seed: 19, config: { intervalMs: 100, fanout: 2, mode: "push-pull", payload },
         network: { latencyMs: 10, jitterMs: 10, lossRate: 0.1 },
@@ -576,7 +576,7 @@ describe("Replica: observation", () => {
     });
   }
 
-  it("O8: a journal nobody drains keeps the newest 65,536 runs and says it lost some", () => {
+  it("G-O8: a journal nobody drains keeps the newest 65,536 runs and says it lost some", () => {
     const journal = new InclusionJournal(() => 100, () => {});
     const origin = originIndex("o8");
     for (let seq = 1; seq <= 70_000; seq++) journal.record(origin, seq, seq, seq % 100);
@@ -590,7 +590,7 @@ describe("Replica: observation", () => {
     expect(journal.drain(() => expect.unreachable())).toBe(true); // drained, and the loss was said once
   });
 
-  it("O3: garbage and states of another CRDT type are ignored, not fatal", () => {
+  it("G-O3: garbage and states of another CRDT type are ignored, not fatal", () => {
     const cluster = new Cluster({ type: GCounter, replicas: 3, seed: 15, config: { intervalMs: 100 } });
     // Capture a real full-state message of an AWSet replica: "a" pushes to its only peer "b",
     // which is replaced by a tap.

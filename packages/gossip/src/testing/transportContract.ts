@@ -54,7 +54,7 @@ export function transportContract(name: string, makeFixture: () => Promise<Trans
     };
     const other = () => (fx.nodes > 1 ? 1 : 0);
 
-    it("T1: delivers the exact bytes with the sender's id, across nodes", async () => {
+    it("G-T1: delivers the exact bytes with the sender's id, across nodes", async () => {
       const a = inbox();
       const b = inbox();
       const ea = fx.attach("a", 0, a.handler);
@@ -71,7 +71,7 @@ export function transportContract(name: string, makeFixture: () => Promise<Trans
       expect(a.got).toHaveLength(0);
     });
 
-    it("T2: both directions work and per-link order is kept", async () => {
+    it("G-T2: both directions work and per-link order is kept", async () => {
       const a = inbox();
       const b = inbox();
       const ea = fx.attach("a", 0, a.handler);
@@ -85,7 +85,7 @@ export function transportContract(name: string, makeFixture: () => Promise<Trans
       expect(new Set(a.got.map((m) => m.from))).toEqual(new Set(["b"]));
     });
 
-    it("T3: replicas on the same node reach each other too", async () => {
+    it("G-T3: replicas on the same node reach each other too", async () => {
       const a = inbox();
       const c = inbox();
       const ea = fx.attach("a", 0, a.handler);
@@ -95,7 +95,7 @@ export function transportContract(name: string, makeFixture: () => Promise<Trans
       expect(c.got[0]!.from).toBe("a");
     });
 
-    it("T4: sending to an unknown replica does not throw and delivers nothing", async () => {
+    it("G-T4: sending to an unknown replica does not throw and delivers nothing", async () => {
       const a = inbox();
       const ea = fx.attach("a", 0, a.handler);
       expect(() => ea.send("nobody", new Uint8Array([1]))).not.toThrow();
@@ -103,7 +103,7 @@ export function transportContract(name: string, makeFixture: () => Promise<Trans
       expect(a.got).toHaveLength(0);
     });
 
-    it("T5: a closed endpoint receives nothing; attaching the id again resumes delivery", async () => {
+    it("G-T5: a closed endpoint receives nothing; attaching the id again resumes delivery", async () => {
       const a = inbox();
       const b = inbox();
       const ea = fx.attach("a", 0, a.handler);
@@ -121,12 +121,12 @@ export function transportContract(name: string, makeFixture: () => Promise<Trans
       expect(() => eb.send("a", new Uint8Array([3]))).not.toThrow();
     });
 
-    it("T6: attaching an id twice on one node is refused", () => {
+    it("G-T6: attaching an id twice on one node is refused", () => {
       fx.attach("a", 0, () => {});
       expect(() => fx.attach("a", 0, () => {})).toThrow();
     });
 
-    it("T7: replicas spread over the nodes converge by gossip through it (every mode and payload)", async () => {
+    it("G-T7: replicas spread over the nodes converge by gossip through it (every mode and payload)", async () => {
       const ids = ["g0", "g1", "g2", "g3"];
       const configs = [
         { mode: "push", payload: "delta" },

@@ -12,7 +12,7 @@ import {
 } from "./index.js";
 
 describe("theory: mean-field epidemic (DESIGN.md §3)", () => {
-  it("matches values of the recurrence computed by hand for small N", () => {
+  it("G-TH1: matches values of the recurrence computed by hand for small N", () => {
     // N = 2, push, f = 1: the origin always picks the only other replica, so after one round
     // I_1 = 2 and E = (1 − e^{-1}) + (1 − e^{0}) = 1 − e^{-1}.
     expect(expectedRounds({ n: 2, fanout: 1, mode: "push" })).toBeCloseTo(1 - Math.exp(-1), 12);
@@ -24,7 +24,7 @@ describe("theory: mean-field epidemic (DESIGN.md §3)", () => {
     );
   });
 
-  it("agrees with the exact-simulation figures quoted in the design (within their ±3 %)", () => {
+  it("G-TH2: agrees with the exact-simulation figures quoted in the design (within their ±3 %)", () => {
     // Means of 1,000 exact synchronous-round simulations (peers without replacement, not self).
     const simulated: Array<[number, number, "push" | "push-pull", number]> = [
       [64, 1, "push", 11.23],
@@ -38,7 +38,7 @@ describe("theory: mean-field epidemic (DESIGN.md §3)", () => {
     }
   });
 
-  it("gets slower with loss and faster with fanout; push-pull beats push", () => {
+  it("G-TH3: gets slower with loss and faster with fanout; push-pull beats push", () => {
     const base = { n: 256, fanout: 2, mode: "push" as const };
     expect(expectedRounds({ ...base, lossRate: 0.2 })).toBeGreaterThan(expectedRounds(base));
     expect(expectedRounds({ ...base, fanout: 3 })).toBeLessThan(expectedRounds(base));
@@ -46,7 +46,7 @@ describe("theory: mean-field epidemic (DESIGN.md §3)", () => {
     expect(expectedRounds({ ...base, lossRate: 1 })).toBe(Infinity);
   });
 
-  it("push lower bound is the smallest k with (1+f)^k >= N, and E never undercuts it", () => {
+  it("G-TH4: push lower bound is the smallest k with (1+f)^k >= N, and E never undercuts it", () => {
     expect(pushLowerBoundRounds(64, 1)).toBe(6);
     expect(pushLowerBoundRounds(65, 1)).toBe(7);
     expect(pushLowerBoundRounds(256, 3)).toBe(4);
@@ -61,14 +61,14 @@ describe("theory: mean-field epidemic (DESIGN.md §3)", () => {
     expect(lowerBoundRounds({ n: 64, fanout: 2, mode: "push-pull" })).toBeNull();
   });
 
-  it("informed fraction curve starts at 1/N, never decreases and ends at ~1", () => {
+  it("G-TH5: informed fraction curve starts at 1/N, never decreases and ends at ~1", () => {
     const curve = informedFractionCurve({ n: 128, fanout: 2, mode: "push", lossRate: 0.2 });
     expect(curve[0]).toBeCloseTo(1 / 128, 12);
     for (let i = 1; i < curve.length; i++) expect(curve[i]!).toBeGreaterThanOrEqual(curve[i - 1]!);
     expect(curve.at(-1)!).toBeGreaterThan(1 - 1e-9);
   });
 
-  it("reference line: one interval plus one latency per round; bound only for push", () => {
+  it("G-TH6: reference line: one interval plus one latency per round; bound only for push", () => {
     const push = referenceLine({ n: 64, intervalMs: 1000, fanout: 2, mode: "push", lossRate: 0, latencyMs: 10 });
     expect(push.expectedMs).toBeCloseTo(push.expectedRounds * 1010, 6);
     expect(push.lowerBoundRounds).toBe(4);
@@ -80,11 +80,11 @@ describe("theory: mean-field epidemic (DESIGN.md §3)", () => {
     expect(() => expectedRounds({ n: 0, fanout: 1, mode: "push" })).toThrow(RangeError);
   });
 
-  it("fanout above N−1 is clamped (a replica cannot pick more peers than exist)", () => {
+  it("G-TH7: fanout above N−1 is clamped (a replica cannot pick more peers than exist)", () => {
     expect(expectedRounds({ n: 4, fanout: 10, mode: "push" })).toBeCloseTo(expectedRounds({ n: 4, fanout: 3, mode: "push" }), 12);
   });
 
-  it("the theory entry is pure: it imports nothing but its own files", () => {
+  it("G-TH8: the theory entry is pure: it imports nothing but its own files", () => {
     const dir = import.meta.dirname;
     for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts") && !f.endsWith(".test.ts"))) {
       const source = readFileSync(join(dir, file), "utf8");

@@ -4,7 +4,7 @@ import { Rng } from "./Rng.js";
 import { VirtualScheduler } from "./VirtualScheduler.js";
 
 describe("VirtualScheduler", () => {
-  it("runs callbacks in time order, ties in insertion order, and advances now()", () => {
+  it("G-S1: runs callbacks in time order, ties in insertion order, and advances now()", () => {
     const s = new VirtualScheduler();
     const log: string[] = [];
     s.setTimeout(() => log.push(`b@${s.now()}`), 20);
@@ -18,7 +18,7 @@ describe("VirtualScheduler", () => {
     expect(s.now()).toBe(100);
   });
 
-  it("an event scheduled for the current instant runs after those already queued for it", () => {
+  it("G-S2: an event scheduled for the current instant runs after those already queued for it", () => {
     const s = new VirtualScheduler();
     const log: string[] = [];
     s.setTimeout(() => {
@@ -31,7 +31,7 @@ describe("VirtualScheduler", () => {
     expect(log).toEqual(["tick1", "tick2", "delivery", "deferred"]);
   });
 
-  it("intervals repeat until cleared; cleared timers never run and are not pending", () => {
+  it("G-S3: intervals repeat until cleared; cleared timers never run and are not pending", () => {
     const s = new VirtualScheduler();
     let ticks = 0;
     const t = s.setInterval(() => ticks++, 100);
@@ -48,7 +48,7 @@ describe("VirtualScheduler", () => {
     expect(s.step()).toBe(false);
   });
 
-  it("runUntilTrue stops at the first event after which the predicate holds", () => {
+  it("G-S4: runUntilTrue stops at the first event after which the predicate holds", () => {
     const s = new VirtualScheduler();
     let n = 0;
     s.setInterval(() => n++, 7);
@@ -60,7 +60,7 @@ describe("VirtualScheduler", () => {
 });
 
 describe("Rng", () => {
-  it("is a pure function of the seed", () => {
+  it("G-RNG1: is a pure function of the seed", () => {
     const a = new Rng(42);
     const b = new Rng(42);
     const c = new Rng(43);
@@ -69,7 +69,7 @@ describe("Rng", () => {
     expect(Array.from({ length: 8 }, () => c.nextUint32())).not.toEqual(sa);
   });
 
-  it("draws uniformly enough for peer choice (chi-square over 16 buckets)", () => {
+  it("G-RNG2: draws uniformly enough for peer choice (chi-square over 16 buckets)", () => {
     const r = new Rng(7);
     const buckets = new Array<number>(16).fill(0);
     const n = 64_000;
@@ -84,7 +84,7 @@ describe("Rng", () => {
     }
   });
 
-  it("fork gives a different stream, itself reproducible", () => {
+  it("G-RNG3: fork gives a different stream, itself reproducible", () => {
     const a = new Rng(1).fork();
     const b = new Rng(1).fork();
     const parent = new Rng(1);
@@ -94,7 +94,7 @@ describe("Rng", () => {
 });
 
 describe("RealScheduler", () => {
-  it("fires timeouts, not cleared ones, and counts what is pending", async () => {
+  it("G-S5: fires timeouts, not cleared ones, and counts what is pending", async () => {
     const s = new RealScheduler({ unref: true });
     const log: string[] = [];
     s.setTimeout(() => log.push("a"), 1);

@@ -26,7 +26,7 @@ const message = fc.record<GossipMessage>({
 });
 
 describe("wire messages", () => {
-  it("W1: decode(encode(m)) = m for every message", () => {
+  it("G-W1: decode(encode(m)) = m for every message", () => {
     fc.assert(
       fc.property(message, (m) => {
         const back = decodeMessage(encodeMessage(m));
@@ -42,7 +42,7 @@ describe("wire messages", () => {
     );
   });
 
-  it("W2: a header costs a handful of bytes around the state", () => {
+  it("G-W2: a header costs a handful of bytes around the state", () => {
     const body = new Uint8Array(100);
     const bytes = encodeMessage({
       kind: "state", payload: "delta", full: false, reply: false, ackWanted: true, incarnation: 0, ack: 12, ackIncarnation: 0,
@@ -51,7 +51,7 @@ describe("wire messages", () => {
     expect(bytes.length - body.length).toBeLessThanOrEqual(12);
   });
 
-  it("W3: truncated or foreign bytes are rejected with WireError", () => {
+  it("G-W3: truncated or foreign bytes are rejected with WireError", () => {
     const bytes = encodeMessage({
       kind: "digest", payload: "digest", full: false, reply: true, ackWanted: false, incarnation: 1, ack: 0, ackIncarnation: 0,
       logFrom: 0, logTo: 0, hash: "0123456789abcdef", versionVector: new Map([["r1", 3]]), body: null,
@@ -60,7 +60,7 @@ describe("wire messages", () => {
     expect(() => decodeMessage(new Uint8Array([9, 0, 0, 0]))).toThrow(WireError);
   });
 
-  it("W4: a vector numbered by origin table is a byte or two an entry; another process's numbering or one beyond the table is rejected", () => {
+  it("G-W4: a vector numbered by origin table is a byte or two an entry; another process's numbering or one beyond the table is rejected", () => {
     const tracker = new DotTracker();
     for (let i = 0; i < 300; i++) tracker.addRange(originIndex(`w4-${i}`), 1, 100 + i);
     const digest = (versionVector: GossipMessage["versionVector"]) => encodeMessage({
@@ -93,7 +93,7 @@ describe("wire messages", () => {
     expect(VectorView.with(decodeMessage(bytes), (view) => expect(view.get(originIndex("w4-a"))).toBe(300))).toBe(true);
   });
 
-  it("W5: a partial vector (the pull answering a delta digest) lists only where the sender is behind, seq 0 included, by number or by name; unlisted origins read +∞", () => {
+  it("G-W5: a partial vector (the pull answering a delta digest) lists only where the sender is behind, seq 0 included, by number or by name; unlisted origins read +∞", () => {
     const has = (name: string, n: number) => [originIndex(name), n] as const;
     const digestOf = (numbered: boolean) => {
       const t = new DotTracker();
