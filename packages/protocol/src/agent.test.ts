@@ -66,7 +66,7 @@ describe("agent → collector messages", () => {
     expect(issuesOf(parseMessage(ReportSchema, r))).toEqual([{ path: "events[0].changed", reason: 'only "merged" events carry changed' }]);
   });
 
-  it("P3: any report built within the limits parses and round-trips through JSON", () => {
+  it("P-R1: any report built within the limits parses and round-trips through JSON", () => {
     const id = fc.stringMatching(/^[a-z][a-z0-9.-]{0,11}$/);
     const replicaArb = fc.record({
       replica: id,

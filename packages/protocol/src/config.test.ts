@@ -100,7 +100,7 @@ describe("applyConfigPatch", () => {
     expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, [1]), "VALIDATION", "", /expected object/);
   });
 
-  it("P1: any valid patch yields a valid config carrying exactly the patched values, version + 1", () => {
+  it("P-CF1: any valid patch yields a valid config carrying exactly the patched values, version + 1", () => {
     const patchArb = fc.record(
       {
         gossip: fc.record(
@@ -136,7 +136,7 @@ describe("applyConfigPatch", () => {
     );
   });
 
-  it("P2: a patch outside the ranges is refused and names the field it broke", () => {
+  it("P-CF2: a patch outside the ranges is refused and names the field it broke", () => {
     const bad = fc.oneof(
       fc.integer({ max: 0 }).map((fanout) => ({ patch: { gossip: { fanout } }, path: "gossip.fanout" })),
       fc.integer({ min: 65, max: 1e6 }).map((fanout) => ({ patch: { gossip: { fanout } }, path: "gossip.fanout" })),
