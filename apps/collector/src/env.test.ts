@@ -13,7 +13,10 @@ describe("env", () => {
       DRIFTSCOPE_FRAME_HZ: "4",
       DRIFTSCOPE_RETENTION_RUNS: "3",
       DRIFTSCOPE_LOG_LEVEL: "warn",
+      DRIFTSCOPE_ALLOWED_HOSTS: "Collector.Example.org, proxy.internal",
     });
+    expect(env.allowedHosts).toEqual(["collector.example.org", "proxy.internal"]);
+    expect(readEnv({}).allowedHosts).toEqual([]);
     expect(env).toMatchObject({ port: 9000, host: "0.0.0.0", dbPath: "/tmp/x.db", agentToken: "agent-token-1", operatorToken: "operator-token-1", frameHz: 4, retentionRuns: 3, logLevel: "warn" });
   });
 
@@ -24,5 +27,6 @@ describe("env", () => {
     expect(() => readEnv({ DRIFTSCOPE_TOKEN: "" })).toThrow(/DRIFTSCOPE_TOKEN is set but empty/);
     expect(() => readEnv({ DRIFTSCOPE_TOKEN: "short" })).toThrow(/8–512 characters/);
     expect(() => readEnv({ DRIFTSCOPE_LOG_LEVEL: "loud" })).toThrow(/DRIFTSCOPE_LOG_LEVEL must be one of/);
+    expect(() => readEnv({ DRIFTSCOPE_ALLOWED_HOSTS: "https://collector.example.org/" })).toThrow(/DRIFTSCOPE_ALLOWED_HOSTS takes host names/);
   });
 });

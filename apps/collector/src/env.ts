@@ -10,6 +10,8 @@ export interface CollectorEnv {
   dbPath: string | undefined;
   agentToken: string | undefined;
   operatorToken: string | undefined;
+  /** Extra Host names accepted (reverse proxy); empty: loopback names and the bound address only. */
+  allowedHosts: string[];
   dashboardDir: string | undefined;
   frameHz: number;
   reportIntervalMs: number;
@@ -44,6 +46,7 @@ export const ENV_HELP: ReadonlyArray<[name: string, meaning: string]> = [
   ["DRIFTSCOPE_DB", "SQLite file of the recordings (default .driftscope/driftscope.db)"],
   ["DRIFTSCOPE_TOKEN", "token agents must present (socket auth, hello, or Authorization: Bearer)"],
   ["DRIFTSCOPE_OPERATOR_TOKEN", "token required to change the config or control runs"],
+  ["DRIFTSCOPE_ALLOWED_HOSTS", "extra Host names accepted, comma-separated (e.g. the name a reverse proxy forwards); others are refused"],
   ["DRIFTSCOPE_DASHBOARD_DIR", "directory of the built dashboard (default apps/dashboard/dist)"],
   ["DRIFTSCOPE_FRAME_HZ", "frames per second sent to dashboards (1–60, default 10)"],
   ["DRIFTSCOPE_REPORT_INTERVAL_MS", `report interval asked of agents (50–60000, default ${DEFAULT_REPORT_INTERVAL_MS})`],
@@ -75,6 +78,17 @@ function token(name: string, raw: string | undefined): string | undefined {
   return value;
 }
 
+/** Parses a comma-separated list of host names (no scheme, path or port). */
+export function parseHostList(name: string, raw: string): string[] {
+  const names = raw.split(",").map((h) => h.trim().toLowerCase()).filter((h) => h !== "");
+  for (const h of names) {
+    if (!/^[a-z0-9.-]{1,253}$/.test(h) && !/^\[?[0-9a-f:.]+\]?$/.test(h)) {
+      throw new EnvError(`${name} takes host names separated by commas (no scheme, port or path), got ${JSON.stringify(h).slice(0, 80)}`);
+    }
+  }
+  return names;
+}
+
 /** Reads and validates the environment; throws `EnvError` naming the first bad variable. */
 export function readEnv(source: NodeJS.ProcessEnv = process.env): CollectorEnv {
   const get = (name: string) => {
@@ -95,6 +109,7 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): CollectorEnv {
     dbPath: nonEmpty("DRIFTSCOPE_DB", get("DRIFTSCOPE_DB")),
     agentToken: token("DRIFTSCOPE_TOKEN", source.DRIFTSCOPE_TOKEN),
     operatorToken: token("DRIFTSCOPE_OPERATOR_TOKEN", source.DRIFTSCOPE_OPERATOR_TOKEN),
+    allowedHosts: parseHostList("DRIFTSCOPE_ALLOWED_HOSTS", get("DRIFTSCOPE_ALLOWED_HOSTS") ?? ""),
     dashboardDir: nonEmpty("DRIFTSCOPE_DASHBOARD_DIR", get("DRIFTSCOPE_DASHBOARD_DIR")),
     frameHz: int("DRIFTSCOPE_FRAME_HZ", 1, 60, ENV_DEFAULTS.frameHz),
     reportIntervalMs: int("DRIFTSCOPE_REPORT_INTERVAL_MS", 50, 60_000, ENV_DEFAULTS.reportIntervalMs),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bearerToken, bindRefusal, isLoopbackHost, originAllowed, tokenMatches } from "./auth.js";
+import { bearerToken, bindRefusal, hostAllowed, hostAllowList, isLoopbackHost, originAllowed, tokenMatches } from "./auth.js";
 
 describe("auth", () => {
   it("a token matches only itself; no token configured means open", () => {
@@ -37,5 +37,22 @@ describe("auth", () => {
     expect(originAllowed("https://collector.example:7420", "collector.example:7420")).toBe(true);
     expect(originAllowed("https://evil.example", "127.0.0.1:7420")).toBe(false);
     expect(originAllowed("null", "127.0.0.1:7420")).toBe(false);
+  });
+
+  it("accepts only Host names of this collector: loopback names, the bound address, --allowed-hosts (DNS rebinding)", () => {
+    const loopback = hostAllowList("127.0.0.1");
+    for (const h of ["127.0.0.1:7420", "localhost:7420", "LOCALHOST", "localhost.:7420", "[::1]:7420", "127.0.0.2", "app.localhost:7420"]) expect(hostAllowed(h, loopback), h).toBe(true);
+    for (const h of ["rebind.attacker.example:7451", "attacker.example", "192.168.1.4:7420", "localhost.attacker.example", "", undefined, "127.0.0.1.nip.io"]) expect(hostAllowed(h, loopback), String(h)).toBe(false);
+    const proxied = hostAllowList("127.0.0.1", ["collector.example.org"]);
+    expect(hostAllowed("collector.example.org", proxied)).toBe(true);
+    expect(hostAllowed("Collector.Example.org.:443", proxied)).toBe(true);
+    expect(hostAllowed("evil.collector.example.org", proxied)).toBe(false);
+    const lan = hostAllowList("192.168.1.4");
+    expect(hostAllowed("192.168.1.4:7420", lan)).toBe(true);
+    expect(hostAllowed("10.0.0.9:7420", lan)).toBe(false);
+    // Bound everywhere: any address of this machine may be used; names still need listing.
+    const any = hostAllowList("0.0.0.0");
+    expect(hostAllowed("10.0.0.9:7420", any)).toBe(true);
+    expect(hostAllowed("my-laptop.lan:7420", any)).toBe(false);
   });
 });

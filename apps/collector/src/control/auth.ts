@@ -54,11 +54,58 @@ export function bindRefusal(host: string, agentToken: string | undefined, operat
   return `refusing to listen on ${host}: it is reachable from other machines, and without ${missing.join(" and ")} anyone there could inject telemetry or change the cluster config. Set the token(s), or bind to 127.0.0.1.`;
 }
 
+/** The names a request's Host header may give (DNS-rebinding defence). */
+export interface HostAllowList {
+  /** Lower-case host names without port or trailing dot, e.g. "localhost", "collector.example.org". */
+  names: ReadonlySet<string>;
+  /** The bound address (IP literal or name), lower-case, without brackets. */
+  bound: string;
+}
+
+/**
+ * The Host names accepted by a collector bound to `bindHost`: loopback names and
+ * addresses, the bound address itself, and `extra` (`--allowed-hosts`, e.g. the name a
+ * reverse proxy forwards). Any other name may be an attacker's domain re-pointed at us.
+ */
+export function hostAllowList(bindHost: string, extra: readonly string[] = []): HostAllowList {
+  const names = new Set(["localhost"]);
+  for (const name of extra) {
+    const n = normaliseHostName(name);
+    if (n !== "") names.add(n);
+  }
+  return { names, bound: normaliseHostName(bindHost) };
+}
+
+/** Whether a Host header names this collector (see {@link hostAllowList}). A missing Host is refused. */
+export function hostAllowed(hostHeader: string | undefined, allow: HostAllowList): boolean {
+  if (hostHeader === undefined || hostHeader === "" || hostHeader.length > 300) return false;
+  const name = normaliseHostName(hostNameOf(hostHeader));
+  if (name === "") return false;
+  if (allow.names.has(name) || name.endsWith(".localhost") || name === allow.bound) return true;
+  if (isIP(name) === 0) return false;
+  // An address cannot be re-pointed by DNS: a page whose origin is our own address is ours.
+  if (isLoopbackHost(name)) return true;
+  return allow.bound === "0.0.0.0" || allow.bound === "::";
+}
+
+function hostNameOf(hostHeader: string): string {
+  const h = hostHeader.trim();
+  if (h.startsWith("[")) return h.slice(0, h.indexOf("]") + 1);
+  const colon = h.indexOf(":");
+  // More than one colon without brackets: a bare IPv6 address (no port).
+  return colon >= 0 && h.indexOf(":", colon + 1) < 0 ? h.slice(0, colon) : h;
+}
+
+function normaliseHostName(host: string): string {
+  return host.trim().toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+}
+
 /**
  * Whether a browser request from `origin` may talk to us. Non-browser clients send no
  * Origin; the served dashboard is same-origin; pages on this machine (a dashboard dev
  * server) are allowed. A page from anywhere else is refused, so a website cannot drive a
- * tokenless loopback collector through the visitor's browser.
+ * tokenless loopback collector through the visitor's browser. Only meaningful once the
+ * Host header passed {@link hostAllowed}: a rebound name makes any page "same-origin".
  */
 export function originAllowed(origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined || origin === "") return true;

@@ -1,5 +1,6 @@
 // Token buckets: a connection (or an HTTP client address) may send `ratePerSec` on
-// average and `burst` at once; beyond that its messages are dropped with RATE_LIMITED.
+// average and `burst` at once. Messages beyond that are dropped with RATE_LIMITED; bytes
+// beyond it put the sender in debt, which the caller turns into a pause (backpressure).
 
 export class TokenBucket {
   private tokens: number;
@@ -16,12 +17,32 @@ export class TokenBucket {
 
   /** Takes `cost` tokens if available; false means the caller is over its rate. */
   take(nowMs: number, cost = 1): boolean {
-    const elapsed = Math.max(0, nowMs - this.lastMs);
-    this.lastMs = nowMs;
-    this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSec) / 1000);
+    this.refill(nowMs);
     if (this.tokens < cost) return false;
     this.tokens -= cost;
     return true;
+  }
+
+  /**
+   * Takes `cost` tokens even if that leaves the bucket in debt; returns how long (ms) until
+   * the debt is paid back (0 when there is none). Bytes already read must be counted.
+   */
+  spend(nowMs: number, cost: number): number {
+    this.refill(nowMs);
+    this.tokens -= cost;
+    return this.tokens >= 0 ? 0 : (-this.tokens * 1000) / this.ratePerSec;
+  }
+
+  /** Ms until `cost` tokens are available (0: now). */
+  waitMs(nowMs: number, cost: number): number {
+    this.refill(nowMs);
+    return this.tokens >= cost ? 0 : ((cost - this.tokens) * 1000) / this.ratePerSec;
+  }
+
+  private refill(nowMs: number): void {
+    const elapsed = Math.max(0, nowMs - this.lastMs);
+    this.lastMs = nowMs;
+    this.tokens = Math.min(this.burst, this.tokens + (elapsed * this.ratePerSec) / 1000);
   }
 }
 
@@ -36,6 +57,20 @@ export class KeyedBuckets {
   ) {}
 
   take(key: string, nowMs: number, cost = 1): boolean {
+    return this.get(key, nowMs).take(nowMs, cost);
+  }
+
+  /** {@link TokenBucket.spend} on the key's bucket. */
+  spend(key: string, nowMs: number, cost: number): number {
+    return this.get(key, nowMs).spend(nowMs, cost);
+  }
+
+  /** {@link TokenBucket.waitMs} on the key's bucket. */
+  waitMs(key: string, nowMs: number, cost: number): number {
+    return this.get(key, nowMs).waitMs(nowMs, cost);
+  }
+
+  private get(key: string, nowMs: number): TokenBucket {
     let entry = this.buckets.get(key);
     if (entry === undefined) {
       if (this.buckets.size >= this.maxKeys) this.evict(nowMs);
@@ -43,7 +78,7 @@ export class KeyedBuckets {
       this.buckets.set(key, entry);
     }
     entry.lastMs = nowMs;
-    return entry.bucket.take(nowMs, cost);
+    return entry.bucket;
   }
 
   private evict(nowMs: number): void {
@@ -54,19 +89,26 @@ export class KeyedBuckets {
   }
 }
 
-/** Limits of one agent or dashboard connection. */
+/** Limits of one agent or dashboard connection, and of one client address. */
 export interface RateLimits {
-  /** Messages per second on average. */
+  /** Messages per second on average, per connection. */
   messagesPerSec: number;
   /** Messages at once. */
   messageBurst: number;
-  /** Bytes (characters) per second on average. */
+  /** Bytes (characters) per second on average, per connection. */
   bytesPerSec: number;
-  /** Bytes at once. */
+  /** Bytes at once, per connection: a reconnecting agent's whole backlog (its buffer is 32 MiB) fits. */
   byteBurst: number;
+  /** Bytes per second from one client address, sockets and HTTP ingest together. */
+  ipBytesPerSec: number;
+  ipByteBurst: number;
+  /** Socket connections open at once from one client address. */
+  connectionsPerIp: number;
   /** HTTP requests per second per client address (ingest, config). */
   httpRequestsPerSec: number;
   httpBurst: number;
+  /** Ingest bodies being parsed and applied at once, in bytes, over all clients (memory bound). */
+  ingestInFlightBytes: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -74,6 +116,10 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   messageBurst: 400,
   bytesPerSec: 32 * 1024 * 1024,
   byteBurst: 64 * 1024 * 1024,
+  ipBytesPerSec: 64 * 1024 * 1024,
+  ipByteBurst: 128 * 1024 * 1024,
+  connectionsPerIp: 256,
   httpRequestsPerSec: 100,
   httpBurst: 200,
+  ingestInFlightBytes: 32 * 1024 * 1024,
 };
