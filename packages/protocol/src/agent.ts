@@ -50,8 +50,15 @@ export type Capability = z.infer<typeof CapabilitySchema>;
 
 // ── agent → collector ────────────────────────────────────────────────────────
 
-/** A replica hosted by the agent. */
-export const HostedReplicaSchema = z.strictObject({ id: ReplicaIdSchema, crdtType: CrdtTypeLabelSchema });
+/**
+ * A replica hosted by the agent. `incarnation` (optional, default: unchanged) goes up when
+ * the replica restarts without its state (docs/protocol.md §3.7).
+ */
+export const HostedReplicaSchema = z.strictObject({
+  id: ReplicaIdSchema,
+  crdtType: CrdtTypeLabelSchema,
+  incarnation: z.int().min(0).max(2 ** 31 - 1).optional(),
+});
 /** A replica hosted by the agent. */
 export type HostedReplica = z.infer<typeof HostedReplicaSchema>;
 
@@ -146,6 +153,8 @@ export const ReplicaReportSchema = z.strictObject({
   /** Config version this replica runs (absent: the node does not apply configs). */
   configVersion: z.int().min(0).optional(),
   status: ReplicaReportStatusSchema.optional(),
+  /** The incarnation this entry describes (absent: the one announced in hello); older ones are ignored. */
+  incarnation: z.int().min(0).max(2 ** 31 - 1).optional(),
 }).superRefine((r, ctx) => {
   const given = [r.hash, r.bytes, r.summary].filter((v) => v !== undefined).length;
   if (given !== 0 && given !== 3) ctx.addIssue({ code: "custom", path: ["hash"], message: "hash, bytes and summary come together (or all absent: unchanged)" });

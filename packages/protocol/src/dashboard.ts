@@ -46,6 +46,10 @@ export const ReplicaInfoSchema = z.strictObject({
   status: ReplicaStatusSchema,
   /** Config version the replica acknowledged (0: none). */
   configVersion: z.int().min(0),
+  /** Incarnation (restarts without state); absent: 0. */
+  incarnation: z.int().min(0).optional(),
+  /** Set when this incarnation re-issued update ids its earlier one had issued (dot reuse, a fault of the observed system). */
+  dotReuse: z.strictObject({ fromSeq: z.int().min(1), toSeq: z.int().min(1), holders: CountSchema }).optional(),
 });
 /** A replica as the dashboard lists it. */
 export type ReplicaInfo = z.infer<typeof ReplicaInfoSchema>;
@@ -63,12 +67,25 @@ export const KpisSchema = z.strictObject({
   distinctStates: CountSchema,
   missingUpdatesTotal: CountSchema,
   maxStalenessMs: DurationMsSchema,
+  /** Mean missing updates per live replica (0 without live replicas). */
+  meanMissingUpdates: RateSchema,
+  /** Updates issued and not yet at every live replica (DESIGN §3). */
+  inFlight: CountSchema,
+  /** Age of the oldest update in flight (0: none). */
+  oldestInFlightMs: DurationMsSchema,
+  /** Updates lost since the run started: every holder left or came back empty. */
+  lostUpdates: CountSchema,
   convergenceP50Ms: DurationMsSchema.nullable(),
   convergenceP95Ms: DurationMsSchema.nullable(),
   convergenceP99Ms: DurationMsSchema.nullable(),
   convergenceMaxMs: DurationMsSchema.nullable(),
   /** Samples in the window behind the percentiles. */
   convergenceSamples: CountSchema,
+  /**
+   * Percentiles that are lower bounds ("≥"): censored by updates still in flight, which
+   * count as their age (DESIGN §3). The true value is at least the one shown.
+   */
+  convergenceAtLeast: z.strictObject({ p50: z.boolean(), p95: z.boolean(), p99: z.boolean(), max: z.boolean() }),
   updatesPerSec: RateSchema,
   messagesPerSec: RateSchema,
   bytesPerSec: RateSchema,

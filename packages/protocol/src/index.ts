@@ -9,6 +9,8 @@ export {
   LIMITS,
   PROTOCOL_VERSION,
   UNREACHABLE_AFTER_INTERVALS,
+  UNREACHABLE_MIN_MS,
+  DEFAULT_RETENTION_MS,
 } from "./limits.js";
 
 export {

@@ -14,8 +14,12 @@ export const DEFAULT_HOST = "127.0.0.1";
 /** Report interval the collector asks for in `welcome` unless configured otherwise. */
 export const DEFAULT_REPORT_INTERVAL_MS = 100;
 
-/** A replica silent for this many report intervals counts as unreachable (DESIGN §3). */
+/** A replica silent for this many report intervals counts as unreachable (DESIGN §3)… */
 export const UNREACHABLE_AFTER_INTERVALS = 3;
+/** …and for at least this long, so that a busy node whose telemetry is late is not unreachable. */
+export const UNREACHABLE_MIN_MS = 2000;
+/** Replicas unreachable for longer than this leave the membership (DESIGN §3). */
+export const DEFAULT_RETENTION_MS = 600_000;
 
 /** Size limits enforced by the schemas; senders must stay within them. */
 export const LIMITS = {
