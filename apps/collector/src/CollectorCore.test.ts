@@ -27,7 +27,7 @@ describe("CollectorCore", () => {
       { replica: "r1", dir: "sent", peer: "r3", kind: "delta", bytes: 40, timeMs: 50 }, // dropped by a partition, say
     ] as NonNullable<Report["events"]>;
     expect(c.report(reportMsg("a", 1, full, { events }), "http", 100).ok).toBe(true);
-    const frame = c.frame(100);
+    const frame = c.tick(100);
     const ids = frame.replicaIds!;
     expect(frame.exchanges.map(([from, to]) => [ids[from], ids[to]])).toEqual([["r2", "r1"]]);
   });
@@ -48,7 +48,7 @@ describe("CollectorCore", () => {
   it("S1: a late joiner's snapshot carries a minute of frames for a small cluster, fewer for a large one", () => {
     const small = core().c;
     small.hello(helloMsg("a", ["r1", "r2"]), "http", null, 0);
-    for (let i = 0; i < 700; i++) small.frame(i * 100);
+    for (let i = 0; i < 700; i++) small.tick(i * 100);
     const smallFrames = small.snapshot(70_000).frames;
     expect(smallFrames.length).toBe(600); // 60 s at 10 Hz
     expect(smallFrames.at(-1)!.seq - smallFrames[0]!.seq).toBe(599);
@@ -56,7 +56,7 @@ describe("CollectorCore", () => {
     const large = core().c;
     const ids = Array.from({ length: 1000 }, (_, i) => `r${i}`);
     large.hello(helloMsg("b", ids), "http", null, 0);
-    for (let i = 0; i < 100; i++) large.frame(i * 100);
+    for (let i = 0; i < 100; i++) large.tick(i * 100);
     expect(large.snapshot(10_000).frames.length).toBe(50); // 1,000 replicas: 50 frames (5 s) keep it small
   });
 
@@ -65,23 +65,24 @@ describe("CollectorCore", () => {
     const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
     expect(c.hello(helloMsg("a", ids), "http", null, 0).ok).toBe(true);
     let seq = 0;
-    for (let t = 0; t <= 6000; t += 100) {
+    // The controller moves only after two checks 5 s apart agree (damped).
+    for (let t = 0; t <= 11_000; t += 100) {
       seq += 10; // 100 updates/s per replica, everyone sees everything: ~38,000 deliveries/s
       const vv = ids.map((id) => [id, seq] as [string, number]);
       const res = c.report(reportMsg("a", t / 100 + 1, ids.map((id) => replicaReport(id, seq, vv, { full: true }))), "http", t);
       expect(res.ok).toBe(true);
-      c.frame(t);
+      c.tick(t);
     }
     const k = c.config.telemetry.traceEveryK;
     expect(k).toBeGreaterThanOrEqual(32);
     expect(Math.log2(k) % 1).toBe(0);
     expect(pushed.at(-1)?.telemetry.traceEveryK).toBe(k);
-    const snap = c.snapshot(6000);
+    const snap = c.snapshot(11_000);
     expect(snap.events.some((e) => e.kind === "config" && /telemetry\.traceEveryK 1 → \d+/.test(e.summary))).toBe(true);
-    // updates stop: after the rate window the budget has room again
-    for (let t = 6100; t <= 13_000; t += 100) {
+    // updates stop: after the rate window the budget has room again (lowering takes three checks)
+    for (let t = 11_100; t <= 30_000; t += 100) {
       c.report(reportMsg("a", t / 100 + 1, []), "http", t);
-      c.frame(t);
+      c.tick(t);
     }
     expect(c.config.telemetry.traceEveryK).toBe(1);
   });
@@ -92,7 +93,7 @@ describe("CollectorCore", () => {
     c.hello(helloMsg("a", ids), "http", null, 0);
     for (let t = 0, seq = 0; t <= 6000; t += 100, seq += 1000) {
       c.report(reportMsg("a", t / 100 + 1, ids.map((id) => replicaReport(id, seq, ids.map((o) => [o, seq] as [string, number])))), "http", t);
-      c.frame(t);
+      c.tick(t);
     }
     expect(c.config.telemetry.traceEveryK).toBe(1);
   });
@@ -100,26 +101,27 @@ describe("CollectorCore", () => {
   it("N1: the snapshot describes the membership of the frames it carries, even when a hello arrived since", () => {
     const { c } = core();
     c.hello(helloMsg("a", ["r1", "r2"]), "http", null, 0);
-    c.frame(100);
+    c.tick(100);
     c.hello(helloMsg("b", ["r3"]), "http", null, 150);
     const snap = c.snapshot(160);
     expect(SnapshotSchema.safeParse(snap).success).toBe(true);
     expect(snap.replicas.map((r) => r.id)).toEqual(["r1", "r2"]);
-    const next = c.frame(200);
+    const next = c.tick(200);
     expect(next.membershipVersion).not.toBe(snap.membershipVersion);
     expect(next.replicaIds).toEqual(["r1", "r2", "r3"]);
-    expect(c.frame(300).replicaIds).toBeUndefined();
+    expect(c.tick(300).replicaIds).toBeUndefined();
   });
 
   it("N2: status changes become timeline entries, one per agent and change", () => {
     const { c } = core();
     c.hello(helloMsg("a", ["r1", "r2", "r3"], { reportIntervalMs: 100 }), "http", null, 0);
-    c.frame(100);
-    const f = c.frame(500); // silent for more than 3 intervals
+    c.tick(100);
+    expect(c.tick(1900).columns.status).toEqual([0, 0, 0]); // late, not unreachable: the rule wants 2 s too
+    const f = c.tick(2100); // silent for more than 3 intervals and 2 s
     expect(f.columns.status).toEqual([1, 1, 1]);
     expect(f.events.map((e) => e.summary)).toContain("3 replicas of a unreachable");
-    c.report(reportMsg("a", 1, [replicaReport("r1", 0, [], { full: true, status: "crashed" }), replicaReport("r2", 0, [], { full: true }), replicaReport("r3", 0, [], { full: true })]), "http", 600);
-    const g = c.frame(600);
+    c.report(reportMsg("a", 1, [replicaReport("r1", 0, [], { full: true, status: "crashed" }), replicaReport("r2", 0, [], { full: true }), replicaReport("r3", 0, [], { full: true })]), "http", 2200);
+    const g = c.tick(2200);
     expect(g.events.map((e) => [e.kind, e.summary])).toEqual(
       expect.arrayContaining([
         ["fault", "replica r1 crashed"],
@@ -164,7 +166,7 @@ describe("CollectorCore", () => {
       now,
     );
     expect(res.ok).toBe(true);
-    const frame = c.frame(now + 100);
+    const frame = c.tick(now + 100);
     const parsed = FrameSchema.safeParse(frame);
     expect(parsed.success, JSON.stringify(parsed.error?.issues.slice(0, 3))).toBe(true);
     expect(frame.columns.missingUpdates[2]).toBe(Number.MAX_SAFE_INTEGER);

@@ -2,5 +2,5 @@
 export { createCollector, defaultDbPath, type Collector, type CollectorOptions } from "./server.js";
 export { CollectorCore } from "./CollectorCore.js";
 export { MetricsEngine, type MetricsEngineOptions } from "./metrics/MetricsEngine.js";
-export type { ReplicaDigestInput, EngineFrame, ConvergenceSample as EngineSample } from "./metrics/types.js";
+export type { EngineFrame, ConvergenceSample as EngineSample } from "./metrics/types.js";
 export { COLLECTOR_VERSION } from "./version.js";

@@ -1,6 +1,7 @@
 // GET /metrics: Prometheus text format from a registry of our own (never prom-client's
 // global one, so two collectors in one process — tests — do not collide). Per-replica
 // gauges are filled at scrape time from the latest frame, not on every report.
+import type { Kpis } from "@driftscope/protocol";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 /** What the per-replica gauges read at scrape time. */
@@ -11,14 +12,37 @@ export interface ReplicaGaugeSource {
   status: readonly number[];
 }
 
-/** Cluster-wide gauges read at scrape time. */
-export interface ClusterGaugeSource {
-  live: number;
-  total: number;
-  convergedShare: number;
-  distinctStates: number;
-  configVersion: number;
-}
+/** Cluster-wide gauges read at scrape time: the latest frame's KPIs. */
+export type ClusterGaugeSource = Pick<
+  Kpis,
+  | "live"
+  | "total"
+  | "convergedShare"
+  | "distinctStates"
+  | "configVersion"
+  | "meanMissingUpdates"
+  | "inFlight"
+  | "oldestInFlightMs"
+  | "convergenceP50Ms"
+  | "convergenceP95Ms"
+  | "convergenceP99Ms"
+  | "convergenceAtLeast"
+>;
+
+const NO_KPIS: ClusterGaugeSource = {
+  live: 0,
+  total: 0,
+  convergedShare: 0,
+  distinctStates: 0,
+  configVersion: 0,
+  meanMissingUpdates: 0,
+  inFlight: 0,
+  oldestInFlightMs: 0,
+  convergenceP50Ms: null,
+  convergenceP95Ms: null,
+  convergenceP99Ms: null,
+  convergenceAtLeast: { p50: false, p95: false, p99: false, max: false },
+};
 
 /** Convergence-time histogram buckets, in seconds. */
 export const CONVERGENCE_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
@@ -36,10 +60,12 @@ export class CollectorMetrics {
   readonly convergence: Histogram;
   readonly framesSent: Counter;
   readonly configChanges: Counter;
+  /** Updates lost: every holder left or came back empty (DESIGN §2). */
+  readonly lostUpdates: Counter;
   readonly agentsConnected: Gauge;
   readonly dashboardsConnected: Gauge;
   private source: ReplicaGaugeSource = { replicaIds: [], missingUpdates: [], stalenessMs: [], status: [] };
-  private cluster: ClusterGaugeSource = { live: 0, total: 0, convergedShare: 0, distinctStates: 0, configVersion: 0 };
+  private cluster: ClusterGaugeSource = NO_KPIS;
 
   constructor() {
     const registers = [this.registry];
@@ -71,6 +97,7 @@ export class CollectorMetrics {
     });
     this.framesSent = new Counter({ name: "driftscope_frames_total", help: "Frames computed for dashboards", registers });
     this.configChanges = new Counter({ name: "driftscope_config_changes_total", help: "Accepted cluster config changes", registers });
+    this.lostUpdates = new Counter({ name: "driftscope_updates_lost_total", help: "Updates lost: every replica holding them left the membership or restarted empty", registers });
     this.agentsConnected = new Gauge({ name: "driftscope_agents_connected", help: "Agent sockets connected", registers });
     this.dashboardsConnected = new Gauge({ name: "driftscope_dashboards_connected", help: "Dashboard sockets connected", registers });
 
@@ -110,7 +137,7 @@ export class CollectorMetrics {
         s.replicaIds.forEach((id, i) => this.set({ replica: id }, s.status[i] ?? 0));
       },
     });
-    const clusterGauge = (name: string, help: string, key: keyof ClusterGaugeSource) =>
+    const clusterGauge = (name: string, help: string, key: "live" | "total" | "convergedShare" | "distinctStates" | "configVersion" | "meanMissingUpdates" | "inFlight") =>
       new Gauge({
         name,
         help,
@@ -120,10 +147,44 @@ export class CollectorMetrics {
         },
       });
     clusterGauge("driftscope_replicas_live", "Live replicas", "live");
-    clusterGauge("driftscope_replicas_total", "Known replicas", "total");
+    clusterGauge("driftscope_replicas_known", "Member replicas (live, unreachable or crashed)", "total");
     clusterGauge("driftscope_converged_share", "Share of live replicas that have seen every issued update", "convergedShare");
     clusterGauge("driftscope_distinct_states", "Distinct (version vector, state hash) among live replicas", "distinctStates");
     clusterGauge("driftscope_config_version", "Current cluster config version", "configVersion");
+    clusterGauge("driftscope_missing_updates_mean", "Mean missing updates per live replica", "meanMissingUpdates");
+    clusterGauge("driftscope_updates_in_flight", "Updates issued and not yet at every live replica", "inFlight");
+    new Gauge({
+      name: "driftscope_oldest_in_flight_seconds",
+      help: "Age of the oldest update in flight (0: none)",
+      registers,
+      collect() {
+        this.set(cluster().oldestInFlightMs / 1000);
+      },
+    });
+    const QUANTILES = [["0.5", "p50", "convergenceP50Ms"], ["0.95", "p95", "convergenceP95Ms"], ["0.99", "p99", "convergenceP99Ms"]] as const;
+    new Gauge({
+      name: "driftscope_convergence_window_seconds",
+      help: "Convergence time percentiles over the sliding window, censored: updates in flight count as at least their age",
+      labelNames: ["quantile"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [q, , key] of QUANTILES) {
+          const v = cluster()[key];
+          if (v !== null) this.set({ quantile: q }, v / 1000);
+        }
+      },
+    });
+    new Gauge({
+      name: "driftscope_convergence_window_lower_bound",
+      help: "1 when the percentile is only a lower bound (updates still in flight may land above it)",
+      labelNames: ["quantile"],
+      registers,
+      collect() {
+        this.reset();
+        for (const [q, p] of QUANTILES) this.set({ quantile: q }, cluster().convergenceAtLeast[p] ? 1 : 0);
+      },
+    });
   }
 
   /** The latest frame's figures, read at the next scrape. */

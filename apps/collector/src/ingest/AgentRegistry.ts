@@ -1,16 +1,10 @@
-// Who is connected and which replicas each agent hosts. Every state-dependent check of
-// an agent message happens here BEFORE anything is changed, so a message that fails
-// changes nothing: hello conflicts, reports or acks for replicas the agent does not
-// host, acks of config versions that do not exist.
-import {
-  LIMITS,
-  protocolError,
-  type ConfigAck,
-  type ErrorMessage,
-  type Hello,
-  type Issue,
-  type Report,
-} from "@driftscope/protocol";
+// Agent sessions: who said hello over which connection, and what each session still owes
+// (whole vectors). Which replicas an agent hosts is the lifecycle's to know (one
+// membership); this table checks every state-dependent rule of an agent message BEFORE
+// anything changes, so a refused message changes nothing.
+import { LIMITS, protocolError, type ConfigAck, type ErrorMessage, type Hello, type Issue, type Report } from "@driftscope/protocol";
+import type { Lifecycle } from "../metrics/Lifecycle.js";
+import { isOverdue } from "../metrics/liveness.js";
 
 /** Most agents the collector keeps sessions for (one replica each at the cluster limit). */
 export const MAX_AGENTS = LIMITS.replicasPerCluster;
@@ -18,7 +12,7 @@ export const MAX_AGENTS = LIMITS.replicasPerCluster;
 /** How an agent reaches the collector. */
 export type Transport = "socket" | "http";
 
-/** One agent as the collector knows it. */
+/** One agent's session as the collector knows it. */
 export interface AgentSession {
   agentId: string;
   node: string;
@@ -26,12 +20,11 @@ export interface AgentSession {
   /** socket.io socket id while connected over a socket. */
   connectionId: string | null;
   connected: boolean;
-  /** Hosted replicas: id → CRDT type label. */
-  replicas: Map<string, string>;
   reportIntervalMs: number;
   /** Highest report seq seen since the last hello (null: none yet). */
   lastReportSeq: number | null;
   lastSeenMs: number;
+  helloAtMs: number;
   /** Replicas whose whole version vector the collector still needs. */
   needsFull: Set<string>;
   lastFullRequestMs: number;
@@ -43,14 +36,14 @@ export type Check = ErrorMessage | undefined;
 
 export class AgentRegistry {
   readonly sessions = new Map<string, AgentSession>();
-  private readonly owner = new Map<string, string>();
+  private readonly byConnection = new Map<string, string>();
 
-  constructor(private readonly unreachableAfterMs: (session: AgentSession) => number) {}
+  constructor(private readonly lifecycle: Lifecycle) {}
 
-  /** The agent hosting `replica`, if any. */
+  /** The session of the agent hosting `replica`, if any. */
   ownerOf(replica: string): AgentSession | undefined {
-    const id = this.owner.get(replica);
-    return id === undefined ? undefined : this.sessions.get(id);
+    const agentId = this.lifecycle.get(replica)?.agent.id;
+    return agentId === undefined ? undefined : this.sessions.get(agentId);
   }
 
   /** Node name of the agent hosting `replica`. */
@@ -58,20 +51,38 @@ export class AgentRegistry {
     return this.ownerOf(replica)?.node ?? "";
   }
 
-  /** An agent counts as active while connected, or (HTTP) while it reported recently. */
-  isActive(session: AgentSession, nowMs: number): boolean {
-    if (session.transport === "socket") return session.connected;
-    return nowMs - session.lastSeenMs <= this.unreachableAfterMs(session);
+  /** Replica ids the agent hosts. */
+  replicasOf(agentId: string): string[] {
+    const agent = this.lifecycle.agent(agentId);
+    return agent === undefined ? [] : [...agent.replicas].map((r) => r.id);
   }
 
-  /** Refuses a hello that claims replicas another active agent hosts, or one agent too many. */
-  checkHello(hello: Hello, nowMs: number): Check {
-    if (!this.sessions.has(hello.agentId) && this.sessions.size >= MAX_AGENTS) {
+  /** Alive: a socket session while connected; an HTTP one while it reports within the liveness rule. */
+  isActive(session: AgentSession, nowMs: number): boolean {
+    if (session.transport === "socket") return session.connected;
+    return !isOverdue(session.lastSeenMs, session.reportIntervalMs, nowMs);
+  }
+
+  /**
+   * Refuses a hello that another live session owns (its agent id, or its replicas), or one
+   * agent too many. An HTTP session cannot be told from its own retry, so HTTP may re-hello HTTP.
+   */
+  checkHello(hello: Hello, transport: Transport, connectionId: string | null, nowMs: number): Check {
+    const existing = this.sessions.get(hello.agentId);
+    if (existing === undefined && this.sessions.size >= MAX_AGENTS) {
       // Forget agents that host nothing and are gone before refusing anyone.
-      for (const [id, s] of this.sessions) if (s.replicas.size === 0 && !this.isActive(s, nowMs)) this.sessions.delete(id);
+      for (const [id, s] of this.sessions) if (this.replicasOf(id).length === 0 && !this.isActive(s, nowMs)) this.forget(id);
       if (this.sessions.size >= MAX_AGENTS) {
         const reason = `the collector already knows ${MAX_AGENTS} agents`;
         return protocolError("VALIDATION", `hello refused: ${reason}`, { issues: [{ path: "agentId", reason }], ref: "hello" });
+      }
+    }
+    if (existing !== undefined && this.isActive(existing, nowMs)) {
+      const sameConnection = existing.transport === transport && (transport === "http" || existing.connectionId === connectionId);
+      if (!sameConnection) {
+        const over = existing.transport === "socket" ? `a socket.io connection (${existing.connectionId})` : "HTTP";
+        const reason = `agent "${hello.agentId}" has a live session over ${over} since ${new Date(existing.helloAtMs).toISOString()}; another connection cannot replace it while it is alive (send bye on it first, or use another agentId)`;
+        return protocolError("CONFLICT", `hello refused: ${reason}`, { issues: [{ path: "agentId", reason }], ref: "hello" });
       }
     }
     const issues: Issue[] = [];
@@ -82,85 +93,56 @@ export class AgentRegistry {
       }
     });
     if (issues.length === 0) return undefined;
-    return protocolError("CONFLICT", `${issues.length} replica${issues.length === 1 ? " is" : "s are"} hosted by another connected agent`, {
-      issues,
-      ref: "hello",
-    });
+    return protocolError("CONFLICT", `${issues.length} replica${issues.length === 1 ? " is" : "s are"} hosted by another connected agent`, { issues, ref: "hello" });
+  }
+
+  /** Opens or renews the session of a checked hello; returns the replicas it no longer hosts. */
+  applyHello(hello: Hello, transport: Transport, connectionId: string | null, reportIntervalMs: number, nowMs: number): { removed: string[] } {
+    const previous = this.sessions.get(hello.agentId);
+    if (previous?.connectionId != null && previous.connectionId !== connectionId) this.byConnection.delete(previous.connectionId);
+    const session: AgentSession = {
+      agentId: hello.agentId,
+      node: hello.node.name,
+      transport,
+      connectionId,
+      connected: true,
+      reportIntervalMs,
+      lastReportSeq: null,
+      lastSeenMs: nowMs,
+      helloAtMs: nowMs,
+      needsFull: new Set(hello.replicas.map((r) => r.id)),
+      // The handshake asks for whole vectors; they may span several reports of one tick,
+      // so no request-full until that has had time.
+      lastFullRequestMs: nowMs,
+      capabilities: hello.capabilities ?? [],
+    };
+    this.sessions.set(hello.agentId, session);
+    if (connectionId !== null) this.byConnection.set(connectionId, hello.agentId);
+    const announced = new Set<string>(hello.replicas.map((r) => r.id));
+    return { removed: this.replicasOf(hello.agentId).filter((id) => !announced.has(id)) };
   }
 
   /**
-   * Applies a checked hello. Returns the replicas added, the ones this agent no longer
-   * hosts (removed), and the connection this one supersedes (same agent id, other socket).
+   * The session of `agentId` for a message that arrived on `connectionId` (null: HTTP), or
+   * the error telling the sender to say hello (it never did, or another connection took over).
    */
-  applyHello(
-    hello: Hello,
-    transport: Transport,
-    connectionId: string | null,
-    reportIntervalMs: number,
-    nowMs: number,
-  ): { added: Array<[string, string]>; removed: string[]; superseded: string | null } {
-    let session = this.sessions.get(hello.agentId);
-    const superseded = session !== undefined && session.connectionId !== null && session.connectionId !== connectionId && session.connected ? session.connectionId : null;
-    const before = new Map(session?.replicas ?? []);
-    if (session === undefined) {
-      session = {
-        agentId: hello.agentId,
-        node: hello.node.name,
-        transport,
-        connectionId,
-        connected: true,
-        replicas: new Map(),
-        reportIntervalMs,
-        lastReportSeq: null,
-        lastSeenMs: nowMs,
-        needsFull: new Set(),
-        lastFullRequestMs: -Infinity,
-        capabilities: hello.capabilities ?? [],
-      };
-      this.sessions.set(hello.agentId, session);
-    }
-    session.node = hello.node.name;
-    session.transport = transport;
-    session.connectionId = connectionId;
-    session.connected = true;
-    session.reportIntervalMs = reportIntervalMs;
-    session.lastReportSeq = null;
-    session.lastSeenMs = nowMs;
-    session.capabilities = hello.capabilities ?? [];
-    session.replicas = new Map(hello.replicas.map((r) => [r.id, r.crdtType]));
-    session.needsFull = new Set(session.replicas.keys());
-    // The handshake itself asks for whole vectors; they may arrive over several reports
-    // (a tick split by the batch limits), so no request-full until that has had time.
-    session.lastFullRequestMs = nowMs;
-    const added: Array<[string, string]> = [];
-    for (const [id, type] of session.replicas) {
-      const previous = this.ownerOf(id);
-      if (previous !== undefined && previous !== session) previous.replicas.delete(id); // takeover
-      this.owner.set(id, session.agentId);
-      added.push([id, type]);
-    }
-    const removed = [...before.keys()].filter((id) => !session.replicas.has(id));
-    for (const id of removed) if (this.owner.get(id) === session.agentId) this.owner.delete(id);
-    return { added, removed, superseded };
-  }
-
-  /** The session of `agentId`, or the error for a message from an agent that never said hello. */
-  sessionFor(agentId: string, what: string): AgentSession | ErrorMessage {
+  sessionFor(agentId: string, what: string, connectionId: string | null = null): AgentSession | ErrorMessage {
     const session = this.sessions.get(agentId);
-    if (session !== undefined) return session;
-    const reason = `agent "${agentId}" has not said hello`;
-    return protocolError("NOT_FOUND", `${what} refused: ${reason}; send hello first`, { issues: [{ path: "agentId", reason }], ref: what });
+    let reason: string | undefined;
+    if (session === undefined) reason = `agent "${agentId}" has not said hello`;
+    else if (connectionId !== null && session.connectionId !== connectionId) reason = `agent "${agentId}" has no session on this connection (${session.connectionId === null ? "it re-announced over HTTP" : "another connection took it over"})`;
+    if (reason === undefined) return session!;
+    return protocolError("NOT_FOUND", `${what} refused: ${reason}; send hello to re-announce`, { issues: [{ path: "agentId", reason }], ref: what });
   }
 
   /** Refuses a report naming replicas (or events of replicas) the agent does not host. */
   checkReport(session: AgentSession, report: Report): Check {
     const issues: Issue[] = [];
-    const hosted = session.replicas;
     report.replicas.forEach((r, i) => {
-      if (!hosted.has(r.replica)) issues.push({ path: `replicas[${i}].replica`, reason: notHosted(r.replica, session) });
+      if (!this.hosts(session, r.replica)) issues.push({ path: `replicas[${i}].replica`, reason: notHosted(r.replica, session) });
     });
     (report.events ?? []).forEach((e, i) => {
-      if (!hosted.has(e.replica)) issues.push({ path: `events[${i}].replica`, reason: notHosted(e.replica, session) });
+      if (!this.hosts(session, e.replica)) issues.push({ path: `events[${i}].replica`, reason: notHosted(e.replica, session) });
     });
     if (issues.length === 0) return undefined;
     return protocolError("VALIDATION", `report refused: ${issues[0]!.path}: ${issues[0]!.reason}`, { issues, ref: `report#${report.seq}` });
@@ -171,35 +153,32 @@ export class AgentRegistry {
     const issues: Issue[] = [];
     if (ack.version > currentVersion) issues.push({ path: "version", reason: `no config version ${ack.version} exists (current is ${currentVersion})` });
     ack.replicas.forEach((id, i) => {
-      if (!session.replicas.has(id)) {
-        const owner = this.ownerOf(id);
-        issues.push({ path: `replicas[${i}]`, reason: owner === undefined ? `unknown replica "${id}"` : notHosted(id, session) });
-      }
+      if (!this.hosts(session, id)) issues.push({ path: `replicas[${i}]`, reason: this.lifecycle.get(id) === undefined ? `unknown replica "${id}"` : notHosted(id, session) });
     });
     if (issues.length === 0) return undefined;
     return protocolError("VALIDATION", `config-ack refused: ${issues[0]!.path}: ${issues[0]!.reason}`, { issues, ref: `config-ack#${ack.version}` });
   }
 
-  /** Forgets an agent (bye); returns the replicas it hosted. */
-  remove(agentId: string): string[] {
+  /** Ends an agent's session (bye). */
+  forget(agentId: string): void {
     const session = this.sessions.get(agentId);
-    if (session === undefined) return [];
+    if (session?.connectionId != null) this.byConnection.delete(session.connectionId);
     this.sessions.delete(agentId);
-    const gone = [...session.replicas.keys()].filter((id) => this.owner.get(id) === agentId);
-    for (const id of gone) this.owner.delete(id);
-    return gone;
   }
 
   /** A socket closed: its agent stays known (it may come back) but is no longer connected. */
   disconnected(connectionId: string): AgentSession | undefined {
-    for (const session of this.sessions.values()) {
-      if (session.connectionId === connectionId) {
-        session.connected = false;
-        session.connectionId = null;
-        return session;
-      }
-    }
-    return undefined;
+    const agentId = this.byConnection.get(connectionId);
+    this.byConnection.delete(connectionId);
+    const session = agentId === undefined ? undefined : this.sessions.get(agentId);
+    if (session === undefined || session.connectionId !== connectionId) return undefined;
+    session.connected = false;
+    session.connectionId = null;
+    return session;
+  }
+
+  private hosts(session: AgentSession, replica: string): boolean {
+    return this.lifecycle.get(replica)?.agent.id === session.agentId;
   }
 }
 

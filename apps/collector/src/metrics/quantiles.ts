@@ -20,6 +20,15 @@ export function percentileOfSorted(sorted: ArrayLike<number>, p: number): number
 /** Samples of the current config needed before the window leaves older ones out. */
 export const EPOCH_MIN_SAMPLES = 20;
 
+/** What a window's percentiles are computed from. */
+export interface WindowSelection {
+  /** Convergence times, ascending. */
+  sorted: Float64Array;
+  /** Updates issued before this time are left out (an earlier config's). */
+  fromIssuedMs: number;
+  stats: ConvergenceStats;
+}
+
 export class SlidingWindow {
   private readonly at: Float64Array;
   private readonly issuedAt: Float64Array;
@@ -28,7 +37,7 @@ export class SlidingWindow {
   private epochStartMs = -Infinity;
   private head = 0; // next write
   private size = 0;
-  private readonly cache = new Map<number, { atMs: number; stats: ConvergenceStats; added: number }>();
+  private readonly cache = new Map<number, { atMs: number; selection: WindowSelection; added: number }>();
   private added = 0;
 
   constructor(
@@ -63,12 +72,18 @@ export class SlidingWindow {
 
   /** Percentiles of the samples of the last `windowMs` as of `nowMs`. */
   stats(nowMs: number, windowMs: number = this.maxWindowMs): ConvergenceStats {
+    return this.select(nowMs, windowMs).stats;
+  }
+
+  /**
+   * The samples behind `stats`, ascending, and the time from which updates count
+   * (the epoch's start when only the current config's updates are used, else −∞).
+   */
+  select(nowMs: number, windowMs: number = this.maxWindowMs): WindowSelection {
     this.evict(nowMs);
     const cached = this.cache.get(windowMs);
     const fresh = cached !== undefined && nowMs >= cached.atMs && (nowMs - cached.atMs < this.recomputeMs || (cached.added === this.added && nowMs === cached.atMs));
-    if (fresh) {
-      return cached!.stats;
-    }
+    if (fresh) return cached!.selection;
     const cap = this.values.length;
     const cutoff = nowMs - windowMs;
     const picked = new Float64Array(this.size);
@@ -85,18 +100,23 @@ export class SlidingWindow {
         picked[n++] = this.values[slot]!;
       }
     }
-    if (inEpoch >= EPOCH_MIN_SAMPLES) n = inEpoch;
+    const epochOnly = inEpoch >= EPOCH_MIN_SAMPLES;
+    if (epochOnly) n = inEpoch;
     const sorted = picked.subarray(0, n).sort();
-    const stats: ConvergenceStats = {
-      count: n,
-      p50: percentileOfSorted(sorted, 50),
-      p95: percentileOfSorted(sorted, 95),
-      p99: percentileOfSorted(sorted, 99),
-      max: n > 0 ? sorted[n - 1]! : null,
+    const selection: WindowSelection = {
+      sorted,
+      fromIssuedMs: epochOnly ? this.epochStartMs : -Infinity,
+      stats: {
+        count: n,
+        p50: percentileOfSorted(sorted, 50),
+        p95: percentileOfSorted(sorted, 95),
+        p99: percentileOfSorted(sorted, 99),
+        max: n > 0 ? sorted[n - 1]! : null,
+      },
     };
     if (this.cache.size > 16) this.cache.clear();
-    this.cache.set(windowMs, { atMs: nowMs, stats, added: this.added });
-    return stats;
+    this.cache.set(windowMs, { atMs: nowMs, selection, added: this.added });
+    return selection;
   }
 
   private evict(nowMs: number): void {
@@ -123,6 +143,23 @@ export class LogHistogram {
   ) {
     this.logGrowth = Math.log(growth);
     this.counts = new Float64Array(Math.ceil(Math.log(maxMs) / this.logGrowth) + 2);
+  }
+
+  /** Calls `visit` for each non-empty bucket in ascending order: its lower bound, the value it reports, its count. */
+  forEachBucket(visit: (lowMs: number, valueMs: number, count: number) => void): void {
+    for (let i = 0; i < this.counts.length; i++) {
+      const c = this.counts[i]!;
+      if (c === 0) continue;
+      if (i === 0) visit(0, Math.min(0.5, this.maxValue), c);
+      else {
+        const lo = Math.exp((i - 1) * this.logGrowth);
+        visit(lo, Math.min(lo * Math.sqrt(this.growth), this.maxValue), c);
+      }
+    }
+  }
+
+  get max(): number | null {
+    return this.total > 0 ? this.maxValue : null;
   }
 
   add(value: number): void {

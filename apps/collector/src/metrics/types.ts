@@ -1,6 +1,6 @@
-// Internal shapes of the metrics engine. They are deliberately independent of the wire
-// schemas: the ingest layer translates validated protocol messages into these, so the
-// engine can be fed by a socket, by HTTP, or by a simulation trace in a test.
+// Internal shapes of the metrics engine. Its input is the protocol's validated report
+// entry (`ReplicaReport`); these are what it hands out.
+import { REPLICA_STATUS_CODE } from "@driftscope/protocol";
 
 /** Cumulative sync counters of one replica since it started (monotonic, may reset on restart). */
 export interface SyncTotals {
@@ -12,37 +12,10 @@ export interface SyncTotals {
   changedMerges: number;
 }
 
-/** One replica's entry of a report tick, already validated. */
-export interface ReplicaDigestInput {
-  replica: string;
-  /** True when `vv` is the whole version vector (absent origins mean 0); else sparse changes. */
-  full?: boolean;
-  /** Version-vector entries `[origin, seq]`. */
-  vv: ReadonlyArray<readonly [string, number]>;
-  /** Hash of the canonical state (absent: unchanged, with bytes and summary). */
-  hash?: string;
-  /** Size of the state in bytes. */
-  bytes?: number;
-  /** Short human summary of the value. */
-  summary?: string;
-  /** Highest seq this replica has issued itself (its contribution to the frontier). */
-  seq: number;
-  /** Issue times `[seq, timeMs]` of this replica's new updates (all, or the traced ones). */
-  issued?: ReadonlyArray<readonly [number, number]>;
-  /** Exact inclusion times `[origin, seq, timeMs]` of traced dots newly included here. */
-  included?: ReadonlyArray<readonly [string, number, number]>;
-  /** Cumulative sync counters (absent: unchanged). */
-  sync?: SyncTotals;
-  /** Cluster config version this replica runs (acknowledged). */
-  configVersion?: number;
-  /** Simulated crash state reported by the runtime. */
-  status?: "up" | "crashed";
-}
-
-/** Replica status codes used in frames: 0 live, 1 unreachable, 2 crashed. */
-export const STATUS_LIVE = 0;
-export const STATUS_UNREACHABLE = 1;
-export const STATUS_CRASHED = 2;
+/** Replica status codes used in frames (the protocol's, defined there once). */
+export const STATUS_LIVE = REPLICA_STATUS_CODE.live;
+export const STATUS_UNREACHABLE = REPLICA_STATUS_CODE.unreachable;
+export const STATUS_CRASHED = REPLICA_STATUS_CODE.crashed;
 export type ReplicaStatusCode = typeof STATUS_LIVE | typeof STATUS_UNREACHABLE | typeof STATUS_CRASHED;
 
 /** One convergence sample: dot `(origin, seq)` issued at `issuedAtMs`, converged `convergenceMs` later. */
@@ -62,6 +35,16 @@ export interface ConvergenceStats {
   max: number | null;
 }
 
+/**
+ * Percentiles censored by updates still in flight (DESIGN §3): each unconverged traced
+ * update counts as "≥ its age"; `atLeast` says which figures are lower bounds.
+ */
+export interface CensoredStats extends ConvergenceStats {
+  /** Traced updates in flight that took part (as their age). */
+  censored: number;
+  atLeast: { p50: boolean; p95: boolean; p99: boolean; max: boolean };
+}
+
 /** Cluster-wide figures of one frame. */
 export interface Kpis {
   live: number;
@@ -72,11 +55,19 @@ export interface Kpis {
   convergedShare: number;
   /** Number of distinct (version vector, state hash) pairs among live replicas. */
   distinctStates: number;
-  /** Σ missing updates over all replicas. */
+  /** Σ missing updates over all member replicas. */
   missingUpdatesTotal: number;
+  /** Σ missing updates over live replicas ÷ live replicas (the one definition of "mean missing"). */
+  meanMissingUpdates: number;
+  /** Updates issued and not yet at every live replica. */
+  inFlight: number;
+  /** Age of the oldest update in flight (0: none). */
+  oldestInFlightMs: number;
+  /** Updates lost since the run started (every holder left or came back empty). */
+  lostUpdates: number;
   /** Largest staleness (ms) among live replicas. */
   maxStalenessMs: number;
-  convergence: ConvergenceStats;
+  convergence: CensoredStats;
   updatesPerSec: number;
   messagesPerSec: number;
   bytesPerSec: number;
@@ -86,11 +77,8 @@ export interface Kpis {
   bytesPerUpdate: number | null;
 }
 
-/** What the engine hands out for one frame: per-replica columns in `replicaIds` order. */
-export interface EngineFrame {
-  timeMs: number;
-  membershipVersion: number;
-  replicaIds: readonly string[];
+/** Figures of one replica; a frame holds them as columns, the cluster API as rows. */
+export interface ReplicaColumns {
   missingUpdates: number[];
   stalenessMs: number[];
   status: ReplicaStatusCode[];
@@ -100,6 +88,13 @@ export interface EngineFrame {
   configVersion: Array<number | null>;
   /** Equal (VV, state hash) share a group; groups numbered by size, 0 = largest. */
   stateGroup: number[];
+}
+
+/** What the engine hands out for one frame: per-replica columns in `replicaIds` order. */
+export interface EngineFrame extends ReplicaColumns {
+  timeMs: number;
+  membershipVersion: number;
+  replicaIds: readonly string[];
   kpis: Kpis;
   /** Samples that converged since the previous frame (only traced dots). */
   samples: ConvergenceSample[];

@@ -48,10 +48,14 @@ export class Recorder {
     return this.run;
   }
 
-  /** Ends the current run cleanly (everything buffered is written first). */
-  stop(nowMs: number): void {
+  /**
+   * Ends the current run cleanly (everything buffered is written first). `inFlightAges`:
+   * ages of the traced updates still unconverged, so its percentiles stay censored.
+   */
+  stop(nowMs: number, inFlightAges: readonly number[] = []): void {
     if (this.run === null) return;
     this.flush(nowMs);
+    if (inFlightAges.length > 0) this.store.setCensoredAges(this.run.id, inFlightAges);
     this.store.endRun(this.run.id, nowMs, "closed");
     this.run = null;
   }
@@ -91,6 +95,11 @@ export class Recorder {
       configVersion: kpis.configVersion,
       ackedReplicas: kpis.ackedReplicas,
       replicasJson: JSON.stringify(replicas),
+      meanMissingUpdates: kpis.meanMissingUpdates,
+      inFlight: kpis.inFlight,
+      oldestInFlightMs: kpis.oldestInFlightMs,
+      lostUpdates: kpis.lostUpdates,
+      convergenceAtLeast: atLeastBits(kpis.convergenceAtLeast),
     };
     this.batch.frames.push(row);
   }
@@ -121,4 +130,14 @@ export class Recorder {
     this.stop(nowMs);
     this.store.close();
   }
+}
+
+/** The censored flags as bits: p50 1, p95 2, p99 4, max 8. */
+export function atLeastBits(a: Kpis["convergenceAtLeast"]): number {
+  return (a.p50 ? 1 : 0) | (a.p95 ? 2 : 0) | (a.p99 ? 4 : 0) | (a.max ? 8 : 0);
+}
+
+/** The percentiles flagged in `bits`, e.g. "p95 p99 max". */
+export function atLeastNames(bits: number): string {
+  return ["p50", "p95", "p99", "max"].filter((_, i) => (bits & (1 << i)) !== 0).join(" ");
 }

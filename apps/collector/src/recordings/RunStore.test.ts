@@ -17,11 +17,16 @@ const KPIS: Kpis = {
   distinctStates: 2,
   missingUpdatesTotal: 7,
   maxStalenessMs: 120,
+  meanMissingUpdates: 3.5,
+  inFlight: 4,
+  oldestInFlightMs: 120,
+  lostUpdates: 0,
   convergenceP50Ms: 10,
   convergenceP95Ms: 20,
   convergenceP99Ms: 30,
   convergenceMaxMs: 40,
   convergenceSamples: 5,
+  convergenceAtLeast: { p50: false, p95: false, p99: true, max: true },
   updatesPerSec: 1.5,
   messagesPerSec: 3,
   bytesPerSec: 300,
@@ -65,7 +70,26 @@ describe("RunStore + Recorder", () => {
     const [summary] = store.listRuns();
     expect(summary).toMatchObject({ id: run.id, name: "first", status: "closed", endedAtMs: 3000, frames: 1, samples: 2, events: 1, configs: 2 });
     expect(store.configs(run.id).map((c) => c.version)).toEqual([1, 2]);
-    expect(store.convergenceStats(run.id)).toEqual({ count: 2, p50: 10, p95: 30, p99: 30, max: 30 });
+    expect(store.convergenceStats(run.id)).toMatchObject({ count: 2, p50: 10, p95: 30, p99: 30, max: 30, censored: 0, atLeast: { p99: false } });
+    store.close();
+  });
+
+  it("R5: updates still in flight when a run ends keep its percentiles censored; frames keep in-flight and lost figures", () => {
+    const path = join(dir, "c.db");
+    const rec = new Recorder(new RunStore(path), OPTS);
+    const run = rec.start("partitioned", 1000, DEFAULT_CLUSTER_CONFIG);
+    rec.addFrame(2000, KPIS, { replicaIds: ["a"], columns: { missingUpdates: [0], status: [0] } });
+    rec.addSamples(Array.from({ length: 9 }, (_, i) => ({ origin: "a", seq: i + 1, issuedAtMs: 1500, convergenceMs: 100 })));
+    rec.stop(20_000, [15_000]);
+    rec.close(20_000);
+    const store = new RunStore(path);
+    const stats = store.convergenceStats(run.id);
+    expect(stats).toMatchObject({ count: 9, p50: 100, p99: 15_000, max: 15_000, censored: 1, atLeast: { p50: false, p99: true, max: true } });
+    const [frame] = [...store.frames(run.id)];
+    expect(frame).toMatchObject({ inFlight: 4, oldestInFlightMs: 120, lostUpdates: 0, meanMissingUpdates: 3.5, convergenceAtLeast: 4 | 8 });
+    const csv = [...csvLines(store, store.getRun(run.id)!, "frames")];
+    expect(csv[0]).toContain("in_flight,oldest_in_flight_ms,lost_updates,convergence_lower_bounds");
+    expect(csv[1]!.trim().endsWith(",p99 max")).toBe(true);
     store.close();
   });
 

@@ -6,6 +6,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
+import { censoredFromSorted } from "../metrics/censored.js";
+import type { CensoredStats } from "../metrics/types.js";
 
 /** How a run ended: still recording, closed cleanly, or cut short by a crash. */
 export type RunStatus = "running" | "closed" | "interrupted";
@@ -54,6 +56,12 @@ export interface FrameRow {
   ackedReplicas: number;
   /** `{ replicaIds, columns }` of that frame, as JSON text. */
   replicasJson: string;
+  meanMissingUpdates: number;
+  inFlight: number;
+  oldestInFlightMs: number;
+  lostUpdates: number;
+  /** Which percentiles are lower bounds: bit 0 p50, 1 p95, 2 p99, 3 max. */
+  convergenceAtLeast: number;
 }
 
 /** One convergence sample row. */
@@ -119,7 +127,8 @@ CREATE TABLE IF NOT EXISTS runs (
   status TEXT NOT NULL CHECK (status IN ('running', 'closed', 'interrupted')),
   collector_version TEXT NOT NULL,
   protocol INTEGER NOT NULL,
-  last_write_ms REAL NOT NULL
+  last_write_ms REAL NOT NULL,
+  censored_json TEXT
 );
 CREATE TABLE IF NOT EXISTS run_configs (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -160,7 +169,12 @@ CREATE TABLE IF NOT EXISTS run_frames (
   bytes_per_update REAL,
   config_version INTEGER NOT NULL,
   acked_replicas INTEGER NOT NULL,
-  replicas_json TEXT NOT NULL
+  replicas_json TEXT NOT NULL,
+  mean_missing_updates REAL NOT NULL DEFAULT 0,
+  in_flight INTEGER NOT NULL DEFAULT 0,
+  oldest_in_flight_ms REAL NOT NULL DEFAULT 0,
+  lost_updates INTEGER NOT NULL DEFAULT 0,
+  convergence_at_least INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS run_frames_by_run ON run_frames (run_id, time_ms);
 CREATE TABLE IF NOT EXISTS run_samples (
@@ -213,7 +227,8 @@ function prepareStatements(db: Database.Database) {
       FROM runs r ORDER BY r.id DESC LIMIT ?`),
     insertFrame: db.prepare(`INSERT INTO run_frames VALUES (@runId, @timeMs, @live, @unreachable, @crashed, @total, @convergedShare, @distinctStates,
       @missingUpdatesTotal, @maxStalenessMs, @convergenceP50Ms, @convergenceP95Ms, @convergenceP99Ms, @convergenceMaxMs,
-      @convergenceSamples, @updatesPerSec, @messagesPerSec, @bytesPerSec, @deliveriesPerSec, @bytesPerUpdate, @configVersion, @ackedReplicas, @replicasJson)`),
+      @convergenceSamples, @updatesPerSec, @messagesPerSec, @bytesPerSec, @deliveriesPerSec, @bytesPerUpdate, @configVersion, @ackedReplicas, @replicasJson,
+      @meanMissingUpdates, @inFlight, @oldestInFlightMs, @lostUpdates, @convergenceAtLeast)`),
     insertSample: db.prepare("INSERT INTO run_samples VALUES (?, ?, ?, ?, ?)"),
     insertEvent: db.prepare("INSERT INTO run_events VALUES (?, ?, ?, ?, ?)"),
     insertConfig: db.prepare("INSERT OR REPLACE INTO run_configs VALUES (?, ?, ?, ?, ?)"),
@@ -241,6 +256,7 @@ export class RunStore {
     this.db.pragma("synchronous = NORMAL");
     this.db.pragma("foreign_keys = ON");
     this.db.exec(SCHEMA);
+    addMissingColumns(this.db);
     this.stmts = prepareStatements(this.db);
     this.reader = path === ":memory:" ? this.db : new Database(path, { readonly: true, fileMustExist: true });
     this.interrupted = this.stmts.interruptCrashed.run().changes;
@@ -322,7 +338,9 @@ export class RunStore {
           convergence_max_ms AS convergenceMaxMs, convergence_samples AS convergenceSamples, updates_per_sec AS updatesPerSec,
           messages_per_sec AS messagesPerSec, bytes_per_sec AS bytesPerSec,
           deliveries_per_sec AS deliveriesPerSec, bytes_per_update AS bytesPerUpdate,
-          config_version AS configVersion, acked_replicas AS ackedReplicas, replicas_json AS replicasJson
+          config_version AS configVersion, acked_replicas AS ackedReplicas, replicas_json AS replicasJson,
+          mean_missing_updates AS meanMissingUpdates, in_flight AS inFlight, oldest_in_flight_ms AS oldestInFlightMs,
+          lost_updates AS lostUpdates, convergence_at_least AS convergenceAtLeast
         FROM run_frames WHERE run_id = ? ORDER BY time_ms, rowid`,
       n,
     );
@@ -345,18 +363,34 @@ export class RunStore {
   }
 
   /** Exact convergence percentiles of a whole stored run (nearest rank), computed in SQL (indexed). */
-  convergenceStats(runId: string): { count: number; p50: number | null; p95: number | null; p99: number | null; max: number | null } {
+  convergenceStats(runId: string): CensoredStats {
     const n = runNumberOf(runId);
-    const empty = { count: 0, p50: null, p95: null, p99: null, max: null };
+    const censored = Float64Array.from(this.censoredAges(runId)).sort();
+    const empty = censoredFromSorted(new Float64Array(0), censored);
     if (n === undefined) return empty;
-    const { count, max } = this.db.prepare("SELECT COUNT(*) AS count, MAX(convergence_ms) AS max FROM run_samples WHERE run_id = ?").get(n) as {
-      count: number;
-      max: number | null;
-    };
+    const { count } = this.db.prepare("SELECT COUNT(*) AS count FROM run_samples WHERE run_id = ?").get(n) as { count: number };
     if (count === 0) return empty;
-    const at = this.db.prepare("SELECT convergence_ms AS v FROM run_samples WHERE run_id = ? ORDER BY convergence_ms LIMIT 1 OFFSET ?");
-    const pick = (p: number) => (at.get(n, Math.min(count - 1, Math.max(0, Math.ceil((p / 100) * count) - 1))) as { v: number }).v;
-    return { count, p50: pick(50), p95: pick(95), p99: pick(99), max };
+    // Exact: every sample, in order (a run keeps at most a few million).
+    const sorted = new Float64Array(count);
+    let i = 0;
+    for (const row of this.db.prepare("SELECT convergence_ms AS v FROM run_samples WHERE run_id = ? ORDER BY convergence_ms").iterate(n) as Iterable<{ v: number }>) {
+      if (i < count) sorted[i++] = row.v;
+    }
+    return censoredFromSorted(sorted.subarray(0, i), censored);
+  }
+
+  /** Ages of the traced updates still in flight when the run ended (none if it did not end cleanly). */
+  censoredAges(runId: string): number[] {
+    const n = runNumberOf(runId);
+    if (n === undefined) return [];
+    const row = this.db.prepare("SELECT censored_json AS j FROM runs WHERE id = ?").get(n) as { j: string | null } | undefined;
+    return row?.j == null ? [] : (JSON.parse(row.j) as number[]);
+  }
+
+  /** Keeps the ages of the updates in flight at a run's end, for its censored percentiles. */
+  setCensoredAges(runId: string, ages: readonly number[]): void {
+    const n = runNumberOf(runId);
+    if (n !== undefined) this.db.prepare("UPDATE runs SET censored_json = ? WHERE id = ?").run(JSON.stringify(ages), n);
   }
 
   /** Bytes the data occupies (pages in use × page size). */
@@ -408,5 +442,23 @@ export class RunStore {
     if (!this.db.open) return;
     this.db.pragma("wal_checkpoint(TRUNCATE)");
     this.db.close();
+  }
+}
+
+/** Columns added since a file was created: an older file gains them with their defaults. */
+function addMissingColumns(db: Database.Database): void {
+  const want: Record<string, string[]> = {
+    runs: ["censored_json TEXT"],
+    run_frames: [
+      "mean_missing_updates REAL NOT NULL DEFAULT 0",
+      "in_flight INTEGER NOT NULL DEFAULT 0",
+      "oldest_in_flight_ms REAL NOT NULL DEFAULT 0",
+      "lost_updates INTEGER NOT NULL DEFAULT 0",
+      "convergence_at_least INTEGER NOT NULL DEFAULT 0",
+    ],
+  };
+  for (const [table, columns] of Object.entries(want)) {
+    const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as Array<{ name: string }>).map((c) => c.name));
+    for (const column of columns) if (!have.has(column.split(" ")[0]!)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${column}`);
   }
 }

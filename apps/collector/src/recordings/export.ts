@@ -3,6 +3,7 @@
 // being built in memory.
 import type { ClusterConfig } from "@driftscope/protocol";
 import { theoryFor } from "../metrics/theoryFor.js";
+import { atLeastNames } from "./Recorder.js";
 import type { RunStore, StoredRun } from "./RunStore.js";
 
 /** Tables a CSV export can hold (`?data=`). */
@@ -34,6 +35,11 @@ export const CSV_COLUMNS: Readonly<Record<CsvTable, readonly string[]>> = {
     "bytes_per_update",
     "config_version",
     "acked_replicas",
+    "mean_missing_updates",
+    "in_flight",
+    "oldest_in_flight_ms",
+    "lost_updates",
+    "convergence_lower_bounds",
   ],
   samples: ["origin", "seq", "issued_at_ms", "converged_at_ms", "convergence_ms"],
   events: ["time_ms", "time_iso", "kind", "version", "summary", "detail"],
@@ -98,6 +104,11 @@ export function* csvLines(store: RunStore, run: StoredRun, table: CsvTable): Gen
           f.bytesPerUpdate,
           f.configVersion,
           f.ackedReplicas,
+          f.meanMissingUpdates,
+          f.inFlight,
+          f.oldestInFlightMs,
+          f.lostUpdates,
+          atLeastNames(f.convergenceAtLeast),
         ]);
       }
       return;
@@ -159,12 +170,13 @@ export function* jsonChunks(store: RunStore, run: StoredRun): Generator<string> 
   // Each frame with the reference line of the config then in force, as live frames have it.
   let current = -1;
   for (const f of store.frames(run.id)) {
-    const { replicasJson, ...kpis } = f;
+    const { replicasJson, convergenceAtLeast, ...kpis } = f;
     const replicas = JSON.parse(replicasJson) as object;
     while (current + 1 < configs.length && configs[current + 1]!.timeMs <= f.timeMs) current++;
     const config = configs[current]?.config as ClusterConfig | undefined;
     const theory = config === undefined ? null : theoryFor(config, f.live);
-    yield `${first ? "" : ","}${JSON.stringify({ ...kpis, ...replicas, theory })}`;
+    const lowerBounds = atLeastNames(convergenceAtLeast).split(" ").filter((x) => x !== "");
+    yield `${first ? "" : ","}${JSON.stringify({ ...kpis, convergenceLowerBounds: lowerBounds, ...replicas, theory })}`;
     first = false;
   }
   yield `],"samples":[`;
