@@ -291,6 +291,8 @@ class AgentImpl implements Agent {
 
   #tick(): void {
     if (this.#closed) return;
+    // A replica that restarted without its state is announced (hello) before its reports.
+    for (const t of this.#replicas.values()) if (t.pollIncarnation()) this.#helloDirty = true;
     if (this.#helloDirty) {
       this.#helloDirty = false;
       this.#conn.sendHello();
@@ -388,7 +390,7 @@ class AgentImpl implements Agent {
       protocol: PROTOCOL_VERSION,
       agentId: this.id,
       node: { name: clip(this.#opts.nodeName ?? (hostname() || "node"), LIMITS.stringLength) || "node", pid: process.pid, language: "typescript" },
-      replicas: [...this.#replicas.values()].map((t) => ({ id: t.id as ReplicaId, crdtType: clipType(t.source.crdtType) })),
+      replicas: [...this.#replicas.values()].map((t) => ({ id: t.id as ReplicaId, crdtType: clipType(t.source.crdtType), ...(t.incarnation > 0 ? { incarnation: t.incarnation } : {}) })),
       clock: { agentTimeMs: this.#now() },
       reportIntervalMs: this.#reportIntervalMs,
     };
@@ -430,6 +432,8 @@ class AgentImpl implements Agent {
 
   #onCollectorError(error: ErrorMessage): void {
     this.#log.warn(`collector error ${error.code}: ${error.message}${error.ref ? ` (${error.ref})` : ""}`);
+    // The collector has no session for us on this connection (it restarted, or another took over): re-announce.
+    if (error.code === "NOT_FOUND" && /^(report|config-ack|bye)/.test(error.ref ?? "")) this.#helloChanged();
   }
 
   #requestFull(replicas: readonly string[] | undefined): void {

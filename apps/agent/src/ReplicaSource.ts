@@ -99,6 +99,12 @@ export interface ReplicaSource {
   syncCounters?(): SyncCounters;
   /** Highest seq this replica issued itself (default: its own version-vector entry). */
   seq?(): number;
+  /**
+   * Bumped each time the replica restarts without its state (default 0). The agent then
+   * announces the new incarnation in hello and reports the seqs it issues from then on;
+   * a restarted replica must not re-issue update ids (docs/protocol.md §3.7).
+   */
+  incarnation?(): number;
   /** Running or crashed (default "up"). */
   runState?(): ReplicaRunState;
   /**
@@ -274,10 +280,14 @@ class GossipReplicaSource implements ReplicaSource {
   }
 
   seq(): number {
-    // Own dots are those whose origin is the replica id (after an empty restore it issues
-    // as `id:k`, and those are not this id's seqs).
+    // Own dots are those whose origin is the replica id; after an empty restore it issues
+    // as `id:k` (a new id, as DESIGN §2 asks), so this incarnation issued none under `id`.
     const r = this.#replica;
-    return r.origin === r.id ? r.state.seq : (r.versionVector().get(r.id) ?? 0);
+    return r.origin === r.id ? r.state.seq : 0;
+  }
+
+  incarnation(): number {
+    return this.#replica.incarnation;
   }
 
   runState(): ReplicaRunState {

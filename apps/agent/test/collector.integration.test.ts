@@ -202,6 +202,24 @@ describe("agent with the real collector", () => {
     await eventually("collector sees it live", async () => (await snapshot(collector.url)).replicas.find((r) => r.id === victim.id)?.status === "live");
   });
 
+  it("a replica restarted without its state is announced as a new incarnation: the figures converge and nothing is flagged as reused", async () => {
+    const collector = await startCollector();
+    const launcher = await startLauncher(collector.url);
+    await eventually("every replica reported", () => collector.core.engine.replicaCount === 8 && launcher.replicas.every((r) => r.state.seq > 2));
+    const victim = launcher.replicas[3]!;
+    victim.crash();
+    victim.restore({ keepState: false });
+    await eventually("the collector knows the new incarnation", () => collector.core.engine.replica(victim.id)?.incarnation === 1);
+    expect((await put(collector.url, { workload: { updatesPerSecPerReplica: 0 } })).status).toBe(200);
+    await eventually("converged again", async () => {
+      const k = (await snapshot(collector.url)).frames.at(-1)?.kpis;
+      return k !== undefined && k.convergedShare === 1 && k.inFlight === 0 && k.live === 8;
+    });
+    expect(collector.core.engine.replica(victim.id)?.dotReuse).toBeUndefined();
+    const events = (await snapshot(collector.url)).events.map((e) => e.summary).join("\n");
+    expect(events).not.toMatch(/reuses update ids/);
+  });
+
   it("an invalid config is refused and nothing changes", async () => {
     const collector = await startCollector();
     const launcher = await startLauncher(collector.url);

@@ -68,6 +68,8 @@ export class ReplicaTelemetry implements ReplicaObserver {
   #lastSyncDetailAt = -Infinity;
   #lastSyncOnlyAt = -Infinity;
   #seqSeen = 0;
+  /** The source's incarnation as last announced (restarts without state bump it). */
+  #incarnation = 0;
   /** Issue times: records (seq, agentMs). */
   #issued = new RecordQueue(2);
   /** Inclusions: records (origin slot, seq, agentMs); the slots' numbering epoch. */
@@ -138,6 +140,25 @@ export class ReplicaTelemetry implements ReplicaObserver {
 
   get configVersion(): number | undefined {
     return this.#configVersion;
+  }
+
+  /** The incarnation announced in hello. */
+  get incarnation(): number {
+    return this.#incarnation;
+  }
+
+  /**
+   * Reads the source's incarnation; true when it changed (the replica restarted without its
+   * state): its own seqs start again from what it issues now, and its whole vector is due.
+   */
+  pollIncarnation(): boolean {
+    const inc = this.#safe(() => this.source.incarnation?.(), undefined) ?? 0;
+    if (inc === this.#incarnation) return false;
+    this.#incarnation = inc;
+    this.#seqSeen = 0;
+    this.#issued.drop(this.#issued.length); // issue times of the previous incarnation
+    this.requestFull();
+    return true;
   }
 
   // ── ReplicaObserver: called from the host's hot path ────────────────────────
@@ -338,13 +359,15 @@ export class ReplicaTelemetry implements ReplicaObserver {
       this.#stateDirty = false;
     }
     const last = this.#lastState!;
-    const ownEntry = digestVector?.get(src.id) ?? vv.find(([o]) => o === src.id)?.[1] ?? 0;
+    // After a restart without state, what it holds of its own id is not what it issued.
+    const ownEntry = this.#incarnation > 0 ? 0 : (digestVector?.get(src.id) ?? vv.find(([o]) => o === src.id)?.[1] ?? 0);
     const seq = Math.max(this.#safe(() => src.seq?.(), undefined) ?? 0, this.#seqSeen, ownEntry);
     if (seq > this.#seqSeen) this.#seqSeen = seq;
 
     const report: ReplicaReport = {
       replica: src.id as ReplicaReport["replica"],
       seq: isWireSeq(seq) ? seq : wireCount(seq),
+      ...(this.#incarnation > 0 ? { incarnation: this.#incarnation } : {}),
       vv: vv as ReplicaReport["vv"],
       sync: this.#syncCounters(full || now - this.#lastSyncDetailAt >= (this.#ctx.syncDetailMs ?? 1000), counters),
     };
