@@ -55,6 +55,7 @@ class Agent:
         self._lock = threading.RLock()  # replicas and their pending telemetry
         self._send_lock = threading.Lock()  # one report in flight, seqs in order
         self._config_lock = threading.Lock()
+        self._pending_acks = []  # config-acks not delivered yet: they ride with the next report
         self._replicas = {}
         self._events, self._skipped_events = [], 0
         self._report_seq = 0
@@ -141,7 +142,9 @@ class Agent:
         while not self._stop.is_set():
             try:
                 with self._send_lock:
-                    if self._need_hello:
+                    if not self._replicas:
+                        pass  # nothing to say hello for yet
+                    elif self._need_hello:
                         self._hello()
                         self._probe_clock()
                     else:
@@ -216,7 +219,7 @@ class Agent:
         if events:
             report["events"] = events
         try:
-            answer = self.transport.post_ingest([report])
+            answer, sent = self._post_with_acks([report])
         except Exception:
             with self._lock:  # the sampled events are gone: say how many
                 self._skipped_events += len(events) + skipped
@@ -226,7 +229,7 @@ class Agent:
                 telemetry.commit(cut)
             self._ask_full(answer.get("requestFull"))
         self.reports_sent += 1
-        self._check_rejected(answer, [report])
+        self._check_rejected(answer, sent)
         if "config" in answer:
             self._deliver_config(answer["config"])
         return answer
@@ -247,6 +250,8 @@ class Agent:
                 self._need_hello = True  # the collector forgot us (it restarted)
             elif rejection["code"] == "CONFLICT" and message.get("type") == "report":
                 self._report_seq = max(self._report_seq, message["seq"]) + 1
+                with self._lock:  # its changes were not applied: send whole vectors
+                    self._ask_full(True)
             else:
                 log.warning("driftscope: the collector refused our %s: %s %s", message.get("type", "message"), rejection["code"], rejection.get("issues"))
                 if message.get("type") == "report":
@@ -309,11 +314,23 @@ class Agent:
             ack = {"type": "config-ack", "agentId": self.agent_id, "version": config["version"], "replicas": replica_ids, "ok": refusal is None}
             if refusal is not None:
                 ack["error"] = {"code": "VALIDATION", "message": str(refusal)[:2048]}
+            self._pending_acks.append(ack)
         try:
-            answer = self.transport.post_ingest([ack])
-            self._check_rejected(answer, [ack])
+            answer, sent = self._post_with_acks([], attempts=1)
+            self._check_rejected(answer, sent)
         except (Unavailable, CollectorError) as error:
-            log.warning("driftscope: config-ack of v%s not delivered: %s", config["version"], error)
+            log.info("driftscope: config-ack of v%s goes with the next report: %s", config["version"], error)
+
+    def _post_with_acks(self, messages, attempts=None):
+        """Posts the pending acks first, then `messages`; returns the answer and what was sent."""
+        with self._config_lock:
+            acks = list(self._pending_acks)
+        sent = acks + messages
+        answer = self.transport.post_ingest(sent, attempts)
+        delivered = {id(a) for a in acks}
+        with self._config_lock:
+            self._pending_acks[:] = [a for a in self._pending_acks if id(a) not in delivered]
+        return answer, sent
 
     # ---- shutdown ---------------------------------------------------------------------------
 
