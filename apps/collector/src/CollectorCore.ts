@@ -281,10 +281,11 @@ export class CollectorCore {
   /** Everything a dashboard needs to draw from scratch (also `GET /api/v1/cluster`). */
   snapshot(nowMs: number, windowMs: number = this.windowMs): Snapshot {
     const last = this.frames.last;
+    // Incarnations and dot reuse change without a membership change: read them now.
     const replicas =
       last === null
         ? this.engine.replicaFigures(nowMs).map((f) => replicaInfo(this.memberInfo(f.id), f.status, f.configVersion ?? 0))
-        : this.frames.replicas();
+        : this.frames.replicas((id) => this.memberInfo(id));
     const frames = this.frames.recentFrames(replicas.length).map((f) => (windowMs === this.windowMs ? f : { ...f, kpis: this.kpisForWindow(f, windowMs, f.timeMs) }));
     return {
       type: "snapshot",

@@ -62,11 +62,14 @@ export class FrameHistory {
     return true;
   }
 
-  /** Replicas in the column order of the frames kept (status as of the last frame). */
-  replicas(): ReplicaInfo[] {
+  /** Replicas in the column order of the frames kept (status as of the last frame; `current` refreshes what changes in place). */
+  replicas(current: (id: string) => MemberInfo): ReplicaInfo[] {
     const last = this.last;
     if (last === null) return [];
-    return this.members.map((info, i) => replicaInfo(info, last.columns.status[i] ?? 0, last.columns.configVersion[i] ?? 0));
+    return this.members.map((info, i) => {
+      const now = current(info.id);
+      return replicaInfo({ ...info, incarnation: now.incarnation, dotReuse: now.dotReuse }, last.columns.status[i] ?? 0, last.columns.configVersion[i] ?? 0);
+    });
   }
 
   /** Recent frames for a snapshot: up to a minute, fewer for large clusters (≈ SNAPSHOT_CELLS cells). */
