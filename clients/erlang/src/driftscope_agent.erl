@@ -1,7 +1,7 @@
 %% The agent an Erlang node runs (one gen_server, registered as driftscope_agent unless
 %% told otherwise): it says hello, reports the attached replicas every tick over HTTP
-%% ingest, follows the collector's config through the long poll (a linked process) and
-%% acknowledges it, and says bye on stop (protocol §3, §8).
+%% ingest, follows the collector's config through the long poll (driftscope_config_poll,
+%% a linked process) and acknowledges it, and says bye on stop (protocol §3, §8).
 %%
 %% The node's calls (issued/2, merged/6, sent/4, received/4) check their arguments in the
 %% caller, raising {invalid, What, Why} there, and then cast: telemetry never blocks the
@@ -17,10 +17,10 @@
 -define(NAME, ?MODULE).
 -define(PROTOCOL, 1).
 -define(CLOCK_PROBES, 5).          % samples right after each hello; every answer adds one
--define(POLL_WAIT_MS, 25000).      % the collector holds a config poll at most this long
 -define(MAX_EVENTS, 64).           % sampled sync events per report; counters stay exact
 -define(REFUSED_DELAY_MS, 10000).  % a refusal (bad token) is not retried quickly
 -define(CALL_TIMEOUT_MS, 30000).   % longer than one HTTP exchange with its timeouts
+-define(STOP_TIMEOUT_MS, 60000).   % a last report and a bye tried twice, each up to 10 s
 
 %% ---- starting ------------------------------------------------------------------------
 
@@ -68,7 +68,7 @@ status(Agent) -> gen_server:call(Agent, status, ?CALL_TIMEOUT_MS).
 
 %% A last report, then bye: the replicas leave the membership instead of turning unreachable.
 stop() -> stop(?NAME).
-stop(Agent) -> gen_server:call(Agent, stop, ?CALL_TIMEOUT_MS).
+stop(Agent) -> gen_server:call(Agent, stop, ?STOP_TIMEOUT_MS).
 
 %% ---- gen_server ---------------------------------------------------------------------------
 
@@ -81,7 +81,7 @@ init(Opts) ->
     end,
     Conn = #{url => maps:get(url, Opts), token => maps:get(token, Opts), profile => default},
     Self = self(),
-    Poller = spawn_link(fun() -> poll_loop(Self, Conn#{profile := PollProfile}, maps:get(agent_id, Opts), 0) end),
+    Poller = driftscope_config_poll:start_link(Self, Conn#{profile := PollProfile}, maps:get(agent_id, Opts)),
     self() ! tick,
     {ok, Opts#{conn => Conn, poller => Poller, interval_ms => maps:get(report_interval_ms, Opts, undefined),
                replicas => #{}, order => [], report_seq => 0, every_k => 1, config => undefined,
@@ -289,32 +289,6 @@ schedule(Result, S) ->
                           {?REFUSED_DELAY_MS, S}
                   end,
     S1#{timer := erlang:send_after(Delay, self(), tick)}.
-
-%% ---- the long poll (a linked process) -------------------------------------------------------
-
-poll_loop(Agent, Conn, AgentId, Failures) ->
-    After = try gen_server:call(Agent, poll_after, ?CALL_TIMEOUT_MS) catch exit:_ -> not_yet end,
-    case After of
-        not_yet ->
-            timer:sleep(200),
-            poll_loop(Agent, Conn, AgentId, Failures);
-        {ok, Version} ->
-            case driftscope_http:poll_config(Conn, AgentId, Version, ?POLL_WAIT_MS) of
-                {config, Config} -> Agent ! {polled_config, Config}, poll_loop(Agent, Conn, AgentId, 0);
-                no_change -> poll_loop(Agent, Conn, AgentId, 0);
-                unknown_agent ->
-                    Agent ! need_hello,
-                    timer:sleep(driftscope_http:backoff_ms(Failures)),
-                    poll_loop(Agent, Conn, AgentId, Failures + 1);
-                {retry, AfterMs, _} ->
-                    timer:sleep(case AfterMs of undefined -> driftscope_http:backoff_ms(Failures); Ms -> Ms end),
-                    poll_loop(Agent, Conn, AgentId, Failures + 1);
-                {refused, Status, Body} ->
-                    logger:warning("driftscope: config poll refused (~p): ~p", [Status, Body]),
-                    timer:sleep(?REFUSED_DELAY_MS),
-                    poll_loop(Agent, Conn, AgentId, Failures)
-            end
-    end.
 
 %% ---- helpers --------------------------------------------------------------------------------
 
