@@ -7,10 +7,16 @@ import { helloMsg, replicaReport, reportMsg } from "../../test/harness.js";
 import { CollectorCore } from "../CollectorCore.js";
 import { CollectorMetrics } from "../prometheus.js";
 
-function core() {
+function core(retentionMs?: number) {
   const pushed: ClusterConfig[] = [];
-  const c = new CollectorCore({ config: DEFAULT_CLUSTER_CONFIG, reportIntervalMs: 100, recorder: null, metrics: new CollectorMetrics(), pushConfig: (cfg) => pushed.push(cfg) });
-  return c;
+  return new CollectorCore({
+    config: DEFAULT_CLUSTER_CONFIG,
+    reportIntervalMs: 100,
+    recorder: null,
+    metrics: new CollectorMetrics(),
+    pushConfig: (cfg) => pushed.push(cfg),
+    ...(retentionMs === undefined ? {} : { engine: { retentionMs } }),
+  });
 }
 
 const ids = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
@@ -110,7 +116,7 @@ describe("collector edges (issue 13)", () => {
   });
 
   it("CL-E6: ghosts cannot fill the cluster: unreachable replicas make room for live ones and leave after the retention time", () => {
-    const c = core();
+    const c = core(5000); // the retention time (10 min by default), shortened
     for (let g = 0; g < 4; g++) expect(c.hello(helloMsg(`ghost-${g}`, ids(`g${g}-`, LIMITS.replicasPerAgent)), "http", null, 0).ok).toBe(true);
     expect(c.engine.replicaCount).toBe(LIMITS.replicasPerCluster);
     const real = ids("real", 16);
@@ -122,11 +128,14 @@ describe("collector edges (issue 13)", () => {
     expect(real.every((id) => c.engine.hasReplica(id))).toBe(true);
     const f = c.tick(2200);
     expect(f.events.map((e) => e.summary)).toContain("16 replicas left the membership: unreachable, to make room for a live replica");
-    c.report(at("launcher", 1, 600_000, real.map((id) => replicaReport(id, 0, [], { full: true }))), "socket", 600_000, "c1");
-    c.tick(600_000);
-    c.report(at("launcher", 2, 602_200, real.map((id) => replicaReport(id, 0, []))), "socket", 602_200, "c1");
-    const later = c.tick(602_200); // unreachable since 2.1 s, retention 10 min
+    let seq = 1;
+    for (let t = 2700; t <= 7700; t += 500) {
+      c.report(at("launcher", seq++, t, real.map((id) => replicaReport(id, 0, [], { full: seq === 2 }))), "socket", t, "c1");
+      c.tick(t);
+    }
+    const later = c.tick(7700); // unreachable since 2.1 s, longer than the retention time
     expect(later.kpis).toMatchObject({ total: 16, live: 16, unreachable: 0 });
+    expect(c.snapshot(7700).events.map((e) => e.summary)).toContain(`${LIMITS.replicasPerCluster - 16} replicas left the membership: unreachable longer than the retention time`);
   });
 
   it("CL-E7: mean missing updates is one definition: a live frame and the history point taken with it agree, with an unreachable replica present", () => {
@@ -135,6 +144,7 @@ describe("collector edges (issue 13)", () => {
     c.hello(helloMsg("b", ["b0"]), "http", null, 0);
     c.report(at("a", 1, 100, [replicaReport("a0", 6, [["a0", 6]], { full: true }), replicaReport("a1", 0, [["a0", 2]], { full: true })]), "http", 100);
     c.report(at("b", 1, 100, [replicaReport("b0", 0, [], { full: true })]), "http", 100);
+    for (let t = 150; t < 2150; t += 500) c.tick(t);
     c.report(at("a", 2, 2150, [replicaReport("a0", 6, [])]), "http", 2150);
     const f = c.tick(2150); // b has been silent for 2 s: unreachable, still missing 6
     expect(f.kpis).toMatchObject({ live: 2, unreachable: 1, missingUpdatesTotal: 10 });

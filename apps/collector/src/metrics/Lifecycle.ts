@@ -56,6 +56,7 @@ export class Lifecycle {
   private version = 0;
   private transitions: StatusTransition[] = [];
   private departures: Departure[] = [];
+  private lastTickMs: number | undefined;
 
   constructor(
     private readonly ids: IdTable,
@@ -195,6 +196,11 @@ export class Lifecycle {
 
   /** Applies the liveness rule and the retention time; call before each frame. */
   tick(nowMs: number): void {
+    // After a pause of the collector itself (a long GC, a starved process), reports that
+    // queued meanwhile are read before anyone is judged silent: this tick judges nobody.
+    const paused = this.lastTickMs !== undefined && nowMs - this.lastTickMs > this.opts.liveness.minMs / 2;
+    this.lastTickMs = nowMs;
+    if (paused) return;
     const expired: string[] = [];
     for (const agent of this.agents.values()) {
       const overdue = agent.gone || isOverdue(agent.lastSeenMs, agent.reportIntervalMs, nowMs, this.opts.liveness);

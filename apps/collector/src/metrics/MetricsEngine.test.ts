@@ -279,6 +279,15 @@ describe("MetricsEngine figures", () => {
     expect(e.frame(2100).status[2]).toBe(STATUS_LIVE);
   });
 
+  it("U4: after a pause of the collector itself, the next frame judges nobody silent; a truly silent agent is judged at the one after", () => {
+    const e = engineWith(["a"]);
+    e.frame(0);
+    expect(e.frame(3000).status).toEqual([STATUS_LIVE]); // the collector was frozen 3 s: its own pause, not the agent's silence
+    e.ingestReport("a1", 3000, [digest("a", 0, [])], 3010); // the report that queued meanwhile
+    for (let t = 3100; t <= 5000; t += 100) expect(e.frame(t).status, `at ${t}`).toEqual([STATUS_LIVE]);
+    expect(e.frame(5100).status).toEqual([STATUS_UNREACHABLE]); // silent since 3,010: > 2 s
+  });
+
   it("U2: a replica reported crashed leaves the live set; up brings it back", () => {
     const e = engineWith(["a", "b"]);
     e.ingestReport("a1", 100, [digest("b", 0, [], { status: "crashed" })], 100);
