@@ -5,7 +5,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { pino } from "pino";
-import { ENV_HELP, EnvError, parseIntSetting, readEnv, type CollectorEnv } from "./env.js";
+import { ENV_HELP, EnvError, parseHostList, parseIntSetting, readEnv, type CollectorEnv } from "./env.js";
 import { createCollector, defaultDbPath } from "./server.js";
 import { COLLECTOR_VERSION } from "./version.js";
 
@@ -25,6 +25,7 @@ interface ServeFlags {
   db?: string;
   token?: string;
   operatorToken?: string;
+  allowedHosts?: string[];
   dashboardDir?: string;
   frameHz?: number;
   reportInterval?: number;
@@ -39,6 +40,7 @@ async function serve(flags: ServeFlags, env: CollectorEnv): Promise<void> {
     db: flags.db ?? env.dbPath ?? defaultDbPath(),
     ...optional("agentToken", flags.token ?? env.agentToken),
     ...optional("operatorToken", flags.operatorToken ?? env.operatorToken),
+    allowedHosts: flags.allowedHosts ?? env.allowedHosts,
     ...optional("dashboardDir", flags.dashboardDir ?? env.dashboardDir),
     frameHz: flags.frameHz ?? env.frameHz,
     reportIntervalMs: flags.reportInterval ?? env.reportIntervalMs,
@@ -79,6 +81,13 @@ export function buildProgram(): Command {
     .option("--db <file>", "SQLite file of the recordings (default .driftscope/driftscope.db)")
     .option("--token <token>", "token agents must present")
     .option("--operator-token <token>", "token required to change the config or control runs")
+    .option("--allowed-hosts <names>", "extra Host names accepted, comma-separated (the name a reverse proxy forwards); requests naming any other host are refused", (raw: string) => {
+      try {
+        return parseHostList("--allowed-hosts", raw);
+      } catch (error) {
+        throw new InvalidArgumentError((error as Error).message);
+      }
+    })
     .option("--dashboard-dir <dir>", "directory of the built dashboard")
     .option("--frame-hz <hz>", "frames per second sent to dashboards", intOption("--frame-hz", 1, 60))
     .option("--report-interval <ms>", "report interval asked of agents", intOption("--report-interval", 50, 60_000))

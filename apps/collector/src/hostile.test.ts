@@ -1,5 +1,7 @@
-// Hostile input: every case gets a clear error, the server stays up, and the collector's
-// state (membership, version vectors, frontier, config, agents, run) is unchanged.
+// Hostile input: every case gets a clear error, the server stays up, the collector's state
+// (membership, version vectors, frontier, config, agents, run) is unchanged, and the event
+// loop is never held more than 100 ms (test/hostileProbe.ts). More probes in
+// hostileSockets.test.ts, hostileHttp.test.ts and dashboardBackpressure.test.ts.
 import { LIMITS, PROTOCOL_VERSION, type ControlResult, type ErrorMessage, type IngestAnswer } from "@driftscope/protocol";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,27 +21,17 @@ import {
   type DashboardClient,
   type TestCollector,
 } from "../test/harness.js";
+import { eventPacket, expectHarmless, rawPacket, stateFingerprint } from "../test/hostileProbe.js";
 
 let t: TestCollector;
 let agent: AgentClient;
+let flooder: AgentClient;
 let dash: DashboardClient;
 
 /** Everything a bad message must not change. */
-function fingerprint(): string {
-  const core = t.collector.core;
-  const engine = core.engine;
-  const ids = engine.replicaIds();
-  return JSON.stringify({
-    config: core.config,
-    ids,
-    membership: engine.currentMembershipVersion,
-    vv: ids.map((id) => engine.versionVector(id)),
-    missing: ids.map((id) => engine.missingUpdates(id)),
-    frontier: ["r1", "r2", "ghost"].map((id) => engine.frontierFor(id)),
-    agents: [...core.agents.sessions.values()].map((s) => [s.agentId, [...s.replicas.keys()], s.lastReportSeq]),
-    run: core.runInfo()?.id,
-  });
-}
+const fingerprint = () => stateFingerprint(t.collector.core, ["ghost"]);
+/** Runs a probe: no state change, no stall of the event loop. */
+const harmless = (probe: () => Promise<void>) => expectHarmless(t.collector.core, probe, ["ghost"]);
 
 let baseline: string;
 
@@ -48,8 +40,12 @@ beforeAll(async () => {
   ({ agent } = await handshake(t.url, "a", ["r1", "r2"]));
   agent.emit("report", reportMsg("a", 1, [replicaReport("r1", 3, [["r1", 3]], { full: true }), replicaReport("r2", 1, [["r2", 1], ["r1", 1]], { full: true })]));
   await flushAgent(agent);
+  ({ agent: flooder } = await handshake(t.url, "f", []));
   dash = dashboardClient(t.url);
   await connected(dash);
+  const snapshot = next(dash, "snapshot");
+  dash.emit("subscribe", { type: "subscribe" });
+  await snapshot;
   baseline = fingerprint();
 });
 afterAll(async () => {
@@ -109,55 +105,67 @@ describe("hostile HTTP ingest", () => {
   ];
 
   it.each(lineCases)("%s: the line is rejected with its number, field and reason", async (_name, body, code, path) => {
-    const { status, body: answer } = await ingest(body);
-    expect(status).toBe(400);
-    expect(answer.accepted).toBe(0);
-    expect(answer.rejected).toHaveLength(1);
-    const [r] = answer.rejected;
-    expect(r).toMatchObject({ line: 1, code });
-    expect(r!.issues.length).toBeGreaterThan(0);
-    expect(r!.issues[0]!.reason.length).toBeGreaterThan(3);
-    if (path !== undefined) expect(r!.issues.map((i) => i.path)).toEqual(expect.arrayContaining([expect.stringMatching(path)]));
+    await harmless(async () => {
+      const { status, body: answer } = await ingest(body);
+      expect(status).toBe(400);
+      expect(answer.accepted).toBe(0);
+      expect(answer.rejected).toHaveLength(1);
+      const [r] = answer.rejected;
+      expect(r).toMatchObject({ line: 1, code });
+      expect(r!.issues.length).toBeGreaterThan(0);
+      expect(r!.issues[0]!.reason.length).toBeGreaterThan(3);
+      if (path !== undefined) expect(r!.issues.map((i) => i.path)).toEqual(expect.arrayContaining([expect.stringMatching(path)]));
+    });
     await stillUp();
   });
 
   it("H22 a 10 MB body gets 413 with a JSON error", async () => {
-    const { status, body } = await ingest("x".repeat(10 * 1024 * 1024));
-    expect(status).toBe(413);
-    expect(body).toMatchObject({ type: "error", code: "PAYLOAD_TOO_LARGE" });
+    await harmless(async () => {
+      const { status, body } = await ingest("x".repeat(10 * 1024 * 1024));
+      expect(status).toBe(413);
+      expect(body).toMatchObject({ type: "error", code: "PAYLOAD_TOO_LARGE" });
+    });
     await stillUp();
   });
 
   it("H23 a malformed JSON array body is refused as a whole", async () => {
-    const { status, body } = await ingest(`[${JSON.stringify(good())},`, "application/json");
-    expect(status).toBe(400);
-    expect(body).toMatchObject({ type: "error", code: "BAD_REQUEST", message: expect.stringMatching(/invalid JSON array/) });
+    await harmless(async () => {
+      const { status, body } = await ingest(`[${JSON.stringify(good())},`, "application/json");
+      expect(status).toBe(400);
+      expect(body).toMatchObject({ type: "error", code: "BAD_REQUEST", message: expect.stringMatching(/invalid JSON array/) });
+    });
     await stillUp();
   });
 
   it("H24 a wrong content type is refused", async () => {
-    const { status, body } = await ingest(ndjson(good()), "text/html");
-    expect(status).toBe(400);
-    expect(body.message).toMatch(/Content-Type/);
+    await harmless(async () => {
+      const { status, body } = await ingest(ndjson(good()), "text/html");
+      expect(status).toBe(400);
+      expect(body.message).toMatch(/Content-Type/);
+    });
     await stillUp();
   });
 
   it("H26 a page on another site cannot post telemetry or change the config through a browser", async () => {
-    for (const [path, method, body, type] of [
-      ["/api/v1/ingest", "POST", ndjson(good()), "text/plain"],
-      ["/api/v1/config", "PUT", JSON.stringify({ gossip: { fanout: 3 } }), "application/json"],
-    ] as const) {
-      const res = await fetch(`${t.url}${path}`, { method, headers: { "content-type": type, origin: "https://evil.example" }, body });
-      expect(res.status).toBe(403);
-      expect(await res.json()).toMatchObject({ code: "FORBIDDEN" });
-    }
+    await harmless(async () => {
+      for (const [path, method, body, type] of [
+        ["/api/v1/ingest", "POST", ndjson(good()), "text/plain"],
+        ["/api/v1/config", "PUT", JSON.stringify({ gossip: { fanout: 3 } }), "application/json"],
+      ] as const) {
+        const res = await fetch(`${t.url}${path}`, { method, headers: { "content-type": type, origin: "https://evil.example" }, body });
+        expect(res.status).toBe(403);
+        expect(await res.json()).toMatchObject({ code: "FORBIDDEN" });
+      }
+    });
     await stillUp();
   });
 
   it("H25 in a body with many bad lines, each is named by its line number", async () => {
-    const { status, body } = await ingest(["{", "", ndjson({ ...good(), agentId: 5 }), "[]"].join("\n"));
-    expect(status).toBe(400);
-    expect(body.rejected.map((r) => r.line)).toEqual([1, 3, 4]);
+    await harmless(async () => {
+      const { status, body } = await ingest(["{", "", ndjson({ ...good(), agentId: 5 }), "[]"].join("\n"));
+      expect(status).toBe(400);
+      expect(body.rejected.map((r) => r.line)).toEqual([1, 3, 4]);
+    });
     await stillUp();
   });
 });
@@ -181,22 +189,26 @@ describe("hostile config changes over HTTP", () => {
   ];
 
   it.each(cases)("%s is refused with a clear error", async (_name, body, status, code, path) => {
-    const res = await putConfig(body);
-    expect(res.status).toBe(status);
-    expect(res.body).toMatchObject({ type: "error", code });
-    expect(res.body.message.length).toBeGreaterThan(5);
-    if (path !== undefined) expect(res.body.issues?.map((i) => i.path)).toContain(path);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    await harmless(async () => {
+      const res = await putConfig(body);
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject({ type: "error", code });
+      expect(res.body.message.length).toBeGreaterThan(5);
+      if (path !== undefined) expect(res.body.issues?.map((i) => i.path)).toContain(path);
+      expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    });
     await stillUp();
   });
 
   it("C13 a run or export that does not exist is a 404; an unknown format a 400", async () => {
-    expect((await fetch(`${t.url}/api/v1/runs/run-999999`)).status).toBe(404);
-    expect((await fetch(`${t.url}/api/v1/runs/__proto__`)).status).toBe(404);
-    const bad = await fetch(`${t.url}/api/v1/runs/${t.collector.core.runInfo()!.id}/export?format=xml`);
-    expect(bad.status).toBe(400);
-    expect(((await bad.json()) as ErrorMessage).issues?.[0]?.path).toBe("format");
-    expect((await fetch(`${t.url}/api/v1/nope`)).status).toBe(404);
+    await harmless(async () => {
+      expect((await fetch(`${t.url}/api/v1/runs/run-999999`)).status).toBe(404);
+      expect((await fetch(`${t.url}/api/v1/runs/__proto__`)).status).toBe(404);
+      const bad = await fetch(`${t.url}/api/v1/runs/${t.collector.core.runInfo()!.id}/export?format=xml`);
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as ErrorMessage).issues?.[0]?.path).toBe("format");
+      expect((await fetch(`${t.url}/api/v1/nope`)).status).toBe(404);
+    });
     await stillUp();
   });
 });
@@ -217,86 +229,101 @@ describe("hostile socket messages", () => {
   ];
 
   it.each(socketCases)("%s → error, nothing changes", async (_name, event, payload, code) => {
-    const err = next<ErrorMessage>(agent, "error");
-    (agent as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
-    const e = await err;
-    expect(e).toMatchObject({ type: "error", code });
-    expect(e.message.length).toBeGreaterThan(5);
-    await flushAgent(agent);
+    await harmless(async () => {
+      const err = next<ErrorMessage>(agent, "error");
+      (agent as unknown as { emit(e: string, p: unknown): void }).emit(event, payload);
+      const e = await err;
+      expect(e).toMatchObject({ type: "error", code });
+      expect(e.message.length).toBeGreaterThan(5);
+      await flushAgent(agent);
+    });
     await stillUp();
   });
 
   it("S2 a hello with a wrong protocol version is refused and that connection closed", async () => {
-    const other = agentClient(t.url);
-    await connected(other);
-    const err = next<ErrorMessage>(other, "error");
-    other.emit("hello", { ...helloMsg("z", ["r9"]), protocol: 0 });
-    expect((await err).code).toBe("PROTOCOL_VERSION");
-    await until(() => other.disconnected, 3000, "disconnect");
+    await harmless(async () => {
+      const other = agentClient(t.url);
+      await connected(other);
+      const err = next<ErrorMessage>(other, "error");
+      other.emit("hello", { ...helloMsg("z", ["r9"]), protocol: 0 });
+      expect((await err).code).toBe("PROTOCOL_VERSION");
+      await until(() => other.disconnected, 3000, "disconnect");
+    });
     await stillUp();
   });
 
   it("S11 an acknowledgement callback or extra arguments are refused", async () => {
-    const err = next<ErrorMessage>(agent, "error");
-    (agent as unknown as { emit(e: string, ...p: unknown[]): void }).emit("report", good(), "extra");
-    expect((await err).code).toBe("BAD_REQUEST");
+    await harmless(async () => {
+      const err = next<ErrorMessage>(agent, "error");
+      (agent as unknown as { emit(e: string, ...p: unknown[]): void }).emit("report", good(), "extra");
+      expect((await err).code).toBe("BAD_REQUEST");
+    });
     await stillUp();
   });
 
   it("S12 a flood from one connection is rate-limited; the collector keeps serving", async () => {
-    const flooder = agentClient(t.url);
-    await connected(flooder);
-    const err = next<ErrorMessage>(flooder, "error");
-    for (let i = 0; i < 1500; i++) flooder.emit("ping", { type: "ping", id: i, agentTimeMs: 1 });
-    expect((await err).code).toBe("RATE_LIMITED");
-    flooder.close();
-    await flushAgent(agent); // other connections are unaffected
+    const pings = Array.from({ length: 1500 }, (_, i) => eventPacket("ping", JSON.stringify({ type: "ping", id: i, agentTimeMs: 1 })));
+    await harmless(async () => {
+      const err = next<ErrorMessage>(flooder, "error");
+      for (const packet of pings) rawPacket(flooder, packet);
+      expect((await err).code).toBe("RATE_LIMITED");
+      await flushAgent(agent); // other connections are unaffected
+    });
     await stillUp();
   });
 
   it("S13 a message above the size limit closes that connection only", async () => {
-    const big = agentClient(t.url);
-    await connected(big);
-    big.emit("report", { ...good(), junk: "x".repeat(LIMITS.messageBytes + 128 * 1024) } as never);
-    await until(() => big.disconnected, 5000, "oversized sender disconnected");
-    await flushAgent(agent);
+    const packet = eventPacket("report", JSON.stringify({ ...good(), junk: "x".repeat(LIMITS.messageBytes + 128 * 1024) }));
+    await harmless(async () => {
+      const big = agentClient(t.url);
+      await connected(big);
+      rawPacket(big, packet);
+      await until(() => big.disconnected, 5000, "oversized sender disconnected");
+      await flushAgent(agent);
+    });
     await stillUp();
   });
 
   it("S16 a page on another site cannot open a socket to the collector", async () => {
-    const evil = io(`${t.url}/dashboards`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { origin: "https://evil.example" } });
-    try {
-      await expect(new Promise((resolve, reject) => {
-        evil.once("connect", () => resolve("connected"));
-        evil.once("connect_error", (e) => reject(e));
-      })).rejects.toThrow();
-    } finally {
-      evil.close();
-    }
+    await harmless(async () => {
+      const evil = io(`${t.url}/dashboards`, { transports: ["websocket"], forceNew: true, reconnection: false, extraHeaders: { origin: "https://evil.example" } });
+      try {
+        await expect(new Promise((resolve, reject) => {
+          evil.once("connect", () => resolve("connected"));
+          evil.once("connect_error", (e) => reject(e));
+        })).rejects.toThrow();
+      } finally {
+        evil.close();
+      }
+    });
     await stillUp();
   });
 
   it("S14 dashboards: fanout 0 and interval −5 are refused in control-result", async () => {
-    for (const [requestId, patch, path] of [
-      ["bad-1", { gossip: { fanout: 0 } }, "patch.gossip.fanout"],
-      ["bad-2", { gossip: { intervalMs: -5 } }, "patch.gossip.intervalMs"],
-    ] as const) {
-      const r = next<ControlResult>(dash, "control-result");
-      dash.emit("config-change", { type: "config-change", requestId, patch: patch as never });
-      const result = await r;
-      expect(result).toMatchObject({ requestId, ok: false, error: { code: "VALIDATION" } });
-      expect(result.error!.issues!.map((i) => i.path)).toContain(path);
-    }
+    await harmless(async () => {
+      for (const [requestId, patch, path] of [
+        ["bad-1", { gossip: { fanout: 0 } }, "patch.gossip.fanout"],
+        ["bad-2", { gossip: { intervalMs: -5 } }, "patch.gossip.intervalMs"],
+      ] as const) {
+        const r = next<ControlResult>(dash, "control-result");
+        dash.emit("config-change", { type: "config-change", requestId, patch: patch as never });
+        const result = await r;
+        expect(result).toMatchObject({ requestId, ok: false, error: { code: "VALIDATION" } });
+        expect(result.error!.issues!.map((i) => i.path)).toContain(path);
+      }
+    });
     await stillUp();
   });
 
   it("S15 dashboards: unknown events and control requests without a request id get an error", async () => {
-    let err = next<ErrorMessage>(dash, "error");
-    (dash as unknown as { emit(e: string, p: unknown): void }).emit("drop-tables", {});
-    expect((await err).code).toBe("BAD_REQUEST");
-    err = next<ErrorMessage>(dash, "error");
-    (dash as unknown as { emit(e: string, p: unknown): void }).emit("config-change", { type: "config-change", patch: { gossip: { fanout: 3 } } });
-    expect((await err).code).toBe("VALIDATION");
+    await harmless(async () => {
+      let err = next<ErrorMessage>(dash, "error");
+      (dash as unknown as { emit(e: string, p: unknown): void }).emit("drop-tables", {});
+      expect((await err).code).toBe("BAD_REQUEST");
+      err = next<ErrorMessage>(dash, "error");
+      (dash as unknown as { emit(e: string, p: unknown): void }).emit("config-change", { type: "config-change", patch: { gossip: { fanout: 3 } } });
+      expect((await err).code).toBe("VALIDATION");
+    });
     await stillUp();
   });
 });

@@ -71,8 +71,7 @@ describe("server: agent handshake", () => {
 
   it("A3: ping → pong echoes id and agent time and adds the collector's clock", async () => {
     const { url } = await start();
-    const agent = agentClient(url);
-    await connected(agent);
+    const { agent } = await handshake(url, "a", ["r1"]); // nothing is answered before hello (docs/security.md)
     const before = Date.now();
     const pong = next<{ id: number; agentTimeMs: number; collectorTimeMs: number }>(agent, "pong");
     agent.emit("ping", { type: "ping", id: 7, agentTimeMs: 12345 });
@@ -215,6 +214,9 @@ describe("server: control plane", () => {
     const { url, collector } = await start();
     const dash = dashboardClient(url);
     await connected(dash);
+    const subscribed = next(dash, "snapshot"); // nothing is read before subscribe (docs/security.md)
+    dash.emit("subscribe", { type: "subscribe" });
+    await subscribed;
     const result = next<ControlResult>(dash, "control-result");
     dash.emit("config-change", { type: "config-change", requestId: "req-1", patch: { network: { lossRate: 0.1 } } });
     const r = await result;
@@ -243,6 +245,9 @@ describe("server: control plane", () => {
     const first = collector.core.runInfo()!;
     const dash = dashboardClient(url);
     await connected(dash);
+    const subscribed = next(dash, "snapshot"); // nothing is read before subscribe (docs/security.md)
+    dash.emit("subscribe", { type: "subscribe" });
+    await subscribed;
     let result = next<ControlResult>(dash, "control-result");
     dash.emit("run-control", { type: "run-control", requestId: "r1", action: "start", name: "fanout sweep" });
     const started = await result;
@@ -300,6 +305,9 @@ describe("server: tokens", () => {
     expect((await put(TOKENS.operatorToken)).status).toBe(200);
     const dash = dashboardClient(url);
     await connected(dash);
+    const subscribed = next(dash, "snapshot"); // nothing is read before subscribe (docs/security.md)
+    dash.emit("subscribe", { type: "subscribe" });
+    await subscribed;
     let r = next<ControlResult>(dash, "control-result");
     dash.emit("config-change", { type: "config-change", requestId: "x1", patch: { gossip: { fanout: 4 } } });
     expect(await r).toMatchObject({ ok: false, error: { code: "UNAUTHORIZED" } });

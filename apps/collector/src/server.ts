@@ -4,7 +4,9 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import {
+  AGENT_NAMESPACE,
   ClusterConfigSchema,
+  DASHBOARD_NAMESPACE,
   DEFAULT_CLUSTER_CONFIG,
   DEFAULT_HOST,
   DEFAULT_REPORT_INTERVAL_MS,
@@ -21,9 +23,10 @@ import { configPollsOf } from "./api/agentConfigRoute.js";
 import { errorHandler, sendError } from "./api/errors.js";
 import { apiRouter } from "./api/routes.js";
 import { CollectorCore, defaultRunName } from "./CollectorCore.js";
-import { bindRefusal, originAllowed } from "./control/auth.js";
-import { attachDashboardNamespace } from "./dashboards/dashboardSocket.js";
+import { bindRefusal, hostAllowed, hostAllowList, originAllowed } from "./control/auth.js";
+import { attachDashboardNamespace, DEFAULT_DASHBOARD_LIMITS, type DashboardLimits } from "./dashboards/dashboardSocket.js";
 import { attachAgentNamespace, HELLO_ROOM } from "./ingest/agentSocket.js";
+import { clientAddress, PacketGate, type NamespaceGate } from "./ingest/packetGate.js";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./ingest/rateLimit.js";
 import type { MetricsEngineOptions } from "./metrics/MetricsEngine.js";
 import { CollectorMetrics } from "./prometheus.js";
@@ -42,6 +45,15 @@ export interface CollectorOptions {
   agentToken?: string;
   /** Token required for config changes and run control. */
   operatorToken?: string;
+  /**
+   * Host names requests may be addressed to besides loopback names and the bound address
+   * (e.g. the name a reverse proxy forwards); any other Host header is refused (DNS rebinding).
+   */
+  allowedHosts?: readonly string[];
+  /** Time a socket has to get its hello / subscribe accepted before it is closed (default 5000 ms). */
+  handshakeTimeoutMs?: number;
+  /** Backpressure to dashboards (tests shrink them). */
+  dashboardLimits?: Partial<DashboardLimits>;
   /** Directory of the built dashboard (default apps/dashboard/dist next to the collector). */
   dashboardDir?: string;
   /** Frames per second to dashboards (default 10). */
@@ -77,6 +89,15 @@ export interface Collector {
   close(): Promise<void>;
 }
 
+/** Time a socket has to get its hello / subscribe accepted (docs/security.md). */
+export const HANDSHAKE_TIMEOUT_MS = 5000;
+/** Largest message before a hello is accepted: a hello of 4,096 replicas with long ids fits. */
+const PRE_HELLO_BYTES = 1024 * 1024;
+/** Largest dashboard message: a config change cutting 4,096 links between long ids fits. */
+const DASHBOARD_MESSAGE_BYTES = 2 * 1024 * 1024;
+/** Largest message before a dashboard's subscribe is accepted (a subscribe carries at most a token). */
+const PRE_SUBSCRIBE_BYTES = 8 * 1024;
+
 /** Default database path: `.driftscope/driftscope.db` under the current directory. */
 export function defaultDbPath(cwd: string = process.cwd()): string {
   return join(cwd, ".driftscope", "driftscope.db");
@@ -103,20 +124,40 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const metrics = new CollectorMetrics();
   const config = resumeConfig(store, logger);
 
+  const hosts = hostAllowList(host, options.allowedHosts ?? []);
+  const handshakeTimeoutMs = options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
+  const namespaces = new Map<string, NamespaceGate>([
+    [AGENT_NAMESPACE, { handshakeEvent: "hello", what: "hello", maxBytesBeforeHandshake: PRE_HELLO_BYTES, maxBytes: LIMITS.messageBytes + 1024 }],
+    [DASHBOARD_NAMESPACE, { handshakeEvent: "subscribe", what: "subscribe", maxBytesBeforeHandshake: PRE_SUBSCRIBE_BYTES, maxBytes: DASHBOARD_MESSAGE_BYTES }],
+  ]);
+  const gate = new PacketGate({ limits, metrics, now, namespaces });
+
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", false);
   const http: HttpServer = createServer(app);
+  // A client that trickles its headers or body holds a connection, not the event loop; still, let it go.
+  http.headersTimeout = 10_000;
+  http.requestTimeout = 60_000;
   const io = new IoServer(http, {
     // One message may be as large as the protocol allows, plus framing.
     maxHttpBufferSize: LIMITS.messageBytes + 64 * 1024,
     serveClient: false,
+    // A connection that joins no namespace is closed as soon as one that never says hello.
+    connectTimeout: handshakeTimeoutMs,
     allowRequest: (req, callback) => {
-      const allowed = originAllowed(req.headers.origin, req.headers.host);
-      if (!allowed) metrics.rejections.inc({ code: "FORBIDDEN", transport: "socket" });
-      callback(allowed ? null : "cross-origin connection refused", allowed);
+      const refusal = handshakeRefusal(req.headers.host, req.headers.origin, clientAddress(req.socket.remoteAddress));
+      if (refusal !== undefined) metrics.rejections.inc({ code: refusal.startsWith("too many") ? "RATE_LIMITED" : "FORBIDDEN", transport: "socket" });
+      callback(refusal ?? null, refusal === undefined);
     },
   });
+  gate.attach(io);
+  const handshakeRefusal = (hostHeader: string | undefined, origin: string | undefined, ip: string): string | undefined => {
+    if (!hostAllowed(hostHeader, hosts)) return hostRefusal(hostHeader);
+    if (!originAllowed(origin, hostHeader)) return "cross-origin connection refused";
+    if (!gate.admits(ip)) return `too many connections from ${ip} (at most ${limits.connectionsPerIp})`;
+    return undefined;
+  };
 
   const core = new CollectorCore({
     config,
@@ -132,9 +173,19 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       agents.sockets.get(session.connectionId)?.emit("request-full", replicas === undefined ? { type: "request-full" } : { type: "request-full", replicas: replicas as never });
     },
   });
-  const agents = attachAgentNamespace(io, { core, agentToken: options.agentToken, limits, metrics, logger, now });
-  const dashboards = attachDashboardNamespace(io, { core, operatorToken: options.operatorToken, limits, metrics, logger, now });
+  const agents = attachAgentNamespace(io, { core, agentToken: options.agentToken, gate, handshakeTimeoutMs, metrics, logger, now });
+  const dashboards = attachDashboardNamespace(io, { core, operatorToken: options.operatorToken, gate, handshakeTimeoutMs, limits: { ...DEFAULT_DASHBOARD_LIMITS, ...options.dashboardLimits }, metrics, logger, now });
 
+  // A name that is not ours may be an attacker's domain re-pointed at this address (DNS
+  // rebinding): the visitor's browser would then treat us as the attacker's own site.
+  app.use((req, res, next) => {
+    if (hostAllowed(req.get("host"), hosts)) {
+      next();
+      return;
+    }
+    metrics.rejections.inc({ code: "FORBIDDEN", transport: "http" });
+    sendError(res, protocolError("FORBIDDEN", hostRefusal(req.get("host"))));
+  });
   // Browsers on other sites must not drive the collector (no CORS is offered either).
   app.use((req, res, next) => {
     if (req.method === "GET" || req.method === "HEAD" || originAllowed(req.get("origin"), req.get("host"))) {
@@ -144,7 +195,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     metrics.rejections.inc({ code: "FORBIDDEN", transport: "http" });
     sendError(res, protocolError("FORBIDDEN", "cross-origin request refused: this collector only accepts pages it serves or pages on this machine"));
   });
-  app.use(apiRouter({ core, recorder, metrics, version: COLLECTOR_VERSION, agentToken: options.agentToken, operatorToken: options.operatorToken, limits, now }));
+  app.use(apiRouter({ core, recorder, metrics, version: COLLECTOR_VERSION, agentToken: options.agentToken, operatorToken: options.operatorToken, limits, ipBytes: gate.ipBytes, now }));
   app.use(dashboardRouter(options.dashboardDir ?? defaultDashboardDir()));
   app.use(errorHandler(logger, (code) => metrics.rejections.inc({ code, transport: "http" })));
 
@@ -157,7 +208,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
 
   const tick = () => {
     const t = now();
-    const frame = core.frame(t);
+    const frame = core.tick(t);
     dashboards.broadcast(frame, t);
   };
   const safely = (what: string, fn: () => void) => () => {
@@ -208,6 +259,11 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   };
 
   return { url, port: address.port, host, core, tick, close };
+}
+
+function hostRefusal(hostHeader: string | undefined): string {
+  const shown = JSON.stringify(String(hostHeader ?? "")).slice(0, 80);
+  return `Host ${shown} is not a name of this collector: it answers loopback names and its bound address; behind a reverse proxy, start it with --allowed-hosts <name>`;
 }
 
 /** The config the previous session ended with (the cluster still runs it), else the default. */

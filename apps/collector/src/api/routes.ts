@@ -5,23 +5,28 @@ import {
   INGEST_PATH,
   ingestAnswer,
   ingestStatus,
-  parseIngestBody,
   PROTOCOL_VERSION,
   protocolError,
   rejection,
+  type ErrorMessage,
   type HealthAnswer,
   type IngestRejection,
+  type Snapshot,
   LIMITS,
 } from "@driftscope/protocol";
 import express, { type Request, type RequestHandler, type Router } from "express";
 import { bearerToken, tokenRefusal } from "../control/auth.js";
 import { isError, type CollectorCore } from "../CollectorCore.js";
+import { shapeProblem } from "../ingest/inputShape.js";
+import { clientAddress } from "../ingest/packetGate.js";
 import { KeyedBuckets, type RateLimits } from "../ingest/rateLimit.js";
+import { TimeSlice } from "../ingest/timeSlice.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { CSV_TABLES, csvLines, jsonChunks, type CsvTable } from "../recordings/export.js";
 import type { Recorder } from "../recordings/Recorder.js";
 import { agentConfigRouter } from "./agentConfigRoute.js";
 import { sendError } from "./errors.js";
+import { parseIngestBodyInSlices } from "./ingestBody.js";
 
 export interface ApiDeps {
   core: CollectorCore;
@@ -31,6 +36,8 @@ export interface ApiDeps {
   agentToken: string | undefined;
   operatorToken: string | undefined;
   limits: RateLimits;
+  /** Bytes per client address, shared with the sockets (the packet gate's). */
+  ipBytes: KeyedBuckets;
   now: () => number;
 }
 
@@ -38,6 +45,8 @@ export interface ApiDeps {
 const CONFIG_BODY_LIMIT = 1024 * 1024;
 /** Most KPI points a run's detail carries (longer runs are decimated; exports have all). */
 const RUN_DETAIL_POINTS = 3600;
+/** A cluster snapshot is reused for this long (one frame at 10 Hz): it is about 1 MB to build. */
+const SNAPSHOT_REUSE_MS = 100;
 
 export function apiRouter(deps: ApiDeps): Router {
   const { core, recorder, metrics, now } = deps;
@@ -63,6 +72,34 @@ export function apiRouter(deps: ApiDeps): Router {
     metrics.rejections.inc({ code: "RATE_LIMITED", transport: "http" });
     res.setHeader("Retry-After", "1");
     sendError(res, protocolError("RATE_LIMITED", `too many requests: at most ${deps.limits.httpRequestsPerSec}/s per client`));
+  };
+
+  // Ingest bodies are held and parsed in memory: their total is bounded, and each client
+  // address pays for its bytes from the same budget as its sockets.
+  let ingestInFlight = 0;
+  const ingestBudget: RequestHandler = (req, res, next) => {
+    const declared = Number(req.get("content-length") ?? "0");
+    const size = Number.isFinite(declared) && declared > 0 ? Math.min(declared, LIMITS.ingestBodyBytes) : 0;
+    const waitMs = deps.ipBytes.waitMs(clientAddress(req.socket.remoteAddress), now(), size);
+    const busy = ingestInFlight + size > deps.limits.ingestInFlightBytes && ingestInFlight > 0;
+    if (waitMs <= 0 && !busy) {
+      ingestInFlight += size;
+      res.once("close", () => (ingestInFlight -= size));
+      next();
+      return;
+    }
+    metrics.rateLimited.inc({ transport: "http" });
+    metrics.rejections.inc({ code: "RATE_LIMITED", transport: "http" });
+    res.setHeader("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))));
+    sendError(
+      res,
+      protocolError(
+        "RATE_LIMITED",
+        busy
+          ? `the collector is parsing ${Math.round(ingestInFlight / 1048576)} MiB of ingest bodies already; retry shortly`
+          : `too many bytes from this address: at most ${Math.round(deps.limits.ipBytesPerSec / 1048576)} MiB/s (sockets and ingest together); retry in ${Math.ceil(waitMs)} ms`,
+      ),
+    );
   };
 
   const requireToken = (expected: string | undefined, what: "ingest" | "config change"): RequestHandler => {
@@ -95,8 +132,9 @@ export function apiRouter(deps: ApiDeps): Router {
     INGEST_PATH,
     rateLimited,
     requireToken(deps.agentToken, "ingest"),
+    ingestBudget,
     express.text({ type: () => true, limit: LIMITS.ingestBodyBytes, defaultCharset: "utf-8" }),
-    (req, res) => {
+    async (req, res) => {
       const type = (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
       if (type !== "application/x-ndjson" && type !== "application/json" && type !== "text/plain") {
         metrics.rejections.inc({ code: "BAD_REQUEST", transport: "http" });
@@ -108,13 +146,14 @@ export function apiRouter(deps: ApiDeps): Router {
         sendError(res, protocolError("BAD_REQUEST", "expected a text body"));
         return;
       }
-      const parsed = parseIngestBody(body);
+      deps.ipBytes.spend(clientAddress(req.socket.remoteAddress), now(), body.length);
+      const slice = new TimeSlice();
+      const parsed = await parseIngestBodyInSlices(body, slice);
       if (!parsed.ok) {
         metrics.rejections.inc({ code: parsed.error.code, transport: "http" });
         sendError(res, parsed.error);
         return;
       }
-      const t = now();
       const rejected: IngestRejection[] = [...parsed.rejected];
       let accepted = 0;
       let helloInterval: number | undefined;
@@ -123,6 +162,8 @@ export function apiRouter(deps: ApiDeps): Router {
       const reporters = new Set<string>();
       let requestAll = false;
       for (const { line, message } of parsed.messages) {
+        await slice.yieldIfDue();
+        const t = now();
         const result =
           message.type === "hello"
             ? core.hello(message, "http", null, t)
@@ -147,14 +188,14 @@ export function apiRouter(deps: ApiDeps): Router {
       for (const agentId of reporters) {
         const session = core.agents.sessionFor(agentId, "ingest");
         if (isError(session) || session.needsFull.size === 0) continue;
-        if (session.needsFull.size === session.replicas.size) requestAll = true;
+        if (session.needsFull.size === core.agents.replicasOf(agentId).length) requestAll = true;
         else for (const id of session.needsFull) requestFull.add(id);
       }
       for (const r of rejected) metrics.rejections.inc({ code: r.code, transport: "http" });
       const answer = ingestAnswer({
         accepted,
         rejected,
-        collectorTimeMs: t,
+        collectorTimeMs: now(),
         ...(helloInterval !== undefined || stale ? { config: core.config } : {}),
         ...(helloInterval !== undefined ? { reportIntervalMs: helloInterval } : {}),
         ...(requestAll ? { requestFull: true as const } : requestFull.size > 0 ? { requestFull: [...requestFull] as never } : {}),
@@ -164,13 +205,21 @@ export function apiRouter(deps: ApiDeps): Router {
   );
 
   // ---- cluster and config ---------------------------------------------------------
+  const snapshots = new Map<number, { atMs: number; snapshot: Snapshot }>();
   router.get("/api/v1/cluster", (req, res) => {
-    const windowMs = optionalInt(req, "windowMs", 1000, 3_600_000);
+    const windowMs = optionalInt(req, "windowMs", 1000, 3_600_000) ?? core.defaultWindowMs;
     if (typeof windowMs === "object") {
       sendError(res, windowMs);
       return;
     }
-    res.json(core.snapshot(now(), windowMs ?? core.defaultWindowMs));
+    const t = now();
+    let cached = snapshots.get(windowMs);
+    if (cached === undefined || t - cached.atMs > SNAPSHOT_REUSE_MS || t < cached.atMs) {
+      if (snapshots.size > 16) snapshots.clear();
+      cached = { atMs: t, snapshot: core.snapshot(t, windowMs) };
+      snapshots.set(windowMs, cached);
+    }
+    res.json(cached.snapshot);
   });
 
   router.get("/api/v1/replicas/:id", (req, res) => {
@@ -198,6 +247,12 @@ export function apiRouter(deps: ApiDeps): Router {
       if (!req.is("application/json")) {
         metrics.rejections.inc({ code: "BAD_REQUEST", transport: "http" });
         sendError(res, protocolError("BAD_REQUEST", "expected a JSON config patch with Content-Type: application/json"));
+        return;
+      }
+      const problem = shapeProblem(req.body, "config patch");
+      if (problem !== undefined) {
+        metrics.rejections.inc({ code: problem.code, transport: "http" });
+        sendError(res, problem);
         return;
       }
       const result = core.changeConfig(req.body, now(), `HTTP ${req.ip ?? "client"}`);
@@ -236,7 +291,7 @@ export function apiRouter(deps: ApiDeps): Router {
       counts: summary === undefined ? null : { frames: summary.frames, samples: summary.samples, events: summary.events, configs: summary.configs },
       // The recording run is still growing: its percentiles come from the engine's run
       // histogram (≤ 1 % error, instant); a finished run's are exact, computed once.
-      convergence: recorder.current?.id === run.id ? { ...core.engine.runConvergence(), exact: false } : { ...finishedStats(run.id), exact: true },
+      convergence: recorder.current?.id === run.id ? { ...core.engine.runConvergence(now()), exact: false } : { ...finishedStats(run.id), exact: true },
       configs: store.configs(run.id).map((c) => ({ version: c.version, timeMs: c.timeMs, config: JSON.parse(c.configJson) as unknown, patch: c.patchJson === null ? null : (JSON.parse(c.patchJson) as unknown) })),
       events: store.events(run.id, LIMITS.snapshotEvents * 10).map((e) => JSON.parse(e.eventJson) as unknown),
       kpis,
@@ -250,8 +305,18 @@ export function apiRouter(deps: ApiDeps): Router {
       sendError(res, notFound(req.params.id));
       return;
     }
-    const format = typeof req.query.format === "string" ? req.query.format : "json";
-    const data = typeof req.query.data === "string" ? req.query.data : "frames";
+    const unknown = Object.keys(req.query).find((k) => k !== "format" && k !== "data");
+    if (unknown !== undefined) {
+      const reason = "unknown query parameter; use format=csv|json and data";
+      sendError(res, protocolError("VALIDATION", `unknown query parameter ${JSON.stringify(unknown).slice(0, 40)}: use format=csv|json (once) and data`, { issues: [{ path: unknown.slice(0, 40), reason }] }));
+      return;
+    }
+    const format = singleParam(req, "format", "json");
+    const data = singleParam(req, "data", "frames");
+    if (typeof format === "object" || typeof data === "object") {
+      sendError(res, typeof format === "object" ? format : (data as ErrorMessage));
+      return;
+    }
     if (format !== "csv" && format !== "json") {
       sendError(res, protocolError("VALIDATION", `unknown export format ${JSON.stringify(format).slice(0, 40)}; use csv or json`, { issues: [{ path: "format", reason: "expected csv or json" }] }));
       return;
@@ -293,6 +358,15 @@ function findRun(req: Request, recorder: Recorder) {
 
 function notFound(id: unknown) {
   return protocolError("NOT_FOUND", `no run ${JSON.stringify(String(id)).slice(0, 80)}; GET /api/v1/runs lists them`);
+}
+
+/** A query parameter given at most once as plain text (`format[]=x`, `format=a&format=b` are errors). */
+function singleParam(req: Request, name: string, fallback: string): string | ErrorMessage {
+  const raw = req.query[name];
+  if (raw === undefined) return fallback;
+  if (typeof raw === "string") return raw;
+  const reason = "must be given once, as plain text";
+  return protocolError("VALIDATION", `query parameter ${name} ${reason}`, { issues: [{ path: name, reason }] });
 }
 
 function optionalInt(req: Request, name: string, min: number, max: number) {

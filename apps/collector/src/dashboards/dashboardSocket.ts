@@ -1,6 +1,13 @@
 // socket.io namespace /dashboards: subscribe → snapshot, then frames at the frame rate;
 // config-change and run-control (operator token when one is set) answered with
-// control-result. Reading is open; changing needs the operator token.
+// control-result. Reading is open; changing needs the operator token. The packet gate
+// lets nothing but `subscribe` through until one is accepted; a connection that has not
+// subscribed within the handshake timeout is closed.
+//
+// What a dashboard can make the collector hold is bounded: snapshots (about 1 MB for a
+// thousand replicas) go out at most once a second per socket, however often they are
+// asked for; a socket with more than `sendBufferBytes` unread gets no frames until it
+// has read everything, then one snapshot; one that stays stuck is disconnected.
 import {
   DASHBOARD_NAMESPACE,
   parseDashboardEvent,
@@ -11,39 +18,60 @@ import {
   type DashboardToCollectorEvents,
   type ErrorMessage,
   type Frame,
+  type Snapshot,
 } from "@driftscope/protocol";
 import type { Logger } from "pino";
 import type { Namespace, Server, Socket } from "socket.io";
 import { tokenRefusal } from "../control/auth.js";
 import type { CollectorCore } from "../CollectorCore.js";
-import { TokenBucket, type RateLimits } from "../ingest/rateLimit.js";
+import { shapeProblem } from "../ingest/inputShape.js";
+import type { PacketGate } from "../ingest/packetGate.js";
 import type { CollectorMetrics } from "../prometheus.js";
+import { queuedBytes } from "./sendBacklog.js";
+
+/** What one dashboard connection may make the collector hold or do. */
+export interface DashboardLimits {
+  /** Unread characters beyond which a dashboard gets no frames until it has caught up. */
+  sendBufferBytes: number;
+  /** At most one snapshot per socket this often; requests in between are coalesced. */
+  snapshotEveryMs: number;
+  /** A dashboard that has not read its backlog for this long is disconnected (its memory freed). */
+  stuckDisconnectMs: number;
+}
+
+export const DEFAULT_DASHBOARD_LIMITS: DashboardLimits = {
+  sendBufferBytes: 4 * 1024 * 1024,
+  snapshotEveryMs: 1000,
+  stuckDisconnectMs: 30_000,
+};
 
 interface DashboardSocketData {
   /** Token from the handshake auth payload or `subscribe` (checked when used). */
   token: string | undefined;
   /** Percentile window this dashboard asked for; null until it subscribes. */
   windowMs: number | null;
-  /** Skipping frames because its connection is backed up. */
-  lagging: boolean;
+  /** Since when frames are withheld because its connection is backed up (null: not lagging). */
+  laggingSinceMs: number | null;
+  /** A snapshot was asked for (subscribe, request-snapshot, catching up) and not sent yet. */
+  snapshotDue: boolean;
+  lastSnapshotMs: number;
 }
 
 type DashboardNamespace = Namespace<DashboardToCollectorEvents, CollectorToDashboardEvents, Record<string, never>, DashboardSocketData>;
 type DashboardSocket = Socket<DashboardToCollectorEvents, CollectorToDashboardEvents, Record<string, never>, DashboardSocketData>;
 
-/** Packets queued on a dashboard connection beyond which frames are skipped for it. */
-const BACKLOG_LIMIT = 64;
-
 export interface DashboardNamespaceDeps {
   core: CollectorCore;
   operatorToken: string | undefined;
-  limits: RateLimits;
+  gate: PacketGate;
+  handshakeTimeoutMs: number;
+  limits: DashboardLimits;
   metrics: CollectorMetrics;
   logger: Logger;
   now: () => number;
 }
 
-/** Sends frames to subscribed dashboards, grouped by the percentile window they asked for. */
+/** Sends frames (and due snapshots) to subscribed dashboards, grouped by percentile window. */
 export interface FrameBroadcaster {
   broadcast(frame: Frame, nowMs: number): void;
 }
@@ -51,25 +79,48 @@ export interface FrameBroadcaster {
 const roomOf = (windowMs: number) => `frames:${windowMs}`;
 
 export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDeps): FrameBroadcaster {
-  const { core, operatorToken, limits, metrics, logger, now } = deps;
+  const { core, operatorToken, gate, metrics, logger, now } = deps;
+  const { sendBufferBytes, snapshotEveryMs, stuckDisconnectMs } = deps.limits;
   const ns = io.of(DASHBOARD_NAMESPACE) as DashboardNamespace;
+  // One snapshot per window between two frames, however many sockets ask for it.
+  const snapshots = new Map<number, Snapshot>();
+  const snapshotFor = (windowMs: number, t: number) => {
+    let s = snapshots.get(windowMs);
+    if (s === undefined) {
+      s = core.snapshot(t, windowMs);
+      snapshots.set(windowMs, s);
+    }
+    return s;
+  };
+  /** Sends the due snapshot now if this socket may have one; true if sent. */
+  const sendSnapshotIfAllowed = (socket: DashboardSocket, t: number): boolean => {
+    const d = socket.data;
+    if (d.windowMs === null || d.laggingSinceMs !== null || t - d.lastSnapshotMs < snapshotEveryMs) return false;
+    if (queuedBytes(socket.conn) > sendBufferBytes) return false;
+    d.snapshotDue = false;
+    d.lastSnapshotMs = t;
+    socket.emit("snapshot", snapshotFor(d.windowMs, t));
+    return true;
+  };
 
   ns.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
     const token = typeof auth === "object" && auth !== null ? (auth as { token?: unknown }).token : undefined;
-    socket.data = { token: typeof token === "string" ? token : undefined, windowMs: null, lagging: false };
+    socket.data = { token: typeof token === "string" ? token : undefined, windowMs: null, laggingSinceMs: null, snapshotDue: false, lastSnapshotMs: -Infinity };
     next();
   });
 
   ns.on("connection", (socket: DashboardSocket) => {
     metrics.dashboardsConnected.inc();
-    const bucket = new TokenBucket(limits.messagesPerSec, limits.messageBurst, now());
-    let lastLimitNoticeMs = -Infinity;
-
     const refuse = (error: ErrorMessage) => {
       metrics.rejections.inc({ code: error.code, transport: "dashboard" });
       socket.emit("error", error);
     };
+    const handshakeTimer = setTimeout(() => {
+      refuse(protocolError("BAD_REQUEST", `no subscribe within ${deps.handshakeTimeoutMs} ms; this connection is closed`));
+      socket.disconnect(true);
+    }, deps.handshakeTimeoutMs);
+    handshakeTimer.unref();
     const answer = (result: ControlResult) => {
       if (!result.ok && result.error !== undefined) metrics.rejections.inc({ code: result.error.code, transport: "dashboard" });
       socket.emit("control-result", result);
@@ -78,19 +129,12 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
 
     socket.onAny((event: string, ...args: unknown[]) => {
       const t = now();
-      if (!bucket.take(t)) {
-        metrics.rateLimited.inc({ transport: "dashboard" });
-        if (t - lastLimitNoticeMs >= 1000) {
-          lastLimitNoticeMs = t;
-          refuse(protocolError("RATE_LIMITED", `too many messages: at most ${limits.messagesPerSec}/s; messages are being dropped`));
-        }
-        return;
-      }
       if (args.length !== 1 || typeof args[0] === "function") {
         refuse(protocolError("BAD_REQUEST", `event "${String(event).slice(0, 64)}" must carry exactly one message object and no acknowledgement callback`));
         return;
       }
-      const parsed = parseDashboardEvent(event, args[0]);
+      const problem = shapeProblem(args[0], String(event).slice(0, 64));
+      const parsed = problem !== undefined ? { ok: false as const, error: problem } : parseDashboardEvent(event, args[0]);
       if (!parsed.ok) {
         // A control request with a usable requestId gets its control-result, so the
         // dashboard can tie the refusal to the slider that caused it.
@@ -103,20 +147,27 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
         return;
       }
       const msg = parsed.value;
+      if (msg.type !== "subscribe" && socket.data.windowMs === null) {
+        refuse(protocolError("BAD_REQUEST", `${msg.type} before subscribe: subscribe first`));
+        return;
+      }
       try {
         switch (msg.type) {
           case "subscribe": {
+            clearTimeout(handshakeTimer);
+            gate.accept(socket.conn, DASHBOARD_NAMESPACE);
             if (msg.token !== undefined) socket.data.token = msg.token;
             const windowMs = msg.windowMs ?? core.defaultWindowMs;
             if (socket.data.windowMs !== null) void socket.leave(roomOf(socket.data.windowMs));
             socket.data.windowMs = windowMs;
-            socket.data.lagging = false;
-            socket.emit("snapshot", core.snapshot(t, windowMs));
-            void socket.join(roomOf(windowMs));
+            socket.data.snapshotDue = true;
+            // Frames start once its snapshot is out (now, or at a later tick when this is a repeat).
+            if (sendSnapshotIfAllowed(socket, t)) void socket.join(roomOf(windowMs));
             return;
           }
           case "request-snapshot":
-            socket.emit("snapshot", core.snapshot(t, socket.data.windowMs ?? core.defaultWindowMs));
+            socket.data.snapshotDue = true;
+            sendSnapshotIfAllowed(socket, t);
             return;
           case "config-change": {
             const refusal = operatorRefusal(msg.token);
@@ -149,42 +200,58 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
       }
     });
 
-    socket.on("disconnect", () => metrics.dashboardsConnected.dec());
+    socket.on("disconnect", () => {
+      clearTimeout(handshakeTimer);
+      metrics.dashboardsConnected.dec();
+    });
   });
 
   return {
     broadcast(frame: Frame, nowMs: number): void {
+      snapshots.clear();
       const windows = new Set<number>();
-      const rejoin: Array<[DashboardSocket, number]> = [];
+      const snapshotNow: Array<[DashboardSocket, number]> = [];
       for (const socket of ns.sockets.values()) {
-        const w = socket.data.windowMs;
+        const d = socket.data;
+        const w = d.windowMs;
         if (w === null) continue;
-        // Backpressure: a dashboard that cannot keep up skips frames, then gets a snapshot.
-        const backlog = backlogOf(socket);
-        if (!socket.data.lagging && backlog > BACKLOG_LIMIT) {
-          socket.data.lagging = true;
+        const queued = queuedBytes(socket.conn);
+        if (d.laggingSinceMs === null && queued > sendBufferBytes) {
+          d.laggingSinceMs = nowMs;
           void socket.leave(roomOf(w));
-        } else if (socket.data.lagging && backlog === 0) {
-          socket.data.lagging = false;
-          socket.emit("snapshot", core.snapshot(nowMs, w)); // already holds this frame
-          rejoin.push([socket, w]);
+        }
+        if (d.laggingSinceMs !== null) {
+          if (queued > 0) {
+            if (nowMs - d.laggingSinceMs > stuckDisconnectMs) socket.disconnect(true);
+            continue;
+          }
+          // Caught up: one snapshot replaces the frames it missed.
+          d.laggingSinceMs = null;
+          d.snapshotDue = true;
+          d.lastSnapshotMs = -Infinity;
+        }
+        if (d.snapshotDue && nowMs - d.lastSnapshotMs >= snapshotEveryMs) {
+          void socket.leave(roomOf(w)); // the snapshot already holds this frame
+          snapshotNow.push([socket, w]);
           continue;
         }
-        if (!socket.data.lagging) windows.add(w);
+        if (socket.rooms.has(roomOf(w))) windows.add(w);
       }
       for (const w of windows) {
         const out = w === core.defaultWindowMs ? frame : { ...frame, kpis: core.kpisForWindow(frame, w, nowMs) };
         ns.to(roomOf(w)).emit("frame", out);
       }
-      for (const [socket, w] of rejoin) void socket.join(roomOf(w));
+      // Snapshots for many sockets of one window are encoded once.
+      const byWindow = new Map<number, string[]>();
+      for (const [socket, w] of snapshotNow) {
+        socket.data.snapshotDue = false;
+        socket.data.lastSnapshotMs = nowMs;
+        byWindow.set(w, [...(byWindow.get(w) ?? []), socket.id]);
+      }
+      for (const [w, ids] of byWindow) ns.to(ids).emit("snapshot", snapshotFor(w, nowMs));
+      for (const [socket, w] of snapshotNow) void socket.join(roomOf(w));
     },
   };
-}
-
-// engine.io keeps unsent packets in `writeBuffer` (typed private, stable since engine.io 3).
-function backlogOf(socket: DashboardSocket): number {
-  const buffer = (socket.conn as unknown as { writeBuffer?: unknown }).writeBuffer;
-  return Array.isArray(buffer) ? buffer.length : 0;
 }
 
 function tokenError(code: "UNAUTHORIZED" | "FORBIDDEN", requestId: string): ErrorMessage {

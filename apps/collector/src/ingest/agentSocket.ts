@@ -1,20 +1,27 @@
 // socket.io namespace /agents. One event per message, named after its `type`, with the
-// message as the only argument (docs/protocol.md). Every event is validated with the
-// protocol schemas; the handshake is hello → welcome; ping → pong at any time.
+// message as the only argument (docs/protocol.md). The packet gate has already refused
+// binary, oversized and flooding packets, and everything but `hello` before a hello is
+// accepted. Here: a bounded shape check, then the protocol schemas (large reports in
+// slices), then the core. A connection that has not said hello within the handshake
+// timeout is closed.
 import {
   AGENT_NAMESPACE,
   parseAgentEvent,
   protocolError,
+  type AgentToCollector,
   type AgentToCollectorEvents,
   type CollectorToAgentEvents,
   type ErrorMessage,
+  type ParseResult,
 } from "@driftscope/protocol";
 import type { Logger } from "pino";
 import type { Namespace, Server, Socket } from "socket.io";
 import { tokenMatches } from "../control/auth.js";
 import type { CollectorCore } from "../CollectorCore.js";
 import type { CollectorMetrics } from "../prometheus.js";
-import { TokenBucket, type RateLimits } from "./rateLimit.js";
+import { shapeProblem } from "./inputShape.js";
+import type { PacketGate } from "./packetGate.js";
+import { validateReport } from "./validateReport.js";
 
 /** Per-socket state. */
 export interface AgentSocketData {
@@ -22,6 +29,8 @@ export interface AgentSocketData {
   agentId: string | null;
   /** The handshake `auth.token` matched the agent token (or none is required). */
   authenticated: boolean;
+  /** A hello was accepted on this connection (pings stay answered after a bye). */
+  welcomed: boolean;
 }
 
 export type AgentNamespace = Namespace<AgentToCollectorEvents, CollectorToAgentEvents, Record<string, never>, AgentSocketData>;
@@ -30,17 +39,22 @@ type AgentSocket = Socket<AgentToCollectorEvents, CollectorToAgentEvents, Record
 /** Room of sockets that completed the handshake (they receive config pushes). */
 export const HELLO_ROOM = "agents:hello";
 
+/** Messages of one connection waiting behind a report that is validated in slices. */
+const MAX_WAITING = 256;
+
 export interface AgentNamespaceDeps {
   core: CollectorCore;
   agentToken: string | undefined;
-  limits: RateLimits;
+  gate: PacketGate;
+  /** Time a connection has to get a hello accepted. */
+  handshakeTimeoutMs: number;
   metrics: CollectorMetrics;
   logger: Logger;
   now: () => number;
 }
 
 export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNamespace {
-  const { core, agentToken, limits, metrics, logger, now } = deps;
+  const { core, agentToken, gate, metrics, logger, now } = deps;
   const ns = io.of(AGENT_NAMESPACE) as AgentNamespace;
 
   ns.use((socket, next) => {
@@ -53,111 +67,156 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
       next(error);
       return;
     }
-    socket.data = { agentId: null, authenticated: agentToken === undefined || token !== undefined };
+    socket.data = { agentId: null, authenticated: agentToken === undefined || token !== undefined, welcomed: false };
     next();
   });
 
   ns.on("connection", (socket: AgentSocket) => {
     metrics.agentsConnected.inc();
-    const messages = new TokenBucket(limits.messagesPerSec, limits.messageBurst, now());
-    const bytes = new TokenBucket(limits.bytesPerSec, limits.byteBurst, now());
-    let overBytes = false;
-    let lastLimitNoticeMs = -Infinity;
-    // Raw frames arrive here before socket.io decodes them into an event: charge their size.
-    socket.conn.on("data", (data: unknown) => {
-      const size = typeof data === "string" ? data.length : data instanceof Uint8Array ? data.byteLength : 0;
-      if (!bytes.take(now(), size)) overBytes = true;
-    });
-
     const refuse = (error: ErrorMessage) => {
       metrics.rejections.inc({ code: error.code, transport: "socket" });
       socket.emit("error", error);
     };
+    const handshakeTimer = setTimeout(() => {
+      refuse(protocolError("BAD_REQUEST", `no hello accepted within ${deps.handshakeTimeoutMs} ms; this connection is closed`));
+      socket.disconnect(true);
+    }, deps.handshakeTimeoutMs);
+    handshakeTimer.unref();
 
-    socket.onAny((event: string, ...args: unknown[]) => {
-      const t = now();
-      const flooded = overBytes || !messages.take(t);
-      overBytes = false;
-      if (flooded) {
-        metrics.rateLimited.inc({ transport: "socket" });
-        // One notice per second: answering every dropped message would feed the flood.
-        if (t - lastLimitNoticeMs >= 1000) {
-          lastLimitNoticeMs = t;
-          refuse(protocolError("RATE_LIMITED", `too many messages: at most ${limits.messagesPerSec}/s (burst ${limits.messageBurst}); messages are being dropped`));
-        } else {
-          metrics.rejections.inc({ code: "RATE_LIMITED", transport: "socket" });
-        }
+    const hello = (payload: unknown, t: number) => {
+      const problem = shapeProblem(payload, "hello");
+      const msg = problem !== undefined ? { ok: false as const, error: problem } : parseAgentEvent("hello", payload);
+      if (!msg.ok || msg.value.type !== "hello") {
+        // A refused hello ends the session (docs/protocol.md §3.1): the agent must fix it and reconnect.
+        refuse(msg.ok ? protocolError("BAD_REQUEST", "expected a hello") : msg.error);
+        socket.disconnect();
         return;
       }
-      if (args.length !== 1 || typeof args[0] === "function") {
-        refuse(protocolError("BAD_REQUEST", `event "${String(event).slice(0, 64)}" must carry exactly one message object and no acknowledgement callback`));
+      const h = msg.value;
+      if (!socket.data.authenticated && !tokenMatches(agentToken, h.token)) {
+        refuse(protocolError("UNAUTHORIZED", "hello refused: a valid agent token is required (socket.io auth.token or hello.token)", { ref: "hello" }));
+        socket.disconnect();
         return;
       }
-      const parsed = parseAgentEvent(event, args[0]);
+      const result = core.hello(h, "socket", socket.id, t);
+      if (!result.ok) {
+        refuse(result.error);
+        socket.disconnect();
+        return;
+      }
+      clearTimeout(handshakeTimer);
+      gate.accept(socket.conn, AGENT_NAMESPACE);
+      socket.data.authenticated = true;
+      socket.data.welcomed = true;
+      socket.data.agentId = h.agentId;
+      void socket.join(HELLO_ROOM);
+      socket.emit("welcome", result.value.welcome);
+      const old = result.value.superseded;
+      if (old !== null) {
+        const previous = ns.sockets.get(old);
+        previous?.emit("error", protocolError("CONFLICT", `agent "${h.agentId}" connected again on another socket; this one is closed`));
+        previous?.disconnect();
+      }
+    };
+
+    const apply = (parsed: ParseResult<AgentToCollector>, event: string) => {
       if (!parsed.ok) {
         refuse(parsed.error);
-        // A refused hello ends the session (docs/protocol.md §3.1): the agent must fix it and reconnect.
-        if (event === "hello") socket.disconnect();
         return;
       }
       const msg = parsed.value;
+      const t = now();
+      if (msg.type === "ping") {
+        socket.emit("pong", { type: "pong", id: msg.id, agentTimeMs: msg.agentTimeMs, collectorTimeMs: t });
+        return;
+      }
+      if (socket.data.agentId === null) {
+        refuse(protocolError("BAD_REQUEST", `${msg.type} ${socket.data.welcomed ? "after bye" : "before hello"}: send hello first`, { ref: msg.type }));
+        return;
+      }
+      if (msg.type === "hello") return; // handled above; listed for the type's sake
+      if (msg.agentId !== socket.data.agentId) {
+        const reason = `this connection said hello as "${socket.data.agentId}"`;
+        refuse(protocolError("FORBIDDEN", `${msg.type} for agent "${msg.agentId}" refused: ${reason}`, { issues: [{ path: "agentId", reason }], ref: msg.type }));
+        return;
+      }
       try {
-        switch (msg.type) {
-          case "ping":
-            socket.emit("pong", { type: "pong", id: msg.id, agentTimeMs: msg.agentTimeMs, collectorTimeMs: now() });
-            return;
-          case "hello": {
-            if (!socket.data.authenticated && !tokenMatches(agentToken, msg.token)) {
-              refuse(protocolError("UNAUTHORIZED", "hello refused: a valid agent token is required (socket.io auth.token or hello.token)", { ref: "hello" }));
-              socket.disconnect();
-              return;
-            }
-            const result = core.hello(msg, "socket", socket.id, t);
-            if (!result.ok) {
-              refuse(result.error);
-              socket.disconnect();
-              return;
-            }
-            socket.data.authenticated = true;
-            socket.data.agentId = msg.agentId;
-            void socket.join(HELLO_ROOM);
-            socket.emit("welcome", result.value.welcome);
-            const old = result.value.superseded;
-            if (old !== null) {
-              const previous = ns.sockets.get(old);
-              previous?.emit("error", protocolError("CONFLICT", `agent "${msg.agentId}" connected again on another socket; this one is closed`));
-              previous?.disconnect();
-            }
-            return;
-          }
-          default: {
-            if (socket.data.agentId === null) {
-              refuse(protocolError("BAD_REQUEST", `${msg.type} before hello: send hello first`, { ref: msg.type }));
-              return;
-            }
-            if (msg.agentId !== socket.data.agentId) {
-              const reason = `this connection said hello as "${socket.data.agentId}"`;
-              refuse(protocolError("FORBIDDEN", `${msg.type} for agent "${msg.agentId}" refused: ${reason}`, { issues: [{ path: "agentId", reason }], ref: msg.type }));
-              return;
-            }
-            const result = msg.type === "report" ? core.report(msg, "socket", t) : msg.type === "config-ack" ? core.configAck(msg, "socket", t) : core.bye(msg, "socket", t);
-            if (!result.ok) {
-              refuse(result.error);
-              return;
-            }
-            if (msg.type === "bye") {
-              socket.data.agentId = null;
-              void socket.leave(HELLO_ROOM);
-            }
-          }
+        const result =
+          msg.type === "report" ? core.report(msg, "socket", t, socket.id) : msg.type === "config-ack" ? core.configAck(msg, "socket", t, socket.id) : core.bye(msg, "socket", t, socket.id);
+        if (!result.ok) {
+          refuse(result.error);
+          return;
+        }
+        if (msg.type === "bye") {
+          socket.data.agentId = null;
+          void socket.leave(HELLO_ROOM);
         }
       } catch (error) {
         logger.error({ err: error, event }, "agent message handler failed");
         refuse(protocolError("INTERNAL", "the collector failed to handle this message; it was not applied"));
       }
+    };
+
+    /** Handles one message; returns a promise while a large report is validated in slices. */
+    const handle = (event: string, payload: unknown): Promise<void> | undefined => {
+      if (event === "hello") {
+        hello(payload, now());
+        return undefined;
+      }
+      if (!socket.data.welcomed) {
+        refuse(protocolError("BAD_REQUEST", `${String(event).slice(0, 64)} before hello: send hello first`));
+        return undefined;
+      }
+      const problem = shapeProblem(payload, String(event).slice(0, 64));
+      if (problem !== undefined) {
+        refuse(problem);
+        return undefined;
+      }
+      const parsed = event === "report" ? validateReport(payload as Record<string, unknown>) : parseAgentEvent(event, payload);
+      if (!(parsed instanceof Promise)) {
+        apply(parsed, event);
+        return undefined;
+      }
+      return parsed.then((p) => apply(p, event));
+    };
+
+    // Messages keep their order: while one report is validated in slices, later ones wait.
+    const waiting: Array<[string, unknown]> = [];
+    let busy = false;
+    const run = (event: string, payload: unknown) => {
+      const pending = handle(event, payload);
+      if (pending === undefined) return;
+      busy = true;
+      void pending
+        .catch((error: unknown) => logger.error({ err: error, event }, "agent message handler failed"))
+        .finally(() => {
+          busy = false;
+          while (!busy && waiting.length > 0) {
+            const [e, p] = waiting.shift()!;
+            run(e, p);
+          }
+        });
+    };
+
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (args.length !== 1 || typeof args[0] === "function") {
+        refuse(protocolError("BAD_REQUEST", `event "${String(event).slice(0, 64)}" must carry exactly one message object and no acknowledgement callback`));
+        return;
+      }
+      if (!busy) {
+        run(event, args[0]);
+        return;
+      }
+      if (waiting.length >= MAX_WAITING) {
+        metrics.rateLimited.inc({ transport: "socket" });
+        refuse(protocolError("RATE_LIMITED", `more than ${MAX_WAITING} messages waiting behind a large report; this one was dropped`));
+        return;
+      }
+      waiting.push([event, args[0]]);
     });
 
     socket.on("disconnect", () => {
+      clearTimeout(handshakeTimer);
       metrics.agentsConnected.dec();
       core.socketClosed(socket.id);
     });

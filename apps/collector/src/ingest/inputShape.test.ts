@@ -1,7 +1,7 @@
 import { LIMITS } from "@driftscope/protocol";
 import { describe, expect, it } from "vitest";
 import { replicaReport, reportMsg } from "../../test/harness.js";
-import { shapeProblem } from "./inputShape.js";
+import { jsonTextProblem, MAX_FIELDS, shapeProblem } from "./inputShape.js";
 
 describe("shape check before the schemas", () => {
   it("lets a valid report through untouched", () => {
@@ -44,4 +44,18 @@ describe("shape check before the schemas", () => {
     for (const v of [null, 42, "report", [], undefined]) expect(shapeProblem(v)?.code, String(v)).toBe("VALIDATION");
     expect(shapeProblem(new Map())?.message).toMatch(/non-JSON object/);
   });
+
+  it("reads the same bounds off JSON text before it is parsed", () => {
+    const report = JSON.stringify(reportMsg("a", 1, [replicaReport("r1", 3, [["r1", 3], ["r2", 1]], { summary: 'has "quotes", {braces} and [brackets]' })]));
+    expect(jsonTextProblem(report)).toBeUndefined();
+    expect(jsonTextProblem(`2/agents,["report",${report}]`, 0, LIMITS.jsonDepth + 1)).toBeUndefined();
+    const wide = `{${Array.from({ length: MAX_FIELDS + 1 }, (_, i) => `"k${i}":0`).join(",")}}`;
+    expect(jsonTextProblem(wide)).toMatch(/more than 32 fields/);
+    expect(jsonTextProblem(`[${new Array(20_000).fill(0).join(",")}]`)).toMatch(/list of more than/);
+    expect(jsonTextProblem(`${"[".repeat(17)}${"]".repeat(17)}`)).toMatch(/nested deeper than 16/);
+    expect(jsonTextProblem(`{"s":"${"[".repeat(100)}"}`)).toBeUndefined(); // brackets inside strings do not count
+    const many = `[${Array.from({ length: 60 }, () => `[${new Array(16_000).fill(1).join(",")}]`).join(",")}]`;
+    expect(jsonTextProblem(many)).toMatch(/JSON values in one message/);
+  });
 });
+

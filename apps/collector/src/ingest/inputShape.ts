@@ -6,12 +6,14 @@
 import { LIMITS, protocolError, type ErrorMessage } from "@driftscope/protocol";
 
 /** Fields of the largest object in any message (a report's replica entry has 14); room to spare. */
-const MAX_FIELDS = 32;
+export const MAX_FIELDS = 32;
 /** Longest list in any message (vvEntries, includedPerReplica, eventsPerReport). */
-const MAX_ITEMS = Math.max(LIMITS.vvEntries, LIMITS.includedPerReplica, LIMITS.eventsPerReport, LIMITS.ingestMessages);
+export const MAX_ITEMS = Math.max(LIMITS.vvEntries, LIMITS.includedPerReplica, LIMITS.eventsPerReport, LIMITS.ingestMessages);
 /** JSON nodes in the largest valid message: 65,536 entries of up to 4 nodes, 16,384 sync events of 8, 4,096 replica entries of 40. */
-const MAX_NODES = LIMITS.entriesPerReport * 4 + LIMITS.eventsPerReport * 8 + LIMITS.replicasPerAgent * 40;
+export const MAX_NODES = LIMITS.entriesPerReport * 4 + LIMITS.eventsPerReport * 8 + LIMITS.replicasPerAgent * 40;
 
+/** Any surrogate (a cheap first test: most text has none). */
+const SURROGATE = /[\uD800-\uDFFF]/;
 /** A high surrogate not followed by a low one, or a low one not preceded by a high one. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -34,8 +36,10 @@ export function shapeProblem(value: unknown, what = "message"): ErrorMessage | u
   let nodes = 1;
   const at = (visit: Visit, key?: string | number) => pathOf(visit, key);
   const leaf = (v: unknown, visit: Visit, key: string | number): ErrorMessage | undefined => {
-    if (typeof v === "string") return LONE_SURROGATE.test(v) ? problem(what, at(visit, key), "text with a lone surrogate (not valid Unicode) refused") : undefined;
-    if (typeof v !== "object" || v === null) return undefined;
+    if (typeof v !== "object" || v === null) {
+      if (typeof v !== "string" || !SURROGATE.test(v) || !LONE_SURROGATE.test(v)) return undefined;
+      return problem(what, at(visit, key), "text with a lone surrogate (not valid Unicode) refused");
+    }
     if (visit.depth + 1 > LIMITS.jsonDepth) return problem(what, at(visit, key), `nested deeper than ${LIMITS.jsonDepth} levels`);
     if (!Array.isArray(v) && !isPlainObject(v)) {
       const kind = binaryKind(v);
@@ -61,7 +65,7 @@ export function shapeProblem(value: unknown, what = "message"): ErrorMessage | u
     if ((nodes += keys.length) > MAX_NODES) return problem(what, "", `more than ${MAX_NODES} JSON values in one message`);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i]!;
-      if (LONE_SURROGATE.test(key)) return problem(what, at(visit), "field name with a lone surrogate refused");
+      if (SURROGATE.test(key) && LONE_SURROGATE.test(key)) return problem(what, at(visit), "field name with a lone surrogate refused");
       const found = leaf((v as Record<string, unknown>)[key], visit, key);
       if (found !== undefined) return found;
     }
@@ -103,3 +107,40 @@ function kindOf(value: unknown): string {
   if (typeof value === "object") return binaryKind(value) ?? "a non-JSON object";
   return typeof value;
 }
+
+/**
+ * The same bounds read off JSON text before it is parsed (V8 builds an object of 300,000
+ * keys in a few hundred ms): nesting deeper than `maxDepth`, an object of more than
+ * MAX_FIELDS members, a list of more than MAX_ITEMS, or more than MAX_NODES values.
+ * One pass over the characters; returns the reason, or undefined.
+ */
+export function jsonTextProblem(text: string, from = 0, maxDepth: number = LIMITS.jsonDepth): string | undefined {
+  const counts = new Int32Array(maxDepth + 2);
+  const isObject = new Uint8Array(maxDepth + 2);
+  let depth = 0;
+  let values = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      // Skip the string (escapes included); its content is checked after parsing.
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > maxDepth) return `nested deeper than ${maxDepth} levels`;
+      counts[depth] = 1;
+      isObject[depth] = c === 123 ? 1 : 0;
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      values += counts[depth]!;
+      depth = Math.max(0, depth - 1);
+    } else if (c === 44 /* , */ && depth > 0) {
+      const n = ++counts[depth]!;
+      if (isObject[depth] === 1 ? n > MAX_FIELDS : n > MAX_ITEMS) return isObject[depth] === 1 ? `an object with more than ${MAX_FIELDS} fields` : `a list of more than ${MAX_ITEMS} items`;
+      if (values + n > MAX_NODES) return `more than ${MAX_NODES} JSON values in one message`;
+    }
+  }
+  return undefined;
+}
+
