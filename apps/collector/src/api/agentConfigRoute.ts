@@ -2,9 +2,8 @@
 // `GET /api/v1/agents/:id/config?after=<version>`. It answers at once with the `config`
 // message (§5.3) when the cluster config's version is not `after` (newer, or older after a
 // collector started on a fresh database), otherwise holds the request until a change or
-// the wait runs out (204). It only reads: an agent's liveness
-// still comes from its reports, so a node that polls but stopped reporting turns
-// unreachable as usual.
+// the wait runs out (204). It only reads: an agent's liveness still comes from its
+// reports, so a node that polls but stopped reporting turns unreachable as usual.
 import type { Server } from "node:net";
 import { isValidId, protocolError, type ClusterConfig, type ConfigMessage, type ErrorMessage } from "@driftscope/protocol";
 import express, { type Request, type Response, type Router } from "express";
@@ -40,8 +39,8 @@ export class ConfigPolls {
   }
 
   hold(agentId: string, after: number, waitMs: number, res: Response, server: Server | undefined): void {
-    this.release(agentId, 204);
-    const timer = setTimeout(() => this.release(agentId, 204), waitMs);
+    this.release(agentId);
+    const timer = setTimeout(() => this.release(agentId), waitMs);
     timer.unref();
     const poll: HeldPoll = { after, res, timer, server };
     this.held.set(agentId, poll);
@@ -61,12 +60,13 @@ export class ConfigPolls {
     }
   }
 
-  private release(agentId: string, status: 204, closeConnection = false): void {
+  /** Ends the agent's held poll, if any, with 204 (nothing changed). */
+  private release(agentId: string, closeConnection = false): void {
     const poll = this.held.get(agentId);
     if (poll === undefined) return;
     this.forget(agentId, poll);
     if (closeConnection) poll.res.setHeader("Connection", "close");
-    poll.res.status(status).end();
+    poll.res.status(204).end();
   }
 
   private forget(agentId: string, poll: HeldPoll): void {
@@ -82,7 +82,7 @@ export class ConfigPolls {
   // collector's shutdown by up to CONFIG_POLL_MAX_WAIT_MS.
   private endIfClosing(): void {
     // The connection is closed too: an idle keep-alive one would hold the server as long.
-    for (const [agentId, poll] of [...this.held]) if (poll.server !== undefined && !poll.server.listening) this.release(agentId, 204, true);
+    for (const [agentId, poll] of [...this.held]) if (poll.server !== undefined && !poll.server.listening) this.release(agentId, true);
   }
 }
 
