@@ -36,6 +36,31 @@ describe("fake cluster (dev aid)", () => {
     expect(frame.kpis.distinctStates).toBeGreaterThanOrEqual(2);
     expect(frame.kpis.convergedShare).toBeLessThan(1);
   });
+  it("reports in flight, the oldest age and censored percentiles from its own state: a partition raises them, healing brings them down", () => {
+    const c = new FakeCluster({ replicas: 8, startMs: 0, config: { gossip: { intervalMs: 200, fanout: 2, mode: "push-pull", payload: "delta" } } });
+    let frame = c.step(100);
+    for (let t = 200; t <= 20_000; t += 100) frame = c.step(t);
+    const healthy = frame.kpis;
+    expect(healthy.convergenceAtLeast.p99).toBe(false);
+    const live = frame.columns.missingUpdates.filter((_, i) => frame.columns.status[i] === 0);
+    expect(healthy.meanMissingUpdates).toBeCloseTo(live.reduce((a, b) => a + b, 0) / live.length, 9);
+    expect(healthy.inFlight).toBeGreaterThanOrEqual(Math.max(...live));
+    c.change("p", { network: { partitions: [c.ids.slice(0, 4), c.ids.slice(4)] } });
+    for (let t = 20_100; t <= 32_000; t += 100) frame = c.step(t);
+    const split = frame.kpis;
+    expect(split.inFlight).toBeGreaterThan(3 * healthy.inFlight);
+    expect(split.oldestInFlightMs).toBeGreaterThan(11_000);
+    expect(split.convergenceAtLeast.p99).toBe(true);
+    expect(split.convergenceP99Ms).toBe(split.convergenceMaxMs);
+    expect(split.convergenceP99Ms).toBeGreaterThan(11_000);
+    expect(split.lostUpdates).toBe(0);
+    c.change("h", { network: { partitions: [] } });
+    for (let t = 32_100; t <= 40_000; t += 100) frame = c.step(t);
+    const healed = frame.kpis;
+    expect(healed.inFlight).toBeLessThan(2 * healthy.inFlight + 8);
+    expect(healed.convergenceAtLeast.p99).toBe(false);
+    expect(healed.convergenceP99Ms).toBeGreaterThan(10_000); // the stragglers' true times
+  });
   it("theory: push has a lower bound, push-pull has none", () => {
     const c = new FakeCluster({ replicas: 32, startMs: 0, config: { gossip: { intervalMs: 1000, fanout: 2, mode: "push", payload: "delta" } } });
     const t = theoryFor(32, c.config);

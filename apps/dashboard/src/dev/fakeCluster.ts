@@ -23,10 +23,12 @@ import {
   type TimelineEvent,
 } from "@driftscope/protocol";
 import { seeded } from "../testRandom.js";
+import { censoredPercentiles } from "./censoredPercentiles.js";
 
 const ISSUE_RING = 256; // issue times remembered per origin (for staleness)
 const RATE_ALPHA = 0.2; // EWMA weight of a new 100 ms tick in per-replica rates
 const PERCENTILE_WINDOW_MS = 30_000;
+const MAX_CENSORED = 20_000; // traced updates in flight that take part in the percentiles (a stride beyond)
 
 /** Options of the simulation. */
 export interface FakeClusterOptions {
@@ -263,6 +265,24 @@ export class FakeCluster {
     return frame;
   }
 
+  /** Issue time of `origin`'s update `seq`, or a later one's when the ring no longer holds it (so the age is a lower bound). */
+  private issueTimeAtLeast(origin: number, seq: number): number {
+    const s = Math.max(seq, this.frontier[origin]! - ISSUE_RING + 1);
+    return this.issueTimes[origin * ISSUE_RING + (s % ISSUE_RING)]!;
+  }
+
+  /** Ages of the traced updates (every k-th seq) not yet at every live replica; `reachedAll[r]`: highest seq of r every live replica has. */
+  private tracedInFlightAges(reachedAll: Int32Array, k: number): number[] {
+    let count = 0;
+    for (let r = 0; r < this.n; r++) count += Math.floor(this.frontier[r]! / k) - Math.floor(reachedAll[r]! / k);
+    const stride = k * Math.max(1, Math.ceil(count / MAX_CENSORED));
+    const ages: number[] = [];
+    for (let r = 0; r < this.n; r++) {
+      for (let s = Math.floor(reachedAll[r]! / k) * k + k; s <= this.frontier[r]!; s += stride) ages.push(Math.max(0, this.nowMs - this.issueTimeAtLeast(r, s)));
+    }
+    return ages;
+  }
+
   private send(from: number, to: number, at: number, fixedBytes?: number): void {
     const bytes = fixedBytes ?? this.payloadBytes(from, to);
     this.tickMessages[from]!++;
@@ -283,6 +303,7 @@ export class FakeCluster {
     let live = 0;
     let caughtUp = 0;
     let missingTotal = 0;
+    let liveMissing = 0;
     let maxStale = 0;
     for (let i = 0; i < n; i++) {
       status[i] = this.crashed[i] ? 2 : 0;
@@ -300,19 +321,28 @@ export class FakeCluster {
       }
       missing[i] = m;
       staleness[i] = m > 0 ? Math.max(0, Math.round(now - oldest)) : 0;
+      missingTotal += m;
       if (!this.crashed[i]) {
         live++;
-        missingTotal += m;
+        liveMissing += m;
         if (m === 0) caughtUp++;
         maxStale = Math.max(maxStale, staleness[i]!);
       }
     }
-    // Convergence: an update is converged when every live replica includes it.
+    // Convergence: an update is converged when every live replica includes it; the rest are in flight.
     const k = this.config.telemetry.traceEveryK;
+    const reachedAll = new Int32Array(n);
+    let inFlight = 0;
+    let oldestInFlightMs = 0;
     for (let r = 0; r < n; r++) {
       let min = Infinity;
       for (let i = 0; i < n; i++) if (!this.crashed[i]) min = Math.min(min, this.vv[i * n + r]!);
       if (!Number.isFinite(min)) continue;
+      reachedAll[r] = min;
+      if (min < this.frontier[r]!) {
+        inFlight += this.frontier[r]! - min;
+        oldestInFlightMs = Math.max(oldestInFlightMs, Math.round(now - this.issueTimeAtLeast(r, min + 1)));
+      }
       for (let s = this.convergedUpTo[r]! + 1; s <= min; s++) {
         if (this.frontier[r]! - s >= ISSUE_RING) continue;
         if (s % k !== 0) continue;
@@ -326,8 +356,10 @@ export class FakeCluster {
     }
     if (this.allSamples.length > 10_000) this.allSamples.splice(0, this.allSamples.length - 10_000);
     while (this.recentSamples.length > 0 && this.recentSamples[0]!.t < now - PERCENTILE_WINDOW_MS) this.recentSamples.shift();
-    const sorted = this.recentSamples.map((s) => s.ms).sort((x, y) => x - y);
-    const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))]! : null);
+    const convergence = censoredPercentiles(
+      this.recentSamples.map((s) => s.ms),
+      live > 0 ? this.tracedInFlightAges(reachedAll, k) : [],
+    );
     // Distinct states: replicas with equal version vectors.
     const groups = new Map<string, number[]>();
     for (let i = 0; i < n; i++) {
@@ -361,11 +393,17 @@ export class FakeCluster {
       distinctStates: distinct,
       missingUpdatesTotal: missingTotal,
       maxStalenessMs: maxStale,
-      convergenceP50Ms: q(0.5),
-      convergenceP95Ms: q(0.95),
-      convergenceP99Ms: q(0.99),
-      convergenceMaxMs: sorted.length ? sorted[sorted.length - 1]! : null,
-      convergenceSamples: sorted.length,
+      meanMissingUpdates: live > 0 ? liveMissing / live : 0,
+      inFlight: live > 0 ? inFlight : 0,
+      oldestInFlightMs: live > 0 ? oldestInFlightMs : 0,
+      // Crashes here keep their state (a restore brings it back): nothing is ever lost.
+      lostUpdates: 0,
+      convergenceP50Ms: convergence.p50,
+      convergenceP95Ms: convergence.p95,
+      convergenceP99Ms: convergence.p99,
+      convergenceMaxMs: convergence.max,
+      convergenceSamples: this.recentSamples.length,
+      convergenceAtLeast: convergence.atLeast,
       updatesPerSec: ups,
       messagesPerSec: mps,
       bytesPerSec: bps,

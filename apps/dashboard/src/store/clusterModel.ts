@@ -28,12 +28,19 @@ export const KPI_SERIES = [
   "distinctStates",
   "meanMissing",
   "maxMissing",
+  "inFlight",
+  "oldestInFlightMs",
+  "lostUpdates",
   "meanStalenessMs",
   "maxStalenessMs",
   "p50Ms",
   "p95Ms",
   "p99Ms",
   "maxMs",
+  "p50AtLeast",
+  "p95AtLeast",
+  "p99AtLeast",
+  "maxAtLeast",
   "updatesPerSec",
   "messagesPerSec",
   "bytesPerSec",
@@ -51,12 +58,20 @@ const AGGREGATES: Record<KpiSeriesName, Aggregate> = {
   distinctStates: "max",
   meanMissing: "mean",
   maxMissing: "max",
+  inFlight: "mean",
+  oldestInFlightMs: "max",
+  lostUpdates: "last",
   meanStalenessMs: "mean",
   maxStalenessMs: "max",
   p50Ms: "mean",
   p95Ms: "mean",
   p99Ms: "mean",
   maxMs: "max",
+  // A bucket is a lower bound if any frame in it was.
+  p50AtLeast: "max",
+  p95AtLeast: "max",
+  p99AtLeast: "max",
+  maxAtLeast: "max",
   updatesPerSec: "mean",
   messagesPerSec: "mean",
   bytesPerSec: "mean",
@@ -182,7 +197,6 @@ export class ClusterModel {
     const missing = this.missingCol.fill(Number.NaN);
     const staleness = this.stalenessCol.fill(Number.NaN);
     let live = 0;
-    let sumMissing = 0;
     let maxMissing = 0;
     let sumStale = 0;
     let maxStale = 0;
@@ -196,7 +210,6 @@ export class ClusterModel {
         missing[row] = m;
         staleness[row] = s;
         live++;
-        sumMissing += m;
         sumStale += s;
         if (m > maxMissing) maxMissing = m;
         if (s > maxStale) maxStale = s;
@@ -209,7 +222,6 @@ export class ClusterModel {
     this.matrix.add(f.timeMs, [missing, staleness]);
     const k = f.kpis;
     this.kpis.push(f.timeMs, {
-      meanMissing: live > 0 ? sumMissing / live : Number.NaN,
       maxMissing: live > 0 ? maxMissing : Number.NaN,
       meanStalenessMs: live > 0 ? sumStale / live : Number.NaN,
       maxStalenessMs: live > 0 ? maxStale : Number.NaN,
@@ -242,7 +254,6 @@ export class ClusterModel {
   private pushKpiPoint(p: KpiPoint): void {
     const k = p.kpis;
     this.kpis.push(p.timeMs, {
-      meanMissing: k.live > 0 ? k.missingUpdatesTotal / k.live : Number.NaN,
       maxMissing: Number.NaN,
       meanStalenessMs: Number.NaN,
       maxStalenessMs: k.maxStalenessMs,
@@ -284,17 +295,29 @@ export class ClusterModel {
   }
 }
 
-/** The KPI series a frame and a 1 Hz history point fill alike (the rest depends on the columns). */
+/**
+ * The KPI series a frame and a 1 Hz history point fill alike (the rest depends on the
+ * columns). Mean missing is the collector's `meanMissingUpdates`, never recomputed here:
+ * one definition for live frames, history points and recordings.
+ */
 function kpiSeriesFields(k: Frame["kpis"]) {
   return {
     live: k.live,
     total: k.total,
     convergedShare: k.convergedShare,
     distinctStates: k.distinctStates,
+    meanMissing: k.meanMissingUpdates,
+    inFlight: k.inFlight,
+    oldestInFlightMs: k.oldestInFlightMs,
+    lostUpdates: k.lostUpdates,
     p50Ms: k.convergenceP50Ms ?? Number.NaN,
     p95Ms: k.convergenceP95Ms ?? Number.NaN,
     p99Ms: k.convergenceP99Ms ?? Number.NaN,
     maxMs: k.convergenceMaxMs ?? Number.NaN,
+    p50AtLeast: Number(k.convergenceAtLeast.p50),
+    p95AtLeast: Number(k.convergenceAtLeast.p95),
+    p99AtLeast: Number(k.convergenceAtLeast.p99),
+    maxAtLeast: Number(k.convergenceAtLeast.max),
     updatesPerSec: k.updatesPerSec,
     messagesPerSec: k.messagesPerSec,
     bytesPerSec: k.bytesPerSec,

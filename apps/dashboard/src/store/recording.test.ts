@@ -50,7 +50,9 @@ describe("the collector's export shape", () => {
       const f = c.step(t);
       if (t % 1000 !== 0) continue;
       const { kpis, columns, timeMs } = f;
-      frames.push({ timeMs, ...kpis, replicaIds: [...c.ids], columns });
+      const { convergenceAtLeast, ...flat } = kpis;
+      const convergenceLowerBounds = Object.entries(convergenceAtLeast).flatMap(([p, yes]) => (yes ? [p] : []));
+      frames.push({ timeMs, ...flat, convergenceLowerBounds, replicaIds: [...c.ids], columns });
     }
     const samples = c.snapshot().samples;
     return {
@@ -70,6 +72,23 @@ describe("the collector's export shape", () => {
     expect(m.samples.length).toBeGreaterThan(10);
     expect(m.config?.gossip.intervalMs).toBe(1000);
     expect(m.matrix.tiers[0]!.length).toBe(30);
+  });
+  it("reads the lower-bound percentiles from the export's list, and mean missing from the frame", () => {
+    const data = collectorExport();
+    const last = data.frames[data.frames.length - 1]!;
+    last.convergenceLowerBounds = ["p99", "max"];
+    last.meanMissingUpdates = 2.5;
+    const m = modelFromRecording(JSON.parse(JSON.stringify(data)));
+    expect(m.latestKpis?.convergenceAtLeast).toEqual({ p50: false, p95: false, p99: true, max: true });
+    expect(m.latestKpis?.meanMissingUpdates).toBe(2.5);
+  });
+  it("a recording from before frames carried mean missing takes it from the frame's live replicas", () => {
+    const data = collectorExport();
+    const last = data.frames[data.frames.length - 1]!;
+    delete (last as { meanMissingUpdates?: number }).meanMissingUpdates;
+    last.columns = { ...last.columns, missingUpdates: [4, 6, 100, 0, 2], status: [0, 0, 1, 0, 0] };
+    const m = modelFromRecording(JSON.parse(JSON.stringify(data)));
+    expect(m.latestKpis?.meanMissingUpdates).toBe(3); // (4 + 6 + 0 + 2) / 4 live; the unreachable one is not counted
   });
   it("overlays with the first config in the label", () => {
     const o = overlayFromRecording("run-9", collectorExport(), null);

@@ -2,7 +2,7 @@
 // live) or into an overlay series (convergence samples of one run on a shared chart).
 // The export's shape is tolerated loosely: see apps/dashboard/NEEDS.md.
 
-import type { ClusterConfig, ConvergenceSample, Frame, ReplicaInfo, RunInfo, Snapshot, TimelineEvent } from "@driftscope/protocol";
+import type { ClusterConfig, ConvergenceSample, Frame, Kpis, ReplicaInfo, RunInfo, Snapshot, TimelineEvent } from "@driftscope/protocol";
 import { formatDurationMs } from "../viz/format.js";
 import { ClusterModel } from "./clusterModel.js";
 import type { OverlayRun, RunSummary } from "./runsSlice.js";
@@ -27,9 +27,34 @@ function isFrame(v: unknown): v is Frame {
 
 const KPI_FIELDS = [
   "live", "unreachable", "crashed", "total", "convergedShare", "distinctStates", "missingUpdatesTotal", "maxStalenessMs",
+  "meanMissingUpdates", "inFlight", "oldestInFlightMs", "lostUpdates",
   "convergenceP50Ms", "convergenceP95Ms", "convergenceP99Ms", "convergenceMaxMs", "convergenceSamples", "updatesPerSec",
   "messagesPerSec", "bytesPerSec", "deliveriesPerSec", "bytesPerUpdate", "configVersion", "ackedReplicas",
 ] as const;
+
+const PERCENTILES = ["p50", "p95", "p99", "max"] as const;
+
+/** Which percentiles were lower bounds: an object as live frames carry it, or the export's list (`convergenceLowerBounds: ["p99", "max"]`). */
+function atLeastOf(r: Record<string, unknown>): Kpis["convergenceAtLeast"] {
+  const given = r.convergenceAtLeast;
+  const names = Array.isArray(r.convergenceLowerBounds) ? (r.convergenceLowerBounds as unknown[]) : [];
+  return Object.fromEntries(PERCENTILES.map((p) => [p, isObject(given) ? given[p] === true : names.includes(p)])) as Kpis["convergenceAtLeast"];
+}
+
+/**
+ * Mean missing updates over live replicas from a frame's own columns, for recordings made
+ * before frames carried `meanMissingUpdates` (the same definition, never `missingUpdatesTotal / live`).
+ */
+function meanMissingOfColumns(columns: Frame["columns"]): number {
+  let live = 0;
+  let sum = 0;
+  columns.missingUpdates.forEach((m, i) => {
+    if ((columns.status[i] ?? 0) !== 0) return;
+    live++;
+    sum += m;
+  });
+  return live > 0 ? sum / live : 0;
+}
 
 /**
  * A recorded frame as a live one: the collector's export stores 1 Hz frames with the KPIs
@@ -37,7 +62,12 @@ const KPI_FIELDS = [
  */
 export function normaliseFrame(raw: Frame, previous: Frame | null): Frame {
   const r = raw as unknown as Record<string, unknown>;
-  const kpis = isObject(r.kpis) ? (r.kpis as unknown as Frame["kpis"]) : (Object.fromEntries(KPI_FIELDS.map((k) => [k, r[k] ?? (k.startsWith("convergence") && k !== "convergenceSamples" ? null : 0)])) as unknown as Frame["kpis"]);
+  const flat = isObject(r.kpis) ? r.kpis : r;
+  const kpis = {
+    ...(Object.fromEntries(KPI_FIELDS.map((k) => [k, flat[k] !== undefined ? flat[k] : (k.startsWith("convergence") && k !== "convergenceSamples" ? null : 0)])) as unknown as Kpis),
+    meanMissingUpdates: typeof flat.meanMissingUpdates === "number" ? flat.meanMissingUpdates : meanMissingOfColumns(raw.columns),
+    convergenceAtLeast: atLeastOf(flat),
+  };
   const ids = raw.replicaIds;
   const sameMembers = previous?.replicaIds !== undefined && ids !== undefined && ids.length === previous.replicaIds.length && ids.every((id, i) => id === previous.replicaIds![i]);
   const membershipVersion = typeof r.membershipVersion === "number" ? raw.membershipVersion : previous === null ? 0 : sameMembers || ids === undefined ? previous.membershipVersion : previous.membershipVersion + 1;

@@ -1,0 +1,38 @@
+import type { Frame, KpiPoint } from "@driftscope/protocol";
+import { describe, expect, it } from "vitest";
+import { FakeCluster } from "../dev/fakeCluster.js";
+import { ClusterModel } from "./clusterModel.js";
+
+function lastValue(model: ClusterModel, name: "meanMissing" | "inFlight" | "p99AtLeast"): number {
+  const parts = model.kpis.parts(-Infinity);
+  const part = parts[parts.length - 1]!;
+  return part.ys[name]![part.length - 1]!;
+}
+
+describe("cluster model", () => {
+  it("mean missing is the collector's one figure: a live frame and a history point at the same time agree with an unreachable replica present", () => {
+    const cluster = new FakeCluster({ replicas: 4, startMs: 0 });
+    let frame: Frame = cluster.step(100);
+    for (let t = 200; t <= 3_000; t += 100) frame = cluster.step(t);
+    // Replica 3 unreachable, still counted in missingUpdatesTotal but not among the live.
+    const columns = { ...frame.columns, missingUpdates: [2, 4, 0, 90], status: [0, 0, 0, 1] };
+    const kpis = { ...frame.kpis, live: 3, unreachable: 1, missingUpdatesTotal: 96, meanMissingUpdates: 2 };
+    const live = new ClusterModel();
+    live.ingestFrame({ ...frame, replicaIds: [...cluster.ids], columns, kpis });
+    const history = new ClusterModel();
+    const point: KpiPoint = { timeMs: frame.timeMs, kpis };
+    history.applySnapshot({ ...cluster.snapshot(), frames: [], history: [point] });
+    expect(lastValue(live, "meanMissing")).toBe(2);
+    expect(lastValue(history, "meanMissing")).toBe(2);
+  });
+  it("keeps updates in flight and which percentiles were lower bounds as series", () => {
+    const cluster = new FakeCluster({ replicas: 4, startMs: 0 });
+    const model = new ClusterModel();
+    let frame = cluster.step(100);
+    model.ingestFrame(frame);
+    for (let t = 200; t <= 2_000; t += 100) model.ingestFrame((frame = cluster.step(t)));
+    model.ingestFrame({ ...cluster.step(2_100), kpis: { ...frame.kpis, inFlight: 77, convergenceAtLeast: { p50: false, p95: true, p99: true, max: true } } });
+    expect(lastValue(model, "inFlight")).toBe(77);
+    expect(lastValue(model, "p99AtLeast")).toBe(1);
+  });
+});
