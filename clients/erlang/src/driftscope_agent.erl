@@ -238,7 +238,7 @@ deliver_config(Config = #{<<"version">> := V}, S) ->
             {Ack, S2} = case Outcome of
                             ok -> {Ack0#{<<"ok">> => true}, S1#{config := Config}};
                             Refused ->
-                                Why = unicode:characters_to_binary(io_lib:format("~0tp", [Refused])),
+                                Why = refusal_text(Refused),
                                 {Ack0#{<<"ok">> => false, <<"error">> => #{<<"code">> => <<"VALIDATION">>, <<"message">> => binary:part(Why, 0, min(2048, byte_size(Why)))}}, S1}
                         end,
             case Ids of
@@ -246,6 +246,12 @@ deliver_config(Config = #{<<"version">> := V}, S) ->
                 _ -> element(2, post(S2#{pending := maps:get(pending, S2) ++ [Ack]}, []))
             end
     end.
+
+%% What a refusing on_config said, as the ack's error message.
+refusal_text({error, Reason}) when is_binary(Reason) -> Reason;
+refusal_text({error, [C | _] = Reason}) when is_integer(C) -> unicode:characters_to_binary(Reason);
+refusal_text({error, Reason}) -> unicode:characters_to_binary(io_lib:format("~0tp", [Reason]));
+refusal_text(Other) -> unicode:characters_to_binary(io_lib:format("on_config returned ~0tp (expected ok or {error, Reason})", [Other])).
 
 %% One ingest request carrying Messages after any pending acks; on an answer the clock
 %% gets a sample and the pending acks are delivered.

@@ -15,6 +15,7 @@ live_cluster_test_() ->
               {"missing counts equal the truth while diverged", fun() -> diverged(Seen) end},
               {"missing counts are zero once converged", fun() -> converged(Seen) end},
               {"convergence samples of traced dots only", fun() -> samples(Seen) end},
+              {"a config the node cannot apply is refused with its reason", fun() -> refused(Seen) end},
               {"bye takes the replicas out", fun() -> ?assertEqual(#{}, maps:get(after_bye, Seen)) end}]
      end}.
 
@@ -35,6 +36,13 @@ diverged(#{diverged := {Truth, Shown}}) ->
 converged(#{converged := {Truth, Shown}}) ->
     ?assertEqual(maps:from_list([{Id, 0} || Id <- ?IDS]), Truth),
     ?assertEqual(Truth, Shown).
+
+refused(#{refusals := Refusals, after_refusal := After, version := V}) ->
+    ?assertMatch([#{<<"detail">> := _}], Refusals),
+    [#{<<"detail">> := Detail}] = Refusals,
+    ?assertNotEqual(nomatch, string:find(Detail, <<"network faults">>)),
+    % The replicas still run the version they acknowledged.
+    ?assertEqual([V], lists:usort([maps:get(<<"configVersion">>, R) || R <- maps:values(After)])).
 
 samples(#{samples := Samples}) ->
     ?assert(length(Samples) >= 10),
@@ -74,8 +82,15 @@ scenario() ->
         {_, Truth2} = gcounter_cluster:truth(Cluster),
         {ok, _} = driftscope_agent:flush(),
         Shown2 = wait_for(fun collector_missing/0, fun(M) -> M =:= Truth2 end, 5000),
+
+        % A config the node cannot apply (it simulates no faults): refused, with its reason.
+        #{<<"version">> := Refused} = put_config(#{network => #{lossRate => 0.1}}),
+        Refusals = fun() -> [E || E = #{<<"version">> := EV, <<"summary">> := Summary} <- maps:get(<<"events">>, get_json("/api/v1/cluster")),
+                                  EV =:= Refused, string:find(Summary, <<"refused">>) =/= nomatch] end,
+        RefusalEvents = wait_for(Refusals, fun(R) -> R =/= [] end, 15000),
         Seen = #{live => Live, version => V, acked => Acked, params => gcounter_cluster:params(Cluster), trace_every_k => K,
-                 samples => Samples, diverged => {Truth1, Shown1}, converged => {Truth2, Shown2}},
+                 samples => Samples, diverged => {Truth1, Shown1}, converged => {Truth2, Shown2},
+                 refusals => RefusalEvents, after_refusal => ours()},
         ok = gcounter_cluster:stop(Cluster),
         % The snapshot's membership follows at the next frame.
         Seen#{after_bye => wait_for(fun ours/0, fun(R) -> map_size(R) =:= 0 end, 5000)}

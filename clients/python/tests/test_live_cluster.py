@@ -71,6 +71,15 @@ class LiveCluster(unittest.TestCase):
             _, truth = cluster.truth()
             agent.flush()
             seen["converged"] = (truth, wait_for(collector_missing, lambda m: m == truth, timeout_s=5))
+
+            # A config the node cannot apply (it simulates no faults): refused, with its reason.
+            refused = put_config({"network": {"lossRate": 0.1}})
+
+            def refusals(snapshot):
+                return [e for e in snapshot["events"] if e.get("version") == refused["version"] and "refused" in e["summary"]]
+
+            seen["refusals"] = wait_for(lambda: refusals(get_json("/api/v1/cluster")), lambda r: len(r) > 0)
+            seen["after_refusal"] = ours(get_json("/api/v1/cluster"))
         finally:
             cluster.stop()
             agent.close()
@@ -100,6 +109,12 @@ class LiveCluster(unittest.TestCase):
         self.assertGreaterEqual(len(samples), 10)
         self.assertTrue(all(seq % 2 == 0 for _, seq, _, _ in samples), samples)
         self.assertTrue(all(convergence_ms >= 0 for *_, convergence_ms in samples))
+
+    def test_a_config_the_node_cannot_apply_is_refused_with_its_reason(self):
+        self.assertEqual(len(self.seen["refusals"]), 1)
+        self.assertIn("network faults", self.seen["refusals"][0]["detail"])
+        # The replicas still run the version they acknowledged.
+        self.assertEqual({r["configVersion"] for r in self.seen["after_refusal"].values()}, {self.seen["version"]})
 
     def test_bye_takes_the_replicas_out(self):
         self.assertEqual(self.seen["after_bye"], {})
