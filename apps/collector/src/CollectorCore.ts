@@ -22,7 +22,6 @@ import {
   type Report,
   type RunInfo,
   type Snapshot,
-  type Theory,
   type TimelineEvent,
   type Welcome,
 } from "@driftscope/protocol";
@@ -35,7 +34,7 @@ import { TracingController } from "./core/TracingController.js";
 import { convergenceFields, round2, wireColumns, wireKpis } from "./core/wireFigures.js";
 import type { AgentRegistry, AgentSession, Transport } from "./ingest/AgentRegistry.js";
 import { MetricsEngine, type MetricsEngineOptions } from "./metrics/MetricsEngine.js";
-import { theoryFor } from "./metrics/theoryFor.js";
+import { TheoryCache } from "./metrics/theoryFor.js";
 import type { CollectorMetrics } from "./prometheus.js";
 import type { Recorder } from "./recordings/Recorder.js";
 
@@ -75,7 +74,7 @@ export class CollectorCore {
   private frameSeq = 0;
   private liveSetChangedAtMs = -Infinity;
   private lostReported = 0;
-  private readonly theoryCache = new Map<string, Theory | null>();
+  private readonly theory = new TheoryCache();
 
   constructor(private readonly options: CollectorCoreOptions) {
     this.configValue = options.config;
@@ -206,15 +205,6 @@ export class CollectorCore {
     const kpis = wireKpis(ef.kpis, ef, this.configValue.version);
     const samples = ef.samples.map((s): ConvergenceSample => [s.origin as ConvergenceSample[0], s.seq, s.issuedAtMs, round2(s.convergenceMs)]);
     const membersChanged = this.frames.membershipChanged(ef.membershipVersion);
-    const index = new Map<string, number>();
-    ef.replicaIds.forEach((id, i) => index.set(id, i));
-    const exchanges: Array<[number, number]> = [];
-    for (const [from, to] of this.ingest.exchanges.values()) {
-      const a = index.get(from);
-      const b = index.get(to);
-      if (a !== undefined && b !== undefined) exchanges.push([a, b]);
-    }
-    this.ingest.exchanges = new Map();
     const frame: Frame = {
       type: "frame",
       seq: ++this.frameSeq,
@@ -224,9 +214,9 @@ export class CollectorCore {
       columns,
       kpis,
       samples: samples.length > LIMITS.samplesPerFrame ? samples.slice(-LIMITS.samplesPerFrame) : samples,
-      exchanges: exchanges.slice(0, LIMITS.exchangesPerFrame),
-      theory: this.theory(kpis.live),
-      sampling: { traceEveryK: ef.sampling.everyK, droppedEvents: this.droppedInWindow(nowMs) },
+      exchanges: this.ingest.takeExchanges(ef.replicaIds),
+      theory: this.theory.for(this.configValue, kpis.live),
+      sampling: { traceEveryK: ef.sampling.everyK, droppedEvents: this.ingest.droppedWithin(nowMs - this.windowMs) },
       events: this.timeline.takeForFrame(nowMs),
     };
     this.frames.add(frame, membersChanged ? () => ef.replicaIds.map((id) => this.memberInfo(id)) : null);
@@ -251,23 +241,6 @@ export class CollectorCore {
   /** KPIs of a frame with the convergence percentiles of another window (a dashboard's choice). */
   kpisForWindow(frame: Frame, windowMs: number, nowMs: number): Kpis {
     return { ...frame.kpis, ...convergenceFields(this.engine.windowConvergence(nowMs, windowMs)) };
-  }
-
-  private theory(live: number): Theory | null {
-    const { gossip, network } = this.configValue;
-    const key = `${live}|${gossip.intervalMs}|${gossip.fanout}|${gossip.mode}|${network.lossRate}|${network.latencyMs}`;
-    const cached = this.theoryCache.get(key);
-    if (cached !== undefined) return cached;
-    const theory = theoryFor(this.configValue, live);
-    if (this.theoryCache.size > 256) this.theoryCache.clear();
-    this.theoryCache.set(key, theory);
-    return theory;
-  }
-
-  private droppedInWindow(nowMs: number): number {
-    const dropped = this.ingest.dropped;
-    while (dropped.length > 0 && dropped[0]![0] < nowMs - this.windowMs) dropped.shift();
-    return dropped.reduce((sum, [, n]) => sum + n, 0);
   }
 
   private memberInfo(id: string): MemberInfo {

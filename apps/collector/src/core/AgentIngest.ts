@@ -31,9 +31,9 @@ export interface AgentIngestDeps {
 export class AgentIngest {
   readonly registry: AgentRegistry;
   /** Gossip exchanges seen since the last frame: `from\0to` → [from, to]. */
-  exchanges = new Map<string, [string, string]>();
+  private exchanges = new Map<string, [string, string]>();
   /** Telemetry events agents reported dropping: [time, count]. */
-  readonly dropped: Array<[number, number]> = [];
+  private readonly dropped: Array<[number, number]> = [];
 
   constructor(private readonly d: AgentIngestDeps) {
     this.registry = new AgentRegistry(d.engine.lifecycle);
@@ -162,6 +162,26 @@ export class AgentIngest {
     );
     this.d.metrics.ingestMessages.inc({ type: "bye", transport });
     return ok(undefined);
+  }
+
+  /** The exchanges seen since the last call, as index pairs in `order` (a frame's replica order). */
+  takeExchanges(order: readonly string[]): Array<[number, number]> {
+    const index = new Map<string, number>();
+    order.forEach((id, i) => index.set(id, i));
+    const out: Array<[number, number]> = [];
+    for (const [from, to] of this.exchanges.values()) {
+      const a = index.get(from);
+      const b = index.get(to);
+      if (a !== undefined && b !== undefined) out.push([a, b]);
+    }
+    this.exchanges = new Map();
+    return out.slice(0, LIMITS.exchangesPerFrame);
+  }
+
+  /** Telemetry events agents reported dropping since `sinceMs`. */
+  droppedWithin(sinceMs: number): number {
+    while (this.dropped.length > 0 && this.dropped[0]![0] < sinceMs) this.dropped.shift();
+    return this.dropped.reduce((sum, [, n]) => sum + n, 0);
   }
 
   /** Refuses a report that would make the collector track more distinct ids than it may. */

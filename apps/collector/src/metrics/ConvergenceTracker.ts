@@ -9,23 +9,11 @@
 // - a replica leaving or restarting empty costs O(N) per origin whose frontier it held.
 import type { ReplicaReport } from "@driftscope/protocol";
 import type { IdTable } from "./idTable.js";
-import { IssueTimes } from "./issueTimes.js";
 import type { Lifecycle } from "./Lifecycle.js";
-import { LiveSeqIndex } from "./liveSeqIndex.js";
+import { entryHash, grow, newOriginState, type OriginState } from "./originState.js";
 import { LogHistogram, SlidingWindow } from "./quantiles.js";
 import type { ReplicaRecord } from "./replicaRecord.js";
 import type { ConvergenceSample } from "./types.js";
-
-interface OriginState {
-  issue: IssueTimes;
-  live: LiveSeqIndex;
-  /** Every traced seq up to here has yielded its sample (or converged without one). */
-  convergedUpTo: number;
-  /** Latest exact inclusion time reported for traced, not yet converged seqs. */
-  tracedInclusion: Map<number, number>;
-  /** Replicas claiming more of a hosted origin than it has reported issuing: replica → seq. */
-  claims: Map<number, number> | undefined;
-}
 
 /** Something the figures had to correct or refuse, for the timeline. */
 export type TrackerNotice =
@@ -37,26 +25,6 @@ const MAX_PENDING_SAMPLES = 200_000;
 const MAX_TRACED_PENDING = 16_384;
 /** Most an origin nobody live hosts can be raised above what exists, per entry (DESIGN §2 bounds). */
 export const UNHOSTED_RAISE_CAP = 100_000;
-
-/** 32-bit mix of one VV entry; the XOR of all entries fingerprints a version vector. */
-function entryHash(origin: number, seq: number): number {
-  if (seq === 0) return 0;
-  let h = Math.imul(origin + 1, 0x9e3779b1) ^ Math.imul(seq >>> 0, 0x85ebca6b) ^ Math.imul(Math.floor(seq / 4294967296), 0xc2b2ae35);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x7feb352d);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x846ca68b);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
-export function grow(arr: Float64Array, min: number): Float64Array<ArrayBuffer> {
-  let cap = Math.max(16, arr.length);
-  while (cap < min) cap *= 2;
-  const out = new Float64Array(cap);
-  out.set(arr);
-  return out;
-}
 
 export interface TrackerOptions {
   windowMs: number;
@@ -399,55 +367,6 @@ export class ConvergenceTracker {
     return out;
   }
 
-  // ---- in flight --------------------------------------------------------------------
-
-  /** Updates not yet at every live replica, and the age of the oldest (DESIGN §3). */
-  inFlight(nowMs: number): { count: number; oldestMs: number } {
-    const liveCount = this.life.liveCount;
-    let count = 0;
-    let oldest = Infinity;
-    for (let o = 0; o < this.originCount; o++) {
-      const origin = this.origins[o];
-      const f = this.frontier(o);
-      if (origin === undefined || f === 0) continue;
-      const min = liveCount === 0 ? 0 : Math.min(origin.live.min(liveCount), f);
-      if (min >= f) continue;
-      count += f - min;
-      const at = origin.issue.getOrOldest(min + 1);
-      if (at !== undefined && at < oldest) oldest = at;
-    }
-    return { count, oldestMs: oldest === Infinity ? 0 : Math.max(0, nowMs - oldest) };
-  }
-
-  /**
-   * Ages of traced updates issued from `fromIssuedMs` on whose convergence is not yet
-   * measured, ascending; at most `cap` (evenly thinned beyond it).
-   */
-  censoredAges(nowMs: number, fromIssuedMs: number, cap = 20_000): Float64Array {
-    const k = this.everyK;
-    let n = 0;
-    for (let o = 0; o < this.originCount; o++) {
-      const origin = this.origins[o];
-      if (origin === undefined) continue;
-      const f = this.frontier(o);
-      const lo = Math.max(origin.convergedUpTo + 1, origin.issue.lowest);
-      if (f >= lo) n += Math.floor(f / k) - Math.floor((lo - 1) / k);
-    }
-    const step = n > cap ? Math.ceil(n / cap) : 1;
-    const out: number[] = [];
-    for (let o = 0; o < this.originCount; o++) {
-      const origin = this.origins[o];
-      if (origin === undefined) continue;
-      const f = this.frontier(o);
-      const lo = Math.max(origin.convergedUpTo + 1, origin.issue.lowest);
-      for (let s = Math.ceil(lo / k) * k; s <= f; s += k * step) {
-        const at = origin.issue.get(s);
-        if (at !== undefined && at >= fromIssuedMs) out.push(Math.max(0, nowMs - at));
-      }
-    }
-    return Float64Array.from(out).sort();
-  }
-
   /** Starts per-run figures afresh (a new recorded run). */
   resetRun(): void {
     this.run = new LogHistogram();
@@ -458,7 +377,7 @@ export class ConvergenceTracker {
     let origin = this.origins[o];
     if (origin === undefined) {
       while (this.origins.length <= o) this.origins.push(undefined);
-      origin = { issue: new IssueTimes(this.opts.issueWindow), live: new LiveSeqIndex(), convergedUpTo: 0, tracedInclusion: new Map(), claims: undefined };
+      origin = newOriginState(this.opts.issueWindow);
       this.origins[o] = origin;
     }
     return origin;

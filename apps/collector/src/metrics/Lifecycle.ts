@@ -6,6 +6,7 @@
 //   a hello with a higher incarnation: restarted empty (the tracker forgets its state)
 //
 // Pure: every call carries the time it happens at.
+import type { Issue, ReplicaReport } from "@driftscope/protocol";
 import type { IdTable } from "./idTable.js";
 import { DEFAULT_LIVENESS, isOverdue, type LivenessRule } from "./liveness.js";
 import { newReplicaRecord, statusOf, type AgentRecord, type ReplicaRecord } from "./replicaRecord.js";
@@ -211,6 +212,32 @@ export class Lifecycle {
       }
     }
     for (const id of expired) this.removeReplica(id, nowMs, "expired");
+  }
+
+  /**
+   * Entries that would reuse update ids (a replica's own seq going backwards within one
+   * incarnation) or name an incarnation hello did not announce; checked before ingest.
+   */
+  entryConflicts(replicas: readonly ReplicaReport[]): Issue[] {
+    const issues: Issue[] = [];
+    replicas.forEach((entry, i) => {
+      const rep = this.get(entry.replica);
+      if (rep === undefined) return;
+      const inc = entry.incarnation ?? rep.incarnation;
+      if (inc > rep.incarnation) {
+        issues.push({ path: `replicas[${i}].incarnation`, reason: `replica "${rep.id}" reports incarnation ${inc}, but hello announced ${rep.incarnation}: announce a restart in hello first` });
+        return;
+      }
+      if (inc < rep.incarnation || entry.seq >= rep.seq) return;
+      issues.push({
+        path: `replicas[${i}].seq`,
+        reason:
+          `replica "${rep.id}" reported seq ${entry.seq} after ${rep.seq} in incarnation ${rep.incarnation}: update ids may not be reused. ` +
+          `A node restarted without its state must continue its seqs after ${rep.seq}, take a new replica id, ` +
+          `or announce incarnation ${rep.incarnation + 1} in hello (docs/protocol.md §3.7)`,
+      });
+    });
+    return issues;
   }
 
   /** Unreachable replicas, longest silent first (to make room for a live one). */

@@ -10,13 +10,14 @@ import { censoredFromHistogram, censoredFromSorted } from "./censored.js";
 import { ConvergenceTracker, type TrackerNotice } from "./ConvergenceTracker.js";
 import { buildFrame } from "./frameBuilder.js";
 import { IdTable } from "./idTable.js";
+import { censoredAges } from "./inFlight.js";
 import { Lifecycle, type Departure, type LeaveReason, type StatusTransition } from "./Lifecycle.js";
 import { DEFAULT_LIVENESS } from "./liveness.js";
 import { RATE_BYTES, RATE_MESSAGES, RATE_SEQ, RateHistory } from "./RateHistory.js";
-import { statusOf, type DotReuse, type ReplicaRecord } from "./replicaRecord.js";
-import type { CensoredStats, EngineFrame, ReplicaStatusCode, SyncTotals } from "./types.js";
+import { statusOf, type ReplicaRecord } from "./replicaRecord.js";
+import type { CensoredStats, EngineFrame, ReplicaFigures } from "./types.js";
 
-export type { Departure, LeaveReason, StatusTransition, TrackerNotice };
+export type { Departure, LeaveReason, ReplicaFigures, StatusTransition, TrackerNotice };
 
 export interface MetricsEngineOptions {
   /** Sliding window of the convergence percentiles (ms). Default 60 s. */
@@ -41,28 +42,6 @@ export interface MetricsEngineOptions {
   issueWindow?: number;
   /** Tracing stride of the agents: only seq % k === 0 yields samples. Default 1. */
   tracingEveryK?: number;
-}
-
-/** Figures of one replica for the cluster API. */
-export interface ReplicaFigures {
-  id: string;
-  agentId: string;
-  crdtType: string;
-  status: ReplicaStatusCode;
-  incarnation: number;
-  dotReuse: DotReuse | undefined;
-  missingUpdates: number;
-  stalenessMs: number;
-  seq: number;
-  hash: string;
-  bytes: number;
-  summary: string;
-  configVersion: number | null;
-  updatesPerSec: number;
-  messagesPerSec: number;
-  bytesPerSec: number;
-  sync: SyncTotals;
-  lastReportMs: number | null;
 }
 
 /** Oldest a report (and the times in it) may claim to be, relative to its arrival. */
@@ -158,30 +137,9 @@ export class MetricsEngine {
 
   // ---- ingest -----------------------------------------------------------------------
 
-  /**
-   * Entries that would reuse update ids (a replica's own seq going backwards within one
-   * incarnation) or name an incarnation hello did not announce; checked before ingest.
-   */
+  /** Entries that would reuse update ids or name an unannounced incarnation (checked before ingest). */
   seqRegressions(replicas: readonly ReplicaReport[]): Issue[] {
-    const issues: Issue[] = [];
-    replicas.forEach((entry, i) => {
-      const rep = this.lifecycle.get(entry.replica);
-      if (rep === undefined) return;
-      const inc = entry.incarnation ?? rep.incarnation;
-      if (inc > rep.incarnation) {
-        issues.push({ path: `replicas[${i}].incarnation`, reason: `replica "${rep.id}" reports incarnation ${inc}, but hello announced ${rep.incarnation}: announce a restart in hello first` });
-        return;
-      }
-      if (inc < rep.incarnation || entry.seq >= rep.seq) return;
-      issues.push({
-        path: `replicas[${i}].seq`,
-        reason:
-          `replica "${rep.id}" reported seq ${entry.seq} after ${rep.seq} in incarnation ${rep.incarnation}: update ids may not be reused. ` +
-          `A node restarted without its state must continue its seqs after ${rep.seq}, take a new replica id, ` +
-          `or announce incarnation ${rep.incarnation + 1} in hello (docs/protocol.md §3.7)`,
-      });
-    });
-    return issues;
+    return this.lifecycle.entryConflicts(replicas);
   }
 
   /**
@@ -275,7 +233,7 @@ export class MetricsEngine {
     const cached = this.censoredCache.get(windowMs);
     if (cached !== undefined && nowMs >= cached.atMs && nowMs - cached.atMs < Math.max(1, this.opts.percentileRecomputeMs)) return cached.stats;
     const sel = this.tracker.window.select(nowMs, windowMs);
-    const stats = censoredFromSorted(sel.sorted, this.tracker.censoredAges(nowMs, sel.fromIssuedMs));
+    const stats = censoredFromSorted(sel.sorted, censoredAges(this.tracker, nowMs, sel.fromIssuedMs));
     if (this.censoredCache.size > 16) this.censoredCache.clear();
     this.censoredCache.set(windowMs, { atMs: nowMs, stats });
     return stats;
@@ -283,12 +241,12 @@ export class MetricsEngine {
 
   /** Censored percentiles over the whole run (histogram, ≤ 1 % relative error). */
   runConvergence(nowMs: number): CensoredStats {
-    return censoredFromHistogram(this.tracker.run, this.tracker.censoredAges(nowMs, -Infinity));
+    return censoredFromHistogram(this.tracker.run, censoredAges(this.tracker, nowMs, -Infinity));
   }
 
   /** Ages of the traced updates in flight (their convergence still unmeasured), ascending. */
   inFlightAges(nowMs: number): number[] {
-    return Array.from(this.tracker.censoredAges(nowMs, -Infinity));
+    return Array.from(censoredAges(this.tracker, nowMs, -Infinity));
   }
 
   drainTransitions(): StatusTransition[] {

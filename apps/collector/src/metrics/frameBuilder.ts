@@ -2,6 +2,7 @@
 // it reads and changes nothing, so a frame, a snapshot and the cluster API, built from
 // the same state, agree.
 import type { ConvergenceTracker } from "./ConvergenceTracker.js";
+import { inFlight } from "./inFlight.js";
 import { RATE_BYTES, RATE_MESSAGES, RATE_SEQ, type RateHistory } from "./RateHistory.js";
 import { statusOf, type ReplicaRecord } from "./replicaRecord.js";
 import { STATUS_CRASHED, STATUS_UNREACHABLE, type CensoredStats, type Kpis, type ReplicaColumns } from "./types.js";
@@ -123,7 +124,7 @@ export function buildFrame(input: FrameInputs): { columns: ReplicaColumns; kpis:
   columns.stateGroup = stateGroups(keys);
   const live = input.liveCount;
   const deliveries = rates.deliveriesPerSec();
-  const flight = tracker.inFlight(nowMs);
+  const flight = inFlight(tracker, live, nowMs);
   const kpis: Kpis = {
     live,
     total: n,

@@ -26,3 +26,19 @@ export function theoryFor(config: ClusterConfig, live: number): Theory | null {
     return null;
   }
 }
+
+/** `theoryFor` remembered per (live replicas, the config fields it reads): frames ask ten times a second. */
+export class TheoryCache {
+  private readonly cache = new Map<string, Theory | null>();
+
+  for(config: ClusterConfig, live: number): Theory | null {
+    const { gossip, network } = config;
+    const key = `${live}|${gossip.intervalMs}|${gossip.fanout}|${gossip.mode}|${network.lossRate}|${network.latencyMs}`;
+    const cached = this.cache.get(key);
+    if (cached !== undefined) return cached;
+    const theory = theoryFor(config, live);
+    if (this.cache.size > 256) this.cache.clear();
+    this.cache.set(key, theory);
+    return theory;
+  }
+}

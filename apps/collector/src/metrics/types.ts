@@ -1,6 +1,7 @@
 // Internal shapes of the metrics engine. Its input is the protocol's validated report
 // entry (`ReplicaReport`); these are what it hands out.
 import { REPLICA_STATUS_CODE } from "@driftscope/protocol";
+import type { DotReuse } from "./replicaRecord.js";
 
 /** Cumulative sync counters of one replica since it started (monotonic, may reset on restart). */
 export interface SyncTotals {
@@ -110,4 +111,26 @@ export interface SamplingInfo {
   convergedByExclusion: number;
   /** Dots that converged without a retained issue time (no sample). */
   convergedWithoutIssueTime: number;
+}
+
+/** Figures of one replica for the cluster API. */
+export interface ReplicaFigures {
+  id: string;
+  agentId: string;
+  crdtType: string;
+  status: ReplicaStatusCode;
+  incarnation: number;
+  dotReuse: DotReuse | undefined;
+  missingUpdates: number;
+  stalenessMs: number;
+  seq: number;
+  hash: string;
+  bytes: number;
+  summary: string;
+  configVersion: number | null;
+  updatesPerSec: number;
+  messagesPerSec: number;
+  bytesPerSec: number;
+  sync: SyncTotals;
+  lastReportMs: number | null;
 }

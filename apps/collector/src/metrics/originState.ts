@@ -1,0 +1,39 @@
+// What the tracker keeps per origin (a replica id seen as the issuer of updates), and the
+// small numeric helpers of its per-replica vectors.
+import { IssueTimes } from "./issueTimes.js";
+import { LiveSeqIndex } from "./liveSeqIndex.js";
+
+export interface OriginState {
+  issue: IssueTimes;
+  live: LiveSeqIndex;
+  /** Every traced seq up to here has yielded its sample (or converged without one). */
+  convergedUpTo: number;
+  /** Latest exact inclusion time reported for traced, not yet converged seqs. */
+  tracedInclusion: Map<number, number>;
+  /** Replicas claiming more of a hosted origin than it has reported issuing: replica → seq. */
+  claims: Map<number, number> | undefined;
+}
+
+export function newOriginState(issueWindow: number): OriginState {
+  return { issue: new IssueTimes(issueWindow), live: new LiveSeqIndex(), convergedUpTo: 0, tracedInclusion: new Map(), claims: undefined };
+}
+
+/** 32-bit mix of one VV entry; the XOR of all entries fingerprints a version vector. */
+export function entryHash(origin: number, seq: number): number {
+  if (seq === 0) return 0;
+  let h = Math.imul(origin + 1, 0x9e3779b1) ^ Math.imul(seq >>> 0, 0x85ebca6b) ^ Math.imul(Math.floor(seq / 4294967296), 0xc2b2ae35);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export function grow(arr: Float64Array, min: number): Float64Array<ArrayBuffer> {
+  let cap = Math.max(16, arr.length);
+  while (cap < min) cap *= 2;
+  const out = new Float64Array(cap);
+  out.set(arr);
+  return out;
+}
