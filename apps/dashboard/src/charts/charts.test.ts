@@ -5,7 +5,7 @@ import { configCaption, elapsedAxis } from "./common.js";
 import { convergenceChart } from "./convergence.js";
 import { exportCsv, exportRunJson, exportSvg } from "./exports.js";
 import { heatmapRows, heatmapView } from "./heatmapView.js";
-import { legendOf } from "./plot.js";
+import { legendOf, readoutRows } from "./plot.js";
 import { divergenceChart, ratesChart } from "./timeSeries.js";
 
 const START = Date.UTC(2026, 10, 20, 22, 0, 0);
@@ -51,11 +51,29 @@ describe("chart data", () => {
   it("divergence: mean ≤ max, and a selected replica gets its own line", () => {
     const chart = divergenceChart(m, domain, 800, 150, [c.ids[3]!]);
     const [missing, staleness] = chart.panels;
-    expect(missing!.lines.map((l) => l.label)).toEqual(["max over live replicas", "mean over live replicas", c.ids[3]]);
-    const max = missing!.lines[0]!.parts.at(-1)!;
-    const mean = missing!.lines[1]!.parts.at(-1)!;
+    expect(missing!.lines.map((l) => l.label)).toEqual(["in flight (not yet at every live replica)", "max over live replicas", "mean over live replicas", c.ids[3]]);
+    const inFlight = missing!.lines[0]!.parts.at(-1)!;
+    const max = missing!.lines[1]!.parts.at(-1)!;
+    const mean = missing!.lines[2]!.parts.at(-1)!;
     for (let i = 0; i < mean.length; i++) if (!Number.isNaN(mean.ys[i]!)) expect(mean.ys[i]!).toBeLessThanOrEqual(max.ys[i]! + 1e-9);
+    // No replica can miss more updates than are in flight.
+    for (let i = 0; i < max.length; i++) expect(max.ys[i]!).toBeLessThanOrEqual(inFlight.ys[i]! + 1e-9);
     expect(staleness!.y.label).toBe("Staleness");
+  });
+  it("the convergence chart's hover readout gives the header's percentiles at that time, with ≥ where they were lower bounds", () => {
+    const { m: split, c: cluster } = model(20, 8);
+    cluster.change("p", { network: { partitions: [cluster.ids.slice(0, 4), cluster.ids.slice(4)] } });
+    for (let t = START + 20_100; t <= START + 32_000; t += 100) split.ingestFrame(cluster.step(t));
+    const chart = convergenceChart(split, [START, START + 32_000], 800, 300);
+    const rows = readoutRows(chart, START + 31_950);
+    const header = rows.find((r) => r.key === "readout-collector-percentiles")!;
+    expect(header.text).toMatch(/ \/ ≥ \d+(\.\d+)? s$/); // p99 ≥ the partition's age
+    expect(header.title).toMatch(/^lower bound: \d+ updates still in flight/);
+    const before = readoutRows(chart, START + 15_000).find((r) => r.key === "readout-collector-percentiles")!;
+    expect(before.text).not.toContain("≥");
+    // Rolling percentiles over issue times whose updates are still in flight say they are partial.
+    expect(rows.find((r) => r.key === "convergence-p99")!.text).toMatch(/–|\(partial\)$/);
+    expect(readoutRows(chart, START + 10_000).find((r) => r.key === "convergence-p99")!.text).not.toContain("partial");
   });
   it("rates: three panels, each rate on its own axis", () => {
     const chart = ratesChart(m, domain, 800, 150);

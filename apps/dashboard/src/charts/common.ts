@@ -17,6 +17,7 @@ export const COLOURS = {
   lowerBound: "#7c3aed",
   mean: "#2563eb",
   max: "#dc2626",
+  inFlight: "#0f766e",
   updates: "#2563eb",
   messages: "#059669",
   bytes: "#d97706",

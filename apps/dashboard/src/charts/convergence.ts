@@ -5,11 +5,12 @@
 import type { ClusterModel } from "../store/clusterModel.js";
 import { lowerBound, upperBound } from "../viz/decimate.js";
 import { formatDurationMs, formatDurationTick } from "../viz/format.js";
+import { formatPercentileMs, lowerBoundNote } from "../viz/lowerBound.js";
 import { evaluationPoints, rollingPercentiles, windowForSpan } from "../viz/percentiles.js";
 import { logTicks } from "../viz/scales.js";
 import { theoryMax, theorySegments } from "../viz/theory.js";
 import { COLOURS, elapsedAxis, markersOf, valueAxis } from "./common.js";
-import type { PlotChart, PlotLine } from "./plot.js";
+import { valueAt, type PlotChart, type PlotLine, type PlotReadout } from "./plot.js";
 
 /** The convergence chart's data and what its caption needs to say. */
 export interface ConvergenceChart extends PlotChart {
@@ -39,12 +40,16 @@ export function convergenceChart(
   const ctxFrom = lowerBound(all.xs, all.length, t0 - windowMs);
   const ctx = { xs: all.xs.subarray(ctxFrom, to), ys: all.ys.subarray(ctxFrom, to), length: to - ctxFrom };
   const [p50, p95, p99] = rollingPercentiles(ctx, at, windowMs, [0.5, 0.95, 0.99]);
+  // Rolling percentiles of windows holding updates still in flight count only those that converged.
+  const k = model.latestKpis;
+  const partialFrom = k && k.inFlight > 0 ? model.nowMs - k.oldestInFlightMs : undefined;
   const pctLine = (key: string, label: string, colour: string, ys: Float64Array, width: number): PlotLine => ({
     key,
     label,
     colour,
     width,
     parts: [{ xs: at, ys, length: at.length }],
+    partialFrom,
   });
   const windowText = formatDurationMs(windowMs);
   const lines = [
@@ -82,8 +87,33 @@ export function convergenceChart(
       },
     ],
     markers: markersOf(model),
+    readouts: [collectorPercentiles(model)],
     windowMs,
     visibleSamples: visible.length,
     thinnedBeforeMs: model.samples.thinnedBeforeMs,
+  };
+}
+
+const HEADER_PERCENTILES = [
+  ["p50Ms", "p50AtLeast"],
+  ["p95Ms", "p95AtLeast"],
+  ["p99Ms", "p99AtLeast"],
+] as const;
+
+/** The header's p50 / p95 / p99 at the pointer's time (censored by updates in flight, "≥" where they were lower bounds). */
+export function collectorPercentiles(model: ClusterModel): PlotReadout {
+  const parts = model.kpis.parts(-Infinity);
+  const column = (name: Parameters<typeof model.kpis.latest>[0]) => parts.map((p) => ({ xs: p.xs, ys: p.ys[name]!, length: p.length }));
+  const figures = HEADER_PERCENTILES.map(([value, flag]) => ({ value: column(value), flag: column(flag) }));
+  const inFlight = column("inFlight");
+  return {
+    key: "collector-percentiles",
+    label: `header p50 / p95 / p99 then (${formatDurationMs(model.windowMs || 30_000)} window)`,
+    at(t) {
+      const values = figures.map((f) => ({ ms: valueAt(f.value, t), atLeast: valueAt(f.flag, t) === 1 }));
+      if (values.every((v) => v.ms === null)) return null;
+      const censored = values.some((v) => v.atLeast);
+      return { text: values.map((v) => formatPercentileMs(v.ms, v.atLeast)).join(" / "), title: censored ? lowerBoundNote(valueAt(inFlight, t) ?? 0) : undefined };
+    },
   };
 }

@@ -2,7 +2,7 @@
 // panels over one time axis. Components draw it (SVG lines, canvas scatter); the export
 // turns the very same panels into a standalone SVG, so screen and paper never disagree.
 
-import type { Points } from "../viz/decimate.js";
+import { upperBound, type Points } from "../viz/decimate.js";
 import type { AxisSpec, ChartSvgSpec, Layer, LegendItem, PanelSpec } from "../viz/chartSvg.js";
 import type { MarkerEvent } from "../viz/markers.js";
 import { linearMap, logMap, type LinearMap } from "../viz/scales.js";
@@ -15,6 +15,19 @@ export interface PlotLine {
   width?: number;
   dash?: string;
   parts: Points[];
+  /**
+   * From this time on the values are incomplete: they count only the updates that already
+   * converged, while some issued since are still in flight (the hover readout says so).
+   */
+  partialFrom?: number;
+}
+
+/** An extra row of the hover readout: a figure at the pointer's time that is not a drawn line. */
+export interface PlotReadout {
+  key: string;
+  label: string;
+  /** The text at time `t`, or null when there is nothing to say. */
+  at(t: number): { text: string; title?: string } | null;
 }
 
 /** Horizontal step segments (theory reference lines). */
@@ -51,6 +64,53 @@ export interface PlotChart {
   x: AxisSpec;
   panels: PlotPanel[];
   markers: MarkerEvent[];
+  readouts?: PlotReadout[];
+}
+
+/** The value a line shows at time `t`: the last point at or before it, null where there is none (or a gap). */
+export function valueAt(parts: readonly Points[], t: number): number | null {
+  for (let k = parts.length - 1; k >= 0; k--) {
+    const p = parts[k]!;
+    const i = upperBound(p.xs, p.length, t) - 1;
+    if (i >= 0) {
+      const v = p.ys[i]!;
+      return Number.isFinite(v) ? v : null;
+    }
+  }
+  return null;
+}
+
+/** One row of the hover readout. */
+export interface ReadoutRow {
+  key: string;
+  colour?: string;
+  label: string;
+  text: string;
+  title?: string;
+}
+
+const PARTIAL_NOTE = "incomplete: updates issued in this window are still in flight and not counted yet";
+
+/** The hover readout's rows at time `t`: every line's value (marked when incomplete), then the chart's extra readouts. */
+export function readoutRows(chart: PlotChart, t: number): ReadoutRow[] {
+  const rows: ReadoutRow[] = chart.panels.flatMap((p) =>
+    p.lines.map((l) => {
+      const v = valueAt(l.parts, t);
+      const partial = v !== null && l.partialFrom !== undefined && t >= l.partialFrom;
+      return {
+        key: `${p.id}-${l.key}`,
+        colour: l.colour,
+        label: `${chart.panels.length > 1 ? `${p.y.label}: ` : ""}${l.label}`,
+        text: v === null ? "–" : `${p.y.format(v)}${partial ? " (partial)" : ""}`,
+        title: partial ? PARTIAL_NOTE : undefined,
+      };
+    }),
+  );
+  for (const r of chart.readouts ?? []) {
+    const got = r.at(t);
+    if (got) rows.push({ key: `readout-${r.key}`, label: r.label, text: got.text, title: got.title });
+  }
+  return rows;
 }
 
 /** Legend entries for a chart, in drawing order (scatter, lines, steps). */

@@ -1,14 +1,14 @@
-// Missing updates and staleness over time (mean and max over live replicas, plus selected
-// replicas), and the rates chart (updates/s, messages/s, bytes/s).
+// Missing updates and staleness over time (mean and max over live replicas, updates in
+// flight, plus selected replicas), and the rates chart (updates/s, messages/s, bytes/s).
 
 import { METRIC_MISSING, METRIC_STALENESS, type ClusterModel, type KpiSeriesName } from "../store/clusterModel.js";
 import type { Points } from "../viz/decimate.js";
 import { COLOURS, SELECTION_COLOURS, elapsedAxis, markersOf, maxIn, valueAxis, type ValueKind } from "./common.js";
 import type { PlotChart, PlotLine, PlotPanel } from "./plot.js";
 
-function kpiLine(model: ClusterModel, t0: number, name: KpiSeriesName, label: string, colour: string, width = 1.5): PlotLine {
+function kpiLine(model: ClusterModel, t0: number, name: KpiSeriesName, label: string, colour: string, width = 1.5, dash?: string): PlotLine {
   const parts: Points[] = model.kpis.parts(t0).map((p) => ({ xs: p.xs, ys: p.ys[name]!, length: p.length }));
-  return { key: name, label, colour, width, parts };
+  return { key: name, label, colour, width, parts, ...(dash ? { dash } : {}) };
 }
 
 function panel(id: string, label: string, kind: ValueKind, lines: PlotLine[], domain: [number, number], heightPx: number): PlotPanel {
@@ -25,7 +25,9 @@ export function divergenceChart(model: ClusterModel, domain: [number, number], w
       if (row < 0) return [];
       return [{ key: `sel-${id}`, label: id, colour: SELECTION_COLOURS[i % SELECTION_COLOURS.length]!, width: 1.5, parts: [model.matrix.rowSeries(metric, row, t0)] }];
     });
+  // In flight (cluster-wide: not yet at every live replica) bounds each replica's missing count from above.
   const missing = [
+    kpiLine(model, t0, "inFlight", "in flight (not yet at every live replica)", COLOURS.inFlight, 1.5, "5 3"),
     kpiLine(model, t0, "maxMissing", "max over live replicas", COLOURS.max),
     kpiLine(model, t0, "meanMissing", "mean over live replicas", COLOURS.mean, 2),
     ...selectedLines(METRIC_MISSING),

@@ -1,22 +1,25 @@
-import type { ReactNode } from "react";
+import { Fragment } from "react";
+import type { TileSpec } from "../viz/headerTiles.js";
 
 export interface KpiTileProps {
-  testId: string;
-  label: string;
-  value: ReactNode;
-  unit?: string;
-  title?: string;
-  tone?: "good" | "warn";
+  tile: TileSpec;
 }
 
-/** One headline figure in the header. */
-export function KpiTile({ testId, label, value, unit, title, tone }: KpiTileProps) {
+/** One headline tile in the header: a label and one or more figures, each with its test id. */
+export function KpiTile({ tile }: KpiTileProps) {
   return (
-    <div className={`kpi ${tone ?? ""}`} title={title} role="group" aria-label={label}>
-      <div className="label">{label}</div>
-      <div className="value" data-testid={testId}>
-        {value}
-        {unit && <small>{unit}</small>}
+    <div className={`kpi ${tile.tone ?? ""}`} title={tile.title} role="group" aria-label={tile.label}>
+      <div className="label">{tile.label}</div>
+      <div className="value">
+        {tile.figures.map((f, i) => (
+          <Fragment key={f.testId}>
+            {i > 0 && <span className="sep">{tile.separator ?? ""}</span>}
+            <span data-testid={f.testId} title={f.title} className={f.atLeast ? "at-least" : undefined}>
+              {f.text}
+              {f.unit && <small>{f.unit}</small>}
+            </span>
+          </Fragment>
+        ))}
       </div>
     </div>
   );

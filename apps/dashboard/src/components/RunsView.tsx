@@ -5,6 +5,7 @@ import { getConnection } from "../net/runtime.js";
 import { loadRuns, openRun, toggleOverlay } from "../net/runsActions.js";
 import { dashboardStore, useDashboard } from "../store/store.js";
 import { formatDurationMs } from "../viz/format.js";
+import { runPercentilesText, runPercentilesTitle } from "../viz/lowerBound.js";
 import { OverlayChart } from "./OverlayChart.js";
 
 export interface RunsViewProps {
@@ -83,9 +84,7 @@ export function RunsView({ onOpened }: RunsViewProps) {
                   </td>
                   <td>{r.fanout ?? "–"}</td>
                   <td>{r.mode ?? "–"}</td>
-                  <td>
-                    {[r.convergenceP50Ms, r.convergenceP95Ms, r.convergenceP99Ms].map((v) => (v === undefined ? "–" : formatDurationMs(v))).join(" / ")}
-                  </td>
+                  <td title={runPercentilesTitle(r)}>{runPercentilesText(r)}</td>
                   <td className="inline">
                     <button
                       type="button"

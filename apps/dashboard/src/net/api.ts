@@ -1,5 +1,6 @@
 // REST calls to the collector: health, recorded runs, a run's export.
 
+import { ReplicaInfoSchema, type ReplicaInfo } from "@driftscope/protocol";
 import type { RunSummary } from "../store/runsSlice.js";
 import { collectorBase } from "./collectorUrl.js";
 
@@ -29,6 +30,13 @@ export async function fetchHealth(): Promise<{ ok: boolean; version?: string; pr
 
 function num(v: unknown): number | undefined {
   return typeof v === "number" && Number.isFinite(v) ? v : undefined;
+}
+
+/** `{ p50, p95, p99 }` flags from a run's convergence figures (absent: none is a lower bound). */
+function atLeastOf(v: unknown): RunSummary["convergenceAtLeast"] {
+  if (typeof v !== "object" || v === null) return undefined;
+  const o = v as Record<string, unknown>;
+  return { p50: o.p50 === true, p95: o.p95 === true, p99: o.p99 === true };
 }
 
 /** Reads one run from the list, tolerating extra or missing optional fields. */
@@ -74,8 +82,19 @@ export function mergeRunDetail(summary: RunSummary, detail: unknown): RunSummary
     convergenceP50Ms: summary.convergenceP50Ms ?? num(d.convergence?.p50),
     convergenceP95Ms: summary.convergenceP95Ms ?? num(d.convergence?.p95),
     convergenceP99Ms: summary.convergenceP99Ms ?? num(d.convergence?.p99),
+    // The recording run's figures are censored by its updates still in flight.
+    convergenceAtLeast: summary.convergenceAtLeast ?? atLeastOf(d.convergence?.atLeast),
+    convergenceCensored: summary.convergenceCensored ?? num(d.convergence?.censored),
     samples: summary.samples ?? num(d.convergence?.count),
   };
+}
+
+/** The current replicas from `GET /api/v1/cluster` (incarnations and dot reuse change without a membership change). */
+export async function fetchReplicaInfo(): Promise<ReplicaInfo[]> {
+  const body = (await getJson("/api/v1/cluster")) as { replicas?: unknown };
+  const parsed = ReplicaInfoSchema.array().safeParse(body.replicas);
+  if (!parsed.success) throw new Error(`the collector's replica list did not parse: ${parsed.error.issues[0]?.message ?? "unknown"}`);
+  return parsed.data;
 }
 
 /** `GET /api/v1/runs/:id`. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeCluster } from "../dev/fakeCluster.js";
-import { parseRunSummary } from "../net/api.js";
+import { mergeRunDetail, parseRunSummary } from "../net/api.js";
 import { modelFromRecording, overlayFromRecording, runLabel } from "./recording.js";
 
 function recording() {
@@ -38,6 +38,12 @@ describe("recordings", () => {
     });
     expect(parseRunSummary({ name: "no id" })).toBeNull();
     expect(runLabel("run-2", { name: "baseline" }, null, 32)).toBe("baseline · N=32");
+  });
+  it("a recording run's details say which percentiles are lower bounds", () => {
+    const summary = parseRunSummary({ id: "3", startedAtMs: 1 })!;
+    const merged = mergeRunDetail(summary, { convergence: { count: 90, p50: 60, p95: 140, p99: 15_000, max: 15_000, censored: 12, atLeast: { p50: false, p95: false, p99: true, max: true }, exact: false } });
+    expect(merged).toMatchObject({ convergenceP99Ms: 15_000, convergenceAtLeast: { p50: false, p95: false, p99: true }, convergenceCensored: 12 });
+    expect(mergeRunDetail(summary, { convergence: { p50: 1 } }).convergenceAtLeast).toBeUndefined();
   });
 });
 

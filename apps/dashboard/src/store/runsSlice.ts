@@ -17,6 +17,10 @@ export interface RunSummary {
   convergenceP50Ms?: number;
   convergenceP95Ms?: number;
   convergenceP99Ms?: number;
+  /** Which of p50/p95/p99 are lower bounds (updates still in flight when they were computed). */
+  convergenceAtLeast?: { p50: boolean; p95: boolean; p99: boolean };
+  /** Traced updates in flight behind those lower bounds. */
+  convergenceCensored?: number;
   samples?: number;
   frames?: number;
   status?: string;
