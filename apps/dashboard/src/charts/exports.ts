@@ -177,7 +177,7 @@ export function exportCsv(kind: ChartKind, model: ClusterModel, ctx: ExportConte
     case "topology":
     case "replicas": {
       chart = "replicas";
-      header = ["replica", "agent", "node", "status", "missing_updates", "staleness_ms", "updates_per_sec", "messages_per_sec", "bytes_per_sec", "config_version", "state_group", "partition_group"];
+      header = ["replica", "agent", "node", "status", "missing_updates", "staleness_ms", "updates_per_sec", "messages_per_sec", "bytes_per_sec", "config_version", "state_group", "partition_group", "incarnation", "dot_reuse"];
       rows = replicaRows(model);
       break;
     }
@@ -216,6 +216,8 @@ export function replicaRows(model: ClusterModel): CsvCell[][] {
       c?.configVersion[i],
       c?.stateGroup[i],
       partitions.length ? (groupOf.get(id) ?? partitions.length) : null,
+      info?.incarnation ?? 0,
+      info?.dotReuse ? `${info.dotReuse.fromSeq}-${info.dotReuse.toSeq} held by ${info.dotReuse.holders}` : null,
     ];
   });
 }

@@ -9,6 +9,7 @@ import { useDashboard } from "../store/store.js";
 import { formatBytes, formatCount, formatDurationMs } from "../viz/format.js";
 import { sortRows, visibleRows, type SortKey } from "../viz/table.js";
 import { ChartCard } from "./ChartCard.js";
+import { ReplicaBadges } from "./ReplicaBadges.js";
 
 export interface ReplicaTableProps {
   className?: string;
@@ -19,7 +20,7 @@ const VIEWPORT_PX = 330;
 const STATUS = ["live", "unreachable", "crashed"] as const;
 const STATUS_COLOUR = ["#15803d", "#b45309", "#6b7280"] as const;
 const COLUMNS: { key: SortKey; label: string; title: string }[] = [
-  { key: "id", label: "Replica", title: "Replica id" },
+  { key: "id", label: "Replica", title: "Replica id; 'inc n': restarted without its state (incarnation n); '⚠ dot reuse': restarted empty and re-issued update ids others already hold" },
   { key: "status", label: "Status", title: "live, unreachable (silent for 3 report intervals) or crashed" },
   { key: "missing", label: "Missing", title: "Updates issued somewhere but not yet visible here" },
   { key: "staleness", label: "Staleness", title: "Age of the oldest missing update" },
@@ -91,6 +92,7 @@ export function ReplicaTable({ className }: ReplicaTableProps) {
                   <td className="id">
                     <span className="dot" style={{ background: sel >= 0 ? SELECTION_COLOURS[sel % SELECTION_COLOURS.length] : "transparent" }} />
                     {id}
+                    <ReplicaBadges id={id} info={model.replicaInfo.get(id)} />
                   </td>
                   <td style={{ color: STATUS_COLOUR[st as 0 | 1 | 2] }}>{STATUS[st as 0 | 1 | 2]}</td>
                   <td>{cols ? formatCount(cols.missingUpdates[i]) : "–"}</td>

@@ -11,6 +11,7 @@ import {
 import { io, type Socket } from "socket.io-client";
 import type { StoreApi } from "zustand/vanilla";
 import type { DashboardState } from "../store/types.js";
+import { fetchReplicaInfo } from "./api.js";
 import { collectorBase } from "./collectorUrl.js";
 
 type DashboardSocket = Socket<CollectorToDashboardEvents, DashboardToCollectorEvents>;
@@ -49,6 +50,7 @@ export function connect(store: StoreApi<DashboardState>, base = collectorBase())
   const s = () => store.getState();
   let redrawScheduled = false;
   let snapshotRequestedAt = 0;
+  let replicaInfoRequestedAt = 0;
   const scheduleRedraw = () => {
     if (redrawScheduled) return;
     redrawScheduled = true;
@@ -58,6 +60,21 @@ export function connect(store: StoreApi<DashboardState>, base = collectorBase())
       redrawScheduled = false;
       s().touch();
     });
+  };
+  // Restarts and dot reuse change a replica's info in place: fetch the list again, at most every 2 s.
+  const refreshReplicaInfo = () => {
+    const model = s().live;
+    const now = Date.now();
+    if (!model.replicaInfoStale || now - replicaInfoRequestedAt < 2000) return;
+    replicaInfoRequestedAt = now;
+    model.replicaInfoStale = false;
+    fetchReplicaInfo().then(
+      (replicas) => {
+        s().live.updateReplicaInfo(replicas);
+        scheduleRedraw();
+      },
+      () => (model.replicaInfoStale = true),
+    );
   };
   const subscribe = () => {
     const token = s().token;
@@ -84,7 +101,7 @@ export function connect(store: StoreApi<DashboardState>, base = collectorBase())
         snapshotRequestedAt = now;
         socket.emit("request-snapshot", { type: "request-snapshot" });
       }
-    }
+    } else refreshReplicaInfo();
     scheduleRedraw();
   });
   socket.on("control-result", (result) => s().applyControlResult(result));

@@ -36,3 +36,23 @@ describe("cluster model", () => {
     expect(lastValue(model, "p99AtLeast")).toBe(1);
   });
 });
+
+describe("replica info", () => {
+  it("an event naming replicas marks the info stale; fresh info replaces it without touching the charts", () => {
+    const cluster = new FakeCluster({ replicas: 4, startMs: 0 });
+    const model = new ClusterModel();
+    model.applySnapshot(cluster.snapshot());
+    for (let t = 100; t <= 1_000; t += 100) model.ingestFrame(cluster.step(t));
+    expect(model.replicaInfoStale).toBe(false);
+    const id = cluster.ids[1]!;
+    const frame = cluster.step(1_100);
+    model.ingestFrame({ ...frame, events: [{ timeMs: 1_100, kind: "fault", summary: `replica ${id} restarted empty (incarnation 1) and reuses update ids 1–3 that 3 replicas already hold`, replicas: [id] }] });
+    expect(model.replicaInfoStale).toBe(true);
+    const frames = model.kpis.fineLength;
+    const info = cluster.snapshot().replicas.map((r) => (r.id === id ? { ...r, incarnation: 1, dotReuse: { fromSeq: 1, toSeq: 3, holders: 3 } } : r));
+    model.updateReplicaInfo([...info, { ...info[0]!, id: "stranger" as typeof id }]);
+    expect(model.replicaInfo.get(id)).toMatchObject({ incarnation: 1, dotReuse: { toSeq: 3 } });
+    expect(model.replicaInfo.has("stranger")).toBe(false);
+    expect(model.kpis.fineLength).toBe(frames);
+  });
+});

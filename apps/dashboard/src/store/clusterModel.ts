@@ -130,6 +130,12 @@ export class ClusterModel {
   readonly theory: TheoryPoint[] = [];
   readonly exchanges: ExchangeMark[] = [];
   framesIngested = 0;
+  /**
+   * An event named replicas whose identity may have changed (a restart with a new
+   * incarnation, dot reuse): frames do not carry that, so the replica list is worth
+   * fetching again. The net layer clears it when it asks.
+   */
+  replicaInfoStale = false;
   private missingCol = new Float32Array(64);
   private stalenessCol = new Float32Array(64);
 
@@ -269,6 +275,7 @@ export class ClusterModel {
   private pushEvent(e: TimelineEvent, live: boolean): IngestOutcome {
     this.events.push(e);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
+    if (live && e.version === undefined && e.replicas !== undefined && e.replicas.length > 0) this.replicaInfoStale = true;
     // Faults (partitions, crashes) are config versions too: any event with a version moves the config.
     if (!live || e.version === undefined || !this.config) return "ok";
     if (e.version <= this.config.version) return "ok";
@@ -277,6 +284,12 @@ export class ClusterModel {
     if (!next.ok || next.config.version !== e.version) return "need-snapshot";
     this.config = next.config;
     return "ok";
+  }
+
+  /** Takes fresh replica info (incarnation, dot reuse, node) for current members; the charts keep their data. */
+  updateReplicaInfo(replicas: readonly ReplicaInfo[]): void {
+    const members = new Set(this.order);
+    for (const r of replicas) if (members.has(r.id)) this.replicaInfo.set(r.id, r);
   }
 
   /** Replaces the config (a control result says what is now in force). */
