@@ -10,4 +10,11 @@ export {
   type EpidemicParams,
   type GossipMode,
 } from "./meanField.js";
+export {
+  asyncConvergence,
+  convergenceQuantileMs,
+  visibilityAgeMs,
+  type AsyncConvergence,
+  type AsyncConvergenceInput,
+} from "./asyncConvergence.js";
 export { referenceLine, type ReferenceLine, type ReferenceLineInput } from "./referenceLine.js";

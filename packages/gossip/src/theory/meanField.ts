@@ -18,7 +18,8 @@ export const MAX_MODEL_ROUNDS = 100_000;
 /** A round's term `1 − exp(−(N − I_r))` below this is negligible. */
 const NEGLIGIBLE = 1e-12;
 
-function checked(params: EpidemicParams): { n: number; f: number; loss: number; push: boolean; pull: boolean } {
+/** Validated parameters, fanout capped at N − 1 (shared by the asynchronous model). */
+export function checked(params: EpidemicParams): { n: number; f: number; loss: number; push: boolean; pull: boolean } {
   const { n, fanout, mode } = params;
   const loss = params.lossRate ?? 0;
   if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be an integer >= 1, got ${n}`);
