@@ -39,7 +39,7 @@ describe("agent ↔ collector", () => {
     const hello = c.hellos().at(-1)!;
     expect(hello.protocol).toBe(PROTOCOL_VERSION);
     expect(hello.replicas.map((r) => r.id).sort()).toEqual(["a", "b", "c"]);
-    expect(hello.capabilities).toEqual(["config"]);
+    expect(hello.capabilities).toEqual(["gossip"]);
     nodes[0]!.update();
     nodes[1]!.syncFrom(nodes[0]!);
     await eventually("a report with the sync", () => c.reports().some((r) => r.replicas.some((d) => d.replica === "b" && d.vv.some(([o, s]) => o === "a" && s === 1))));

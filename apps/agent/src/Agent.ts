@@ -10,6 +10,8 @@ import {
   PROTOCOL_VERSION,
   type AgentId,
   type Capability,
+  RunningGossipSchema,
+  type RunningGossip,
   type ClusterConfig,
   type ConfigAck,
   type ErrorMessage,
@@ -65,8 +67,14 @@ export interface AgentOptions {
   backoff?: BackoffOptions;
   /** Clock ping period once connected, ms. Default 5000. */
   pingIntervalMs?: number;
-  /** Capabilities announced in hello. Default: "config" when configs can be applied. */
+  /**
+   * Config sections announced in hello (`gossip`, `workload`, `faults`): an acknowledgement
+   * covers these only. Default: `gossip` when configs can be applied (a handler or a source
+   * with `applyConfig`), none otherwise.
+   */
   capabilities?: Capability[];
+  /** The gossip settings this node runs on its own, when it does not take them from the collector (see `reportGossip`). */
+  gossip?: RunningGossip;
   /** Agent clock (ms since the epoch); injectable for tests. */
   now?: () => number;
   logger?: AgentLogger;
@@ -125,6 +133,11 @@ export interface Agent {
   readonly config: ClusterConfig | undefined;
   /** Builds and sends a report now instead of at the next tick. */
   flush(): void;
+  /**
+   * For a node that runs its own gossip: the settings it runs now (interval, fanout, mode,
+   * payload). Announced in hello at the next tick, so the theory line describes them.
+   */
+  reportGossip(settings: RunningGossip): void;
   status(): AgentStatus;
   /** Says bye to the collector (if connected), stops timers and observers. */
   close(reason?: string): Promise<void>;
@@ -185,6 +198,7 @@ class AgentImpl implements Agent {
   #closed = false;
   #wasDown = false;
   #helloDirty = false;
+  #gossip: RunningGossip | undefined;
   #syncSample: SyncEvent[] = [];
   #syncSeen = 0;
   #syncStride = 1;
@@ -192,6 +206,7 @@ class AgentImpl implements Agent {
 
   constructor(options: AgentOptions) {
     this.#opts = options;
+    if (options.gossip !== undefined) this.#gossip = RunningGossipSchema.parse(options.gossip);
     this.#now = options.now ?? (() => performance.timeOrigin + performance.now());
     this.#log = options.logger ?? consoleLogger;
     const id = options.agentId ?? defaultAgentId();
@@ -384,7 +399,7 @@ class AgentImpl implements Agent {
 
   #hello(): Hello {
     this.#helloDirty = false;
-    const capabilities = this.#opts.capabilities ?? (this.#runsConfigs() ? (["config"] as Capability[]) : undefined);
+    const capabilities = this.#opts.capabilities ?? (this.#runsConfigs() ? (["gossip"] as Capability[]) : undefined);
     const hello: Hello = {
       type: "hello",
       protocol: PROTOCOL_VERSION,
@@ -396,6 +411,7 @@ class AgentImpl implements Agent {
     };
     if (this.#opts.token !== undefined) hello.token = this.#opts.token;
     if (capabilities !== undefined && capabilities.length > 0) hello.capabilities = capabilities;
+    if (this.#gossip !== undefined) hello.gossip = this.#gossip;
     return hello;
   }
 
@@ -403,6 +419,14 @@ class AgentImpl implements Agent {
     if (this.#control.hasHandlers) return true;
     for (const t of this.#replicas.values()) if (t.source.applyConfig !== undefined) return true;
     return false;
+  }
+
+  reportGossip(settings: RunningGossip): void {
+    const parsed = RunningGossipSchema.safeParse(settings);
+    if (!parsed.success) throw new TypeError(`invalid gossip settings: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    if (JSON.stringify(parsed.data) === JSON.stringify(this.#gossip)) return;
+    this.#gossip = parsed.data;
+    this.#helloChanged();
   }
 
   #helloChanged(): void {

@@ -9,6 +9,7 @@ import {
   applyConfigPatch,
   LIMITS,
   protocolError,
+  sectionsOf,
   type Bye,
   type ClusterConfig,
   type ConfigAck,
@@ -28,6 +29,7 @@ import {
 import { describeChange, isFaultChange } from "./control/describeChange.js";
 import { AgentIngest, type Handled } from "./core/AgentIngest.js";
 import { FrameHistory, replicaInfo, type MemberInfo } from "./core/FrameHistory.js";
+import { gossipInForce } from "./core/runningGossip.js";
 import { clip } from "./core/text.js";
 import { Timeline } from "./core/Timeline.js";
 import { TracingController } from "./core/TracingController.js";
@@ -215,7 +217,7 @@ export class CollectorCore {
       kpis,
       samples: samples.length > LIMITS.samplesPerFrame ? samples.slice(-LIMITS.samplesPerFrame) : samples,
       exchanges: this.ingest.takeExchanges(ef.replicaIds),
-      theory: this.theory.for(this.configValue, kpis.live),
+      theory: this.theory.for(gossipInForce(this.configValue, this.agents, this.engine.lifecycle), kpis.live),
       sampling: { traceEveryK: ef.sampling.everyK, droppedEvents: this.ingest.droppedWithin(nowMs - this.windowMs) },
       events: this.timeline.takeForFrame(nowMs),
     };
@@ -246,7 +248,16 @@ export class CollectorCore {
   private memberInfo(id: string): MemberInfo {
     const rep = this.engine.replica(id);
     const owner = this.agents.ownerOf(id);
-    return { id, agentId: rep?.agent.id ?? "unknown", node: owner?.node ?? "", crdtType: rep?.crdtType ?? "unknown", incarnation: rep?.incarnation ?? 0, dotReuse: rep?.dotReuse };
+    return {
+      id,
+      agentId: rep?.agent.id ?? "unknown",
+      node: owner?.node ?? "",
+      crdtType: rep?.crdtType ?? "unknown",
+      incarnation: rep?.incarnation ?? 0,
+      dotReuse: rep?.dotReuse,
+      applies: sectionsOf(owner?.capabilities),
+      gossip: owner?.gossip,
+    };
   }
 
   // ---- snapshots ------------------------------------------------------------------

@@ -41,12 +41,44 @@ export const SyncKindSchema = z.enum(SYNC_KINDS);
 /** A kind of gossip payload. */
 export type SyncKind = z.infer<typeof SyncKindSchema>;
 
-/** What a node can do besides reporting: apply configs, run the synthetic workload, simulate faults. */
-export const CAPABILITIES = ["config", "workload", "faults"] as const;
+/**
+ * The config sections a node applies: `gossip` (the gossip section), `workload` (runs the
+ * synthetic workload), `faults` (simulates the network section's faults). `config` is
+ * protocol 1's name for `gossip`, still accepted. A node acknowledges a config version for
+ * the sections it declared only; the others are not in force at its replicas.
+ */
+export const CAPABILITIES = ["config", "gossip", "workload", "faults"] as const;
 /** A node capability. */
 export const CapabilitySchema = z.enum(CAPABILITIES);
 /** A node capability. */
 export type Capability = z.infer<typeof CapabilitySchema>;
+
+/** Config sections a node can apply (the telemetry section every agent follows). */
+export type AppliedSection = "gossip" | "workload" | "network";
+
+/** The config sections a node with these capabilities applies. */
+export function sectionsOf(capabilities: readonly string[] | undefined): AppliedSection[] {
+  const c = new Set(capabilities ?? []);
+  const out: AppliedSection[] = [];
+  if (c.has("gossip") || c.has("config")) out.push("gossip");
+  if (c.has("workload")) out.push("workload");
+  if (c.has("faults")) out.push("network");
+  return out;
+}
+
+/**
+ * The gossip settings a node runs on its own (it does not take them from the collector):
+ * reported in hello, and in a new hello whenever they change, so that the theory line and
+ * the dashboard describe what really runs.
+ */
+export const RunningGossipSchema = z.strictObject({
+  intervalMs: z.number().min(1).max(3_600_000),
+  fanout: z.int().min(1).max(1024),
+  mode: z.enum(["push", "pull", "push-pull"]),
+  payload: z.enum(["full", "delta", "digest"]).optional(),
+});
+/** The gossip settings a node runs on its own. */
+export type RunningGossip = z.infer<typeof RunningGossipSchema>;
 
 // ── agent → collector ────────────────────────────────────────────────────────
 
@@ -81,6 +113,8 @@ export const HelloSchema = z.strictObject({
   clock: z.strictObject({ agentTimeMs: TimeMsSchema }),
   reportIntervalMs: z.int().min(50).max(60_000).optional(),
   capabilities: z.array(CapabilitySchema).max(LIMITS.smallList).optional(),
+  /** The gossip settings the node runs, when it runs its own (see `RunningGossipSchema`). */
+  gossip: RunningGossipSchema.optional(),
 });
 /** First message on a connection. */
 export type Hello = z.infer<typeof HelloSchema>;

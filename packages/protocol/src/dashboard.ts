@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CrdtTypeLabelSchema } from "./agent.js";
+import { CrdtTypeLabelSchema, RunningGossipSchema } from "./agent.js";
 import { ClusterConfigSchema, ConfigPatchSchema, GossipModeSchema } from "./config.js";
 import { ErrorMessageSchema } from "./errors.js";
 import { AgentIdSchema, ReplicaIdSchema, RequestIdSchema, RunIdSchema } from "./ids.js";
@@ -50,6 +50,10 @@ export const ReplicaInfoSchema = z.strictObject({
   incarnation: z.int().min(0).optional(),
   /** Set when this incarnation re-issued update ids its earlier one had issued (dot reuse, a fault of the observed system). */
   dotReuse: z.strictObject({ fromSeq: z.int().min(1), toSeq: z.int().min(1), holders: CountSchema }).optional(),
+  /** Config sections its node applies (absent: none; an acknowledgement covers only these). */
+  applies: z.array(z.enum(["gossip", "workload", "network"])).max(3).optional(),
+  /** The gossip settings its node runs on its own, when it reports them. */
+  gossip: RunningGossipSchema.optional(),
 });
 /** A replica as the dashboard lists it. */
 export type ReplicaInfo = z.infer<typeof ReplicaInfoSchema>;

@@ -45,7 +45,7 @@ const cases: Case[] = [
   { name: "hello with an empty node name", run: () => agent({ ...f.hello(), node: { name: "" } }), path: "node.name", reason: /must not be empty/ },
   { name: "hello with an extra top-level field", run: () => agent({ ...f.hello(), admin: true }), path: "admin", reason: /unknown field/ },
   { name: "hello with an oversized token", run: () => agent({ ...f.hello(), token: "t".repeat(LIMITS.tokenLength + 1) }), path: "token", reason: /too long/ },
-  { name: "hello claiming an unknown capability", run: () => agent({ ...f.hello(), capabilities: ["root"] }), path: "capabilities[0]", reason: /expected "config" or "workload" or "faults"/ },
+  { name: "hello claiming an unknown capability", run: () => agent({ ...f.hello(), capabilities: ["root"] }), path: "capabilities[0]", reason: /expected "config" or "gossip" or "workload" or "faults"/ },
   // ping
   { name: "ping with a negative id", run: () => agent({ ...f.ping(), id: -1 }), path: "id", reason: /must be >= 0/ },
   { name: "ping with a fractional id", run: () => agent({ ...f.ping(), id: 1.5 }), path: "id", reason: /expected an integer, got 1.5/ },

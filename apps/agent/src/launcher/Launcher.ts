@@ -87,7 +87,7 @@ export class Launcher {
       ...(opts.reportIntervalMs !== undefined ? { reportIntervalMs: opts.reportIntervalMs } : {}),
       logger: this.#log,
       unref: false,
-      capabilities: ["config", "workload", "faults"],
+      capabilities: ["gossip", "workload", "faults"],
       ...opts.agent,
       onWelcome: (welcome, fresh) => {
         opts.agent?.onWelcome?.(welcome, fresh);

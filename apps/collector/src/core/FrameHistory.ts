@@ -18,6 +18,8 @@ export interface MemberInfo {
   crdtType: string;
   incarnation: number;
   dotReuse: ReplicaInfo["dotReuse"];
+  applies: NonNullable<ReplicaInfo["applies"]>;
+  gossip: ReplicaInfo["gossip"];
 }
 
 /** Replica × frame cells a snapshot carries at most (beyond MIN_SNAPSHOT_FRAMES). */
@@ -68,7 +70,7 @@ export class FrameHistory {
     if (last === null) return [];
     return this.members.map((info, i) => {
       const now = current(info.id);
-      return replicaInfo({ ...info, incarnation: now.incarnation, dotReuse: now.dotReuse }, last.columns.status[i] ?? 0, last.columns.configVersion[i] ?? 0);
+      return replicaInfo({ ...info, incarnation: now.incarnation, dotReuse: now.dotReuse, applies: now.applies, gossip: now.gossip }, last.columns.status[i] ?? 0, last.columns.configVersion[i] ?? 0);
     });
   }
 
@@ -89,5 +91,7 @@ export function replicaInfo(info: MemberInfo, status: number, configVersion: num
     configVersion,
     ...(info.incarnation > 0 ? { incarnation: info.incarnation } : {}),
     ...(info.dotReuse !== undefined ? { dotReuse: info.dotReuse } : {}),
+    ...(info.applies.length > 0 ? { applies: info.applies } : {}),
+    ...(info.gossip !== undefined ? { gossip: info.gossip } : {}),
   };
 }

@@ -2,7 +2,7 @@
 // (whole vectors). Which replicas an agent hosts is the lifecycle's to know (one
 // membership); this table checks every state-dependent rule of an agent message BEFORE
 // anything changes, so a refused message changes nothing.
-import { LIMITS, protocolError, type ConfigAck, type ErrorMessage, type Hello, type Issue, type Report } from "@driftscope/protocol";
+import { LIMITS, protocolError, type ConfigAck, type ErrorMessage, type Hello, type Issue, type Report, type RunningGossip } from "@driftscope/protocol";
 import type { Lifecycle } from "../metrics/Lifecycle.js";
 import { isOverdue } from "../metrics/liveness.js";
 
@@ -29,6 +29,8 @@ export interface AgentSession {
   needsFull: Set<string>;
   lastFullRequestMs: number;
   capabilities: readonly string[];
+  /** The gossip settings the node says it runs on its own (hello), if any. */
+  gossip: RunningGossip | undefined;
 }
 
 /** Result of a check: nothing (fine) or the error to answer with. */
@@ -115,6 +117,7 @@ export class AgentRegistry {
       // so no request-full until that has had time.
       lastFullRequestMs: nowMs,
       capabilities: hello.capabilities ?? [],
+      gossip: hello.gossip,
     };
     this.sessions.set(hello.agentId, session);
     if (connectionId !== null) this.byConnection.set(connectionId, hello.agentId);
