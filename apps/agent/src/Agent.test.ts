@@ -30,6 +30,17 @@ const config = (version: number, intervalMs = 200): ClusterConfig => ({
 });
 
 describe("agent ↔ collector", () => {
+  it("a node that runs its own gossip says so in hello, and again when its settings change", async () => {
+    const c = await collector();
+    const a = agent(c.url, { gossip: { intervalMs: 500, fanout: 1, mode: "push" } });
+    a.attach(new FakeNode("a"));
+    await eventually("a hello with the settings", () => c.hellos().at(-1)?.gossip !== undefined);
+    expect(c.hellos().at(-1)?.gossip).toEqual({ intervalMs: 500, fanout: 1, mode: "push" });
+    a.reportGossip({ intervalMs: 250, fanout: 1, mode: "push" });
+    await eventually("a new hello", () => c.hellos().at(-1)?.gossip?.intervalMs === 250);
+    expect(() => a.reportGossip({ intervalMs: 0, fanout: 1, mode: "push" })).toThrow(/invalid gossip settings: intervalMs/);
+  });
+
   it("says hello with the protocol version and its replicas, then sends valid reports, one per tick for all replicas", async () => {
     const c = await collector();
     const a = agent(c.url);
