@@ -253,3 +253,14 @@ export {
   type Sweep,
   type SweptSetting,
 } from "./experiments.js";
+export {
+  meets,
+  PointConvergenceSchema,
+  PointResultSchema,
+  recommend,
+  targetMsFor,
+  TargetSchema,
+  type PointResult,
+  type Recommendation,
+  type Target,
+} from "./recommend.js";
