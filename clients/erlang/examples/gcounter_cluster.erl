@@ -1,5 +1,5 @@
 %% Five processes gossiping a state-based grow-only counter, reported to a Driftscope
-%% collector and retuned by it (gossip interval, fanout, mode, update rate). With a
+%% collector and retuned by it (gossip interval, fanout, mode). With a
 %% collector on 127.0.0.1:7420 (`npm start`), from clients/erlang after building:
 %%
 %%   erl -noshell -pa ebin -run gcounter_cluster main http://127.0.0.1:7420 60
@@ -37,18 +37,18 @@ start(Opts) ->
     ok = resume(Cluster, both),
     Cluster.
 
-%% The agent's on_config: gossip and the update rate apply; network faults are not
-%% simulated here, so a config asking for them is refused (nothing is applied).
-apply_config(#{replicas := Replicas, table := Table}, Config) ->
-    #{<<"gossip">> := G, <<"workload">> := W, <<"network">> := N, <<"version">> := V} = Config,
-    Faults = maps:get(<<"lossRate">>, N) > 0 orelse maps:get(<<"latencyMs">>, N) > 0 orelse
-        [] =/= maps:get(<<"partitions">>, N) ++ maps:get(<<"cuts">>, N) ++ maps:get(<<"crashed">>, N),
-    case Faults of
-        true -> {error, <<"this example does not simulate network faults">>};
-        false ->
-            Params = #{interval_ms => maps:get(<<"intervalMs">>, G), fanout => maps:get(<<"fanout">>, G),
-                       mode => binary_to_atom(maps:get(<<"mode">>, G)),
-                       updates_per_sec => maps:get(<<"updatesPerSecPerReplica">>, W)},
+%% The agent's on_config. This node applies the gossip section only (the agent's default
+%% capabilities, [gossip]): its update rate is its own, and it simulates no faults. A
+%% fanout beyond its peers is refused, and nothing is applied.
+apply_config(#{replicas := Replicas, table := Table}, #{<<"gossip">> := G, <<"version">> := V}) ->
+    Peers = length(Replicas) - 1,
+    case maps:get(<<"fanout">>, G) of
+        Fanout when Fanout > Peers ->
+            {error, iolist_to_binary(io_lib:format("fanout ~b is more than the ~b peers a replica has here", [Fanout, Peers]))};
+        Fanout ->
+            [{params, Params0}] = ets:lookup(Table, params),
+            Params = Params0#{interval_ms := maps:get(<<"intervalMs">>, G), fanout := Fanout,
+                              mode := binary_to_atom(maps:get(<<"mode">>, G))},
             [ok = gen_server:call(Pid, {params, Params}) || {_, Pid} <- Replicas],
             [{applied, Applied}] = ets:lookup(Table, applied),
             ets:insert(Table, [{params, Params}, {applied, Applied ++ [V]}]),

@@ -10,7 +10,7 @@
 -module(driftscope_agent).
 -behaviour(gen_server).
 
--export([start_link/1, start/1, attach/4, attach/5, issued/2, issued/3, merged/6, merged/7,
+-export([start_link/1, start/1, attach/4, attach/5, report_gossip/1, report_gossip/2, issued/2, issued/3, merged/6, merged/7,
          sent/4, sent/5, received/4, received/5, flush/0, flush/1, status/0, status/1, stop/0, stop/1]).
 -export([init/1, handle_call/3, handle_cast/2, handle_info/2, terminate/2]).
 
@@ -26,7 +26,11 @@
 
 %% Opts: url (default "http://127.0.0.1:7420"), agent_id (binary), token (binary, or
 %% undefined), node_name (binary), report_interval_ms (integer ms, or undefined: the
-%% collector's), on_config (fun(Config :: map()) -> ok | {error, Reason}), name (atom).
+%% collector's), on_config (fun(Config :: map()) -> ok | {error, Reason}), capabilities
+%% (the config sections the node applies, of gossip | workload | faults; default [gossip]
+%% with on_config, [] without: an acknowledgement covers those only), gossip (for a node
+%% that runs its own gossip: #{interval_ms, fanout, mode, payload} as it runs them),
+%% name (atom).
 start_link(Opts) -> gen_server:start_link({local, name(Opts)}, ?MODULE, check_opts(Opts), []).
 start(Opts) -> gen_server:start({local, name(Opts)}, ?MODULE, check_opts(Opts), []).
 
@@ -37,6 +41,11 @@ attach(Agent, ReplicaId, CrdtType, Module, Ref) ->
     Type = driftscope_check:id(CrdtType, crdt_type),
     is_atom(Module) orelse erlang:error({invalid, module, "must be the module implementing driftscope_replica"}),
     gen_server:call(Agent, {attach, Id, Type, Module, Ref}, ?CALL_TIMEOUT_MS).
+
+%% The gossip settings this node now runs on its own (#{interval_ms, fanout, mode,
+%% payload}); a new hello says so, and the theory line follows what most replicas run.
+report_gossip(Settings) -> report_gossip(?NAME, Settings).
+report_gossip(Agent, Settings) -> gen_server:call(Agent, {gossip, gossip_json(Settings)}, ?CALL_TIMEOUT_MS).
 
 %% ---- what the node tells (any process) ---------------------------------------------------
 
@@ -95,6 +104,7 @@ handle_call({attach, Id, Type, Module, Ref}, _From, S = #{replicas := Rs, order 
             T = driftscope_telemetry:new(Id, Type, Module, Ref),
             {reply, ok, S#{replicas := Rs#{Id => T}, order := Order ++ [Id], need_hello := true}}
     end;
+handle_call({gossip, Gossip}, _From, S) -> {reply, ok, S#{gossip := Gossip, need_hello := true}};
 handle_call(flush, _From, S) ->
     {Result, S1} = case maps:get(need_hello, S) of
                        true -> hello(S);
@@ -157,7 +167,8 @@ hello(S = #{agent_id := AgentId, order := Order, replicas := Rs}) ->
                               <<"pid">> => list_to_integer(os:getpid()), <<"host">> => host()}},
                {<<"replicas">>, [#{<<"id">> => Id, <<"crdtType">> => maps:get(crdt_type, maps:get(Id, Rs))} || Id <- Order]},
                {<<"clock">>, #{<<"agentTimeMs">> => driftscope_clock:own_ms()}},
-               {<<"capabilities">>, [<<"config">> || maps:get(on_config, S) =/= undefined]}]
+               {<<"capabilities">>, maps:get(capabilities, S)}]
+              ++ [{<<"gossip">>, G} || G <- [maps:get(gossip, S)], G =/= undefined]
               ++ [{<<"token">>, T} || T <- [maps:get(token, S)], T =/= undefined]
               ++ [{<<"reportIntervalMs">>, I} || I <- [maps:get(report_interval_ms, S)], I =/= undefined]),
     Fresh = S#{replicas := maps:map(fun(_, T) -> driftscope_telemetry:request_full(T) end, Rs)},
@@ -314,11 +325,41 @@ check_opts(Opts) when is_map(Opts) ->
                    F -> erlang:error({invalid, on_config, lists:flatten(io_lib:format("must be a fun of one argument (the config map), got ~0tp", [F]))})
                end,
     AgentId = driftscope_check:id(maps:get(agent_id, Opts, default_agent_id()), agent_id),
+    Capabilities = case maps:get(capabilities, Opts, default) of
+                       default when OnConfig =/= undefined -> [<<"gossip">>];
+                       default -> [];
+                       Cs when is_list(Cs) -> lists:usort([capability(C) || C <- Cs]);
+                       Cs -> erlang:error({invalid, capabilities, lists:flatten(io_lib:format("must be a list of gossip, workload, faults, got ~0tp", [Cs]))})
+                   end,
     #{url => string:trim(Url, trailing, "/"), agent_id => AgentId,
       token => driftscope_check:optional_binary(maps:get(token, Opts, undefined), token),
       node_name => driftscope_check:summary(maps:get(node_name, Opts, atom_to_binary(node())), node_name),
-      report_interval_ms => Interval, on_config => OnConfig, name => name(Opts)};
+      report_interval_ms => Interval, on_config => OnConfig, capabilities => Capabilities,
+      gossip => case maps:get(gossip, Opts, undefined) of undefined -> undefined; G -> gossip_json(G) end,
+      name => name(Opts)};
 check_opts(Opts) -> erlang:error({invalid, options, lists:flatten(io_lib:format("must be a map, got ~0tp", [Opts]))}).
+
+capability(C) when C =:= gossip; C =:= workload; C =:= faults -> atom_to_binary(C);
+capability(C) when C =:= <<"gossip">>; C =:= <<"workload">>; C =:= <<"faults">> -> C;
+capability(C) -> erlang:error({invalid, capabilities, lists:flatten(io_lib:format("holds ~0tp; the sections are gossip, workload, faults", [C]))}).
+
+%% Running gossip settings, Erlang-style keys in, the wire's out (hello.gossip, §4.1).
+gossip_json(G = #{interval_ms := Interval, fanout := Fanout, mode := Mode}) ->
+    maps:size(maps:without([interval_ms, fanout, mode, payload], G)) =:= 0
+        orelse erlang:error({invalid, gossip, lists:flatten(io_lib:format("has keys other than interval_ms, fanout, mode, payload: ~0tp", [G]))}),
+    lists:member(Mode, [push, pull, 'push-pull'])
+        orelse erlang:error({invalid, gossip, lists:flatten(io_lib:format("mode must be push, pull or 'push-pull', got ~0tp", [Mode]))}),
+    (is_integer(Fanout) andalso Fanout >= 1 andalso Fanout =< 1024)
+        orelse erlang:error({invalid, gossip, lists:flatten(io_lib:format("fanout must be an integer in 1..1024, got ~0tp", [Fanout]))}),
+    Payload = case maps:get(payload, G, undefined) of
+                  undefined -> [];
+                  P when P =:= full; P =:= delta; P =:= digest -> [{<<"payload">>, atom_to_binary(P)}];
+                  P -> erlang:error({invalid, gossip, lists:flatten(io_lib:format("payload must be full, delta or digest, got ~0tp", [P]))})
+              end,
+    maps:from_list([{<<"intervalMs">>, driftscope_check:interval_ms(Interval, {gossip_interval_ms, 10, 3600000})},
+                    {<<"fanout">>, Fanout}, {<<"mode">>, atom_to_binary(Mode)} | Payload]);
+gossip_json(G) ->
+    erlang:error({invalid, gossip, lists:flatten(io_lib:format("must be a map with interval_ms, fanout, mode and optionally payload, got ~0tp", [G]))}).
 
 name(Opts) when is_map(Opts) -> maps:get(name, Opts, ?NAME);
 name(_) -> ?NAME.

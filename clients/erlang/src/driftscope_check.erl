@@ -81,12 +81,14 @@ hash(H, What) -> id_like_trap(H, What).
 summary(S, _What) when is_binary(S) -> binary:part(S, 0, min(byte_size(S), 256));
 summary(S, What) -> id_like_trap(S, What).
 
-%% A duration in milliseconds within [Min, 60000]; a small number is taken for seconds.
--spec interval_ms(term(), {atom(), pos_integer()}) -> pos_integer().
-interval_ms(Ms, {_What, Min}) when is_integer(Ms), Ms >= Min, Ms =< 60000 -> Ms;
-interval_ms(Ms, {What, Min}) when is_number(Ms), Ms > 0, Ms < Min ->
-    invalid(What, io_lib:format("is in milliseconds (~b..60000); ~p looks like seconds", [Min, Ms]), Ms);
-interval_ms(Ms, {What, Min}) -> invalid(What, io_lib:format("must be an integer number of milliseconds, ~b..60000", [Min]), Ms).
+%% A duration in milliseconds within [Min, Max] (Max 60000 unless given); a small
+%% number is taken for seconds.
+-spec interval_ms(term(), {atom(), pos_integer()} | {atom(), pos_integer(), pos_integer()}) -> pos_integer().
+interval_ms(Ms, {What, Min}) -> interval_ms(Ms, {What, Min, 60000});
+interval_ms(Ms, {_What, Min, Max}) when is_integer(Ms), Ms >= Min, Ms =< Max -> Ms;
+interval_ms(Ms, {What, Min, Max}) when is_number(Ms), Ms > 0, Ms < Min ->
+    invalid(What, io_lib:format("is in milliseconds (~b..~b); ~p looks like seconds", [Min, Max, Ms]), Ms);
+interval_ms(Ms, {What, Min, Max}) -> invalid(What, io_lib:format("must be an integer number of milliseconds, ~b..~b", [Min, Max]), Ms).
 
 %% An optional binary option: `undefined` means absent (never the string "undefined").
 -spec optional_binary(term(), atom()) -> binary() | undefined.

@@ -55,4 +55,7 @@ the_agent_checks_in_the_caller_test() ->
     ?invalid(seq, driftscope_agent:issued(<<"erl.r0">>, 1.0)),
     ?invalid(vv_after, driftscope_agent:merged(<<"a">>, <<"b">>, full, 10, #{}, [[<<"a">>, 1]])),
     ?invalid(report_interval_ms, driftscope_agent:start(#{agent_id => <<"a">>, report_interval_ms => 1})),
-    ?invalid(agent_id, driftscope_agent:start(#{agent_id => "a"})).
+    ?invalid(agent_id, driftscope_agent:start(#{agent_id => "a"})),
+    ?invalid(gossip_interval_ms, driftscope_agent:start(#{agent_id => <<"a">>, gossip => #{interval_ms => 2, fanout => 1, mode => push}})),
+    ?invalid(gossip, driftscope_agent:start(#{agent_id => <<"a">>, gossip => #{<<"intervalMs">> => 500, fanout => 1, mode => push}})),
+    ?invalid(capabilities, driftscope_agent:start(#{agent_id => <<"a">>, capabilities => [config]})).

@@ -4,6 +4,14 @@
 %% know. The scenario runs once in the setup; each test checks one thing a user would see.
 -module(driftscope_live_tests).
 -include_lib("eunit/include/eunit.hrl").
+-behaviour(driftscope_replica).
+-export([version_vector/1, state_hash/1, state_size/1, summary/1]).
+
+%% Static replicas for the own-gossip test: Ref is the replica id, its state one update.
+version_vector(Id) -> #{Id => 1}.
+state_hash(_) -> <<"static">>.
+state_size(_) -> 1.
+summary(_) -> <<"static">>.
 
 -define(IDS, [<<"erl.r", (integer_to_binary(I))/binary>> || I <- lists:seq(0, 4)]).
 
@@ -25,7 +33,7 @@ five_live(#{live := Live}) ->
 
 config_acked(#{version := V, acked := Acked, params := Params, trace_every_k := K}) ->
     ?assertEqual([V], lists:usort([maps:get(<<"configVersion">>, R) || R <- maps:values(Acked)])),
-    ?assertMatch(#{interval_ms := 150, fanout := 1, mode := push, updates_per_sec := 8}, Params),
+    ?assertMatch(#{interval_ms := 150, fanout := 1, mode := push}, Params),
     ?assert(lists:member(V, maps:get(applied, Params))),
     ?assertEqual(2, K).
 
@@ -40,7 +48,7 @@ converged(#{converged := {Truth, Shown}}) ->
 refused(#{refusals := Refusals, after_refusal := After, version := V}) ->
     ?assertMatch([#{<<"detail">> := _}], Refusals),
     [#{<<"detail">> := Detail}] = Refusals,
-    ?assertNotEqual(nomatch, string:find(Detail, <<"network faults">>)),
+    ?assertNotEqual(nomatch, string:find(Detail, <<"4 peers">>)),
     % The replicas still run the version they acknowledged.
     ?assertEqual([V], lists:usort([maps:get(<<"configVersion">>, R) || R <- maps:values(After)])).
 
@@ -58,8 +66,7 @@ scenario() ->
         Live = wait_for(fun ours/0, fun(R) -> map_size(R) =:= 5 andalso all_status(R, <<"live">>) end, 15000),
 
         % A config change, as a slider makes it: applied by the node, acknowledged.
-        #{<<"version">> := V} = put_config(#{gossip => #{intervalMs => 150, fanout => 1, mode => push},
-                                             workload => #{updatesPerSecPerReplica => 8}, telemetry => #{traceEveryK => 2}}),
+        #{<<"version">> := V} = put_config(#{gossip => #{intervalMs => 150, fanout => 1, mode => push}, telemetry => #{traceEveryK => 2}}),
         Acked = wait_for(fun ours/0, fun(R) -> lists:all(fun(X) -> maps:get(<<"configVersion">>, X) =:= V end, maps:values(R)) end, 15000),
         #{trace_every_k := K, clock := {Offset, _}} = driftscope_agent:status(),
         TracedFromMs = driftscope_clock:own_ms() + Offset + 500,
@@ -83,8 +90,8 @@ scenario() ->
         {ok, _} = driftscope_agent:flush(),
         Shown2 = wait_for(fun collector_missing/0, fun(M) -> M =:= Truth2 end, 5000),
 
-        % A config the node cannot apply (it simulates no faults): refused, with its reason.
-        #{<<"version">> := Refused} = put_config(#{network => #{lossRate => 0.1}}),
+        % A config the node cannot apply (more fanout than it has peers): refused, with its reason.
+        #{<<"version">> := Refused} = put_config(#{gossip => #{fanout => 8}}),
         Refusals = fun() -> [E || E = #{<<"version">> := EV, <<"summary">> := Summary} <- maps:get(<<"events">>, get_json("/api/v1/cluster")),
                                   EV =:= Refused, string:find(Summary, <<"refused">>) =/= nomatch] end,
         RefusalEvents = wait_for(Refusals, fun(R) -> R =/= [] end, 15000),
@@ -125,6 +132,34 @@ long_poll_alone_test_() ->
         ?assertMatch({ok, 200, #{<<"accepted">> := 1}, _}, driftscope_http:post_ingest(Conn, [Ack])),
         ?assertMatch(#{<<"configVersion">> := V}, get_json("/api/v1/replicas/erlpoll.r0")),
         {ok, 200, _, _} = driftscope_http:post_ingest(Conn, [#{type => bye, agentId => <<"erl-poller">>}])
+    end}.
+
+%% A node that runs its own gossip (it declares no gossip capability) says what it runs;
+%% the theory line then describes that, not the collector's config.
+own_gossip_test_() ->
+    {timeout, 60, fun() ->
+        {ok, _} = application:ensure_all_started(driftscope),
+        {ok, _} = driftscope_agent:start(#{name => driftscope_own, url => url(), token => token(), agent_id => <<"erl-own-gossip">>,
+                                           report_interval_ms => 200, capabilities => [],
+                                           gossip => #{interval_ms => 700, fanout => 1, mode => push}}),
+        [ok = driftscope_agent:attach(driftscope_own, Id, <<"gcounter">>, ?MODULE, Id) || Id <- [<<"own.r0">>, <<"own.r1">>, <<"own.r2">>]],
+        Theory = fun() ->
+                         case maps:get(<<"frames">>, get_json("/api/v1/cluster")) of
+                             [] -> undefined;
+                             Frames -> maps:get(<<"theory">>, lists:last(Frames))
+                         end
+                 end,
+        Describes = fun(Interval, Fanout, Mode) ->
+                            fun(#{<<"n">> := 3, <<"intervalMs">> := I, <<"fanout">> := F, <<"mode">> := M}) -> {I, F, M} =:= {Interval, Fanout, Mode};
+                               (_) -> false
+                            end
+                    end,
+        First = wait_for(Theory, Describes(700, 1, <<"push">>), 15000),
+        ok = driftscope_agent:report_gossip(driftscope_own, #{interval_ms => 300, fanout => 2, mode => 'push-pull'}),
+        Second = wait_for(Theory, Describes(300, 2, <<"push-pull">>), 15000),
+        ok = driftscope_agent:stop(driftscope_own),
+        ?assertMatch(#{<<"intervalMs">> := 700, <<"fanout">> := 1, <<"mode">> := <<"push">>}, First),
+        ?assertMatch(#{<<"intervalMs">> := 300, <<"fanout">> := 2, <<"mode">> := <<"push-pull">>}, Second)
     end}.
 
 a_wrong_token_is_refused_not_retried_test() ->

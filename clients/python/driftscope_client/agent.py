@@ -18,6 +18,9 @@ from .transport import Backoff, CollectorError, HttpTransport, Unavailable, Unkn
 PROTOCOL_VERSION = 1
 CLOCK_PROBES = 5  # samples right after each hello; every answer adds one after that
 CONFIG_POLL_WAIT_MS = 25_000
+SECTIONS = ("gossip", "workload", "faults")  # capabilities: the config sections a node applies
+GOSSIP_MODES = ("push", "pull", "push-pull")
+PAYLOADS = ("full", "delta", "digest")
 MAX_EVENTS_PER_REPORT = 64  # sampled sync events; counters stay exact
 log = logging.getLogger("driftscope_client")
 
@@ -36,10 +39,13 @@ class ReplicaSource(Protocol):
 
 class Agent:
     def __init__(self, collector_url="http://127.0.0.1:7420", agent_id=None, token=None, node_name=None,
-                 report_interval_ms=None, on_config=None, backoff=None):
+                 report_interval_ms=None, on_config=None, capabilities=None, gossip=None, backoff=None):
         """`on_config(config)` applies a cluster config (§6) to the node; it returns None
         (applied) or raises / returns a str saying why it cannot, and is called from the
-        agent's thread. Without it the node does not declare the `config` capability."""
+        agent's thread. `capabilities` are the config sections it applies (default
+        ["gossip"] with on_config, none without): an acknowledgement covers those only.
+        `gossip` ({intervalMs, fanout, mode, payload?}) is for a node that runs its own
+        gossip instead of the collector's: the settings it runs (see report_gossip)."""
         self.agent_id = check_id(agent_id or f"{socket.gethostname()}-{os.getpid()}", "agent id")
         self.node_name = node_name or socket.gethostname()
         if report_interval_ms is not None and not (isinstance(report_interval_ms, int) and 50 <= report_interval_ms <= 60_000):
@@ -48,6 +54,8 @@ class Agent:
         self.report_interval_ms = report_interval_ms or 500
         self._token = token
         self.on_config = on_config
+        self.capabilities = check_capabilities(capabilities) if capabilities is not None else None
+        self._gossip = check_gossip(gossip) if gossip is not None else None
         self._backoff = backoff or Backoff()
         self.clock = ClockOffset()
         self._stop = threading.Event()
@@ -80,6 +88,13 @@ class Agent:
             self._replicas[telemetry.id] = telemetry
             self._need_hello = True
         return telemetry.id
+
+    def report_gossip(self, settings):
+        """The gossip settings this node now runs on its own; a new hello says so."""
+        checked = check_gossip(settings)
+        with self._lock:
+            self._gossip = checked
+            self._need_hello = True
 
     def start(self):
         for target, name in ((self._report_loop, "reports"), (self._config_loop, "config")):
@@ -177,8 +192,10 @@ class Agent:
             "node": {"name": self.node_name[:256], "pid": os.getpid(), "host": socket.gethostname()[:256], "language": "python"},
             "replicas": replicas,
             "clock": {"agentTimeMs": self.clock.own_ms()},
-            "capabilities": ["config"] if self.on_config else [],
+            "capabilities": self.capabilities if self.capabilities is not None else (["gossip"] if self.on_config else []),
         }
+        if self._gossip is not None:
+            hello["gossip"] = self._gossip
         if self._token is not None:
             hello["token"] = self._token
         if self._asked_interval_ms is not None:
@@ -364,3 +381,24 @@ class Agent:
             "reportsSent": self.reports_sent,
             "traceEveryK": self._every_k,
         }
+
+
+def check_capabilities(capabilities):
+    if not isinstance(capabilities, (list, tuple)) or any(c not in SECTIONS for c in capabilities):
+        raise ValueError(f"capabilities must be a list of {', '.join(SECTIONS)}, got {capabilities!r}")
+    return list(dict.fromkeys(capabilities))
+
+
+def check_gossip(settings):
+    """{intervalMs, fanout, mode, payload?} as the node runs them; intervals in milliseconds."""
+    if not isinstance(settings, dict) or not {"intervalMs", "fanout", "mode"} <= settings.keys() <= {"intervalMs", "fanout", "mode", "payload"}:
+        raise ValueError(f"gossip must be a dict with intervalMs, fanout, mode and optionally payload, got {settings!r}")
+    interval, fanout, mode = settings["intervalMs"], settings["fanout"], settings["mode"]
+    if isinstance(interval, bool) or not isinstance(interval, (int, float)) or not 10 <= interval <= 3_600_000:
+        hint = " (it looks like seconds)" if isinstance(interval, (int, float)) and 0 < interval < 10 else ""
+        raise ValueError(f"gossip intervalMs must be milliseconds, 10..3600000, got {interval!r}{hint}")
+    if isinstance(fanout, bool) or not isinstance(fanout, int) or not 1 <= fanout <= 1024:
+        raise ValueError(f"gossip fanout must be an int in 1..1024, got {fanout!r}")
+    if mode not in GOSSIP_MODES or settings.get("payload", "full") not in PAYLOADS:
+        raise ValueError(f"gossip mode must be one of {GOSSIP_MODES} and payload one of {PAYLOADS}, got {settings!r}")
+    return dict(settings)

@@ -1,6 +1,5 @@
 """Five replicas of a state-based grow-only counter gossiping in one process, reported
-to a Driftscope collector, and retuned by it (gossip interval, fanout, mode, update
-rate). Run it with a collector on 127.0.0.1:7420 (`npm start` or `driftscope serve`):
+to a Driftscope collector, and retuned by it (gossip interval, fanout, mode). Run it with a collector on 127.0.0.1:7420 (`npm start` or `driftscope serve`):
 
     python3 examples/gossip_counter.py [--url http://127.0.0.1:7420] [--seconds 60]
 
@@ -92,14 +91,14 @@ class GossipCluster:
 
     # ---- config from the collector --------------------------------------------------------
     def apply_config(self, config):
-        """The agent's on_config: gossip and the update rate apply; network faults are not
-        simulated here, so a config asking for them is refused (nothing is applied)."""
-        network = config["network"]
-        if network["lossRate"] > 0 or network["latencyMs"] > 0 or network["partitions"] or network["cuts"] or network["crashed"]:
-            return "this example does not simulate network faults"
+        """The agent's on_config. This node applies the gossip section only (the agent's
+        default capabilities, ["gossip"]): its update rate is its own, and it simulates no
+        faults. A fanout beyond its peers is refused, and nothing is applied."""
         gossip = config["gossip"]
+        peers = len(self.replicas) - 1
+        if gossip["fanout"] > peers:
+            return f"fanout {gossip['fanout']} is more than the {peers} peers a replica has here"
         self.interval_ms, self.fanout, self.mode = gossip["intervalMs"], gossip["fanout"], gossip["mode"]
-        self.updates_per_sec = config["workload"]["updatesPerSecPerReplica"]
         self.applied_versions.append(config["version"])
         return None
 

@@ -26,3 +26,13 @@ class IdChecks(unittest.TestCase):
         with self.assertRaises(ValueError) as raised:
             Agent("http://127.0.0.1:1", agent_id="a", report_interval_ms=0.5)
         self.assertIn("milliseconds", str(raised.exception))
+
+    def test_own_gossip_settings_are_checked(self):
+        with self.assertRaises(ValueError) as raised:
+            Agent("http://127.0.0.1:1", agent_id="a", gossip={"intervalMs": 2, "fanout": 1, "mode": "push"})
+        self.assertIn("seconds", str(raised.exception))
+        for bad in ({"intervalMs": 500, "fanout": 0, "mode": "push"}, {"intervalMs": 500, "fanout": 1, "mode": "gossip"}, {"interval": 500}):
+            with self.assertRaises(ValueError, msg=repr(bad)):
+                Agent("http://127.0.0.1:1", agent_id="a", gossip=bad)
+        with self.assertRaises(ValueError):
+            Agent("http://127.0.0.1:1", agent_id="a", capabilities=["config"])

@@ -43,10 +43,10 @@ class LiveCluster(unittest.TestCase):
             seen["live"] = wait_for(lambda: ours(get_json("/api/v1/cluster")), lambda r: len(r) == 5 and all(x["status"] == "live" for x in r.values()))
 
             # A config change, as a slider makes it: applied by the node, acknowledged.
-            changed = put_config({"gossip": {"intervalMs": 150, "fanout": 1, "mode": "push"}, "workload": {"updatesPerSecPerReplica": 8}, "telemetry": {"traceEveryK": 2}})
+            changed = put_config({"gossip": {"intervalMs": 150, "fanout": 1, "mode": "push"}, "telemetry": {"traceEveryK": 2}})
             seen["version"] = changed["version"]
             seen["acked"] = wait_for(lambda: ours(get_json("/api/v1/cluster")), lambda r: all(x["configVersion"] == changed["version"] for x in r.values()))
-            seen["applied"] = (cluster.interval_ms, cluster.fanout, cluster.updates_per_sec, agent.status()["traceEveryK"])
+            seen["applied"] = (cluster.interval_ms, cluster.fanout, cluster.mode, agent.status()["traceEveryK"])
             traced_from_ms = agent.clock.now_ms()
 
             # Convergence samples of dots issued under the new stride.
@@ -72,8 +72,8 @@ class LiveCluster(unittest.TestCase):
             agent.flush()
             seen["converged"] = (truth, wait_for(collector_missing, lambda m: m == truth, timeout_s=5))
 
-            # A config the node cannot apply (it simulates no faults): refused, with its reason.
-            refused = put_config({"network": {"lossRate": 0.1}})
+            # A config the node cannot apply (more fanout than it has peers): refused, with its reason.
+            refused = put_config({"gossip": {"fanout": 8}})
 
             def refusals(snapshot):
                 return [e for e in snapshot["events"] if e.get("version") == refused["version"] and "refused" in e["summary"]]
@@ -92,7 +92,7 @@ class LiveCluster(unittest.TestCase):
 
     def test_config_change_applied_and_acknowledged(self):
         self.assertEqual({r["configVersion"] for r in self.seen["acked"].values()}, {self.seen["version"]})
-        self.assertEqual(self.seen["applied"], (150, 1, 8, 2))
+        self.assertEqual(self.seen["applied"], (150, 1, "push", 2))
 
     def test_missing_counts_equal_truth_while_diverged(self):
         truth, shown = self.seen["diverged"]
@@ -112,7 +112,7 @@ class LiveCluster(unittest.TestCase):
 
     def test_a_config_the_node_cannot_apply_is_refused_with_its_reason(self):
         self.assertEqual(len(self.seen["refusals"]), 1)
-        self.assertIn("network faults", self.seen["refusals"][0]["detail"])
+        self.assertIn("4 peers", self.seen["refusals"][0]["detail"])
         # The replicas still run the version they acknowledged.
         self.assertEqual({r["configVersion"] for r in self.seen["after_refusal"].values()}, {self.seen["version"]})
 
@@ -146,3 +146,31 @@ class ConfigLongPoll(unittest.TestCase):
             self.assertEqual(get_json("/api/v1/replicas/poll.r0")["configVersion"], changed["version"])
         finally:
             transport.post_ingest([{"type": "bye", "agentId": "py-poller"}])
+
+
+class OwnGossip(unittest.TestCase):
+    """A node that runs its own gossip (it declares no gossip capability) says what it runs;
+    the theory line then describes that, not the collector's config."""
+
+    def test_the_theory_line_follows_the_settings_the_node_reports(self):
+        require_collector()
+        agent = Agent(URL, agent_id="py-own-gossip", token=TOKEN, report_interval_ms=200, capabilities=[],
+                      gossip={"intervalMs": 700, "fanout": 1, "mode": "push"})
+        GossipCluster(agent, n=3, prefix="own")  # its replicas are attached and never started: static states
+        agent.start()
+
+        def theory():
+            frames = get_json("/api/v1/cluster")["frames"]
+            return frames[-1]["theory"] if frames else None
+
+        def describes(t, interval, fanout, mode):
+            return t is not None and (t["n"], t["intervalMs"], t["fanout"], t["mode"]) == (3, interval, fanout, mode)
+
+        try:
+            first = wait_for(theory, lambda t: describes(t, 700, 1, "push"))
+            agent.report_gossip({"intervalMs": 300, "fanout": 2, "mode": "push-pull"})
+            second = wait_for(theory, lambda t: describes(t, 300, 2, "push-pull"))
+        finally:
+            agent.close()
+        self.assertTrue(describes(first, 700, 1, "push"), first)
+        self.assertTrue(describes(second, 300, 2, "push-pull"), second)
