@@ -130,8 +130,7 @@ function compute(input: AsyncConvergenceInput): AsyncConvergence {
   // Early on the expected share is linear in the holders, so the recurrence's is exact there; the
   // shifted curve, a mixture that also reads later parts of it, would start above 1/N.
   curves.share.forEach((x, i) => (curves.share[i] = Math.min(x, mean.share[Math.min(i, mean.share.length - 1)]!)));
-  // A run that gave up (MAX_INTERVALS) leaves the distribution short of 1: no finite mean.
-  let expectedMs = 1 - curves.converged.at(-1)! > 1e-6 ? Infinity : 0;
+  let expectedMs = runs.every((r) => r.complete) ? 0 : Infinity;
   for (const c of curves.converged) expectedMs += (1 - c) * stepMs;
   return {
     expectedMs,

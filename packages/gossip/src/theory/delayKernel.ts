@@ -1,9 +1,9 @@
 // Message delays as weights over whole time steps, for the asynchronous model (asyncConvergence.ts).
 // Deterministic quadrature: no random draws, so a config always gives the same kernel.
 
-/** Quadrature points for a phase within a step, and for a jitter draw (4 moves results < 0.2 %). */
+/** Quadrature points for a phase within a step, and for a jitter draw (3 move the results < 1 % from 16). */
 const PHASE_POINTS = 16;
-const JITTER_POINTS = 4;
+const JITTER_POINTS = 3;
 
 /** One network hop: `latencyMs` + uniform(−jitterMs, +jitterMs), floored at 0, as the runtime draws it. */
 export interface HopDelay {

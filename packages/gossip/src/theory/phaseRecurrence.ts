@@ -12,10 +12,10 @@ import type { PullAnswers } from "./pullAnswers.js";
 
 /** Phase bins per interval: a hop's time is resolved to T / BINS. */
 export const BINS = 32;
-/** Give up after this many intervals (the curves then end short of 1). */
+/** Give up after this many intervals (an update that slow is reported as never converging). */
 const MAX_INTERVALS = 4000;
 /** Stop once less than this is left of both curves. */
-const DONE = 1e-8;
+const DONE = 1e-6;
 
 /** What a run needs, prepared once per config. */
 export interface Recurrence {
@@ -66,8 +66,13 @@ class Uninformed {
   }
 }
 
-/** One run with the origin ticking at steps originStep + k·BINS (k ≥ 0); curves per step from the issue. */
-export function runRecurrence(r: Recurrence, originStep: number): SpreadCurves {
+/** Curves per step from the issue; `complete`: both reached 1 before MAX_INTERVALS. */
+export interface Run extends SpreadCurves {
+  complete: boolean;
+}
+
+/** One run with the origin ticking at steps originStep + k·BINS (k ≥ 0). */
+export function runRecurrence(r: Recurrence, originStep: number): Run {
   const { n, push, send } = r;
   const u = new Uninformed();
   const ring = send.length + 1;
@@ -77,7 +82,7 @@ export function runRecurrence(r: Recurrence, originStep: number): SpreadCurves {
   const within = answers?.landsWithinStep ?? false;
   // Given one uninformed replica, the N − 2 others besides the origin spread evenly over the bins.
   const othersPerBin = (n - 2) / BINS;
-  const curves: SpreadCurves = { share: [], converged: [] };
+  const curves: Run = { share: [], converged: [], complete: false };
   const arrive = (slot: number): void => {
     if (pushLog[slot] === 0) return;
     u.all(Math.exp(pushLog[slot]!));
@@ -105,7 +110,10 @@ export function runRecurrence(r: Recurrence, originStep: number): SpreadCurves {
     const converged = Math.pow(1 - left, n - 1);
     curves.share.push(1 - ((n - 1) * left) / n);
     curves.converged.push(converged);
-    if (((n - 1) * left) / n < DONE && 1 - converged < DONE) break;
+    if (((n - 1) * left) / n < DONE && 1 - converged < DONE) {
+      curves.complete = true;
+      break;
+    }
   }
   return curves;
 }

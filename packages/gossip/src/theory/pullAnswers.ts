@@ -56,16 +56,19 @@ class PeerDraws {
   /** E[z^X] for a holder share `share` of the peers. */
   pgf(share: number, z: number): number {
     const { peers, fanout, table } = this;
-    if (table === null) return Math.pow(1 - share + share * z, fanout);
+    if (table === null || fanout === 1) return Math.pow(1 - share + share * z, fanout);
     const h = Math.min(peers, share * peers);
-    const low = Math.floor(h);
+    const low = Math.min(peers - 1, Math.floor(h));
     const theta = h - low;
-    const at = (row: number): number => {
-      let sum = 0;
-      for (let x = fanout; x >= 0; x--) sum = sum * z + table[row * (fanout + 1) + x]!;
-      return sum;
-    };
-    return theta === 0 ? at(low) : (1 - theta) * at(low) + theta * at(low + 1);
+    // Both neighbouring rows by Horner, weighted by the distance to each.
+    const row = low * (fanout + 1);
+    let below = 0;
+    let above = 0;
+    for (let x = fanout; x >= 0; x--) {
+      below = below * z + table[row + x]!;
+      above = above * z + table[row + fanout + 1 + x]!;
+    }
+    return (1 - theta) * below + theta * above;
   }
 }
 
