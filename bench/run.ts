@@ -10,11 +10,13 @@ const benches: Record<string, () => Promise<Bench>> = {
   "agent-overhead": () => import("./src/agent-overhead.bench.ts"),
   "dashboard-render": () => import("./src/dashboard-render.bench.ts"),
   "gossip-theory": () => import("./src/gossip-theory.bench.ts"),
+  "gossip-async-theory": () => import("./src/gossip-async-theory.bench.ts"),
   "gossip-delta": () => import("./src/gossip-delta.bench.ts"),
   "gossip-scale": () => import("./src/gossip-scale.bench.ts"),
 };
 
-const wanted = process.argv.slice(2);
+// Arguments starting with "--" are options for the benchmarks (e.g. --quick), not names.
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith("--"));
 const names = wanted.length > 0 ? wanted : Object.keys(benches);
 const unknown = names.filter((n) => !(n in benches));
 if (unknown.length > 0) {
