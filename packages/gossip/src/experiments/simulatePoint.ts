@@ -1,0 +1,183 @@
+// One point of an experiment in virtual time (DESIGN §4): a fresh cluster with the point's
+// settings and workload, warmed up, then measured. Returns ground truth, not figures:
+// every measured update's convergence time (issue to inclusion by the last replica), the
+// ages of those still in flight at the end, traffic, and time-averaged divergence, so the
+// collector computes the figures with the same code as for a live cluster. Deterministic
+// per seed.
+import type { CrdtTypeName } from "@driftscope/crdt";
+import { Cluster } from "../cluster/Cluster.js";
+import type { GossipConfig } from "../config.js";
+import type { VirtualScheduler } from "../time/VirtualScheduler.js";
+import { DelayHistogram } from "./delayHistogram.js";
+
+/** When a point's measurement ends. */
+export type PointStop = { durationMs: number } | { minConverged: number; maxRelativeHalfWidth: number; capMs: number };
+
+/** One point to simulate. */
+export interface PointSpec {
+  replicas: number;
+  crdtType: CrdtTypeName;
+  gossip: GossipConfig;
+  updatesPerSecPerReplica: number;
+  network: { latencyMs: number; jitterMs: number; lossRate: number };
+  warmupMs: number;
+  stop: PointStop;
+  seed: number;
+}
+
+/** What happened during the measurement, from the simulation's own state. */
+export interface PointObservation {
+  measuredMs: number;
+  updatesIssued: number;
+  /** Convergence times (ms) of the updates issued during the measurement that reached every replica, ascending. */
+  convergedMs: number[];
+  /** Ages at the end (ms) of the updates issued during the measurement that had not, ascending. */
+  inFlightAgesMs: number[];
+  messagesSent: number;
+  bytesSent: number;
+  /** Dot inclusions at replicas other than the origin. */
+  deliveries: number;
+  /** Time averages (sampled every SAMPLE_MS) of updates in flight and of missing updates per replica. */
+  meanInFlight: number;
+  meanMissingUpdates: number;
+  /** Share of replicas holding an update as a function of its age: `[ageMs, share]`, averaged over measured updates. */
+  visibility: Array<[number, number]>;
+}
+
+const SAMPLE_MS = 100;
+const CHUNK_MS = 1000;
+
+interface UpdateTruth {
+  issuedAt: number;
+  holders: number;
+  lastAt: number;
+}
+
+/** The p50's 95 % confidence half-width relative to it, by order statistics (distribution-free). */
+export function relativeHalfWidth(sorted: readonly number[]): number {
+  const n = sorted.length;
+  if (n < 10) return Infinity;
+  const half = 1.96 * Math.sqrt(n) / 2;
+  const lo = sorted[Math.max(0, Math.floor(n / 2 - half))]!;
+  const hi = sorted[Math.min(n - 1, Math.ceil(n / 2 + half))]!;
+  const p50 = sorted[Math.ceil(n / 2) - 1]!;
+  return p50 > 0 ? (hi - lo) / 2 / p50 : hi === lo ? 0 : Infinity;
+}
+
+export function simulatePoint(spec: PointSpec): PointObservation {
+  const ids = Array.from({ length: spec.replicas }, (_, i) => `r${i}`);
+  const cluster = new Cluster({
+    type: spec.crdtType,
+    replicas: ids,
+    seed: spec.seed,
+    time: "virtual",
+    config: spec.gossip,
+    network: spec.network,
+    workload: { updatesPerSecPerReplica: spec.updatesPerSecPerReplica },
+  });
+  const scheduler = cluster.scheduler as VirtualScheduler;
+  const n = spec.replicas;
+  const start = spec.warmupMs;
+  const truth = new Map<string, UpdateTruth>();
+  const delays = new DelayHistogram();
+  const converged: number[] = [];
+  let updates = 0;
+  let deliveries = 0;
+  cluster.events.on("update", (e) => {
+    if (e.atMs < start) return;
+    updates++;
+    truth.set(`${e.dot.replica}:${e.dot.seq}`, { issuedAt: e.atMs, holders: 1, lastAt: e.atMs });
+    delays.add(0);
+  });
+  cluster.events.on("merge", (e) => {
+    for (const range of e.newlyIncluded) {
+      for (let s = range.from; s <= range.to; s++) {
+        const key = `${range.replica}:${s}`;
+        const u = truth.get(key);
+        if (u === undefined) continue; // issued during the warm-up
+        deliveries++;
+        u.holders++;
+        u.lastAt = e.atMs;
+        delays.add(e.atMs - u.issuedAt);
+        if (u.holders === n) {
+          converged.push(e.atMs - u.issuedAt);
+          truth.delete(key);
+        }
+      }
+    }
+  });
+  scheduler.runUntil(start);
+  const before = traffic(cluster);
+  let inFlightSum = 0;
+  let missingSum = 0;
+  let samples = 0;
+  const sampleDivergence = () => {
+    const { inFlight, missing } = divergence(cluster);
+    inFlightSum += inFlight;
+    missingSum += missing / n;
+    samples++;
+  };
+  const cap = "durationMs" in spec.stop ? spec.stop.durationMs : spec.stop.capMs;
+  let t = start;
+  while (t < start + cap) {
+    const chunkEnd = Math.min(start + cap, t + CHUNK_MS);
+    for (let s = t + SAMPLE_MS; s <= chunkEnd; s += SAMPLE_MS) {
+      scheduler.runUntil(s);
+      sampleDivergence();
+    }
+    scheduler.runUntil(chunkEnd);
+    t = chunkEnd;
+    if ("minConverged" in spec.stop && converged.length >= spec.stop.minConverged) {
+      const sorted = [...converged].sort((a, b) => a - b);
+      if (relativeHalfWidth(sorted) <= spec.stop.maxRelativeHalfWidth) break;
+    }
+  }
+  const after = traffic(cluster);
+  const end = scheduler.now();
+  const inFlightAgesMs = [...truth.values()].map((u) => end - u.issuedAt).sort((a, b) => a - b);
+  void cluster.close();
+  return {
+    measuredMs: end - start,
+    updatesIssued: updates,
+    convergedMs: converged.sort((a, b) => a - b),
+    inFlightAgesMs,
+    messagesSent: after.messages - before.messages,
+    bytesSent: after.bytes - before.bytes,
+    deliveries,
+    meanInFlight: samples > 0 ? inFlightSum / samples : 0,
+    meanMissingUpdates: samples > 0 ? missingSum / samples : 0,
+    visibility: delays.curve(updates * n),
+  };
+}
+
+function traffic(cluster: Cluster): { messages: number; bytes: number } {
+  let messages = 0;
+  let bytes = 0;
+  for (const r of cluster.replicas()) {
+    const t = r.traffic();
+    messages += t.sentMessages;
+    bytes += t.sentBytes;
+  }
+  return { messages, bytes };
+}
+
+/** Updates in flight (Σ_r F[r] − min_i VV_i[r]) and missing updates summed over replicas, from the replicas' vectors. */
+function divergence(cluster: Cluster): { inFlight: number; missing: number } {
+  const vvs = cluster.replicas().map((r) => r.versionVector());
+  const frontier = new Map<string, number>();
+  const floor = new Map<string, number>();
+  for (const vv of vvs) for (const [o, s] of vv) frontier.set(o, Math.max(s, frontier.get(o) ?? 0));
+  let missing = 0;
+  for (const [o, f] of frontier) {
+    let min = Infinity;
+    for (const vv of vvs) {
+      const s = vv.get(o) ?? 0;
+      missing += f - s;
+      if (s < min) min = s;
+    }
+    floor.set(o, min);
+  }
+  let inFlight = 0;
+  for (const [o, f] of frontier) inFlight += f - floor.get(o)!;
+  return { inFlight, missing };
+}
