@@ -108,7 +108,7 @@ export function collectorPercentiles(model: ClusterModel): PlotReadout {
   const inFlight = column("inFlight");
   return {
     key: "collector-percentiles",
-    label: `header p50 / p95 / p99 then (${formatDurationMs(model.windowMs || 30_000)} window)`,
+    label: `p50 / p95 / p99 at this time (header, ${formatDurationMs(model.windowMs || 30_000)} window)`,
     at(t) {
       const values = figures.map((f) => ({ ms: valueAt(f.value, t), atLeast: valueAt(f.flag, t) === 1 }));
       if (values.every((v) => v.ms === null)) return null;

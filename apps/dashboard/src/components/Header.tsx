@@ -13,13 +13,13 @@ export function Header() {
       <div className="brand">
         <strong>Driftscope</strong>
         <span title={run ? `${run.name} (${run.id})` : undefined}>{run ? run.name || run.id : "no run recording"}</span>
+        <ConnectionBadge />
       </div>
       <div className="kpis">
         {tiles.map((tile) => (
           <KpiTile key={tile.key} tile={tile} />
         ))}
       </div>
-      <ConnectionBadge />
     </header>
   );
 }

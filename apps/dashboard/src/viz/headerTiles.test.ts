@@ -49,7 +49,8 @@ describe("header tiles", () => {
     expect(p99.title).toContain("lower bound: 480 updates still in flight count as at least their age");
     expect(figure(tiles, "kpi-convergence-p50")?.text).toBe("67 ms");
     const tile = tiles.find((t) => t.key === "convergence")!;
-    expect(tile.tone).toBe("warn");
+    expect(p99.atLeast).toBe(true);
+    expect(figure(tiles, "kpi-convergence-p50")?.atLeast).toBe(false);
     expect(tile.title).toContain("Max ≥ 15 s");
   });
   it("lost updates appear only when there are some", () => {

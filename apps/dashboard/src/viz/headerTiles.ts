@@ -59,7 +59,6 @@ function convergenceTile(k: Kpis | null, windowMs: number): TileSpec {
     title:
       `Time until every live replica had an update, over the last ${window}; updates still in flight count as at least their age (censored), so a partition shows at once.${max}` +
       (censored && k ? ` ${AT_LEAST}: ${lowerBoundNote(k.inFlight)}.` : ""),
-    tone: censored ? "warn" : undefined,
     figures,
     separator: " / ",
   };
@@ -96,17 +95,14 @@ export function headerTiles(k: Kpis | null, ctx: HeaderContext): TileSpec[] {
     },
     {
       key: "converged",
-      label: "Converged",
-      title: "Share of live replicas that have seen every issued update (under continuous load rarely 100 %: see missing per replica)",
-      tone: k?.convergedShare === 1 ? "good" : undefined,
-      figures: [{ testId: "kpi-converged-share", text: k ? formatShare(k.convergedShare) : dash }],
-    },
-    {
-      key: "distinct-states",
-      label: "Distinct states",
-      title: "Distinct (version vector, state hash) among live replicas; 1 = converged",
-      tone: k?.distinctStates === 1 ? "good" : undefined,
-      figures: [{ testId: "kpi-distinct-states", text: k ? String(k.distinctStates) : dash }],
+      label: "Converged · states",
+      title: "Share of live replicas that have seen every issued update (under continuous load rarely 100 %: see missing per replica) · distinct (version vector, state hash) among live replicas, 1 = converged",
+      tone: k?.convergedShare === 1 && k.distinctStates === 1 ? "good" : undefined,
+      figures: [
+        { testId: "kpi-converged-share", text: k ? formatShare(k.convergedShare) : dash, title: "Share of live replicas that have seen every issued update" },
+        { testId: "kpi-distinct-states", text: k ? String(k.distinctStates) : dash, title: "Distinct (version vector, state hash) among live replicas; 1 = converged" },
+      ],
+      separator: " · ",
     },
     convergenceTile(k, ctx.windowMs),
   ];
@@ -120,9 +116,17 @@ export function headerTiles(k: Kpis | null, ctx: HeaderContext): TileSpec[] {
     });
   }
   tiles.push(
-    { key: "updates", label: "Updates", title: "Updates issued per second, cluster-wide", figures: [{ testId: "kpi-updates-rate", text: k ? formatCount(k.updatesPerSec) : dash, unit: "/s" }] },
-    { key: "messages", label: "Messages", title: "Gossip messages per second, cluster-wide", figures: [{ testId: "kpi-messages-rate", text: k ? formatCount(k.messagesPerSec) : dash, unit: "/s" }] },
-    { key: "traffic", label: "Traffic", title: "Gossip bytes per second, cluster-wide", figures: [{ testId: "kpi-bytes-rate", text: k ? formatBytes(k.bytesPerSec) : dash, unit: "/s" }] },
+    {
+      key: "rates",
+      label: "Updates · msgs · bytes /s",
+      title: "Cluster-wide, per second: updates issued · gossip messages · gossip bytes",
+      figures: [
+        { testId: "kpi-updates-rate", text: k ? formatCount(k.updatesPerSec) : dash, title: "Updates issued per second, cluster-wide" },
+        { testId: "kpi-messages-rate", text: k ? formatCount(k.messagesPerSec) : dash, title: "Gossip messages per second, cluster-wide" },
+        { testId: "kpi-bytes-rate", text: k ? formatBytes(k.bytesPerSec) : dash, title: "Gossip bytes per second, cluster-wide" },
+      ],
+      separator: " · ",
+    },
     {
       key: "config",
       label: `Config v${k?.configVersion ?? ctx.configVersion ?? dash}`,
