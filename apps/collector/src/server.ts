@@ -24,7 +24,7 @@ import { errorHandler, sendError } from "./api/errors.js";
 import { apiRouter } from "./api/routes.js";
 import { CollectorCore, defaultRunName } from "./CollectorCore.js";
 import { bindRefusal, hostAllowed, hostAllowList, originAllowed } from "./control/auth.js";
-import { attachDashboardNamespace, DEFAULT_DASHBOARD_LIMITS, type DashboardLimits } from "./dashboards/dashboardSocket.js";
+import { attachDashboardNamespace, DEFAULT_DASHBOARD_LIMITS, type DashboardBacklog, type DashboardLimits } from "./dashboards/dashboardSocket.js";
 import { attachAgentNamespace, HELLO_ROOM } from "./ingest/agentSocket.js";
 import { clientAddress, PacketGate, type NamespaceGate } from "./ingest/packetGate.js";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./ingest/rateLimit.js";
@@ -85,6 +85,8 @@ export interface Collector {
   core: CollectorCore;
   /** Computes and broadcasts a frame now (tests; the timer does it at the frame rate). */
   tick(): void;
+  /** Each connected dashboard and how much it has not read yet (tests, benchmarks). */
+  dashboards(): DashboardBacklog[];
   /** Stops accepting, closes the current run cleanly and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -258,7 +260,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     return closing;
   };
 
-  return { url, port: address.port, host, core, tick, close };
+  return { url, port: address.port, host, core, tick, dashboards: () => dashboards.backlog(), close };
 }
 
 function hostRefusal(hostHeader: string | undefined): string {

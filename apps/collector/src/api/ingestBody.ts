@@ -18,20 +18,31 @@ import {
   type IngestRejection,
   type ParseResult,
 } from "@driftscope/protocol";
-import { shapeProblem } from "../ingest/inputShape.js";
+import { jsonTextProblem, shapeProblem } from "../ingest/inputShape.js";
 import type { TimeSlice } from "../ingest/timeSlice.js";
 import { validateReport } from "../ingest/validateReport.js";
 
 /** Characters scanned between two looks at the clock. */
 const SCAN_STEP = 256 * 1024;
+/** Lines above this size get their JSON text checked for bulk before it is parsed. */
+const SCAN_FROM_CHARS = 64 * 1024;
 
-/** Splits and checks an ingest body, yielding to the event loop when `slice` says so. */
-export async function parseIngestBodyInSlices(body: string, slice: TimeSlice): Promise<IngestParseResult> {
-  if (body.length > LIMITS.ingestBodyBytes) {
-    return { ok: false, error: protocolError("PAYLOAD_TOO_LARGE", `body longer than ${LIMITS.ingestBodyBytes} characters`) };
-  }
+/** Receives each message of a body in order: the accepted ones and the refused ones. */
+export interface IngestSink {
+  accept(line: number, message: IngestMessage): void;
+  reject(rejection: IngestRejection): void;
+}
+
+/**
+ * Splits and checks an ingest body, handing each message to `sink` as soon as it is judged
+ * (so a large body is never held parsed in memory whole: that would make garbage
+ * collection pause for hundreds of ms). Yields to the event loop when `slice` says so.
+ * Returns the whole-body error, if any, in which case `sink` received nothing.
+ */
+export async function ingestInSlices(body: string, slice: TimeSlice, sink: IngestSink): Promise<ErrorMessage | undefined> {
+  if (body.length > LIMITS.ingestBodyBytes) return protocolError("PAYLOAD_TOO_LARGE", `body longer than ${LIMITS.ingestBodyBytes} characters`);
   const start = body.search(/\S/);
-  if (start >= 0 && body[start] === "[") return parseArray(body, start, slice);
+  if (start >= 0 && body[start] === "[") return ingestArray(body, start, slice, sink);
   const lines: Array<[from: number, to: number]> = [];
   for (let from = 0; from <= body.length; ) {
     const nl = body.indexOf("\n", from);
@@ -42,24 +53,32 @@ export async function parseIngestBodyInSlices(body: string, slice: TimeSlice): P
   let nonBlank = 0;
   for (const [from, to] of lines) if (hasContent(body, from, to)) nonBlank++;
   if (nonBlank > LIMITS.ingestMessages) return tooMany(nonBlank);
-  const messages: IngestLine[] = [];
-  const rejected: IngestRejection[] = [];
   for (let i = 0; i < lines.length; i++) {
     const [from, to] = lines[i]!;
     if (!hasContent(body, from, to)) continue;
     await slice.yieldIfDue();
     const end = body.charCodeAt(to - 1) === 13 ? to - 1 : to;
     const result = await parseLine(body.slice(from, end));
-    if (result.ok) messages.push({ line: i + 1, message: result.value });
-    else rejected.push(rejection(i + 1, result.error));
+    if (result.ok) sink.accept(i + 1, result.value);
+    else sink.reject(rejection(i + 1, result.error));
   }
-  return { ok: true, messages, rejected };
+  return undefined;
+}
+
+/** The whole body judged at once (tests compare it with the protocol's parseIngestBody). */
+export async function parseIngestBodyInSlices(body: string, slice: TimeSlice): Promise<IngestParseResult> {
+  const messages: IngestLine[] = [];
+  const rejected: IngestRejection[] = [];
+  const error = await ingestInSlices(body, slice, { accept: (line, message) => messages.push({ line, message }), reject: (r) => rejected.push(r) });
+  return error === undefined ? { ok: true, messages, rejected } : { ok: false, error };
 }
 
 /** One NDJSON line: size, depth, JSON, shape, then the schema. */
 async function parseLine(text: string): Promise<ParseResult<IngestMessage>> {
   if (text.length > LIMITS.messageBytes) return lineError("PAYLOAD_TOO_LARGE", `line longer than ${LIMITS.messageBytes} characters`);
   if (depthAbove(text, 0, text.length, LIMITS.jsonDepth)) return lineError("BAD_REQUEST", `JSON nested deeper than ${LIMITS.jsonDepth} levels`);
+  const bulk = text.length > SCAN_FROM_CHARS ? jsonTextProblem(text) : undefined;
+  if (bulk !== undefined) return lineError("VALIDATION", `message refused unread: ${bulk}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -78,30 +97,34 @@ function validateValue(value: unknown): ParseResult<IngestMessage> | Promise<Par
   return parseMessage(IngestMessageSchema, value);
 }
 
-async function parseArray(body: string, open: number, slice: TimeSlice): Promise<IngestParseResult> {
+async function ingestArray(body: string, open: number, slice: TimeSlice, sink: IngestSink): Promise<ErrorMessage | undefined> {
   const split = await splitArray(body, open, slice);
-  if (!split.ok) return split;
+  if (!split.ok) return split.error;
   if (split.items.length > LIMITS.ingestMessages) return tooMany(split.items.length);
-  // A malformed element spoils the whole array (it is one JSON text): parse all, then judge.
-  const values: unknown[] = [];
-  for (const [from, to] of split.items) {
+  // A malformed element spoils the whole array (it is one JSON text): check every element
+  // parses before handing any to the sink, then parse each again to judge it (keeping them
+  // all parsed would hold the whole body in memory).
+  // An element wrong in bulk is refused unread (and not checked for well-formedness).
+  const bulk = split.items.map(([from, to]) => (to - from > SCAN_FROM_CHARS ? jsonTextProblem(body.slice(from, to)) : undefined));
+  for (let i = 0; i < split.items.length; i++) {
     await slice.yieldIfDue();
+    if (bulk[i] !== undefined) continue;
+    const [from, to] = split.items[i]!;
     try {
-      values.push(JSON.parse(body.slice(from, to)));
+      JSON.parse(body.slice(from, to));
     } catch (e) {
-      return { ok: false, error: protocolError("BAD_REQUEST", `invalid JSON array: ${(e as Error).message}`) };
+      return protocolError("BAD_REQUEST", `invalid JSON array: ${(e as Error).message}`);
     }
   }
-  const messages: IngestLine[] = [];
-  const rejected: IngestRejection[] = [];
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < split.items.length; i++) {
     await slice.yieldIfDue();
-    const result = await validateValue(values[i]);
-    values[i] = undefined;
-    if (result.ok) messages.push({ line: i + 1, message: result.value });
-    else rejected.push(rejection(i + 1, result.error));
+    const [from, to] = split.items[i]!;
+    const problem = bulk[i];
+    const result = problem !== undefined ? lineError("VALIDATION", `message refused unread: ${problem}`) : await validateValue(JSON.parse(body.slice(from, to)) as unknown);
+    if (result.ok) sink.accept(i + 1, result.value);
+    else sink.reject(rejection(i + 1, result.error));
   }
-  return { ok: true, messages, rejected };
+  return undefined;
 }
 
 /**
@@ -168,8 +191,8 @@ function hasContent(text: string, from: number, to: number): boolean {
   return false;
 }
 
-function tooMany(count: number): { ok: false; error: ErrorMessage } {
-  return { ok: false, error: protocolError("PAYLOAD_TOO_LARGE", `${count} messages in one body (max ${LIMITS.ingestMessages})`) };
+function tooMany(count: number): ErrorMessage {
+  return protocolError("PAYLOAD_TOO_LARGE", `${count} messages in one body (max ${LIMITS.ingestMessages})`);
 }
 
 function lineError(code: ErrorCode, reason: string): { ok: false; error: ErrorMessage } {

@@ -26,7 +26,7 @@ import { CSV_TABLES, csvLines, jsonChunks, type CsvTable } from "../recordings/e
 import type { Recorder } from "../recordings/Recorder.js";
 import { agentConfigRouter } from "./agentConfigRoute.js";
 import { sendError } from "./errors.js";
-import { parseIngestBodyInSlices } from "./ingestBody.js";
+import { ingestInSlices } from "./ingestBody.js";
 
 export interface ApiDeps {
   core: CollectorCore;
@@ -72,6 +72,19 @@ export function apiRouter(deps: ApiDeps): Router {
     metrics.rejections.inc({ code: "RATE_LIMITED", transport: "http" });
     res.setHeader("Retry-After", "1");
     sendError(res, protocolError("RATE_LIMITED", `too many requests: at most ${deps.limits.httpRequestsPerSec}/s per client`));
+  };
+
+  // A declared length over the limit is answered at once, and the connection closed:
+  // body-parser would first read (and discard) everything the client says it will send.
+  const declaredAtMost = (limit: number): RequestHandler => (req, res, next) => {
+    const declared = Number(req.get("content-length") ?? "0");
+    if (!(declared > limit)) {
+      next();
+      return;
+    }
+    metrics.rejections.inc({ code: "PAYLOAD_TOO_LARGE", transport: "http" });
+    res.setHeader("Connection", "close");
+    sendError(res, protocolError("PAYLOAD_TOO_LARGE", `request body of ${declared} bytes refused (at most ${limit})`));
   };
 
   // Ingest bodies are held and parsed in memory: their total is bounded, and each client
@@ -132,6 +145,7 @@ export function apiRouter(deps: ApiDeps): Router {
     INGEST_PATH,
     rateLimited,
     requireToken(deps.agentToken, "ingest"),
+    declaredAtMost(LIMITS.ingestBodyBytes),
     ingestBudget,
     express.text({ type: () => true, limit: LIMITS.ingestBodyBytes, defaultCharset: "utf-8" }),
     async (req, res) => {
@@ -147,41 +161,42 @@ export function apiRouter(deps: ApiDeps): Router {
         return;
       }
       deps.ipBytes.spend(clientAddress(req.socket.remoteAddress), now(), body.length);
-      const slice = new TimeSlice();
-      const parsed = await parseIngestBodyInSlices(body, slice);
-      if (!parsed.ok) {
-        metrics.rejections.inc({ code: parsed.error.code, transport: "http" });
-        sendError(res, parsed.error);
-        return;
-      }
-      const rejected: IngestRejection[] = [...parsed.rejected];
+      const rejected: IngestRejection[] = [];
       let accepted = 0;
       let helloInterval: number | undefined;
       let stale = false;
       const requestFull = new Set<string>();
       const reporters = new Set<string>();
       let requestAll = false;
-      for (const { line, message } of parsed.messages) {
-        await slice.yieldIfDue();
-        const t = now();
-        const result =
-          message.type === "hello"
-            ? core.hello(message, "http", null, t)
-            : message.type === "report"
-              ? core.report(message, "http", t)
-              : message.type === "config-ack"
-                ? core.configAck(message, "http", t)
-                : core.bye(message, "http", t);
-        if (!result.ok) {
-          rejected.push(rejection(line, result.error));
-          continue;
-        }
-        accepted++;
-        if (message.type === "hello") helloInterval = (result.value as { welcome: { reportIntervalMs: number } }).welcome.reportIntervalMs;
-        if (message.type === "report") {
-          if (message.replicas.some((r) => r.configVersion !== undefined && r.configVersion !== core.config.version)) stale = true;
-          reporters.add(message.agentId);
-        }
+      // Each message is applied as soon as it is judged, in order, a few ms of work at a time.
+      const error = await ingestInSlices(body, new TimeSlice(), {
+        reject: (r) => rejected.push(r),
+        accept: (line, message) => {
+          const t = now();
+          const result =
+            message.type === "hello"
+              ? core.hello(message, "http", null, t)
+              : message.type === "report"
+                ? core.report(message, "http", t)
+                : message.type === "config-ack"
+                  ? core.configAck(message, "http", t)
+                  : core.bye(message, "http", t);
+          if (!result.ok) {
+            rejected.push(rejection(line, result.error));
+            return;
+          }
+          accepted++;
+          if (message.type === "hello") helloInterval = (result.value as { welcome: { reportIntervalMs: number } }).welcome.reportIntervalMs;
+          if (message.type === "report") {
+            if (message.replicas.some((r) => r.configVersion !== undefined && r.configVersion !== core.config.version)) stale = true;
+            reporters.add(message.agentId);
+          }
+        },
+      });
+      if (error !== undefined) {
+        metrics.rejections.inc({ code: error.code, transport: "http" });
+        sendError(res, error);
+        return;
       }
       // The answer is an HTTP node's only channel back, and the whole body is applied by
       // now: name every replica of the reporting agents whose whole vector is still due.
@@ -242,6 +257,7 @@ export function apiRouter(deps: ApiDeps): Router {
     "/api/v1/config",
     rateLimited,
     requireToken(deps.operatorToken, "config change"),
+    declaredAtMost(CONFIG_BODY_LIMIT),
     express.json({ limit: CONFIG_BODY_LIMIT, strict: false }),
     (req, res) => {
       if (!req.is("application/json")) {

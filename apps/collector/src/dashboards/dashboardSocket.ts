@@ -71,9 +71,20 @@ export interface DashboardNamespaceDeps {
   now: () => number;
 }
 
+/** What one dashboard connection holds on the collector. */
+export interface DashboardBacklog {
+  id: string;
+  /** Characters sent to it and not yet read. */
+  queuedBytes: number;
+  /** Frames are withheld until it has read everything. */
+  lagging: boolean;
+}
+
 /** Sends frames (and due snapshots) to subscribed dashboards, grouped by percentile window. */
 export interface FrameBroadcaster {
   broadcast(frame: Frame, nowMs: number): void;
+  /** Every connected dashboard and what it holds (tests, benchmarks). */
+  backlog(): DashboardBacklog[];
 }
 
 const roomOf = (windowMs: number) => `frames:${windowMs}`;
@@ -207,6 +218,7 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
   });
 
   return {
+    backlog: () => [...ns.sockets.values()].map((socket) => ({ id: socket.id, queuedBytes: queuedBytes(socket.conn), lagging: socket.data.laggingSinceMs !== null })),
     broadcast(frame: Frame, nowMs: number): void {
       snapshots.clear();
       const windows = new Set<number>();
@@ -222,7 +234,7 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
         }
         if (d.laggingSinceMs !== null) {
           if (queued > 0) {
-            if (nowMs - d.laggingSinceMs > stuckDisconnectMs) socket.disconnect(true);
+            if (nowMs - d.laggingSinceMs > stuckDisconnectMs) dropStuck(socket);
             continue;
           }
           // Caught up: one snapshot replaces the frames it missed.
@@ -252,6 +264,13 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
       for (const [socket, w] of snapshotNow) void socket.join(roomOf(w));
     },
   };
+}
+
+/** Closes a connection that does not read, without waiting for it to read the close either. */
+function dropStuck(socket: DashboardSocket): void {
+  const ws = (socket.conn as unknown as { transport?: { socket?: { terminate?: () => void } } }).transport?.socket;
+  socket.disconnect(true);
+  if (typeof ws?.terminate === "function") ws.terminate(); // frees what the kernel and ws still hold for it
 }
 
 function tokenError(code: "UNAUTHORIZED" | "FORBIDDEN", requestId: string): ErrorMessage {
