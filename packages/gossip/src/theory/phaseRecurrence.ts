@@ -77,6 +77,7 @@ export function runRecurrence(r: Recurrence, originStep: number): Run {
   const u = new Uninformed();
   const ring = send.length + 1;
   const pushLog = new Float64Array(ring); // log P(miss) per arrival step, the same for every bin
+  const sendFrom = Math.max(0, send.findIndex((x) => x !== 0)); // no push lands sooner than the latency
   const answers = r.answers();
   // An answer can land within the step of its read only when an answer hop is under a step.
   const within = answers?.landsWithinStep ?? false;
@@ -97,7 +98,7 @@ export function runRecurrence(r: Recurrence, originStep: number): Run {
     if (push) {
       let senders = othersPerBin * (1 - u.at(m % BINS));
       if (m >= originStep && (m - originStep) % BINS === 0) senders += 1;
-      if (senders > 0) for (let k = 0; k < send.length; k++) pushLog[(m + k) % ring]! += senders * send[k]!;
+      if (senders > 0) for (let k = sendFrom; k < send.length; k++) pushLog[(m + k) % ring]! += senders * send[k]!;
     }
     // Requests read now (the origin's own pulls bring nothing), then what lands within the step.
     // Of the reads of step 0, half fall before the issue instant and find nothing.
@@ -107,7 +108,7 @@ export function runRecurrence(r: Recurrence, originStep: number): Run {
     if (m % BINS === BINS - 1) u.resum();
     const left = u.mean();
     // Each replica's phase is its own uniform draw: it holds the update with probability 1 − left.
-    const converged = Math.pow(1 - left, n - 1);
+    const converged = (n - 1) * left > 50 ? 0 : Math.exp((n - 1) * Math.log1p(-left));
     curves.share.push(1 - ((n - 1) * left) / n);
     curves.converged.push(converged);
     if (((n - 1) * left) / n < DONE && 1 - converged < DONE) {

@@ -56,7 +56,8 @@ class PeerDraws {
   /** E[z^X] for a holder share `share` of the peers. */
   pgf(share: number, z: number): number {
     const { peers, fanout, table } = this;
-    if (table === null || fanout === 1) return Math.pow(1 - share + share * z, fanout);
+    if (fanout === 1) return 1 - share + share * z;
+    if (table === null) return Math.pow(1 - share + share * z, fanout);
     const h = Math.min(peers, share * peers);
     const low = Math.min(peers - 1, Math.floor(h));
     const theta = h - low;
@@ -145,22 +146,22 @@ export class PullAnswers {
    * the last call of the step.
    */
   land(t: number, scaleBin: (bin: number, factor: number) => void, end: boolean): void {
-    const { span } = this;
+    const { span, through, added, landedBy, missApplied, draws, success } = this;
     const first = mod(t, span);
     // Nothing lands sooner than the shortest request and answer after a tick.
     for (let k = this.requestAt[0]! + this.answerAt[0]!; k < span; k++) {
       const slot = k <= first ? first - k : first - k + span; // the tick of step t − k
-      const found = this.through[slot]! + this.added[slot * span + k]!;
-      if (end) this.through[slot] = found;
+      const found = through[slot]! + added[slot * span + k]!;
+      if (end) through[slot] = found;
       if (found === 0) continue;
       // Of the answers landed so far a share found/landed came from holders: each of the X holders
       // drawn has answered with probability s·landed, so P(nothing yet) = E[(1 − s·landed)^X].
-      const landed = this.landedBy[k]!;
-      const miss = this.draws.pgf(found / landed, 1 - this.success * landed);
-      const before = this.missApplied[slot]!;
+      const landed = landedBy[k]!;
+      const miss = draws.pgf(found / landed, 1 - success * landed);
+      const before = missApplied[slot]!;
       if (miss !== before) {
         if (before > 0) scaleBin(mod(t - k, this.bins), miss / before);
-        this.missApplied[slot] = miss;
+        missApplied[slot] = miss;
       }
     }
   }
