@@ -132,7 +132,7 @@ export class CollectorConnection {
     });
     this.#socket = socket;
     socket.on("connect", () => this.#onConnect());
-    socket.on("connect_error", (error) => this.#onDown(`cannot connect: ${error.message}`));
+    socket.on("connect_error", (error) => this.#onConnectError(error));
     socket.on("disconnect", (reason) => this.#onDown(`disconnected: ${reason}`));
     socket.on("welcome", (welcome) => this.#onWelcome(welcome));
     socket.on("pong", (pong) => this.#onPong(pong));
@@ -259,6 +259,16 @@ export class CollectorConnection {
       this.#socket?.disconnect();
       this.#onDown(`collector refused the handshake: ${error.code}: ${error.message}`);
     }
+  }
+
+  // The collector refuses a wrong token in the socket.io auth payload before any hello: the
+  // refusal arrives as a connect error carrying the protocol's error message in `data`.
+  #onConnectError(error: Error & { data?: unknown }): void {
+    const data = error.data as Partial<ErrorMessage> | undefined;
+    const refusal = data?.type === "error" && typeof data.code === "string" && FATAL_HANDSHAKE_CODES.has(data.code) ? (data as ErrorMessage) : undefined;
+    this.#lastError = refusal;
+    if (refusal !== undefined) this.#opts.events.collectorError(refusal);
+    this.#onDown(`cannot connect: ${error.message}`);
   }
 
   #onDown(reason: string): void {
