@@ -301,6 +301,7 @@ export class ConvergenceTracker {
     let holders = 0;
     for (const other of this.life.members) if (other !== rep && rep.idx < other.vv.length && other.vv[rep.idx]! > 0) holders++;
     rep.dotReuse = { fromSeq: 1, toSeq: rep.earlierIssued, holders };
+    this.life.touch();
     this.notices.push({ kind: "dot-reuse", timeMs: t, replica: rep.id, fromSeq: 1, toSeq: rep.earlierIssued, holders, incarnation: rep.incarnation });
   }
 

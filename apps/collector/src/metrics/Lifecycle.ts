@@ -79,6 +79,11 @@ export class Lifecycle {
     return this.version;
   }
 
+  /** Something a replica's listing shows changed in place (dot reuse): frames resend the member list. */
+  touch(): void {
+    this.version++;
+  }
+
   get(id: string): ReplicaRecord | undefined {
     const idx = this.ids.lookup(id);
     return idx === undefined ? undefined : this.byIdx[idx];
@@ -134,6 +139,7 @@ export class Lifecycle {
       rep.incarnation = incarnation;
       rep.earlierIssued = Math.max(rep.earlierIssued, rep.seq);
       rep.dotReuse = undefined;
+      this.version++; // frames resend the member list, so dashboards see the new incarnation
       this.hooks.restarted(rep, nowMs);
     }
     this.setReachable(rep, !agent.gone, nowMs);
