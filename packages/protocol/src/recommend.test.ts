@@ -16,6 +16,8 @@ function point(index: number, intervalMs: number, p95Ms: number | null, bytes: n
     bytesPerSecPerReplica: bytes,
     bytesPerDeliveredUpdate: 10,
     updatesDuringConvergence: 1,
+    visibility: { t50Ms: 1, t90Ms: 2, t99Ms: 3 },
+    theory: { syncExpectedMs: null, pushBoundMs: null },
   };
 }
 

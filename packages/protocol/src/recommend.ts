@@ -43,6 +43,10 @@ export const PointResultSchema = z.strictObject({
   bytesPerDeliveredUpdate: RateSchema.nullable(),
   /** Update rate × p50 × replicas: updates issued during one convergence time (≫ 1: under-synchronised). */
   updatesDuringConvergence: RateSchema.nullable(),
+  /** Time until 50, 90, 99 % of replicas hold an update, averaged over updates (t-visibility); null if never reached. */
+  visibility: z.strictObject({ t50Ms: RateSchema.nullable(), t90Ms: RateSchema.nullable(), t99Ms: RateSchema.nullable() }),
+  /** The references for this config: E·T of synchronous rounds and the push bound (null where undefined). */
+  theory: z.strictObject({ syncExpectedMs: RateSchema.nullable(), pushBoundMs: RateSchema.nullable() }),
 });
 /** The figures of one measured point. */
 export type PointResult = z.infer<typeof PointResultSchema>;

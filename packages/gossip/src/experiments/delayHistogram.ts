@@ -1,36 +1,44 @@
-// Inclusion delays (update issued → a replica includes it) in log buckets, for the
-// visibility curve: the share of replicas holding an update as a function of its age
-// (Bailis et al.'s t-visibility), averaged over updates.
+// The visibility curve (Bailis et al.'s t-visibility): the share of replicas holding an
+// update as a function of its age, averaged over the updates observed at least that long
+// (an update issued 50 ms before the end says nothing about its visibility at 5 s).
 
-const GROWTH = 1.1;
-const LOG_GROWTH = Math.log(GROWTH);
+const GRID_GROWTH = 1.1;
 
-export class DelayHistogram {
-  private readonly counts: number[] = [];
-  private zero = 0;
+/** Collects, per update, when each replica came to hold it; `curve` turns that into shares by age. */
+export class VisibilityCurve {
+  private readonly updates: Array<{ issuedAt: number; delays: number[] }> = [];
 
-  add(delayMs: number): void {
-    if (delayMs < 1) {
-      this.zero++;
-      return;
-    }
-    const i = Math.floor(Math.log(delayMs) / LOG_GROWTH);
-    while (this.counts.length <= i) this.counts.push(0);
-    this.counts[i]!++;
+  /** Starts tracking an update issued at `issuedAt` (its origin holds it at once). */
+  issued(issuedAt: number): number[] {
+    const delays = [0];
+    this.updates.push({ issuedAt, delays });
+    return delays;
   }
 
   /**
-   * `[ageMs, share]` points: at each bucket's upper edge, the share of `pairs` (updates ×
-   * replicas) included by that age. Pairs never included keep the curve below 1.
+   * `[ageMs, share]` on a log grid: at each age, the mean over updates observed at least
+   * that long (issued ≥ age before `endMs`) of the share of `replicas` holding them.
    */
-  curve(pairs: number): Array<[number, number]> {
-    if (pairs <= 0) return [];
-    const out: Array<[number, number]> = [[1, this.zero / pairs]];
-    let seen = this.zero;
-    this.counts.forEach((c, i) => {
-      if (c === 0) return;
-      seen += c;
-      out.push([Number(Math.exp((i + 1) * LOG_GROWTH).toPrecision(4)), seen / pairs]);
+  curve(replicas: number, endMs: number): Array<[number, number]> {
+    if (this.updates.length === 0) return [];
+    const maxAge = Math.max(...this.updates.map((u) => endMs - u.issuedAt));
+    const grid: number[] = [];
+    for (let g = 1; g <= maxAge; g *= GRID_GROWTH) grid.push(Number(g.toPrecision(4)));
+    const held = new Float64Array(grid.length);
+    const observed = new Float64Array(grid.length);
+    for (const u of this.updates) {
+      const age = endMs - u.issuedAt;
+      const delays = u.delays.sort((a, b) => a - b);
+      let j = 0;
+      for (let k = 0; k < grid.length && grid[k]! <= age; k++) {
+        while (j < delays.length && delays[j]! <= grid[k]!) j++;
+        held[k]! += j;
+        observed[k]! += replicas;
+      }
+    }
+    const out: Array<[number, number]> = [];
+    grid.forEach((g, k) => {
+      if (observed[k]! > 0) out.push([g, held[k]! / observed[k]!]);
     });
     return out;
   }

@@ -8,7 +8,7 @@ import type { CrdtTypeName } from "@driftscope/crdt";
 import { Cluster } from "../cluster/Cluster.js";
 import type { GossipConfig } from "../config.js";
 import type { VirtualScheduler } from "../time/VirtualScheduler.js";
-import { DelayHistogram } from "./delayHistogram.js";
+import { VisibilityCurve } from "./delayHistogram.js";
 
 /** When a point's measurement ends. */
 export type PointStop = { durationMs: number } | { minConverged: number; maxRelativeHalfWidth: number; capMs: number };
@@ -40,7 +40,7 @@ export interface PointObservation {
   /** Time averages (sampled every SAMPLE_MS) of updates in flight and of missing updates per replica. */
   meanInFlight: number;
   meanMissingUpdates: number;
-  /** Share of replicas holding an update as a function of its age: `[ageMs, share]`, averaged over measured updates. */
+  /** Share of replicas holding an update as a function of its age: `[ageMs, share]`, averaged over the updates observed that long. */
   visibility: Array<[number, number]>;
 }
 
@@ -50,7 +50,8 @@ const CHUNK_MS = 1000;
 interface UpdateTruth {
   issuedAt: number;
   holders: number;
-  lastAt: number;
+  /** When each replica came to hold it, relative to its issue (the visibility curve's input). */
+  delays: number[];
 }
 
 /** The p50's 95 % confidence half-width relative to it, by order statistics (distribution-free). */
@@ -79,15 +80,14 @@ export function simulatePoint(spec: PointSpec): PointObservation {
   const n = spec.replicas;
   const start = spec.warmupMs;
   const truth = new Map<string, UpdateTruth>();
-  const delays = new DelayHistogram();
+  const visibility = new VisibilityCurve();
   const converged: number[] = [];
   let updates = 0;
   let deliveries = 0;
   cluster.events.on("update", (e) => {
     if (e.atMs < start) return;
     updates++;
-    truth.set(`${e.dot.replica}:${e.dot.seq}`, { issuedAt: e.atMs, holders: 1, lastAt: e.atMs });
-    delays.add(0);
+    truth.set(`${e.dot.replica}:${e.dot.seq}`, { issuedAt: e.atMs, holders: 1, delays: visibility.issued(e.atMs) });
   });
   cluster.events.on("merge", (e) => {
     for (const range of e.newlyIncluded) {
@@ -97,8 +97,7 @@ export function simulatePoint(spec: PointSpec): PointObservation {
         if (u === undefined) continue; // issued during the warm-up
         deliveries++;
         u.holders++;
-        u.lastAt = e.atMs;
-        delays.add(e.atMs - u.issuedAt);
+        u.delays.push(e.atMs - u.issuedAt);
         if (u.holders === n) {
           converged.push(e.atMs - u.issuedAt);
           truth.delete(key);
@@ -146,7 +145,7 @@ export function simulatePoint(spec: PointSpec): PointObservation {
     deliveries,
     meanInFlight: samples > 0 ? inFlightSum / samples : 0,
     meanMissingUpdates: samples > 0 ? missingSum / samples : 0,
-    visibility: delays.curve(updates * n),
+    visibility: visibility.curve(n, end),
   };
 }
 
