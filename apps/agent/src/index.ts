@@ -13,6 +13,7 @@ export {
   type StateDigest,
   type VersionVectorInput,
 } from "./ReplicaSource.js";
+export { SyncTally } from "./SyncTally.js";
 export { type ConfigHandler } from "./control/ConfigApplier.js";
 export { type BackoffOptions } from "./connection/backoff.js";
 export { type DroppedCounts } from "./telemetry/BoundedBuffer.js";
