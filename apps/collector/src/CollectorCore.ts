@@ -35,9 +35,11 @@ import { Timeline } from "./core/Timeline.js";
 import { TracingController } from "./core/TracingController.js";
 import { convergenceFields, round2, wireColumns, wireKpis } from "./core/wireFigures.js";
 import type { AgentRegistry, AgentSession, Transport } from "./ingest/AgentRegistry.js";
+import { Experiments } from "./experiments/Experiments.js";
 import { MetricsEngine, type MetricsEngineOptions } from "./metrics/MetricsEngine.js";
 import { TheoryCache } from "./metrics/theoryFor.js";
 import type { CollectorMetrics } from "./prometheus.js";
+import { ExperimentTable } from "./recordings/ExperimentTable.js";
 import type { Recorder } from "./recordings/Recorder.js";
 
 export { isError, type Handled } from "./core/AgentIngest.js";
@@ -67,6 +69,8 @@ export interface CollectorCoreOptions {
 export class CollectorCore {
   readonly engine: MetricsEngine;
   readonly agents: AgentRegistry;
+  /** Sweeps of configs (DESIGN §4), kept in the recording file when there is one. */
+  readonly experiments: Experiments;
   private readonly ingest: AgentIngest;
   private readonly timeline: Timeline;
   private readonly tracing: TracingController;
@@ -102,6 +106,11 @@ export class CollectorCore {
     this.agents = this.ingest.registry;
     this.tracing = new TracingController({ budgetPerSec: options.tracedEntriesPerSec ?? 20_000 });
     this.frames = new FrameHistory(options.snapshotFrames ?? LIMITS.snapshotFrames);
+    this.experiments = new Experiments({
+      config: () => this.configValue,
+      now: () => Date.now(),
+      ...(options.recorder ? { store: new ExperimentTable(options.recorder.store.db) } : {}),
+    });
   }
 
   get config(): ClusterConfig {
