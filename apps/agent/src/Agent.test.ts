@@ -101,30 +101,54 @@ describe("agent ↔ collector", () => {
     expect(c.hellos().length).toBe(1);
   });
 
-  it("keeps running with no collector, buffers within its cap, and reports what it dropped once connected", async () => {
+  it("keeps running with no collector: one pending entry per replica, every traced time delivered once connected", async () => {
     // Find a port nobody listens on, then start the collector there later.
     const probe = await startFakeCollector();
     const port = probe.port;
     await probe.close();
-    const a = agent(`http://127.0.0.1:${port}`, { maxBufferBytes: 6_000, traceEveryK: 1 });
+    const a = agent(`http://127.0.0.1:${port}`, { traceEveryK: 1 });
     const n = new FakeNode("a");
     a.attach(n);
-    for (let i = 0; i < 50; i++) {
+    for (let i = 0; i < 200; i++) {
       n.update();
       a.flush();
     }
     const status = a.status();
     expect(status.connection).not.toBe("ready");
-    expect(status.buffered.bytes).toBeLessThanOrEqual(6_000);
-    expect(status.dropped.items).toBeGreaterThan(0);
+    expect(status.buffered.reports).toBe(0); // coalesced, not queued tick by tick
+    expect(status.dropped.items).toBe(0);
     const c = await collector({ port });
-    const report = await eventually("a report saying what was dropped", () => c.reports().find((r) => r.dropped !== undefined));
-    expect(report.dropped!.reports).toBeGreaterThan(0);
-    expect(report.dropped!.events).toBeGreaterThan(0);
+    const report = await eventually("the backlog", () => c.reports().find((r) => r.replicas.some((d) => (d.issued?.length ?? 0) > 0)));
+    expect(report.replicas[0]!.issued!.map(([seq]) => seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(report.replicas[0]!.vv).toContainEqual(["a", 200]);
+    expect(report.dropped).toBeUndefined();
+    expect(c.reports().filter((r) => r.seq <= report.seq)).toHaveLength(1); // 200 ticks, one report
     // then the whole vector, so the collector's view is exact again
     const full = await eventually("a full vector", () => c.reports().flatMap((r) => r.replicas).find((d) => d.full));
-    expect(full.vv).toEqual([["a", 50]]);
+    expect(full.vv).toEqual([["a", 200]]);
     expect(c.invalid).toEqual([]);
+  });
+
+  it("without a collector and over its cap, drops the oldest traced times (counted), never the vectors", async () => {
+    const probe = await startFakeCollector();
+    const port = probe.port;
+    await probe.close();
+    const a = agent(`http://127.0.0.1:${port}`, { maxBufferBytes: 3_000, traceEveryK: 1 });
+    const n = new FakeNode("a");
+    a.attach(n);
+    for (let i = 0; i < 500; i++) {
+      n.update();
+      a.flush();
+    }
+    expect(a.status().buffered.bytes).toBeLessThanOrEqual(3_000);
+    const c = await collector({ port });
+    const report = await eventually("a report saying what was dropped", () => c.reports().find((r) => r.dropped !== undefined));
+    expect(report.dropped!.reports).toBe(0);
+    const kept = report.replicas[0]!.issued!;
+    expect(report.dropped!.events + kept.length).toBe(500);
+    expect(kept.at(-1)![0]).toBe(500); // the newest times are the ones kept
+    const full = await eventually("a full vector", () => c.reports().flatMap((r) => r.replicas).find((d) => d.full));
+    expect(full.vv).toEqual([["a", 500]]);
   });
 
   it("with a collector that stops reading, the node goes on, memory stays under the cap, and drops are reported", async () => {

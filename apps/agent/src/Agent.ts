@@ -27,6 +27,7 @@ import { CollectorConnection, type ConnectionState, type ConnectionStats } from 
 import { ConfigApplier, errorText, type ConfigHandler, type ConfigOutcome } from "./control/ConfigApplier.js";
 import { type ReplicaSource } from "./ReplicaSource.js";
 import { BoundedBuffer, type DroppedCounts } from "./telemetry/BoundedBuffer.js";
+import { OutageBacklog } from "./telemetry/OutageBacklog.js";
 import { ReplicaTelemetry } from "./telemetry/ReplicaTelemetry.js";
 import { packReports, type PendingReport, type ReportLimits } from "./telemetry/reports.js";
 
@@ -96,7 +97,7 @@ export interface AgentStatus {
   /** Add to agent time for collector time (0 before the first exchange). */
   clockOffsetMs: number;
   clockRttMs: number | undefined;
-  /** Reports waiting in the buffer, and their approximate size. */
+  /** Reports waiting in the buffer, and their approximate size with the outage backlog's. */
   buffered: { reports: number; bytes: number };
   /** Everything dropped since start (buffer full, or events piling up faster than reports carry them). */
   dropped: DroppedCounts;
@@ -179,6 +180,8 @@ class AgentImpl implements Agent {
   readonly #log: AgentLogger;
   readonly #replicas = new Map<string, ReplicaTelemetry>();
   readonly #buffer: BoundedBuffer<PendingReport>;
+  /** While the collector is away: one pending entry per replica (nothing lost on reconnect). */
+  readonly #outage: OutageBacklog;
   readonly #conn: CollectorConnection;
   readonly #control = new ConfigApplier();
   #reportIntervalMs: number;
@@ -220,6 +223,9 @@ class AgentImpl implements Agent {
       sizeOf: (p) => p.bytes,
       eventsOf: (p) => p.events,
     });
+    // Three quarters of the cap: on reconnect the backlog moves into the buffer, and the
+    // ticks that follow while it is delivered must not push it out.
+    this.#outage = new OutageBacklog({ maxBytes: Math.floor(0.75 * (options.maxBufferBytes ?? DEFAULTS.maxBufferBytes)) });
     this.#conn = new CollectorConnection({
       url: options.collectorUrl ?? DEFAULTS.collectorUrl,
       ...(options.token !== undefined ? { token: options.token } : {}),
@@ -331,22 +337,31 @@ class AgentImpl implements Agent {
     this.#syncStride = Math.max(1, Math.ceil(this.#syncSeen / Math.max(1, this.#syncPerTick)));
     this.#syncSeen = 0;
     const timeMs = toCollector(this.#now());
-    const estimate = this.#conn.clock.estimate;
-    const reports = packReports(
-      digests,
-      events,
-      () => {
-        const envelope: Omit<Report, "replicas" | "events"> = { type: "report", agentId: this.id, seq: ++this.#reportSeq, timeMs };
-        if (estimate !== undefined) envelope.clock = { offsetMs: Math.round(estimate.offsetMs * 10) / 10, rttMs: Math.round(estimate.rttMs * 10) / 10 };
-        return envelope;
-      },
-      this.#opts.reportLimits,
-    );
+    if (this.#conn.state !== "ready") {
+      // Away: this tick (and whatever was built before the connection dropped) folds into one
+      // pending entry per replica, sent as a few reports on reconnect.
+      for (const pending of this.#buffer.take()) this.#outage.addReport(pending.report);
+      this.#outage.add(
+        digests.map((d) => d.report),
+        events,
+        timeMs,
+      );
+      this.#lostEvents += this.#outage.takeLostEvents();
+      return;
+    }
+    const reports = packReports(digests, events, () => this.#envelope(timeMs), this.#opts.reportLimits);
     for (const r of reports) {
       this.#buffer.push(r);
       this.#reportsBuilt++;
     }
     this.#send();
+  }
+
+  #envelope(timeMs: number): Omit<Report, "replicas" | "events"> {
+    const envelope: Omit<Report, "replicas" | "events"> = { type: "report", agentId: this.id, seq: ++this.#reportSeq, timeMs };
+    const estimate = this.#conn.clock.estimate;
+    if (estimate !== undefined) envelope.clock = { offsetMs: Math.round(estimate.offsetMs * 10) / 10, rttMs: Math.round(estimate.rttMs * 10) / 10 };
+    return envelope;
   }
 
   /** Hands buffered reports to the socket while it is ready and not congested. */
@@ -445,6 +460,13 @@ class AgentImpl implements Agent {
     // (A welcome answering a re-sent hello needs none: new replicas start with a whole vector anyway.)
     if (fresh) this.#requestFull(undefined);
     this.#applyConfig(welcome.config);
+    if (!this.#outage.empty) {
+      for (const pending of this.#buffer.take()) this.#outage.addReport(pending.report);
+      for (const report of this.#outage.drain((timeMs) => this.#envelope(timeMs))) {
+        this.#buffer.push(report);
+        this.#reportsBuilt++;
+      }
+    }
     this.#send();
     this.#opts.onWelcome?.(welcome, fresh);
   }
@@ -535,7 +557,7 @@ class AgentImpl implements Agent {
       traceEveryK: this.#traceEveryK,
       clockOffsetMs: estimate?.offsetMs ?? 0,
       clockRttMs: estimate?.rttMs,
-      buffered: { reports: this.#buffer.length, bytes: this.#buffer.bytes },
+      buffered: { reports: this.#buffer.length, bytes: this.#buffer.bytes + this.#outage.bytes },
       dropped: { items: total.items, events: total.events + this.#lostEventsTotal, bytes: total.bytes },
       reportsBuilt: this.#reportsBuilt,
       reportsSent: this.#reportsSent,
