@@ -49,8 +49,9 @@ describe("asyncConvergence: one update under independent timer phases", () => {
       const times = [0, 5, 50, 200].map((latencyMs) => expected({ ...base, mode, latencyMs }));
       for (let i = 1; i < times.length; i++) expect(times[i]!).toBeGreaterThan(times[i - 1]!);
     }
-    // The other replica gets it when the origin first ticks (uniform in the interval), one latency later.
-    for (const latencyMs of [0, 10, 300]) {
+    // The other replica gets it when the origin first ticks (uniform in the interval), one latency
+    // later; also when the latency spans many intervals (the model then takes coarser steps).
+    for (const latencyMs of [0, 10, 300, 20_000]) {
       expect(expected({ n: 2, intervalMs: 1000, fanout: 1, mode: "push", latencyMs })).toBeCloseTo(500 + latencyMs, 6);
     }
   });
@@ -123,5 +124,7 @@ describe("asyncConvergence: one update under independent timer phases", () => {
     expect(() => asyncConvergence({ ...base, mode: "push", jitterMs: Number.NaN })).toThrow(RangeError);
     expect(() => asyncConvergence({ ...base, mode: "pull", n: 0 })).toThrow(RangeError);
     expect(() => asyncConvergence({ ...base, mode: "pull", lossRate: 1.5 })).toThrow(RangeError);
+    // Latency beyond 64 intervals: every replica would send 64 rounds before any arrived.
+    expect(() => asyncConvergence({ ...base, mode: "push", intervalMs: 10, latencyMs: 600, jitterMs: 50 })).toThrow(RangeError);
   });
 });

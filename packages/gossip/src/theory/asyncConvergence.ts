@@ -11,8 +11,8 @@
 import { hopKernel } from "./delayKernel.js";
 import { withEarlyPullDelay, type SpreadCurves } from "./earlyPulls.js";
 import { checked, type GossipMode } from "./meanField.js";
-import { BINS, runRecurrence, type Recurrence } from "./phaseRecurrence.js";
-import { PullAnswers } from "./pullAnswers.js";
+import { runRecurrence, type Recurrence } from "./phaseRecurrence.js";
+import { PeerDraws, PullAnswers } from "./pullAnswers.js";
 
 /** A cluster config as the asynchronous model needs it. */
 export interface AsyncConvergenceInput {
@@ -36,7 +36,7 @@ export interface AsyncConvergence {
   /** Median and 95th percentile of that time. */
   readonly p50Ms: number;
   readonly p95Ms: number;
-  /** Spacing of the two curves below, ms (intervalMs / BINS). */
+  /** Spacing of the two curves below, ms: intervalMs / 32 (coarser when latency spans intervals). */
   readonly stepMs: number;
   /** Expected share of the n replicas holding the update at age i·stepMs: from 1/n up to ~1. */
   readonly visibility: readonly number[];
@@ -44,6 +44,10 @@ export interface AsyncConvergence {
   readonly converged: readonly number[];
 }
 
+/** Phase bins per interval: a hop's time is resolved to T / 32. */
+const BINS = 32;
+/** A hop (latency + jitter) spans at most this many steps: a longer one gets fewer, longer steps. */
+const MAX_HOP_STEPS = 64;
 /** Origin phases computed separately for push-pull (pulls from the origin before its first tick). */
 const ORIGIN_CELLS = 4;
 /** log(0), kept finite so that a certain hit times a fractional sender count stays a number. */
@@ -104,7 +108,13 @@ function compute(input: AsyncConvergenceInput): AsyncConvergence {
   if (!(input.intervalMs > 0) || !Number.isFinite(input.intervalMs)) throw new RangeError(`intervalMs must be > 0, got ${input.intervalMs}`);
   if (!(latencyMs >= 0) || !Number.isFinite(latencyMs)) throw new RangeError(`latencyMs must be >= 0, got ${latencyMs}`);
   if (!(jitterMs >= 0) || !Number.isFinite(jitterMs)) throw new RangeError(`jitterMs must be >= 0, got ${jitterMs}`);
-  const stepMs = input.intervalMs / BINS;
+  if (latencyMs + jitterMs > MAX_HOP_STEPS * input.intervalMs) {
+    throw new RangeError(`latencyMs + jitterMs over ${MAX_HOP_STEPS} intervals is outside the model, got ${latencyMs + jitterMs} ms`);
+  }
+  // Phases finer than a hop's spread buy nothing; fewer bins keep the work per step bounded.
+  let bins = BINS;
+  while (bins > 1 && (bins * (latencyMs + jitterMs)) / input.intervalMs > MAX_HOP_STEPS) bins /= 2;
+  const stepMs = input.intervalMs / bins;
   if (n === 1) return { expectedMs: 0, p50Ms: 0, p95Ms: 0, stepMs, visibility: [1], converged: [1] };
   if (loss >= 1) return { expectedMs: Infinity, p50Ms: Infinity, p95Ms: Infinity, stepMs, visibility: [1 / n], converged: [0] };
   const hop = { latencyMs, jitterMs };
@@ -117,20 +127,23 @@ function compute(input: AsyncConvergenceInput): AsyncConvergence {
   const send = landed.map((w, k) => safeLog(1 - hit * w) - (k === 0 ? 0 : safeLog(1 - hit * landed[k - 1]!)));
   const answer = hopKernel(hop, stepMs, false);
   const pullSuccess = (1 - loss) * (1 - loss);
-  const recurrence: Recurrence = { n, push, send, answers: () => (pull ? new PullAnswers(request, answer, n, f, pullSuccess, BINS) : null) };
-  // Push: the origin's phase only shifts the run (one run, averaged over BINS shifts). Pull: the
-  // origin's ticks spread nothing. Push-pull: others pull from the origin before its first tick,
-  // so one run per cell of origin phases, at the cell's middle (step c − 1 and its shift by one).
-  const cell = BINS / ORIGIN_CELLS;
-  const runs = push && pull
-    ? Array.from({ length: ORIGIN_CELLS }, (_, i) => runRecurrence(recurrence, i * cell + cell / 2 - 1))
-    : [runRecurrence(recurrence, 0)];
-  const mean = combine(runs, push && pull ? 2 : push ? BINS : 1, n);
-  const curves = push ? mean : withEarlyPullDelay(mean, n, f, pullSuccess, BINS);
+  const draws = pull ? new PeerDraws(n - 1, f) : null;
+  const recurrence: Recurrence = { n, bins, push, send, answers: () => (draws ? new PullAnswers(request, answer, n, draws, pullSuccess, bins) : null) };
+  // Push: the origin's phase only shifts the run (one run, averaged over all bin shifts). Pull:
+  // the origin's ticks spread nothing. Push-pull: others pull from the origin before its first
+  // tick, so one run per cell of origin phases, at the cell's middle (step c − 1 and its shift by
+  // one; a one-step cell has its middle within the step already).
+  const cells = Math.min(ORIGIN_CELLS, bins);
+  const cell = bins / cells;
+  const middle = cell >= 2 ? cell / 2 - 1 : 0;
+  const runs = push && pull ? Array.from({ length: cells }, (_, i) => runRecurrence(recurrence, i * cell + middle)) : [runRecurrence(recurrence, 0)];
+  const complete = runs.every((r) => r.complete);
+  const mean = combine(runs, push && pull ? (cell >= 2 ? 2 : 1) : push ? bins : 1, n);
+  const curves = push || !complete ? mean : withEarlyPullDelay(mean, n, f, pullSuccess, bins);
   // Early on the expected share is linear in the holders, so the recurrence's is exact there; the
   // shifted curve, a mixture that also reads later parts of it, would start above 1/N.
   curves.share.forEach((x, i) => (curves.share[i] = Math.min(x, mean.share[Math.min(i, mean.share.length - 1)]!)));
-  let expectedMs = runs.every((r) => r.complete) ? 0 : Infinity;
+  let expectedMs = complete ? 0 : Infinity;
   for (const c of curves.converged) expectedMs += (1 - c) * stepMs;
   return {
     expectedMs,
@@ -148,6 +161,8 @@ const cache = new Map<string, AsyncConvergence>();
  * Expected convergence of one update under independent timer phases (DESIGN.md §3, "in real
  * time"): time until the last live replica holds it (mean, p50, p95) and the visibility curve.
  * Pure and deterministic; results are cached by input (the returned object is frozen).
+ * expectedMs is Infinity when the update cannot spread or needs more than about 1,000 intervals.
+ * Throws RangeError for an invalid input, or a latency + jitter over 64 intervals.
  *
  * @example
  * const c = asyncConvergence({ n: 64, intervalMs: 1000, fanout: 2, mode: "push", latencyMs: 5 });

@@ -1,8 +1,8 @@
 // One run of the asynchronous recurrence (asyncConvergence.ts), for one phase of the origin.
 //
-// The interval is cut into BINS phase bins; the N − 1 replicas other than the origin are spread
+// The interval is cut into phase bins; the N − 1 replicas other than the origin are spread
 // evenly over them, and u[b] is the probability that a replica of bin b does not yet hold the
-// update. Each step (T / BINS) the replicas of one bin tick: holders push to `fanout` peers,
+// update. Each step (T / bins) the replicas of one bin tick: holders push to `fanout` peers,
 // everyone pulls from `fanout` peers (PullAnswers); arrivals land whole steps later
 // (delayKernel.ts). The origin holds the update from step 0 and ticks at its own phase.
 //
@@ -10,16 +10,16 @@
 import type { SpreadCurves } from "./earlyPulls.js";
 import type { PullAnswers } from "./pullAnswers.js";
 
-/** Phase bins per interval: a hop's time is resolved to T / BINS. */
-export const BINS = 32;
-/** Give up after this many intervals (an update that slow is reported as never converging). */
-const MAX_INTERVALS = 4000;
+/** Give up after this many steps, 1,000 intervals at 32 bins (an update that slow is reported as never converging). */
+const MAX_STEPS = 32_000;
 /** Stop once less than this is left of both curves. */
 const DONE = 1e-6;
 
 /** What a run needs, prepared once per config. */
 export interface Recurrence {
   readonly n: number;
+  /** Phase bins per interval (steps per interval), a power of 2. */
+  readonly bins: number;
   readonly push: boolean;
   /** Per step after a holder's tick: increment of log P(its push has not reached one given replica). */
   readonly send: Float64Array;
@@ -32,22 +32,27 @@ export interface Recurrence {
  * change one bin. The sum of v is kept alongside (re-added once an interval against drift).
  */
 class Uninformed {
-  private readonly v = new Float64Array(BINS).fill(1);
+  private readonly v: Float64Array;
   private scale = 1;
-  private sum = BINS;
+  private sum: number;
+
+  constructor(private readonly bins: number) {
+    this.v = new Float64Array(bins).fill(1);
+    this.sum = bins;
+  }
 
   at(bin: number): number {
     return this.scale * this.v[bin]!;
   }
 
   mean(): number {
-    return (this.scale * Math.max(0, this.sum)) / BINS;
+    return (this.scale * Math.max(0, this.sum)) / this.bins;
   }
 
   all(factor: number): void {
     this.scale *= factor;
     if (this.scale < 1e-200) {
-      for (let b = 0; b < BINS; b++) this.v[b]! *= this.scale;
+      for (let b = 0; b < this.bins; b++) this.v[b]! *= this.scale;
       this.scale = 1;
       this.resum();
     }
@@ -61,20 +66,20 @@ class Uninformed {
 
   resum(): void {
     let sum = 0;
-    for (let b = 0; b < BINS; b++) sum += this.v[b]!;
+    for (let b = 0; b < this.bins; b++) sum += this.v[b]!;
     this.sum = sum;
   }
 }
 
-/** Curves per step from the issue; `complete`: both reached 1 before MAX_INTERVALS. */
+/** Curves per step from the issue; `complete`: both reached 1 within MAX_STEPS. */
 export interface Run extends SpreadCurves {
   complete: boolean;
 }
 
-/** One run with the origin ticking at steps originStep + k·BINS (k ≥ 0). */
+/** One run with the origin ticking at steps originStep + k·bins (k ≥ 0). */
 export function runRecurrence(r: Recurrence, originStep: number): Run {
-  const { n, push, send } = r;
-  const u = new Uninformed();
+  const { n, bins, push, send } = r;
+  const u = new Uninformed(bins);
   const ring = send.length + 1;
   const pushLog = new Float64Array(ring); // log P(miss) per arrival step, the same for every bin
   const sendFrom = Math.max(0, send.findIndex((x) => x !== 0)); // no push lands sooner than the latency
@@ -82,22 +87,22 @@ export function runRecurrence(r: Recurrence, originStep: number): Run {
   // An answer can land within the step of its read only when an answer hop is under a step.
   const within = answers?.landsWithinStep ?? false;
   // Given one uninformed replica, the N − 2 others besides the origin spread evenly over the bins.
-  const othersPerBin = (n - 2) / BINS;
+  const othersPerBin = (n - 2) / bins;
   const curves: Run = { share: [], converged: [], complete: false };
   const arrive = (slot: number): void => {
     if (pushLog[slot] === 0) return;
     u.all(Math.exp(pushLog[slot]!));
     pushLog[slot] = 0;
   };
-  for (let m = 0; m < MAX_INTERVALS * BINS; m++) {
+  for (let m = 0; m < MAX_STEPS; m++) {
     const slot = m % ring;
     // What was sent at earlier steps lands before this step's tick.
     arrive(slot);
     answers?.begin(m);
     answers?.land(m, u.one, !within);
     if (push) {
-      let senders = othersPerBin * (1 - u.at(m % BINS));
-      if (m >= originStep && (m - originStep) % BINS === 0) senders += 1;
+      let senders = othersPerBin * (1 - u.at(m % bins));
+      if (m >= originStep && (m - originStep) % bins === 0) senders += 1;
       if (senders > 0) for (let k = sendFrom; k < send.length; k++) pushLog[(m + k) % ring]! += senders * send[k]!;
     }
     // Requests read now (the origin's own pulls bring nothing), then what lands within the step.
@@ -105,7 +110,7 @@ export function runRecurrence(r: Recurrence, originStep: number): Run {
     answers?.read(m, (m === 0 ? 0.5 : 1) * (1 + (n - 2) * (1 - u.mean())));
     if (within) answers?.land(m, u.one, true);
     arrive(slot);
-    if (m % BINS === BINS - 1) u.resum();
+    if (m % bins === bins - 1) u.resum();
     const left = u.mean();
     // Each replica's phase is its own uniform draw: it holds the update with probability 1 − left.
     const converged = (n - 1) * left > 50 ? 0 : Math.exp((n - 1) * Math.log1p(-left));

@@ -16,22 +16,23 @@ function nonZero(weights: Float64Array): [Int32Array, Float64Array] {
   return [Int32Array.from(at), Float64Array.from(at, (k) => weights[k]!)];
 }
 
-/** Above this many peers, drawing f of them without replacement is as good as with it. */
-const EXACT_DRAWS_UP_TO = 1024;
+/** Above this table size (peers · (f+1)², the work to fill it), draws count as with replacement. */
+const MAX_TABLE_WORK = 300_000;
 
 /**
  * f distinct peers among M, H of them holders: the number X of holders drawn is hypergeometric.
  * Tabulated per whole H (P(X = x)), linear in between; small clusters with a large fanout need
  * it (N = 16, f = 4: the binomial makes the last pulls twice as likely to fail).
  */
-class PeerDraws {
+export class PeerDraws {
   private readonly table: Float64Array | null;
 
   constructor(
     private readonly peers: number,
     private readonly fanout: number,
   ) {
-    this.table = peers <= EXACT_DRAWS_UP_TO ? PeerDraws.tabulate(peers, fanout) : null;
+    // Many peers per fanout: drawing without replacement is as good as with it.
+    this.table = peers * (fanout + 1) ** 2 <= MAX_TABLE_WORK ? PeerDraws.tabulate(peers, fanout) : null;
   }
 
   private static tabulate(peers: number, fanout: number): Float64Array {
@@ -83,7 +84,6 @@ export class PullAnswers {
   private readonly missApplied: Float64Array;
   /** P(an answer has landed) by step offset from its tick, whatever its read found. */
   private readonly landedBy: Float64Array;
-  private readonly draws: PeerDraws;
   /** The kernels' steps with any weight, and those weights (a latency leaves the first steps empty). */
   private readonly requestAt: Int32Array;
   private readonly requestWeight: Float64Array;
@@ -96,7 +96,8 @@ export class PullAnswers {
     /** Weights of the step at which an answer lands, by steps after the read. */
     answer: Float64Array,
     private readonly n: number,
-    fanout: number,
+    /** The requester's f distinct peers (shared by every run of a config). */
+    private readonly draws: PeerDraws,
     /** A request to a holder brings the update back (both messages survive). */
     private readonly success: number,
     private readonly bins: number,
@@ -110,7 +111,6 @@ export class PullAnswers {
     this.landedBy = new Float64Array(this.span);
     request.forEach((w, k) => answer.forEach((v, j) => (this.landedBy[k + j]! += w * v)));
     for (let k = 1; k < this.span; k++) this.landedBy[k]! += this.landedBy[k - 1]!;
-    this.draws = new PeerDraws(n - 1, fanout);
   }
 
   /** Can an answer land in the step its request is read (an answer hop under one step)? */
