@@ -59,7 +59,9 @@ export function experimentRouter(deps: ExperimentRouteDeps): Router {
       sendError(res, target.error);
       return;
     }
-    res.json(recommend(e.results, target.value));
+    // The update rate is the workload, not a choice: `updatesPerSecPerReplica` picks the points of one rate.
+    const rate = num("updatesPerSecPerReplica");
+    res.json(recommend(rate === undefined ? e.results : e.results.filter((p) => p.config.updatesPerSecPerReplica === rate), target.value));
   });
 
   router.get("/api/v1/experiments/:id/export", (req, res) => {
