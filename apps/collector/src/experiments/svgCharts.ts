@@ -98,7 +98,11 @@ export function paretoFront(points: readonly PointResult[]): PointResult[] {
   const ok = points.filter((p) => p.convergence.p50Ms !== null).sort((a, b) => a.bytesPerSecPerReplica - b.bytesPerSecPerReplica);
   const front: PointResult[] = [];
   let best = Infinity;
-  for (const p of ok) if (p.convergence.p50Ms! < best) (best = p.convergence.p50Ms!), front.push(p);
+  for (const p of ok) {
+    if (p.convergence.p50Ms! >= best) continue;
+    best = p.convergence.p50Ms!;
+    front.push(p);
+  }
   return front;
 }
 
