@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { pino } from "pino";
 import { ENV_HELP, EnvError, parseHostList, parseIntSetting, readEnv, type CollectorEnv } from "./env.js";
+import { runExperimentCommand } from "./experiments/runCommand.js";
 import { createCollector, defaultDbPath } from "./server.js";
 import { COLLECTOR_VERSION } from "./version.js";
 
@@ -105,6 +106,17 @@ export function buildProgram(): Command {
         if (value !== undefined && (value.length < 8 || value.length > 512)) throw new EnvError(`${flag} must be 8–512 characters long`);
       }
       await serve(flags, readEnv());
+    });
+  const experiment = program.command("experiment").description("sweeps of configs: which sync period is worth its cost (docs/experiments.md)");
+  experiment
+    .command("run <plan>")
+    .description("run an experiment plan (JSON) without a server: progress, the results table, CSV, JSON and SVG charts")
+    .option("--simulate", "run it in simulation (virtual time), whatever the plan's engine")
+    .option("--out <dir>", "write results.csv, results.json and the charts here")
+    .option("--target-p95 <ms>", "recommend the cheapest point whose p95 convergence is under this", intOption("--target-p95", 1, 86_400_000))
+    .action(async (planPath: string, flags: { simulate?: boolean; out?: string; targetP95?: number }) => {
+      const code = await runExperimentCommand(planPath, flags, { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), tty: process.stderr.isTTY === true });
+      process.exitCode = code;
     });
   return program;
 }
