@@ -49,6 +49,15 @@ describe("experiments API", () => {
     const badTarget = await fetch(`${t.url}/api/v1/experiments/${id}/recommendation`);
     expect(badTarget.status).toBe(400);
     expect((await json(`${t.url}/api/v1/experiments/${id}/cancel`, { method: "POST", headers: { authorization: "Bearer operator-secret" } })).status).toBe(409);
+    // The recommended point goes to the live cluster as an ordinary config change, labelled with the experiment.
+    const before = t.collector.core.config.version;
+    const applied = await json(`${t.url}/api/v1/experiments/${id}/apply`, { method: "POST", body: JSON.stringify({ point: 1 }), headers: { authorization: "Bearer operator-secret" } });
+    expect(applied.status).toBe(200);
+    expect(t.collector.core.config).toMatchObject({ version: before + 1, gossip: { intervalMs: 500, fanout: 2, mode: "push-pull", payload: "delta" } });
+    const events = t.collector.core.snapshot(Date.now()).events;
+    expect(events.at(-1)).toMatchObject({ kind: "config", detail: expect.stringMatching(/^by experiment exp-\d+ \(two intervals\), point 1$/) });
+    const noPoint = await json(`${t.url}/api/v1/experiments/${id}/apply`, { method: "POST", body: JSON.stringify({ point: 9 }), headers: { authorization: "Bearer operator-secret" } });
+    expect(noPoint.status).toBe(400);
     expect((await fetch(`${t.url}/api/v1/experiments/nope`)).status).toBe(404);
   }, 60_000);
 });

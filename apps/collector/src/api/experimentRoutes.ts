@@ -1,7 +1,7 @@
 // The experiments' REST face (DESIGN §5): start a plan, list, read, export, cancel and
 // delete experiments, and ask for a recommendation. Starting, cancelling and deleting are
 // control actions: they need the operator token when one is set.
-import { parseMessage, protocolError, recommend, TargetSchema } from "@driftscope/protocol";
+import { parseMessage, protocolError, recommend, TargetSchema, type ConfigPatchResult } from "@driftscope/protocol";
 import express, { type Request, type Response, type Router } from "express";
 import { bearerToken, tokenRefusal } from "../control/auth.js";
 import type { Experiment, Experiments } from "../experiments/Experiments.js";
@@ -11,6 +11,8 @@ import { sendError } from "./errors.js";
 export interface ExperimentRouteDeps {
   experiments: Experiments;
   operatorToken: string | undefined;
+  /** Applies a point's gossip settings to the live cluster: an ordinary config change, labelled. */
+  applyConfig: (patch: { gossip: Record<string, unknown> }, source: string) => ConfigPatchResult;
 }
 
 const summary = (e: Experiment) => ({ id: e.id, name: e.plan.name, engine: e.plan.engine, status: e.status, createdAtMs: e.createdAtMs, endedAtMs: e.endedAtMs, totalPoints: e.totalPoints, donePoints: e.results.length, etaMs: e.etaMs, error: e.error });
@@ -76,6 +78,25 @@ export function experimentRouter(deps: ExperimentRouteDeps): Router {
     res.setHeader("content-disposition", `attachment; filename="${name}.${format}"`);
     if (format === "csv") res.type("text/csv; charset=utf-8").send(resultsCsv(e.results));
     else res.json(e);
+  });
+
+  router.post("/api/v1/experiments/:id/apply", express.json({ limit: 4096 }), (req, res) => {
+    if (!operator(req, res, "applying an experiment's point")) return;
+    const e = find(req, res);
+    if (e === undefined) return;
+    const index = (req.body as { point?: unknown } | undefined)?.point;
+    const point = e.results.find((p) => p.index === index);
+    if (point === undefined) {
+      sendError(res, protocolError("VALIDATION", `apply refused: point: experiment ${e.id} has no measured point ${JSON.stringify(index)}`, { issues: [{ path: "point", reason: "the index of a measured point" }] }));
+      return;
+    }
+    const { intervalMs, fanout, mode, payload } = point.config;
+    const result = deps.applyConfig({ gossip: { intervalMs, fanout, mode, payload } }, `experiment ${e.id} (${e.plan.name}), point ${point.index}`);
+    if (!result.ok) {
+      sendError(res, result.error);
+      return;
+    }
+    res.json({ config: result.config, changed: result.changed });
   });
 
   router.post("/api/v1/experiments/:id/cancel", (req, res) => {
