@@ -14,6 +14,7 @@ export {
   type VersionVectorInput,
 } from "./ReplicaSource.js";
 export { SyncTally } from "./SyncTally.js";
+export { hashBytes } from "./hashBytes.js";
 export { type ConfigHandler } from "./control/ConfigApplier.js";
 export { type BackoffOptions } from "./connection/backoff.js";
 export { type DroppedCounts } from "./telemetry/BoundedBuffer.js";

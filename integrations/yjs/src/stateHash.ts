@@ -8,6 +8,7 @@
 // content was garbage-collected. `Y.encodeStateAsUpdate` is not canonical: its bytes differ
 // between a document that collected deleted content and one that keeps it (`gc: false`), and
 // it also carries pending updates (received, not integrated until what they depend on comes).
+import { hashBytes } from "@driftscope/agent";
 import * as Y from "yjs";
 
 /** Hash, size and the counts behind the default summary. */
@@ -35,24 +36,4 @@ export function digestYDoc(doc: Y.Doc): YStateDigest {
     dots,
     clients: snapshot.sv.size,
   };
-}
-
-/**
- * 64-bit FNV-1a over the bytes, as 16 hex digits. Plain JavaScript so it runs wherever Yjs
- * does (Node, browsers, workers); the hash is compared for equality only.
- */
-export function hashBytes(bytes: Uint8Array): string {
-  // Two 32-bit lanes: the low and high halves of the 64-bit FNV state.
-  let lo = 0x84222325;
-  let hi = 0xcbf29ce4;
-  for (let i = 0; i < bytes.length; i++) {
-    lo = (lo ^ bytes[i]!) >>> 0;
-    // Multiply (hi, lo) by the 64-bit FNV prime 0x100000001b3 = 2^40 + 0x1b3.
-    const loMul = lo * 0x1b3;
-    const carry = Math.floor(loMul / 0x100000000);
-    const newHi = (Math.imul(hi, 0x1b3) + carry + (lo << 8)) >>> 0;
-    lo = loMul >>> 0;
-    hi = newHi;
-  }
-  return hi.toString(16).padStart(8, "0") + lo.toString(16).padStart(8, "0");
 }
