@@ -27,6 +27,7 @@ import type { Recorder } from "../recordings/Recorder.js";
 import { agentConfigRouter } from "./agentConfigRoute.js";
 import { sendError } from "./errors.js";
 import { ingestInSlices } from "./ingestBody.js";
+import { openApiRouter } from "./openapi.js";
 
 export interface ApiDeps {
   core: CollectorCore;
@@ -282,6 +283,7 @@ export function apiRouter(deps: ApiDeps): Router {
   );
 
   router.use(agentConfigRouter(deps));
+  router.use(openApiRouter(deps.version));
 
   // ---- runs -----------------------------------------------------------------------
   router.get("/api/v1/runs", (_req, res) => {
