@@ -2,6 +2,7 @@
 // and nothing else, component schemas that a strict JSON Schema validator compiles, and
 // real answers of a running collector (with tokens), successes and refusals, that validate
 // against the document as it is served.
+import { readFileSync } from "node:fs";
 import { ConfigPatchSchema, DEFAULT_CLUSTER_CONFIG } from "@driftscope/protocol";
 import { Ajv2020, type ValidateFunction } from "ajv/dist/2020.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -52,6 +53,28 @@ describe("the OpenAPI document", () => {
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/(\w+)"/g)].map((m) => m[1]!);
     expect(refs.length).toBeGreaterThan(10);
     for (const name of refs) expect(doc.components.schemas, name).toHaveProperty(name);
+  });
+});
+
+describe("docs/api.md", () => {
+  const doc = openApiDocument("test") as unknown as Doc;
+  const text = readFileSync(new URL("../../../../docs/api.md", import.meta.url), "utf8");
+
+  it("has a section for every operation of the document, and none for another", () => {
+    const headings = [...text.matchAll(/^### `([A-Z]+) ([^`]+)`$/gm)].map((m) => `${m[1]} ${m[2]!.replace(/:(\w+)/g, "{$1}")}`);
+    expect(headings.sort()).toEqual(operationsOf(doc).sort());
+  });
+
+  it("shows answers that validate against the document", () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    const examples = [...text.matchAll(/<!-- answer: ([A-Z]+) (\S+) (\d+) -->\n```json\n([\s\S]*?)\n```/g)];
+    expect(examples.length).toBeGreaterThanOrEqual(8);
+    for (const [, method, template, status, json] of examples) {
+      const schema = doc.paths[template!]?.[method!.toLowerCase()]?.responses[status!]?.content?.["application/json"]?.schema;
+      expect(schema, `${method} ${template} ${status}`).toBeDefined();
+      const validate = ajv.compile({ ...schema, components: doc.components });
+      expect(validate(JSON.parse(json!)) ? [] : validate.errors, `${method} ${template} ${status}`).toEqual([]);
+    }
   });
 });
 
