@@ -83,20 +83,20 @@ export function removalProblems(step: Step, ids: readonly string[]): string[] {
 }
 
 /** Merges, changed merges and received bytes during a step, from the source's counters or its observer calls. */
-export function syncDelta(step: Step, i: number): { merges: number; changed: number; receivedBytes: number } {
+export function syncDelta(step: Step, i: number): { merges: number; changed: number; received: number; receivedBytes: number } {
   const a = step.after[i]!.counters;
   const b = step.before[i]!.counters;
   if (a !== undefined && b !== undefined) {
-    return { merges: a.merges - b.merges, changed: a.changedMerges - b.changedMerges, receivedBytes: a.receivedBytes - b.receivedBytes };
+    return { merges: a.merges - b.merges, changed: a.changedMerges - b.changedMerges, received: a.receivedMessages - b.receivedMessages, receivedBytes: a.receivedBytes - b.receivedBytes };
   }
   const o = step.observed[i]!;
-  return { merges: o.merges.length, changed: o.merges.filter((m) => m.changed).length, receivedBytes: o.receivedBytes };
+  return { merges: o.merges.length, changed: o.merges.filter((m) => m.changed).length, received: o.receivedMessages, receivedBytes: o.receivedBytes };
 }
 
 /**
  * A-RS6: merges are reported once and truthfully. A sync is one merge at its receiver and
- * none elsewhere; it counts as changing exactly when the receiver's state changed; the bytes
- * that arrived are counted. A local change is no merge. During gossip, a replica whose state
+ * none elsewhere; it counts as changing exactly when the receiver's state changed; the
+ * message that arrived is counted (its bytes: see `receivedBytesProblems`). A local change is no merge. During gossip, a replica whose state
  * did not change reports no changing merge, and one whose state changed reports at least one.
  */
 export function mergeProblems(step: Step, ids: readonly string[]): string[] {
@@ -114,7 +114,7 @@ export function mergeProblems(step: Step, ids: readonly string[]): string[] {
       if (d.changed !== changed) {
         out.push(`${id}: a sync ${ids[step.from!]} → ${ids[step.at!]} that ${stateChanged ? "changed" : "did not change"} the state here counted ${d.changed} changing merges`);
       }
-      if (receiver && d.receivedBytes <= 0) out.push(`${id}: received a sync payload but counted ${d.receivedBytes} bytes`);
+      if (receiver && d.received < 1) out.push(`${id}: received a sync payload but counted no message`);
     } else if (step.kind === "gossip") {
       if (!stateChanged && d.changed > 0) out.push(`${id}: state unchanged by gossip, yet ${d.changed} changing merges`);
       if (stateChanged && d.changed === 0) out.push(`${id}: gossip changed its state without a changing merge`);
@@ -163,6 +163,14 @@ export function inclusionProblems(step: Step, ids: readonly string[], journals: 
     for (const [origin, seqs] of got) out.push(`${id}: ${step.kind} reported ${origin} ${compact(seqs)} as included, yet its vector did not move there`);
   });
   return out;
+}
+
+/** A-RS6 (bytes): a run whose syncs carried new state counted the bytes that arrived. */
+export function receivedBytesProblems(steps: readonly Step[], ids: readonly string[]): string[] {
+  const carried = steps.filter((s) => (s.kind === "sync" || s.kind === "gossip") && s.after.some((v, i) => v.stateKey !== s.before[i]!.stateKey));
+  if (carried.length === 0) return [];
+  const bytes = carried.reduce((n, s) => n + s.after.reduce((m, _, i) => m + syncDelta(s, i).receivedBytes, 0), 0);
+  return bytes > 0 ? [] : [`${carried.length} syncs brought new state to ${ids.join(", ")}, yet no received bytes were counted`];
 }
 
 /** A-RS7: cumulative counters never go down, and changing merges are merges. */

@@ -2,7 +2,18 @@
 // framework can run: `replicaSourceContract(harness, { describe, it, expect })`. Each case
 // replays seeded random runs of the harness's library and expects no problems; a failure
 // lists every problem found, one line each, naming the replica and the step.
-import { callProblems, counterProblems, digestProblems, growthProblems, hashProblems, inclusionProblems, mergeProblems, ownSeqProblems, removalProblems } from "./checks.js";
+import {
+  callProblems,
+  counterProblems,
+  digestProblems,
+  growthProblems,
+  hashProblems,
+  inclusionProblems,
+  mergeProblems,
+  ownSeqProblems,
+  receivedBytesProblems,
+  removalProblems,
+} from "./checks.js";
 import type { ContractOptions, ReplicaSourceHarness, TestApi } from "./harness.js";
 import { ObservedCluster, type Step } from "./observedCluster.js";
 import { converged, randomRun, type Run } from "./randomRun.js";
@@ -74,7 +85,10 @@ export function replicaSourceContract(harness: ReplicaSourceHarness, test: TestA
 
     it(
       "A-RS6: a merge is reported once, as changing exactly when the state changed, with the dots it included",
-      expectNone((run) => everyStep(run, (step) => [...mergeProblems(step, run.ids), ...inclusionProblems(step, run.ids, run.journals)])),
+      expectNone((run) => [
+        ...everyStep(run, (step) => [...mergeProblems(step, run.ids), ...inclusionProblems(step, run.ids, run.journals)]),
+        ...receivedBytesProblems(run.steps, run.ids),
+      ]),
       timeoutMs,
     );
 
