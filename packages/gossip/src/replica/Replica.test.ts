@@ -78,6 +78,20 @@ describe("Replica: anti-entropy", () => {
     expect(sends).toBeGreaterThan(4 * 9); // ~10 rounds per replica in one second
   });
 
+  it("G-R3: replicas given a shorter interval together keep independent phases (their first new ticks spread over the new interval)", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 64, seed: 5, config: { intervalMs: 1000 } });
+    cluster.runFor(2_500);
+    const firstTicks: number[] = [];
+    cluster.events.on("config", (e) => firstTicks.push(e.atMs));
+    cluster.setConfig({ intervalMs: 100 });
+    cluster.runFor(100);
+    expect(firstTicks).toHaveLength(64);
+    // Bunched at the instant of the change, they would tick in step from then on.
+    const atChange = firstTicks.filter((t) => t === 2_500).length;
+    expect(atChange).toBeLessThan(4);
+    expect(Math.max(...firstTicks) - Math.min(...firstTicks)).toBeGreaterThan(80);
+  });
+
   it("G-R4: live config changes leak no timer and lose no update", () => {
     const cluster = new Cluster({ type: AWSet, replicas: 8, seed: 4, config: { intervalMs: 200 } });
     const scheduler = cluster.scheduler as VirtualScheduler;
