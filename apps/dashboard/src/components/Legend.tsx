@@ -16,6 +16,9 @@ export function Legend({ items }: LegendProps) {
             {item.shape === "line" && <line x1="0" x2="18" y1="5" y2="5" stroke={item.colour} strokeWidth="2" />}
             {item.shape === "dash" && <line x1="0" x2="18" y1="5" y2="5" stroke={item.colour} strokeWidth="2" strokeDasharray="5 3" />}
             {item.shape === "swatch" && <rect x="3" y="0" width="10" height="10" fill={item.colour} />}
+            {item.shape === "band" && <rect x="0" y="0" width="18" height="10" fill={item.colour} fillOpacity={0.25} />}
+            {item.shape === "square" && <rect x="5" y="1" width="8" height="8" fill="none" stroke={item.colour} strokeWidth="1.5" />}
+            {item.shape === "ring" && <circle cx="9" cy="5" r="4.2" fill="none" stroke={item.colour} strokeWidth="2" />}
           </svg>
           {item.label}
         </span>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildChartSvg, cellRects, escapeXml, linePath, stepPath, type ChartSvgSpec } from "./chartSvg.js";
-import { linearTicks } from "./scales.js";
+import { bandPath, buildChartSvg, cellRects, escapeXml, linePath, markSvg, stepPath, type ChartSvgSpec } from "./chartSvg.js";
+import { linearTicks, logTicks } from "./scales.js";
 
 function spec(extra: Partial<ChartSvgSpec> = {}): ChartSvgSpec {
   const xs = Float64Array.from({ length: 5000 }, (_, i) => i * 10);
@@ -84,5 +84,39 @@ describe("pieces", () => {
   });
   it("escapes quotes and ampersands", () => {
     expect(escapeXml(`a"b&c`)).toBe("a&quot;b&amp;c");
+  });
+});
+
+describe("trade-off layers (experiments)", () => {
+  it("a band runs along hi and back along lo, split where a value is missing", () => {
+    const id = (v: number) => v;
+    expect(bandPath([1, 2, 3, 4], [10, 20, Number.NaN, 40], [15, 25, 35, 45], id, id)).toBe("M1 15L2 25L2 20L1 10Z");
+    expect(bandPath([1, 2], [1, 2], [3, 4], id, id)).toBe("M1 3L2 4L2 2L1 1Z");
+  });
+  it("marks are filled, or hollow for a lower bound; a ring circles a point", () => {
+    expect(markSvg("dot", 5, 6, 4, "#123456")).toBe('<circle cx="5" cy="6" r="4" fill="#123456" stroke="#ffffff" stroke-width="0.75"/>');
+    expect(markSvg("square", 5, 6, 4, "#123456", true)).toContain('fill="#ffffff" stroke="#123456"');
+    expect(markSvg("ring", 5, 6, 8, "#000")).toContain('fill="none"');
+  });
+  it("a log–log chart draws its marks, their labels, bands and notes", () => {
+    const svg = buildChartSvg({
+      title: "Convergence vs sync interval",
+      caption: ["plan"],
+      x: { label: "Sync interval (ms, log)", domain: [5, 2000], ticks: logTicks(5, 2000), format: String, log: true },
+      panels: [
+        {
+          y: { label: "Convergence time (ms, log)", domain: [1, 5000], ticks: logTicks(1, 5000), format: String, log: true },
+          layers: [
+            { kind: "band", xs: [10, 100, 1000], lo: [5, 50, 500], hi: [10, 100, 1000], colour: "#2563eb" },
+            { kind: "marks", marks: [{ x: 10, y: 5, label: "10 ms" }, { x: 100, y: 50, label: "100 ms" }, { x: 1000, y: 500, label: "1 s", hollow: true }], colour: "#2563eb" },
+            { kind: "texts", items: [{ x: 2000, y: 100, text: "under-synchronised ↑", anchor: "end", dy: -4 }], colour: "#6b7280" },
+          ],
+        },
+      ],
+      legend: [{ label: "p50–p95", colour: "#2563eb", shape: "band" }],
+    });
+    expect(svg.match(/<circle/g)).toHaveLength(3);
+    for (const t of ["10 ms", "100 ms", "1 s", "under-synchronised ↑", "p50–p95", "Sync interval (ms, log)"]) expect(svg).toContain(`>${t}</text>`);
+    expect(svg).toContain('fill-opacity="0.18"');
   });
 });

@@ -3,6 +3,7 @@
 // The PNG export rasterises this same SVG, so both always agree.
 
 import { decimateMinMax, thinScatter, type Points } from "./decimate.js";
+import { placeLabels } from "./labels.js";
 import { labelLeft, placeMarkers, type MarkerEvent } from "./markers.js";
 import { linearMap, logMap, type LinearMap } from "./scales.js";
 
@@ -22,13 +23,40 @@ export type Layer =
   | { kind: "line"; points: Points; colour: string; width?: number; dash?: string }
   | { kind: "points"; points: Points; colour: string; radius?: number; opacity?: number }
   | { kind: "steps"; segments: readonly { from: number; to: number; y: number }[]; colour: string; width?: number; dash?: string }
-  | { kind: "cells"; rgba: Uint8ClampedArray; cols: number; rows: number };
+  | { kind: "cells"; rgba: Uint8ClampedArray; cols: number; rows: number }
+  /** A shaded range between two curves over the same xs (e.g. p50 to p95). */
+  | { kind: "band"; xs: ArrayLike<number>; lo: ArrayLike<number>; hi: ArrayLike<number>; colour: string; opacity?: number }
+  /** Few, individually meaningful points (experiment points), optionally labelled. */
+  | { kind: "marks"; marks: readonly ChartMark[]; colour: string; shape?: MarkShape; radius?: number }
+  /** Notes at data positions (e.g. "under-synchronised ↑" beside a reference line). */
+  | { kind: "texts"; items: readonly ChartText[]; colour: string };
+
+/** How a mark is drawn. */
+export type MarkShape = "dot" | "square" | "ring";
+
+/** One mark: a data position, a label drawn beside it when there is room, hollow for a lower bound. */
+export interface ChartMark {
+  x: number;
+  y: number;
+  label?: string;
+  hollow?: boolean;
+}
+
+/** A note at a data position, offset in px. */
+export interface ChartText {
+  x: number;
+  y: number;
+  text: string;
+  anchor?: "start" | "middle" | "end";
+  dx?: number;
+  dy?: number;
+}
 
 /** A legend entry. */
 export interface LegendItem {
   label: string;
   colour: string;
-  shape: "line" | "dash" | "dot" | "swatch";
+  shape: "line" | "dash" | "dot" | "swatch" | "band" | "square" | "ring";
 }
 
 /** A colour bar for heatmaps: CSS colours from low to high and end labels. */
@@ -194,6 +222,7 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
       out.push(drawLayer(layer, xMap, yMap, plotWidth, { left: MARGIN.left, top: pTop, width: plotWidth, height: pHeight }));
     }
     out.push(`</g>`);
+    out.push(markLabels(panel.layers, xMap, yMap, { left: MARGIN.left, top: pTop, right: MARGIN.left + plotWidth, bottom: pBottom }));
     out.push(
       `<rect x="${MARGIN.left}" y="${pTop}" width="${plotWidth}" height="${pHeight}" fill="none" stroke="#9ca3af"/>`,
       `<text transform="translate(${MARGIN.left - 56} ${pTop + pHeight / 2}) rotate(-90)" font-size="12" text-anchor="middle" fill="#111827">${escapeXml(panel.y.label)}</text>`,
@@ -248,7 +277,63 @@ function legendSymbol(item: LegendItem, x: number, y: number): string {
       return `<circle cx="${r1(x + 9)}" cy="${y}" r="3.5" fill="${c}"/>`;
     case "swatch":
       return `<rect x="${r1(x + 3)}" y="${y - 6}" width="12" height="12" fill="${c}"/>`;
+    case "band":
+      return `<rect x="${r1(x)}" y="${y - 5}" width="18" height="10" fill="${c}" fill-opacity="0.25"/>`;
+    case "square":
+      return `<rect x="${r1(x + 5)}" y="${y - 4}" width="8" height="8" fill="none" stroke="${c}" stroke-width="1.5"/>`;
+    case "ring":
+      return `<circle cx="${r1(x + 9)}" cy="${y}" r="5.5" fill="none" stroke="${c}" stroke-width="2"/>`;
   }
+}
+
+/** SVG path of a band between `lo` and `hi` over `xs`; a non-finite value splits it into pieces. */
+export function bandPath(xs: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayLike<number>, x: (v: number) => number, y: (v: number) => number): string {
+  let d = "";
+  let run: number[] = [];
+  const flush = () => {
+    if (run.length >= 2) {
+      d += run.map((i, k) => `${k === 0 ? "M" : "L"}${r1(x(xs[i]!))} ${r1(y(hi[i]!))}`).join("");
+      d += [...run].reverse().map((i) => `L${r1(x(xs[i]!))} ${r1(y(lo[i]!))}`).join("") + "Z";
+    }
+    run = [];
+  };
+  for (let i = 0; i < xs.length; i++) {
+    if (Number.isFinite(lo[i]!) && Number.isFinite(hi[i]!)) run.push(i);
+    else flush();
+  }
+  flush();
+  return d;
+}
+
+/** One mark as SVG (hollow: outline only, for a figure that is only a lower bound). */
+export function markSvg(shape: MarkShape, cx: number, cy: number, radius: number, colour: string, hollow = false): string {
+  const c = escapeXml(colour);
+  const paint = hollow ? `fill="#ffffff" stroke="${c}" stroke-width="1.5"` : `fill="${c}" stroke="#ffffff" stroke-width="0.75"`;
+  switch (shape) {
+    case "dot":
+      return `<circle cx="${r1(cx)}" cy="${r1(cy)}" r="${radius}" ${paint}/>`;
+    case "square":
+      return `<rect x="${r1(cx - radius)}" y="${r1(cy - radius)}" width="${r1(radius * 2)}" height="${r1(radius * 2)}" ${paint}/>`;
+    case "ring":
+      return `<circle cx="${r1(cx)}" cy="${r1(cy)}" r="${radius}" fill="none" stroke="${c}" stroke-width="2"/>`;
+  }
+}
+
+/** The marks' labels of one panel, placed together so none overlaps another. */
+function markLabels(layers: readonly Layer[], x: LinearMap, y: LinearMap, bounds: { left: number; top: number; right: number; bottom: number }): string {
+  const requests: { x: number; y: number; text: string; radius: number; colour: string }[] = [];
+  for (const layer of layers) {
+    if (layer.kind !== "marks") continue;
+    for (const m of layer.marks) if (m.label) requests.push({ x: x(m.x), y: y(m.y), text: m.label, radius: (layer.radius ?? 4) + 1, colour: layer.colour });
+  }
+  if (requests.length === 0) return "";
+  const placed = placeLabels(requests, bounds);
+  const parts = ['<g font-size="10">'];
+  placed.forEach((p, i) => {
+    if (p) parts.push(`<text x="${r1(p.x)}" y="${r1(p.y)}" text-anchor="${p.anchor}" fill="${escapeXml(requests[i]!.colour)}">${escapeXml(requests[i]!.text)}</text>`);
+  });
+  parts.push("</g>");
+  return parts.join("");
 }
 
 function drawLayer(
@@ -279,6 +364,19 @@ function drawLayer(
     }
     case "cells":
       return cellRects(layer.rgba, layer.cols, layer.rows, plot);
+    case "band":
+      return `<path d="${bandPath(layer.xs, layer.lo, layer.hi, x, y)}" fill="${escapeXml(layer.colour)}" fill-opacity="${layer.opacity ?? 0.18}" stroke="none"/>`;
+    case "marks": {
+      const radius = layer.radius ?? 4;
+      return layer.marks.map((m) => markSvg(layer.shape ?? "dot", x(m.x), y(m.y), radius, layer.colour, m.hollow)).join("");
+    }
+    case "texts":
+      return layer.items
+        .map(
+          (t) =>
+            `<text x="${r1(x(t.x) + (t.dx ?? 0))}" y="${r1(y(t.y) + (t.dy ?? 0))}" font-size="10" text-anchor="${t.anchor ?? "start"}" fill="${escapeXml(layer.colour)}">${escapeXml(t.text)}</text>`,
+        )
+        .join("");
   }
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { forAll, int } from "../testRandom.js";
 import {
-  INTERVAL_SCALE, SLIDER_STEPS, clampToScale, elapsedTicks, formatElapsed, linearMap, linearTicks, logMap, logTicks,
+  INTERVAL_SCALE, SLIDER_STEPS, clampToScale, elapsedTicks, formatElapsed, linearMap, linearTicks, logDomain, logMap, logTicks,
   roundSignificant, sliderToValue, valueDomain, valueToSlider, type SliderScale,
 } from "./scales.js";
 
@@ -98,5 +98,16 @@ describe("axis helpers", () => {
     expect(l(100)).toBeCloseTo(100);
     expect(l.invert(200)).toBeCloseTo(1000);
     expect(l(0)).toBe(0);
+  });
+});
+
+describe("log axis domain", () => {
+  it("widens the values' range by a factor each side, ignoring what a log axis cannot show", () => {
+    expect(logDomain([10, 100, 1000, 0, -5, null, Number.NaN], 2)).toEqual([5, 2000]);
+  });
+  it("gives a single value a decade around it, and nothing a default", () => {
+    const [lo, hi] = logDomain([100]);
+    expect(hi / lo).toBeCloseTo(10);
+    expect(logDomain([])).toEqual([1, 10]);
   });
 });

@@ -177,3 +177,20 @@ export function logMap(domain: [number, number], range: [number, number]): Linea
   f.range = range;
   return f;
 }
+
+/**
+ * A log axis domain around positive values: their range widened by `pad` (a factor) each
+ * side, so end points do not sit on the frame; a single value gets a decade around it.
+ */
+export function logDomain(values: Iterable<number | null | undefined>, pad = 1.6): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v === null || v === undefined || !(v > 0) || !Number.isFinite(v)) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  if (!Number.isFinite(lo)) return [1, 10];
+  if (hi / lo < 1.01) return [lo / Math.sqrt(10), hi * Math.sqrt(10)];
+  return [lo / pad, hi * pad];
+}
