@@ -7,6 +7,8 @@ const benches: Record<string, () => Promise<Bench>> = {
   // one line per benchmark: name → module
   crdt: () => import("./src/crdt.bench.ts"),
   "collector-ingest": () => import("./src/collector-ingest.bench.ts"),
+  "collector-outage": () => import("./src/collector-outage.bench.ts"),
+  "collector-hostile": () => import("./src/collector-hostile.bench.ts"),
   "agent-overhead": () => import("./src/agent-overhead.bench.ts"),
   "dashboard-render": () => import("./src/dashboard-render.bench.ts"),
   "gossip-theory": () => import("./src/gossip-theory.bench.ts"),
