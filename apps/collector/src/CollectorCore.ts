@@ -29,6 +29,7 @@ import {
 import { describeChange, isFaultChange } from "./control/describeChange.js";
 import { AgentIngest, type Handled } from "./core/AgentIngest.js";
 import { FrameHistory, replicaInfo, type MemberInfo } from "./core/FrameHistory.js";
+import { liveClusterOf } from "./core/liveCluster.js";
 import { gossipInForce } from "./core/runningGossip.js";
 import { clip } from "./core/text.js";
 import { Timeline } from "./core/Timeline.js";
@@ -80,6 +81,7 @@ export class CollectorCore {
   private frameSeq = 0;
   private liveSetChangedAtMs = -Infinity;
   private lostReported = 0;
+  private readonly frameListeners = new Set<(frame: Frame) => void>();
   private readonly theory = new TheoryCache();
 
   constructor(private readonly options: CollectorCoreOptions) {
@@ -110,6 +112,7 @@ export class CollectorCore {
       config: () => this.configValue,
       now: () => Date.now(),
       ...(options.recorder ? { store: new ExperimentTable(options.recorder.store.db) } : {}),
+      live: liveClusterOf(this),
     });
   }
 
@@ -192,6 +195,12 @@ export class CollectorCore {
     return this.runInfo();
   }
 
+  /** Calls `listener` with every frame, after it is built and recorded; returns the function that stops it. */
+  onFrame(listener: (frame: Frame) => void): () => void {
+    this.frameListeners.add(listener);
+    return () => this.frameListeners.delete(listener);
+  }
+
   /** Adds an entry to the timeline (recorded, and sent with the next frame). */
   addEvent(event: TimelineEvent): void {
     this.timeline.add(event);
@@ -234,6 +243,7 @@ export class CollectorCore {
     this.record(frame, ef.samples);
     const k = this.tracing.decide({ nowMs, k: ef.sampling.everyK, deliveriesPerSec: kpis.deliveriesPerSec, updatesPerSec: kpis.updatesPerSec, unreachable: kpis.unreachable, liveSetChangedAtMs: this.liveSetChangedAtMs });
     if (k !== undefined) this.changeConfig({ telemetry: { traceEveryK: k } }, nowMs, `the collector (traced-dot budget ${this.tracing.budgetPerSec}/s; ${Math.round(kpis.deliveriesPerSec + kpis.updatesPerSec)} entries/s at k = 1)`);
+    for (const listener of this.frameListeners) listener(frame);
     return frame;
   }
 

@@ -248,6 +248,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const close = () => {
     closing ??= (async () => {
       for (const t of timers) clearInterval(t);
+      core.experiments.close(); // simulations run in processes of their own: stop them
       await new Promise<void>((done) => {
         void io.close(() => done()); // disconnects sockets and closes the HTTP server
       });

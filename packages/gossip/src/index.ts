@@ -30,5 +30,5 @@ export {
   type UpdateEvent,
 } from "./events.js";
 export { measureSpread, type SpreadTrialOptions, type SpreadTrialResult } from "./experiments/spread.js";
-export { simulatePoint, relativeHalfWidth, type PointObservation, type PointSpec, type PointStop } from "./experiments/simulatePoint.js";
+export { simulatePoint, type PointObservation, type PointSpec, type PointStop } from "./experiments/simulatePoint.js";
 export { visibilityAt } from "./experiments/delayHistogram.js";

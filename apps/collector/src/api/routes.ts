@@ -25,6 +25,7 @@ import type { CollectorMetrics } from "../prometheus.js";
 import { CSV_TABLES, csvLines, jsonChunks, type CsvTable } from "../recordings/export.js";
 import type { Recorder } from "../recordings/Recorder.js";
 import { agentConfigRouter } from "./agentConfigRoute.js";
+import { experimentRouter } from "./experimentRoutes.js";
 import { sendError } from "./errors.js";
 import { ingestInSlices } from "./ingestBody.js";
 import { openApiRouter } from "./openapi.js";
@@ -284,6 +285,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.use(agentConfigRouter(deps));
   router.use(openApiRouter(deps.version));
+  router.use(experimentRouter({ experiments: deps.core.experiments, operatorToken: deps.operatorToken, applyConfig: (patch, source) => deps.core.changeConfig(patch, deps.now(), source) }));
 
   // ---- runs -----------------------------------------------------------------------
   router.get("/api/v1/runs", (_req, res) => {

@@ -43,14 +43,14 @@ describe("experiments", () => {
     expect(r.met && r.point.config.intervalMs).toBe(1000);
   });
 
-  it("CL-X2: a bad plan is refused with its field; a live plan is refused plainly (no live engine yet)", () => {
+  it("CL-X2: a bad plan is refused with its field; a live plan without a live cluster is refused plainly", () => {
     const x = experiments();
     const bad = x.start(plan({ sweep: {} }));
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.error.issues?.[0]).toMatchObject({ path: "sweep", reason: expect.stringMatching(/nothing varies/) });
     const live = x.start(plan({ engine: "live" }));
     expect(live.ok).toBe(false);
-    if (!live.ok) expect(live.error.issues?.[0]).toMatchObject({ path: "engine", reason: expect.stringMatching(/live engine is not available/) });
+    if (!live.ok) expect(live.error.issues?.[0]).toMatchObject({ path: "engine", reason: expect.stringMatching(/no live cluster to drive/) });
     expect(x.list()).toEqual([]);
   });
 

@@ -1,12 +1,13 @@
 // Experiments the collector runs (DESIGN §4): a validated plan, its points measured one
 // after another, progress for whoever watches (point i of n, ETA), cancel at any moment,
 // and the results table with a recommendation. The simulated engine runs in a process of
-// its own (simulator.ts); a live sweep needs the live engine, which does not exist yet and
-// is refused plainly.
-import { parsePlan, protocolError, type ClusterConfig, type ErrorMessage, type ExperimentPlan, type PointResult } from "@driftscope/protocol";
+// its own (simulator.ts); the live engine drives the connected cluster (liveEngine.ts), one
+// live experiment at a time.
+import { parsePlan, planPoints, protocolError, type ClusterConfig, type ErrorMessage, type ExperimentPlan, type PointResult } from "@driftscope/protocol";
+import { runLive, type LiveCluster, type Sleep } from "./liveEngine.js";
 import { pointResult } from "./pointResult.js";
 import { runSimulation, type SimulationRun } from "./simulator.js";
-import { simulatorPoints } from "./simulatorPoints.js";
+import { pointConfig, simulatorPoints } from "./simulatorPoints.js";
 
 export type ExperimentStatus = "running" | "done" | "cancelled" | "failed" | "interrupted";
 
@@ -31,6 +32,10 @@ export interface ExperimentsDeps {
   onChange?: (experiment: Experiment) => void;
   /** Keeps experiments across restarts (undefined: memory only). */
   store?: ExperimentStore;
+  /** The connected cluster, for live plans (undefined: live plans are refused). */
+  live?: LiveCluster;
+  /** How the live engine waits (tests give a faster one). */
+  sleep?: Sleep;
 }
 
 /** Where experiments are kept. */
@@ -43,6 +48,7 @@ export interface ExperimentStore {
 export class Experiments {
   private readonly all = new Map<string, Experiment>();
   private readonly running = new Map<string, SimulationRun>();
+  private liveRunning: string | null = null;
   private seq = 0;
 
   constructor(private readonly deps: ExperimentsDeps) {
@@ -61,24 +67,9 @@ export class Experiments {
     const parsed = parsePlan(input);
     if (!parsed.ok) return parsed;
     const plan = parsed.value;
-    if (plan.engine === "live") {
-      const reason = "the live engine is not available in this version: run the plan with engine \"simulated\"";
-      return { ok: false, error: protocolError("VALIDATION", `experiment refused: engine: ${reason}`, { issues: [{ path: "engine", reason }] }) };
-    }
+    if (plan.engine === "live") return this.startLive(plan);
     const points = simulatorPoints(plan, this.deps.config());
-    const experiment: Experiment = {
-      id: `exp-${++this.seq}`,
-      plan,
-      status: "running",
-      createdAtMs: this.deps.now(),
-      endedAtMs: null,
-      totalPoints: points.length,
-      results: [],
-      etaMs: null,
-      error: null,
-    };
-    this.all.set(experiment.id, experiment);
-    this.changed(experiment);
+    const experiment = this.create(plan, points.length);
     const started = this.deps.now();
     const run = runSimulation(
       points.map((p) => p.spec),
@@ -97,6 +88,52 @@ export class Experiments {
       (error: Error) => this.end(experiment, error.message === "cancelled" ? "cancelled" : "failed", error.message === "cancelled" ? null : error.message),
     );
     return { ok: true, experiment };
+  }
+
+  private startLive(plan: ExperimentPlan): { ok: true; experiment: Experiment } | { ok: false; error: ErrorMessage } {
+    const live = this.deps.live;
+    if (live === undefined) {
+      const reason = "this collector has no live cluster to drive: run the plan with engine \"simulated\"";
+      return { ok: false, error: protocolError("VALIDATION", `experiment refused: engine: ${reason}`, { issues: [{ path: "engine", reason }] }) };
+    }
+    if (this.liveRunning !== null) {
+      const reason = `experiment ${this.liveRunning} is driving the live cluster; cancel it or wait`;
+      return { ok: false, error: protocolError("CONFLICT", `experiment refused: ${reason}`, { issues: [{ path: "engine", reason }] }) };
+    }
+    const base = live.config();
+    const points = planPoints(plan).map((point) => ({ point, config: pointConfig(plan, point, base) }));
+    const experiment = this.create(plan, points.length);
+    this.liveRunning = experiment.id;
+    let cancelled = false;
+    const started = this.deps.now();
+    const done = runLive(
+      live,
+      plan,
+      points.map((p) => ({ index: p.point.index, config: p.config })),
+      `experiment ${experiment.id} (${plan.name})`,
+      (index, observation, replicas) => {
+        const p = points[index]!;
+        experiment.results.push(pointResult(p.point, p.config, replicas, observation));
+        experiment.etaMs = Math.round(((this.deps.now() - started) / experiment.results.length) * (experiment.totalPoints - experiment.results.length));
+        this.changed(experiment);
+      },
+      () => cancelled,
+      this.deps.sleep,
+    );
+    const run: SimulationRun = { cancel: () => (cancelled = true), done };
+    this.running.set(experiment.id, run);
+    done.then(
+      () => this.end(experiment, "done", null),
+      (error: Error) => this.end(experiment, error.message === "cancelled" ? "cancelled" : "failed", error.message === "cancelled" ? null : error.message),
+    );
+    return { ok: true, experiment };
+  }
+
+  private create(plan: ExperimentPlan, totalPoints: number): Experiment {
+    const experiment: Experiment = { id: `exp-${++this.seq}`, plan, status: "running", createdAtMs: this.deps.now(), endedAtMs: null, totalPoints, results: [], etaMs: null, error: null };
+    this.all.set(experiment.id, experiment);
+    this.changed(experiment);
+    return experiment;
   }
 
   get(id: string): Experiment | undefined {
@@ -139,6 +176,7 @@ export class Experiments {
 
   private end(e: Experiment, status: ExperimentStatus, error: string | null): void {
     this.running.delete(e.id);
+    if (this.liveRunning === e.id) this.liveRunning = null;
     e.status = status;
     e.error = error;
     e.endedAtMs = this.deps.now();

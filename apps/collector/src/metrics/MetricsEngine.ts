@@ -244,9 +244,25 @@ export class MetricsEngine {
     return censoredFromHistogram(this.tracker.run, censoredAges(this.tracker, nowMs, -Infinity));
   }
 
-  /** Ages of the traced updates in flight (their convergence still unmeasured), ascending. */
-  inFlightAges(nowMs: number): number[] {
-    return Array.from(censoredAges(this.tracker, nowMs, -Infinity));
+  /** Ages of the traced updates issued since `fromMs` whose convergence is still unmeasured, ascending. */
+  inFlightAges(nowMs: number, fromMs = -Infinity): number[] {
+    return Array.from(censoredAges(this.tracker, nowMs, fromMs));
+  }
+
+  /** Dot inclusions at non-origin replicas since the collector started (first reports are baselines). */
+  get deliveredTotal(): number {
+    return this.tracker.deliveredTotal;
+  }
+
+  /** Σ over member replicas of their cumulative sent messages and bytes. */
+  sentTotals(): { messages: number; bytes: number } {
+    let messages = 0;
+    let bytes = 0;
+    for (const rep of this.lifecycle.members) {
+      messages += rep.totals.sentMessages;
+      bytes += rep.totals.sentBytes;
+    }
+    return { messages, bytes };
   }
 
   drainTransitions(): StatusTransition[] {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { visibilityAt } from "./delayHistogram.js";
 import { checkPoints } from "./pointInput.js";
-import { relativeHalfWidth, simulatePoint, type PointSpec } from "./simulatePoint.js";
+import { relativeHalfWidth } from "../theory/medianConfidence.js";
+import { simulatePoint, type PointSpec } from "./simulatePoint.js";
 
 const spec = (extra: Partial<PointSpec> = {}): PointSpec => ({
   replicas: 8,

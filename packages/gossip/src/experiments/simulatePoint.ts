@@ -8,6 +8,7 @@ import type { CrdtTypeName } from "@driftscope/crdt";
 import { Cluster } from "../cluster/Cluster.js";
 import type { GossipConfig } from "../config.js";
 import type { VirtualScheduler } from "../time/VirtualScheduler.js";
+import { relativeHalfWidth } from "../theory/medianConfidence.js";
 import { VisibilityCurve } from "./delayHistogram.js";
 
 /** When a point's measurement ends. */
@@ -52,17 +53,6 @@ interface UpdateTruth {
   holders: number;
   /** When each replica came to hold it, relative to its issue (the visibility curve's input). */
   delays: number[];
-}
-
-/** The p50's 95 % confidence half-width relative to it, by order statistics (distribution-free). */
-export function relativeHalfWidth(sorted: readonly number[]): number {
-  const n = sorted.length;
-  if (n < 10) return Infinity;
-  const half = 1.96 * Math.sqrt(n) / 2;
-  const lo = sorted[Math.max(0, Math.floor(n / 2 - half))]!;
-  const hi = sorted[Math.min(n - 1, Math.ceil(n / 2 + half))]!;
-  const p50 = sorted[Math.ceil(n / 2) - 1]!;
-  return p50 > 0 ? (hi - lo) / 2 / p50 : hi === lo ? 0 : Infinity;
 }
 
 export function simulatePoint(spec: PointSpec): PointObservation {

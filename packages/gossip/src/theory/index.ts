@@ -18,3 +18,4 @@ export {
   type AsyncConvergenceInput,
 } from "./asyncConvergence.js";
 export { referenceLine, type ReferenceLine, type ReferenceLineInput } from "./referenceLine.js";
+export { relativeHalfWidth } from "./medianConfidence.js";
