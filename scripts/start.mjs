@@ -1,5 +1,7 @@
 // `npm start`: installs, builds, starts the collector (serving the dashboard) and a
 // local demo cluster of 16 replicas, and prints the URL. Ctrl-C stops everything.
+// DRIFTSCOPE_DEMO=yjs (or automerge) runs that integration's example node instead: 4
+// replicas of the library syncing through its own sync path.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { childEnv, install, log, ROOT, runOrExit, TURBO } from "./lib.mjs";
@@ -7,14 +9,21 @@ import { childEnv, install, log, ROOT, runOrExit, TURBO } from "./lib.mjs";
 const host = process.env.DRIFTSCOPE_HOST ?? "127.0.0.1";
 const port = process.env.DRIFTSCOPE_PORT ?? "7420";
 const replicas = process.env.DRIFTSCOPE_DEMO_REPLICAS ?? "16";
+const demo = process.env.DRIFTSCOPE_DEMO ?? "gossip";
+/** Demos on other CRDT libraries: the integration whose example node runs. */
+const LIBRARY_DEMOS = { yjs: "integrations/yjs", automerge: "integrations/automerge" };
+if (demo !== "gossip" && !Object.hasOwn(LIBRARY_DEMOS, demo)) {
+  console.error(`[driftscope] DRIFTSCOPE_DEMO=${demo}: expected gossip, ${Object.keys(LIBRARY_DEMOS).join(" or ")}`);
+  process.exit(2);
+}
 
 await install();
 log("building");
 await runOrExit(TURBO, ["run", "build", "--output-logs=errors-only"]);
 
 const children = [];
-function start(name, args) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+function start(name, args, cwd = ROOT) {
+  const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       console.error(`[driftscope] ${name} exited (${signal ?? code}); stopping`);
@@ -39,8 +48,14 @@ process.on("SIGTERM", () => stop(0));
 const url = `http://${host}:${port}`;
 start("collector", [join(ROOT, "apps/collector/dist/cli.js"), "serve", "--host", host, "--port", port]);
 await waitForHealth(`${url}/api/v1/health`);
-start("demo cluster", [join(ROOT, "apps/agent/dist/cli.js"), "--replicas", replicas, "--collector", url, "--updates-per-sec", "2"]);
-log(`Driftscope is running: ${url}  (demo cluster of ${replicas} replicas; Ctrl-C to stop)`);
+if (demo === "gossip") {
+  start("demo cluster", [join(ROOT, "apps/agent/dist/cli.js"), "--replicas", replicas, "--collector", url, "--updates-per-sec", "2"]);
+  log(`Driftscope is running: ${url}  (demo cluster of ${replicas} replicas; Ctrl-C to stop)`);
+} else {
+  // The example runs from its TypeScript sources (tsx, installed with the integration).
+  start(`${demo} demo`, ["--import", "tsx", "--conditions=@driftscope/source", "examples/node.ts", url], join(ROOT, LIBRARY_DEMOS[demo]));
+  log(`Driftscope is running: ${url}  (${demo} demo: 4 replicas; Ctrl-C to stop)`);
+}
 
 async function waitForHealth(healthUrl) {
   const deadline = Date.now() + 30_000;

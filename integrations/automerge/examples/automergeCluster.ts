@@ -62,7 +62,14 @@ export class AutomergeCluster {
       observeAutomerge(A.init<Board>({ actor: actorFor(`${prefix}${i}`) }), { id: `${prefix}${i}`, summary: (d) => `list: ${d.items?.length ?? 0} items` }),
     );
     this.#states = this.sources.map(() => this.sources.map(() => A.initSyncState()));
-    this.agent = createAgent({ collectorUrl: options.collectorUrl, agentId: `${prefix}example`, nodeName: "automerge example", ...options.agent });
+    this.agent = createAgent({
+      collectorUrl: options.collectorUrl,
+      agentId: `${prefix}example`,
+      nodeName: "automerge example",
+      // It applies the gossip section (its sync period and fanout) and the workload rate, not the network faults.
+      ...((options.followConfig ?? true) ? { capabilities: ["gossip", "workload"] as const } : {}),
+      ...options.agent,
+    });
     if (options.followConfig ?? true) {
       this.agent.onConfig((config) => {
         this.intervalMs = config.gossip.intervalMs;

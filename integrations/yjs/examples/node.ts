@@ -5,7 +5,7 @@
 import { YjsCluster } from "./yjsCluster.js";
 
 const collectorUrl = process.argv[2] ?? process.env.DRIFTSCOPE_COLLECTOR ?? "http://127.0.0.1:7420";
-const replicas = Number(process.env.DRIFTSCOPE_DEMO_REPLICAS ?? 4);
+const replicas = 4;
 const cluster = new YjsCluster({ collectorUrl, replicas, agent: { token: process.env.DRIFTSCOPE_TOKEN, unref: false } });
 console.log(`[yjs example] ${replicas} Yjs replicas reporting to ${collectorUrl} (Ctrl-C to stop)`);
 

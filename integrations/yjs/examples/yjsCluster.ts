@@ -55,7 +55,14 @@ export class YjsCluster {
     this.sources = this.docs.map((doc, i) =>
       observeYDoc(doc, { id: `${options.idPrefix ?? "yjs-"}${i}`, summary: (d) => `text: ${d.getText("t").length} chars` }),
     );
-    this.agent = createAgent({ collectorUrl: options.collectorUrl, agentId: `${options.idPrefix ?? "yjs-"}example`, nodeName: "yjs example", ...options.agent });
+    this.agent = createAgent({
+      collectorUrl: options.collectorUrl,
+      agentId: `${options.idPrefix ?? "yjs-"}example`,
+      nodeName: "yjs example",
+      // It applies the gossip section (its sync period and fanout) and the workload rate, not the network faults.
+      ...((options.followConfig ?? true) ? { capabilities: ["gossip", "workload"] as const } : {}),
+      ...options.agent,
+    });
     if (options.followConfig ?? true) {
       this.agent.onConfig((config) => {
         this.antiEntropyMs = config.gossip.intervalMs;
