@@ -117,6 +117,15 @@ export const TheorySchema = z.strictObject({
   /** Push-only lower bound ⌈log_(1+f) N⌉; null for pull and push-pull. */
   lowerBoundRounds: RateSchema.nullable(),
   lowerBoundMs: RateSchema.nullable(),
+  /**
+   * "Expected": the asynchronous model (independent timer phases, the origin's first wait,
+   * latency, loss; DESIGN §3): mean, median and p95 time until every live replica holds an
+   * update. Absent when the model has no finite answer. `expectedMs` above is E·T of
+   * synchronous rounds, a bound-like reference.
+   */
+  asyncExpectedMs: RateSchema.optional(),
+  asyncP50Ms: RateSchema.optional(),
+  asyncP95Ms: RateSchema.optional(),
 });
 /** The theoretical convergence overlay. */
 export type Theory = z.infer<typeof TheorySchema>;

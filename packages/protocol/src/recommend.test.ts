@@ -17,7 +17,7 @@ function point(index: number, intervalMs: number, p95Ms: number | null, bytes: n
     bytesPerDeliveredUpdate: 10,
     updatesDuringConvergence: 1,
     visibility: { t50Ms: 1, t90Ms: 2, t99Ms: 3 },
-    theory: { syncExpectedMs: null, pushBoundMs: null },
+    theory: { asyncExpectedMs: null, asyncP95Ms: null, syncExpectedMs: null, pushBoundMs: null },
   };
 }
 

@@ -45,8 +45,13 @@ export const PointResultSchema = z.strictObject({
   updatesDuringConvergence: RateSchema.nullable(),
   /** Time until 50, 90, 99 % of replicas hold an update, averaged over updates (t-visibility); null if never reached. */
   visibility: z.strictObject({ t50Ms: RateSchema.nullable(), t90Ms: RateSchema.nullable(), t99Ms: RateSchema.nullable() }),
-  /** The references for this config: E·T of synchronous rounds and the push bound (null where undefined). */
-  theory: z.strictObject({ syncExpectedMs: RateSchema.nullable(), pushBoundMs: RateSchema.nullable() }),
+  /** The references for this config: the asynchronous model's mean and p95 ("expected"), E·T of synchronous rounds and the push bound (null where undefined). */
+  theory: z.strictObject({
+    asyncExpectedMs: RateSchema.nullable(),
+    asyncP95Ms: RateSchema.nullable(),
+    syncExpectedMs: RateSchema.nullable(),
+    pushBoundMs: RateSchema.nullable(),
+  }),
 });
 /** The figures of one measured point. */
 export type PointResult = z.infer<typeof PointResultSchema>;
@@ -68,11 +73,15 @@ export type Recommendation =
   | { met: true; point: PointResult; reason: string }
   | { met: false; closest: PointResult | null; reason: string };
 
+/** The p95 to beat under `target` (ms) at an update rate per replica, or undefined when there are no update periods to count. */
+export function targetMsAt(target: Target, updatesPerSecPerReplica: number): number | undefined {
+  if (target.p95Ms !== undefined) return target.p95Ms;
+  return updatesPerSecPerReplica > 0 ? (target.p95UpdatePeriods! * 1000) / updatesPerSecPerReplica : undefined;
+}
+
 /** The p95 a point must beat under `target` (ms), or undefined when the point has no update rate to count periods of. */
 export function targetMsFor(point: PointResult, target: Target): number | undefined {
-  if (target.p95Ms !== undefined) return target.p95Ms;
-  const rate = point.config.updatesPerSecPerReplica;
-  return rate > 0 ? (target.p95UpdatePeriods! * 1000) / rate : undefined;
+  return targetMsAt(target, point.config.updatesPerSecPerReplica);
 }
 
 /** Whether a point meets the target: a known p95 (not a lower bound) at or under it, within the budget. */

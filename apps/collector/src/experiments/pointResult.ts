@@ -2,6 +2,7 @@
 // with the definitions of DESIGN §3 and docs/metrics.md: censored percentiles, per-replica
 // rates, bytes per delivered update, and the references for the config.
 import { referenceLine } from "@driftscope/gossip/theory";
+import { expected } from "../metrics/theoryFor.js";
 import type { PlanPoint, PointResult } from "@driftscope/protocol";
 import { censoredFromSorted } from "../metrics/censored.js";
 
@@ -29,6 +30,7 @@ export function pointResult(point: PlanPoint, config: PointResult["config"], rep
   const sd = n > 1 && mean !== null ? Math.sqrt(converged.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : null;
   const seconds = o.measuredMs / 1000;
   const perReplica = (x: number) => (seconds > 0 ? x / seconds / replicas : 0);
+  const model = expected({ n: replicas, intervalMs: config.intervalMs, fanout: config.fanout, mode: config.mode, lossRate: config.lossRate, latencyMs: config.latencyMs });
   let syncExpectedMs: number | null = null;
   let pushBoundMs: number | null = null;
   try {
@@ -53,6 +55,6 @@ export function pointResult(point: PlanPoint, config: PointResult["config"], rep
     bytesPerDeliveredUpdate: o.deliveries > 0 ? o.bytesSent / o.deliveries : null,
     updatesDuringConvergence: stats.p50 === null ? null : (config.updatesPerSecPerReplica * stats.p50 * replicas) / 1000,
     visibility: { t50Ms: firstReaching(o.visibility, 0.5), t90Ms: firstReaching(o.visibility, 0.9), t99Ms: firstReaching(o.visibility, 0.99) },
-    theory: { syncExpectedMs, pushBoundMs },
+    theory: { asyncExpectedMs: model.asyncExpectedMs ?? null, asyncP95Ms: model.asyncP95Ms ?? null, syncExpectedMs, pushBoundMs },
   };
 }

@@ -37,6 +37,8 @@ export const RESULT_COLUMNS: readonly Column[] = [
   ["t50_ms", (p) => p.visibility.t50Ms],
   ["t90_ms", (p) => p.visibility.t90Ms],
   ["t99_ms", (p) => p.visibility.t99Ms],
+  ["expected_ms", (p) => p.theory.asyncExpectedMs],
+  ["expected_p95_ms", (p) => p.theory.asyncP95Ms],
   ["sync_expected_ms", (p) => p.theory.syncExpectedMs],
   ["push_bound_ms", (p) => p.theory.pushBoundMs],
 ];

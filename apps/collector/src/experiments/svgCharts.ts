@@ -76,6 +76,7 @@ export function convergenceVsInterval(plan: ExperimentPlan, points: readonly Poi
     series.push({ label: `p95, ${rate} upd/s`, points: ps.map((p) => [p.config.intervalMs, p.convergence.p95Ms ?? 0]), dashed: true });
     series.push({ label: `update period, ${rate}/s`, points: ps.map((p) => [p.config.intervalMs, 1000 / rate]), dashed: true, markers: false });
   }
+  series.push({ label: "expected (async model)", points: points.map((p) => [p.config.intervalMs, p.theory.asyncExpectedMs ?? 0]), markers: false });
   series.push({ label: "E·T (sync. rounds)", points: points.map((p) => [p.config.intervalMs, p.theory.syncExpectedMs ?? 0]), dashed: true, markers: false });
   return chart("Convergence vs sync interval", "sync interval (ms, log)", "convergence time (ms, log)", series, planCaption(plan));
 }

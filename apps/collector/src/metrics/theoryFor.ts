@@ -1,4 +1,4 @@
-import { referenceLine } from "@driftscope/gossip/theory";
+import { asyncConvergence, referenceLine, type AsyncConvergenceInput } from "@driftscope/gossip/theory";
 import type { ClusterConfig, Theory } from "@driftscope/protocol";
 
 /**
@@ -21,9 +21,20 @@ export function theoryFor(config: ClusterConfig, live: number): Theory | null {
       expectedMs: line.expectedMs,
       lowerBoundRounds: line.lowerBoundRounds,
       lowerBoundMs: line.lowerBoundMs,
+      ...expected({ n: live, intervalMs: gossip.intervalMs, fanout: gossip.fanout, mode: gossip.mode, lossRate: network.lossRate, latencyMs: network.latencyMs, jitterMs: network.jitterMs }),
     };
   } catch {
     return null;
+  }
+}
+
+/** The asynchronous model's figures ("expected", DESIGN §3), where it has finite ones. */
+export function expected(input: AsyncConvergenceInput): { asyncExpectedMs?: number; asyncP50Ms?: number; asyncP95Ms?: number } {
+  try {
+    const m = asyncConvergence(input);
+    return Number.isFinite(m.expectedMs) ? { asyncExpectedMs: m.expectedMs, asyncP50Ms: m.p50Ms, asyncP95Ms: m.p95Ms } : {};
+  } catch {
+    return {}; // outside the model's range (a latency of many intervals)
   }
 }
 
@@ -33,7 +44,7 @@ export class TheoryCache {
 
   for(config: ClusterConfig, live: number): Theory | null {
     const { gossip, network } = config;
-    const key = `${live}|${gossip.intervalMs}|${gossip.fanout}|${gossip.mode}|${network.lossRate}|${network.latencyMs}`;
+    const key = `${live}|${gossip.intervalMs}|${gossip.fanout}|${gossip.mode}|${network.lossRate}|${network.latencyMs}|${network.jitterMs}`;
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
     const theory = theoryFor(config, live);
