@@ -15,6 +15,8 @@ const benches: Record<string, () => Promise<Bench>> = {
   "gossip-async-theory": () => import("./src/gossip-async-theory.bench.ts"),
   "gossip-delta": () => import("./src/gossip-delta.bench.ts"),
   "gossip-scale": () => import("./src/gossip-scale.bench.ts"),
+  tuner: () => import("./src/tuner.bench.ts"),
+  "experiment-sweep": () => import("./src/experiment-sweep.bench.ts"),
 };
 
 // Arguments starting with "--" are options for the benchmarks (e.g. --quick), not names.
