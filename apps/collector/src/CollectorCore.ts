@@ -179,20 +179,30 @@ export class CollectorCore {
     return result;
   }
 
-  /** Starts a new run (closing the current one) or stops recording. */
-  runControl(action: "start" | "stop", name: string | undefined, nowMs: number): RunInfo | null {
+  /**
+   * Starts a new run (closing the current one) or stops recording. `patch`, with a start,
+   * is applied between the two runs, so the change belongs to the new run only; an invalid
+   * patch refuses the whole action and changes nothing.
+   */
+  runControl(action: "start" | "stop", name: string | undefined, nowMs: number, patch?: unknown): { ok: true; run: RunInfo | null } | { ok: false; error: ErrorMessage } {
     const recorder = this.options.recorder;
-    if (recorder === null) return null;
+    if (action === "start" && patch !== undefined) {
+      const check = applyConfigPatch(this.configValue, patch);
+      if (!check.ok) return check;
+    }
+    if (recorder === null) return { ok: true, run: null };
     const current = this.runInfo();
     if (current !== null) {
       this.timeline.add({ timeMs: nowMs, kind: "run", summary: clip(`run ${current.name} stopped`) });
       recorder.stop(nowMs, this.engine.inFlightAges(nowMs));
     }
-    if (action === "stop") return null;
+    if (action === "stop") return { ok: true, run: null };
+    if (patch !== undefined) this.changeConfig(patch, nowMs, `the start of run ${name ?? defaultRunName(nowMs)}`);
     const run = recorder.start(name ?? defaultRunName(nowMs), nowMs, this.configValue);
     this.engine.resetRunStats();
+    this.engine.startConfigEpoch(nowMs); // the new run's percentiles are its own config's
     this.timeline.add({ timeMs: nowMs, kind: "run", summary: clip(`run ${run.name} started`), version: this.configValue.version });
-    return this.runInfo();
+    return { ok: true, run: this.runInfo() };
   }
 
   /** Calls `listener` with every frame, after it is built and recorded; returns the function that stops it. */

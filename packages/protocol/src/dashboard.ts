@@ -327,6 +327,11 @@ export const RunControlSchema = z.strictObject({
   requestId: RequestIdSchema,
   action: z.enum(["start", "stop"]),
   name: ShortTextSchema.optional(),
+  /**
+   * With `start`: the config change to start the run with, applied between the old run's end
+   * and the new run's start, so it belongs to the new run only (one action, no leak).
+   */
+  config: ConfigPatchSchema.optional(),
   token: TokenSchema.optional(),
 });
 /** Starts or stops a recorded run. */

@@ -128,6 +128,20 @@ export const RecordedKpisSchema = recordedKpis.extend({ convergenceAtLeast: z.in
 /** The cluster's figures at one recorded frame. */
 export type RecordedKpis = z.infer<typeof RecordedKpisSchema>;
 
+/**
+ * The part of a run one config version was in force: its convergence figures count only
+ * updates issued then, so a run's figures never mix configs without saying so.
+ */
+export const ConfigSegmentSchema = z.strictObject({
+  version: z.int().min(0),
+  fromMs: TimeMsSchema,
+  /** Null while it is still in force. */
+  toMs: TimeMsSchema.nullable(),
+  convergence: RunConvergenceSchema,
+});
+/** One config version's part of a run. */
+export type ConfigSegment = z.infer<typeof ConfigSegmentSchema>;
+
 /** Answer to `GET /api/v1/runs/:id`: the run, its configs, timeline and (decimated) figures. */
 export const RunDetailAnswerSchema = z.strictObject({
   run: RecordedRunSchema.extend({ current: z.boolean() }),
@@ -135,6 +149,8 @@ export const RunDetailAnswerSchema = z.strictObject({
   /** `exact`: computed from every sample (a finished run); otherwise from the live histogram (≤ 1 % error). */
   convergence: RunConvergenceSchema.extend({ exact: z.boolean() }),
   configs: z.array(RecordedConfigSchema),
+  /** Convergence per config version (exact, from the recorded samples). */
+  segments: z.array(ConfigSegmentSchema),
   events: z.array(TimelineEventSchema),
   kpis: z.array(RecordedKpisSchema),
   /** Every n-th recorded frame is listed (the export has them all). */
@@ -159,6 +175,7 @@ export const RunExportSchema = z.strictObject({
   run: RecordedRunSchema,
   convergence: RunConvergenceSchema,
   configs: z.array(RecordedConfigSchema),
+  segments: z.array(ConfigSegmentSchema),
   events: z.array(TimelineEventSchema),
   frames: z.array(ExportFrameSchema),
   samples: z.array(ConvergenceSampleSchema),

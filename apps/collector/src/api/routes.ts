@@ -313,6 +313,7 @@ export function apiRouter(deps: ApiDeps): Router {
       // histogram (≤ 1 % error, instant); a finished run's are exact, computed once.
       convergence: recorder.current?.id === run.id ? { ...core.engine.runConvergence(now()), exact: false } : { ...finishedStats(run.id), exact: true },
       configs: store.configs(run.id).map((c) => ({ version: c.version, timeMs: c.timeMs, config: JSON.parse(c.configJson) as unknown, patch: c.patchJson === null ? null : (JSON.parse(c.patchJson) as unknown) })),
+      segments: store.segments(run.id),
       events: store.events(run.id, LIMITS.snapshotEvents * 10).map((e) => JSON.parse(e.eventJson) as unknown),
       kpis,
       kpisDecimation: step,

@@ -55,6 +55,11 @@ interface DashboardSocketData {
   /** A snapshot was asked for (subscribe, request-snapshot, catching up) and not sent yet. */
   snapshotDue: boolean;
   lastSnapshotMs: number;
+  /**
+   * Unread bytes owed to its last snapshot (large for a large cluster), shrinking as it is
+   * read: a dashboard busy reading a snapshot is not behind, one that stops reading is.
+   */
+  snapshotBytes: number;
 }
 
 type DashboardNamespace = Namespace<DashboardToCollectorEvents, CollectorToDashboardEvents, Record<string, never>, DashboardSocketData>;
@@ -107,17 +112,18 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
   const sendSnapshotIfAllowed = (socket: DashboardSocket, t: number): boolean => {
     const d = socket.data;
     if (d.windowMs === null || d.laggingSinceMs !== null || t - d.lastSnapshotMs < snapshotEveryMs) return false;
-    if (queuedBytes(socket.conn) > sendBufferBytes) return false;
+    if (queuedBytes(socket.conn) - d.snapshotBytes > sendBufferBytes) return false;
     d.snapshotDue = false;
     d.lastSnapshotMs = t;
     socket.emit("snapshot", snapshotFor(d.windowMs, t));
+    d.snapshotBytes = queuedBytes(socket.conn);
     return true;
   };
 
   ns.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
     const token = typeof auth === "object" && auth !== null ? (auth as { token?: unknown }).token : undefined;
-    socket.data = { token: typeof token === "string" ? token : undefined, windowMs: null, laggingSinceMs: null, snapshotDue: false, lastSnapshotMs: -Infinity };
+    socket.data = { token: typeof token === "string" ? token : undefined, windowMs: null, laggingSinceMs: null, snapshotDue: false, lastSnapshotMs: -Infinity, snapshotBytes: 0 };
     next();
   });
 
@@ -200,8 +206,12 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
               answer({ type: "control-result", requestId: msg.requestId, ok: false, run: core.runInfo(), error: tokenError(refusal, msg.requestId) });
               return;
             }
-            const run = core.runControl(msg.action, msg.name, t);
-            answer({ type: "control-result", requestId: msg.requestId, ok: true, run });
+            const result = core.runControl(msg.action, msg.name, t, msg.config);
+            answer(
+              result.ok
+                ? { type: "control-result", requestId: msg.requestId, ok: true, run: result.run, config: core.config }
+                : { type: "control-result", requestId: msg.requestId, ok: false, run: core.runInfo(), error: { ...result.error, ref: msg.requestId } },
+            );
             return;
           }
         }
@@ -228,7 +238,8 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
         const w = d.windowMs;
         if (w === null) continue;
         const queued = queuedBytes(socket.conn);
-        if (d.laggingSinceMs === null && queued > sendBufferBytes) {
+        d.snapshotBytes = Math.min(d.snapshotBytes, queued);
+        if (d.laggingSinceMs === null && queued - d.snapshotBytes > sendBufferBytes) {
           d.laggingSinceMs = nowMs;
           void socket.leave(roomOf(w));
         }
@@ -261,7 +272,10 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
         byWindow.set(w, [...(byWindow.get(w) ?? []), socket.id]);
       }
       for (const [w, ids] of byWindow) ns.to(ids).emit("snapshot", snapshotFor(w, nowMs));
-      for (const [socket, w] of snapshotNow) void socket.join(roomOf(w));
+      for (const [socket, w] of snapshotNow) {
+        socket.data.snapshotBytes = queuedBytes(socket.conn);
+        void socket.join(roomOf(w));
+      }
     },
   };
 }

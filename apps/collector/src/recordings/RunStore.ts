@@ -312,6 +312,25 @@ export class RunStore {
     return censoredFromSorted(sorted.subarray(0, i), censored);
   }
 
+  /**
+   * The run cut at its config changes: each version's convergence over the updates issued
+   * while it was in force (the updates still in flight at the end count in the last one).
+   */
+  segments(runId: string): Array<{ version: number; fromMs: number; toMs: number | null; convergence: CensoredStats }> {
+    const n = runNumberOf(runId);
+    const run = this.getRun(runId);
+    if (n === undefined || run === undefined) return [];
+    const configs = this.configs(runId).sort((a, b) => a.timeMs - b.timeMs || a.version - b.version);
+    const censored = Float64Array.from(this.censoredAges(runId)).sort();
+    const pick = this.db.prepare("SELECT convergence_ms AS v FROM run_samples WHERE run_id = ? AND issued_at_ms >= ? AND issued_at_ms < ? ORDER BY convergence_ms");
+    return configs.map((c, i) => {
+      const toMs = configs[i + 1]?.timeMs ?? run.endedAtMs;
+      const rows = pick.all(n, c.timeMs, toMs ?? Number.MAX_SAFE_INTEGER) as Array<{ v: number }>;
+      const last = i === configs.length - 1;
+      return { version: c.version, fromMs: c.timeMs, toMs, convergence: censoredFromSorted(Float64Array.from(rows, (r) => r.v), last ? censored : new Float64Array(0)) };
+    });
+  }
+
   /** Ages of the traced updates still in flight when the run ended (none if it did not end cleanly). */
   censoredAges(runId: string): number[] {
     const n = runNumberOf(runId);

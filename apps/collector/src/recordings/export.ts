@@ -161,6 +161,7 @@ export function* jsonChunks(store: RunStore, run: StoredRun): Generator<string> 
     patch: c.patchJson === null ? null : (JSON.parse(c.patchJson) as unknown),
   }));
   yield `,"configs":${JSON.stringify(configs)}`;
+  yield `,"segments":${JSON.stringify(store.segments(run.id))}`;
   yield `,"events":[${store
     .events(run.id)
     .map((e) => e.eventJson)
