@@ -5,15 +5,15 @@ import { citedIn, definedIn, specProblems } from "./specIds.ts";
 const ROOT = join(import.meta.dirname, "..");
 
 /**
- * Workspaces whose tests cite rule ids, with their prefix. The agent and the dashboard have no
- * SPEC.md yet: any id their tests cite fails until one defines it. The collector's metrics
- * rules are its owner's to specify; add it here once apps/collector/SPEC.md exists.
+ * Workspaces whose tests cite rule ids, with their prefix: any id their tests cite fails
+ * until their SPEC.md defines it.
  */
 const PACKAGES: Array<[dir: string, prefix: string]> = [
   ["packages/crdt", "C"],
   ["packages/gossip", "G"],
   ["packages/protocol", "P"],
   ["apps/agent", "A"],
+  ["apps/collector", "CL"],
   ["apps/dashboard", "UI"],
 ];
 

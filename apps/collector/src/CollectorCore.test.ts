@@ -18,7 +18,7 @@ function core(options: Partial<ConstructorParameters<typeof CollectorCore>[0]> =
 }
 
 describe("CollectorCore", () => {
-  it("X1: the topology's exchanges are messages that arrived (peer → receiver), not sends that may have been lost", () => {
+  it("CL-TOP1: the topology's exchanges are messages that arrived (peer → receiver), not sends that may have been lost", () => {
     const { c } = core();
     c.hello(helloMsg("a", ["r1", "r2", "r3"]), "http", null, 0);
     const full = ["r1", "r2", "r3"].map((id) => replicaReport(id, 0, [], { full: true }));
@@ -32,7 +32,7 @@ describe("CollectorCore", () => {
     expect(frame.exchanges.map(([from, to]) => [ids[from], ids[to]])).toEqual([["r2", "r1"]]);
   });
 
-  it("F1: whole vectors split over several reports of one tick are not re-requested; missing ones are, after 2 s", () => {
+  it("CL-F1: whole vectors split over several reports of one tick are not re-requested; missing ones are, after 2 s", () => {
     const requests: Array<string[] | undefined> = [];
     const { c } = core({ requestFull: (_session, replicas) => requests.push(replicas) });
     c.hello(helloMsg("a", ["r1", "r2", "r3"]), "http", null, 1_000);
@@ -45,7 +45,7 @@ describe("CollectorCore", () => {
     expect(requests).toEqual([["r3"]]);
   });
 
-  it("S1: a late joiner's snapshot carries a minute of frames for a small cluster, fewer for a large one", () => {
+  it("CL-SN1: a late joiner's snapshot carries a minute of frames for a small cluster, fewer for a large one", () => {
     const small = core().c;
     small.hello(helloMsg("a", ["r1", "r2"]), "http", null, 0);
     for (let i = 0; i < 700; i++) small.tick(i * 100);
@@ -60,7 +60,7 @@ describe("CollectorCore", () => {
     expect(large.snapshot(10_000).frames.length).toBe(50); // 1,000 replicas: 50 frames (5 s) keep it small
   });
 
-  it("K1: raises traceEveryK (a recorded, pushed config change) when traced telemetry would exceed its budget, and lowers it when idle", () => {
+  it("CL-TC7: raises traceEveryK (a recorded, pushed config change) when traced telemetry would exceed its budget, and lowers it when idle", () => {
     const { c, pushed } = core({ tracedEntriesPerSec: 1000 });
     const ids = Array.from({ length: 20 }, (_, i) => `r${i}`);
     expect(c.hello(helloMsg("a", ids), "http", null, 0).ok).toBe(true);
@@ -87,7 +87,7 @@ describe("CollectorCore", () => {
     expect(c.config.telemetry.traceEveryK).toBe(1);
   });
 
-  it("K2: 0 turns the adjustment off", () => {
+  it("CL-TC8: 0 turns the adjustment off", () => {
     const { c } = core({ tracedEntriesPerSec: 0 });
     const ids = ["a1", "a2"];
     c.hello(helloMsg("a", ids), "http", null, 0);
@@ -98,7 +98,7 @@ describe("CollectorCore", () => {
     expect(c.config.telemetry.traceEveryK).toBe(1);
   });
 
-  it("N1: the snapshot describes the membership of the frames it carries, even when a hello arrived since", () => {
+  it("CL-N1: the snapshot describes the membership of the frames it carries, even when a hello arrived since", () => {
     const { c } = core();
     c.hello(helloMsg("a", ["r1", "r2"]), "http", null, 0);
     c.tick(100);
@@ -112,7 +112,7 @@ describe("CollectorCore", () => {
     expect(c.tick(300).replicaIds).toBeUndefined();
   });
 
-  it("N2: status changes become timeline entries, one per agent and change", () => {
+  it("CL-N2: status changes become timeline entries, one per agent and change", () => {
     const { c } = core();
     c.hello(helloMsg("a", ["r1", "r2", "r3"], { reportIntervalMs: 100 }), "http", null, 0);
     c.tick(100);
@@ -130,7 +130,7 @@ describe("CollectorCore", () => {
     );
   });
 
-  it("B1: a report that would track more distinct origins than allowed is refused and changes nothing", () => {
+  it("CL-B1: a report that would track more distinct origins than allowed is refused and changes nothing", () => {
     const { c } = core({ maxTrackedIds: 4 });
     c.hello(helloMsg("a", ["r1", "r2"]), "http", null, 0);
     expect(c.report(reportMsg("a", 1, [replicaReport("r1", 1, [["r1", 1], ["x1", 3]], { full: true })]), "http", 10).ok).toBe(true);
@@ -140,7 +140,7 @@ describe("CollectorCore", () => {
     expect(c.engine.missingUpdates("r2")).toBe(4);
   });
 
-  it("B2: a hello that would grow the cluster beyond the protocol's replica limit is refused", () => {
+  it("CL-B2: a hello that would grow the cluster beyond the protocol's replica limit is refused", () => {
     const { c } = core();
     for (let a = 0; a < 4; a++) {
       const ids = Array.from({ length: 4096 }, (_, i) => `a${a}-r${i}`);
@@ -151,7 +151,7 @@ describe("CollectorCore", () => {
     expect(c.engine.replicaCount).toBe(16384);
   });
 
-  it("B3: absurd but valid values (epoch timestamps, seqs near 2^53) still give frames the protocol accepts", () => {
+  it("CL-B3: absurd but valid values (epoch timestamps, seqs near 2^53) still give frames the protocol accepts", () => {
     const { c } = core();
     c.hello(helloMsg("a", ["r1", "r2", "r3"]), "http", null, 0);
     const now = 1_700_000_000_000;

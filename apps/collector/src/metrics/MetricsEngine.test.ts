@@ -163,7 +163,7 @@ function runTrace(opts: { withInclusion: boolean; ticks: number; partitionTicks?
 }
 
 describe("MetricsEngine against a hand-made trace with known truth", () => {
-  it("T1: missing updates are exact at every frame and every converged dot has a sample within one report tick", () => {
+  it("CL-T1: missing updates are exact at every frame and every converged dot has a sample within one report tick", () => {
     const { cluster, samples, engine } = runTrace({ withInclusion: false, ticks: 120 });
     const truth = cluster.convergenceTruth();
     expect(truth.size).toBeGreaterThan(100);
@@ -178,13 +178,13 @@ describe("MetricsEngine against a hand-made trace with known truth", () => {
     expect(last.kpis.distinctStates).toBe(1);
   });
 
-  it("T2: with exact inclusion times reported, convergence times are exact", () => {
+  it("CL-T2: with exact inclusion times reported, convergence times are exact", () => {
     const { cluster, samples } = runTrace({ withInclusion: true, ticks: 80 });
     const truth = cluster.convergenceTruth();
     for (const [key, ms] of truth) expect(samples.get(key), key).toBeCloseTo(ms, 6);
   });
 
-  it("T3: a partition shows at least two distinct states and heals to one", () => {
+  it("CL-T3: a partition shows at least two distinct states and heals to one", () => {
     const { distinct } = runTrace({ withInclusion: false, ticks: 100, partitionTicks: [10, 50] });
     expect(Math.max(...distinct.slice(30, 50))).toBeGreaterThanOrEqual(2);
     expect(distinct[distinct.length - 1]).toBe(1);
@@ -192,7 +192,7 @@ describe("MetricsEngine against a hand-made trace with known truth", () => {
 });
 
 describe("MetricsEngine figures", () => {
-  it("M1: missing updates count what exists elsewhere but is not visible here", () => {
+  it("CL-M1: missing updates count what exists elsewhere but is not visible here", () => {
     const e = engineWith(["a", "b", "c"]);
     e.ingestReport("a1", 100, [digest("a", 5, [["a", 5]]), digest("b", 2, [["b", 2], ["a", 3]]), digest("c", 0, [])], 100);
     expect(e.missingUpdates("a")).toBe(2);
@@ -204,7 +204,7 @@ describe("MetricsEngine figures", () => {
     expect(f.kpis.convergedShare).toBe(0);
   });
 
-  it("M2: a peer's VV ahead of its reachable origin waits until the origin reports issuing that far", () => {
+  it("CL-M2: a peer's VV ahead of its reachable origin waits until the origin reports issuing that far", () => {
     const e = engineWith(["a", "b"]);
     e.ingestReport("a1", 100, [digest("b", 0, [["a", 4]])], 100);
     expect(e.frontierFor("a")).toBe(0);
@@ -218,7 +218,7 @@ describe("MetricsEngine figures", () => {
     expect(e.missingUpdates("b")).toBe(0);
   });
 
-  it("M4: an origin nobody reachable hosts may be raised by a peer's VV, by a bounded amount", () => {
+  it("CL-M4: an origin nobody reachable hosts may be raised by a peer's VV, by a bounded amount", () => {
     const e = engineWith(["a", "b"]);
     e.ingestReport("a1", 100, [digest("b", 0, [["x", 4]])], 100);
     expect(e.frontierFor("x")).toBe(4);
@@ -228,7 +228,7 @@ describe("MetricsEngine figures", () => {
     expect(e.drainNotices()).toMatchObject([{ kind: "capped", replica: "b", origin: "x", claimed: Number.MAX_SAFE_INTEGER }]);
   });
 
-  it("M3: a full vector replaces the previous one (absent origins become 0)", () => {
+  it("CL-M3: a full vector replaces the previous one (absent origins become 0)", () => {
     const e = engineWith(["a", "b"]);
     e.ingestReport("a1", 100, [digest("a", 3, [["a", 3]]), digest("b", 2, [["b", 2], ["a", 3]])], 100);
     e.ingestReport("a1", 200, [digest("b", 2, [["b", 2]], { full: true })], 200);
@@ -236,7 +236,7 @@ describe("MetricsEngine figures", () => {
     expect(e.missingUpdates("b")).toBe(3);
   });
 
-  it("S1: staleness is the age of the oldest missing update", () => {
+  it("CL-ST1: staleness is the age of the oldest missing update", () => {
     const e = engineWith(["a", "b"]);
     e.ingestReport("a1", 100, [digest("a", 2, [["a", 2]], { issued: [[1, 40], [2, 90]] }), digest("b", 0, [])], 100);
     const f = e.frame(540);
@@ -253,7 +253,7 @@ describe("MetricsEngine figures", () => {
     ]);
   });
 
-  it("U1: a replica silent for 3 report intervals is unreachable and no longer holds convergence back", () => {
+  it("CL-U1: a replica silent for 3 report intervals is unreachable and no longer holds convergence back", () => {
     const e = new MetricsEngine({ defaultReportIntervalMs: TICK });
     e.registerAgent("fast", TICK, 0);
     e.registerAgent("slow", TICK, 0);
@@ -279,7 +279,7 @@ describe("MetricsEngine figures", () => {
     expect(e.frame(2100).status[2]).toBe(STATUS_LIVE);
   });
 
-  it("U4: after a pause of the collector itself, the next frame judges nobody silent; a truly silent agent is judged at the one after", () => {
+  it("CL-U4: after a pause of the collector itself, the next frame judges nobody silent; a truly silent agent is judged at the one after", () => {
     const e = engineWith(["a"]);
     e.frame(0);
     expect(e.frame(3000).status).toEqual([STATUS_LIVE]); // the collector was frozen 3 s: its own pause, not the agent's silence
@@ -288,7 +288,7 @@ describe("MetricsEngine figures", () => {
     expect(e.frame(5100).status).toEqual([STATUS_UNREACHABLE]); // silent since 3,010: > 2 s
   });
 
-  it("U2: a replica reported crashed leaves the live set; up brings it back", () => {
+  it("CL-U2: a replica reported crashed leaves the live set; up brings it back", () => {
     const e = engineWith(["a", "b"]);
     e.ingestReport("a1", 100, [digest("b", 0, [], { status: "crashed" })], 100);
     let f = e.frame(100);
@@ -303,14 +303,14 @@ describe("MetricsEngine figures", () => {
     ]);
   });
 
-  it("U3: an agent that says bye takes its replicas out of the live set at once", () => {
+  it("CL-U3: an agent that says bye takes its replicas out of the live set at once", () => {
     const e = engineWith(["a", "b"]);
     e.agentGone("a1", 50);
     expect(e.frame(50).status).toEqual([STATUS_UNREACHABLE, STATUS_UNREACHABLE]);
     expect(e.liveReplicas).toBe(0);
   });
 
-  it("R1: update, message and byte rates per replica and cluster-wide; a counter reset is not negative", () => {
+  it("CL-RT1: update, message and byte rates per replica and cluster-wide; a counter reset is not negative", () => {
     const e = engineWith(["a", "b"], { rateWindowMs: 1000 });
     const sync = (m: number, b: number) => ({ sentMessages: m, sentBytes: b, receivedMessages: 0, receivedBytes: 0, merges: 0, changedMerges: 0 });
     e.ingestReport("a1", 0, [digest("a", 100, [["a", 100]], { sync: sync(1000, 5000) }), digest("b", 0, [["a", 100]], { sync: sync(0, 0) })], 0);
@@ -337,7 +337,7 @@ describe("MetricsEngine figures", () => {
     expect(Object.keys(e.replicaFigures(1200)[1]!.sync).sort()).toEqual(["changedMerges", "merges", "receivedBytes", "receivedMessages", "sentBytes", "sentMessages"]);
   });
 
-  it("K1: with tracing stride k only seq % k === 0 yields samples, and the frame says so", () => {
+  it("CL-K1: with tracing stride k only seq % k === 0 yields samples, and the frame says so", () => {
     const e = engineWith(["a", "b"], { tracingEveryK: 4 });
     const issued: Array<[number, number]> = Array.from({ length: 10 }, (_, i) => [i + 1, 10 * (i + 1)]);
     e.ingestReport("a1", 100, [digest("a", 10, [["a", 10]], { issued }), digest("b", 0, [["a", 10]])], 100);
@@ -346,7 +346,7 @@ describe("MetricsEngine figures", () => {
     expect(f.sampling).toMatchObject({ traced: true, everyK: 4 });
   });
 
-  it("D1: distinct states count VV and state hash among live replicas", () => {
+  it("CL-D1: distinct states count VV and state hash among live replicas", () => {
     const e = engineWith(["a", "b", "c"]);
     e.ingestReport("a1", 100, [digest("a", 1, [["a", 1]], { hash: "x" }), digest("b", 0, [["a", 1]], { hash: "x" }), digest("c", 0, [], { hash: "x" })], 100);
     expect(e.frame(100).kpis.distinctStates).toBe(2); // same hash, different VV
@@ -356,7 +356,7 @@ describe("MetricsEngine figures", () => {
     expect(e.frame(300).kpis).toMatchObject({ distinctStates: 1, convergedShare: 1 });
   });
 
-  it("D2: an entry without hash, size and summary leaves them as they were", () => {
+  it("CL-D2: an entry without hash, size and summary leaves them as they were", () => {
     const e = engineWith(["a", "b"]);
     e.ingestReport("a1", 100, [digest("a", 1, [["a", 1]], { hash: "x", bytes: 7, summary: "one" }), digest("b", 0, [["a", 1]], { hash: "x" })], 100);
     const unchanged = (r: string, seq: number, vv: Array<[string, number]>) => entry({ replica: r, vv, seq });

@@ -6,13 +6,13 @@ const sorted = (xs: number[]) => Float64Array.from(xs).sort();
 const range = (n: number, f: (i: number) => number) => Array.from({ length: n }, (_, i) => f(i));
 
 describe("censored percentiles (Kaplan–Meier)", () => {
-  it("CM-C1: without updates in flight they are the plain nearest-rank percentiles, none a lower bound", () => {
+  it("CL-C1: without updates in flight they are the plain nearest-rank percentiles, none a lower bound", () => {
     const s = censoredFromSorted(sorted(range(100, (i) => i + 1)), sorted([]));
     expect([s.p50, s.p95, s.p99, s.max]).toEqual([50, 95, 99, 100]);
     expect(s.atLeast).toEqual({ p50: false, p95: false, p99: false, max: false });
   });
 
-  it("CM-C2: a partition's unconverged updates make the tail a lower bound: p99 ≥ the oldest age in flight", () => {
+  it("CL-C2: a partition's unconverged updates make the tail a lower bound: p99 ≥ the oldest age in flight", () => {
     const measured = sorted(range(90, (i) => 50 + i)); // healthy: 50..139 ms
     const inFlight = sorted(range(10, (i) => 15_000 - i * 100)); // held back 14.1–15 s
     const s = censoredFromSorted(measured, inFlight);
@@ -27,7 +27,7 @@ describe("censored percentiles (Kaplan–Meier)", () => {
     expect(s.censored).toBe(10);
   });
 
-  it("CM-C3: young updates in flight under a steady load do not pull the percentiles down", () => {
+  it("CL-C3: young updates in flight under a steady load do not pull the percentiles down", () => {
     const measured = sorted(range(1000, (i) => 100 + (i % 100))); // 100..199 ms
     const young = sorted(range(200, (i) => i % 20)); // issued in the last 20 ms
     const plain = censoredFromSorted(measured, sorted([]));
@@ -36,7 +36,7 @@ describe("censored percentiles (Kaplan–Meier)", () => {
     expect(s.atLeast).toEqual({ p50: false, p95: false, p99: false, max: false });
   });
 
-  it("CM-C4: run-wide figures from the histogram behave the same, leaving the histogram untouched", () => {
+  it("CL-C4: run-wide figures from the histogram behave the same, leaving the histogram untouched", () => {
     const run = new LogHistogram();
     for (let i = 0; i < 95; i++) run.add(100);
     const s = censoredFromHistogram(run, sorted(range(5, (i) => 20_000 + i)));

@@ -51,7 +51,7 @@ function expectWithinOneTick(samples: Map<string, number>, truth: Map<string, nu
 }
 
 describe("truth: engine vs virtual-time gossip clusters", () => {
-  it("G1: missing updates are exact at every frame; every convergence time is within one report tick", async () => {
+  it("CL-G1: missing updates are exact at every frame; every convergence time is within one report tick", async () => {
     const cluster = gossipCluster(11);
     const engine = newEngine();
     const truth = new Truth();
@@ -70,7 +70,7 @@ describe("truth: engine vs virtual-time gossip clusters", () => {
     await cluster.close();
   });
 
-  it("G2: with the exact inclusion times of traced dots, convergence times are exact", async () => {
+  it("CL-G2: with the exact inclusion times of traced dots, convergence times are exact", async () => {
     const cluster = gossipCluster(12);
     const engine = newEngine();
     const truth = new Truth();
@@ -87,7 +87,7 @@ describe("truth: engine vs virtual-time gossip clusters", () => {
     await cluster.close();
   });
 
-  it("G3: a partition shows at least two distinct states and heals to one", async () => {
+  it("CL-G3: a partition shows at least two distinct states and heals to one", async () => {
     const cluster = gossipCluster(13);
     const engine = newEngine();
     const agent = new SimAgent(engine, cluster, "sim", new Truth());
@@ -107,7 +107,7 @@ describe("truth: engine vs virtual-time gossip clusters", () => {
     await cluster.close();
   });
 
-  it("G4: a whole cluster leaves and another joins: its updates are counted lost, never missing at the newcomers", async () => {
+  it("CL-G4: a whole cluster leaves and another joins: its updates are counted lost, never missing at the newcomers", async () => {
     const a = gossipCluster(14, 5, "a");
     const b = gossipCluster(15, 5, "b");
     b.setWorkload({ updatesPerSecPerReplica: 0 });
@@ -134,7 +134,7 @@ describe("truth: engine vs virtual-time gossip clusters", () => {
     await Promise.all([a.close(), b.close()]);
   });
 
-  it("G5: a replica that crashes holding the only copies keeps them missing; restarted empty, exactly those are lost", async () => {
+  it("CL-G5: a replica that crashes holding the only copies keeps them missing; restarted empty, exactly those are lost", async () => {
     const cluster = gossipCluster(16, 6);
     const engine = newEngine();
     const agent = new SimAgent(engine, cluster, "sim", new Truth());
@@ -166,7 +166,7 @@ describe("truth: engine vs virtual-time gossip clusters", () => {
     await cluster.close();
   });
 
-  it("G6: during a 15 s partition the p99 is censored (≥ the partition's age) and in-flight updates rise; after healing, the true times", async () => {
+  it("CL-G6: during a 15 s partition the p99 is censored (≥ the partition's age) and in-flight updates rise; after healing, the true times", async () => {
     const cluster = gossipCluster(17);
     const engine = newEngine();
     const truth = new Truth();
@@ -204,7 +204,7 @@ describe("truth: engine vs virtual-time gossip clusters", () => {
     await cluster.close();
   });
 
-  it("G7: after a collector restart mid-run the first report is a baseline: no rate spike, missing counts exact", async () => {
+  it("CL-G7: after a collector restart mid-run the first report is a baseline: no rate spike, missing counts exact", async () => {
     const cluster = gossipCluster(18);
     const truth = new Truth();
     const first = newEngine();

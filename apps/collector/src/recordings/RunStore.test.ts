@@ -52,7 +52,7 @@ describe("run ids", () => {
 });
 
 describe("RunStore + Recorder", () => {
-  it("R1: a run records configs, events, 1 Hz frames and samples, and survives reopening", () => {
+  it("CL-RS1: a run records configs, events, 1 Hz frames and samples, and survives reopening", () => {
     const path = join(dir, "a.db");
     const rec = new Recorder(new RunStore(path), OPTS);
     const run = rec.start("first", 1000, DEFAULT_CLUSTER_CONFIG);
@@ -74,7 +74,7 @@ describe("RunStore + Recorder", () => {
     store.close();
   });
 
-  it("R5: updates still in flight when a run ends keep its percentiles censored; frames keep in-flight and lost figures", () => {
+  it("CL-RS5: updates still in flight when a run ends keep its percentiles censored; frames keep in-flight and lost figures", () => {
     const path = join(dir, "c.db");
     const rec = new Recorder(new RunStore(path), OPTS);
     const run = rec.start("partitioned", 1000, DEFAULT_CLUSTER_CONFIG);
@@ -93,7 +93,7 @@ describe("RunStore + Recorder", () => {
     store.close();
   });
 
-  it("R2: a run left running by a crash is marked interrupted, ending at its last write", () => {
+  it("CL-RS2: a run left running by a crash is marked interrupted, ending at its last write", () => {
     const path = join(dir, "b.db");
     const store = new RunStore(path);
     const rec = new Recorder(store, OPTS);
@@ -110,7 +110,7 @@ describe("RunStore + Recorder", () => {
     again.close();
   });
 
-  it("R3: retention keeps the newest runs and never deletes the current one", () => {
+  it("CL-RS3: retention keeps the newest runs and never deletes the current one", () => {
     const store = new RunStore(join(dir, "c.db"));
     const rec = new Recorder(store, { ...OPTS, retention: { maxRuns: 3, maxBytes: 1e9 } });
     const ids: string[] = [];
@@ -120,7 +120,7 @@ describe("RunStore + Recorder", () => {
     rec.close(10_000);
   });
 
-  it("R4: the size limit deletes old runs first, then the current run's oldest rows", () => {
+  it("CL-RS4: the size limit deletes old runs first, then the current run's oldest rows", () => {
     const store = new RunStore(join(dir, "d.db"));
     const rec = new Recorder(store, { ...OPTS, retention: { maxRuns: 10, maxBytes: 1e12 } });
     const old = rec.start("old", 0, DEFAULT_CLUSTER_CONFIG);
@@ -142,7 +142,7 @@ describe("RunStore + Recorder", () => {
 });
 
 describe("exports", () => {
-  it("E1: CSV has the documented header and one line per row; JSON parses", () => {
+  it("CL-EX1: CSV has the documented header and one line per row; JSON parses", () => {
     const store = new RunStore(join(dir, "e.db"));
     const rec = new Recorder(store, OPTS);
     const run = rec.start("export me", 1000, DEFAULT_CLUSTER_CONFIG);
@@ -168,7 +168,7 @@ describe("exports", () => {
     rec.close(3000);
   });
 
-  it("E2: CSV fields that a spreadsheet would evaluate are kept as text", () => {
+  it("CL-EX2: CSV fields that a spreadsheet would evaluate are kept as text", () => {
     expect(csvField("=1+2")).toBe("'=1+2");
     expect(csvField(-3)).toBe("-3");
     expect(csvField(null)).toBe("");
