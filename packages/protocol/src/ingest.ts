@@ -52,6 +52,8 @@ export const IngestAnswerSchema = z.strictObject({
   reportIntervalMs: z.int().min(50).max(60_000).optional(),
   /** Send whole version vectors next time: `true` for all replicas, or these. */
   requestFull: z.union([z.literal(true), z.array(ReplicaIdSchema).max(LIMITS.replicasPerAgent)]).optional(),
+  /** Accepted lines whose times look wrong: in seconds rather than milliseconds, or clamped to now. */
+  warnings: z.array(z.strictObject({ line: z.int().min(1), message: z.string().max(LIMITS.messageLength) })).max(LIMITS.ingestRejections).optional(),
 });
 /** Body of the answer to `POST /api/v1/ingest`. */
 export type IngestAnswer = z.infer<typeof IngestAnswerSchema>;
@@ -128,6 +130,7 @@ export function ingestAnswer(parts: {
   config?: IngestAnswer["config"];
   reportIntervalMs?: number;
   requestFull?: IngestAnswer["requestFull"];
+  warnings?: IngestAnswer["warnings"];
 }): IngestAnswer {
   const sorted = [...parts.rejected].sort((a, b) => a.line - b.line);
   const answer: IngestAnswer = {
@@ -139,6 +142,7 @@ export function ingestAnswer(parts: {
   if (parts.config !== undefined) answer.config = parts.config;
   if (parts.reportIntervalMs !== undefined) answer.reportIntervalMs = parts.reportIntervalMs;
   if (parts.requestFull !== undefined) answer.requestFull = parts.requestFull;
+  if (parts.warnings !== undefined && parts.warnings.length > 0) answer.warnings = parts.warnings;
   return answer;
 }
 

@@ -27,6 +27,7 @@ import type { Recorder } from "../recordings/Recorder.js";
 import { agentConfigRouter } from "./agentConfigRoute.js";
 import { experimentRouter } from "./experimentRoutes.js";
 import { sendError } from "./errors.js";
+import { timeWarning } from "./timeWarnings.js";
 import { ingestInSlices } from "./ingestBody.js";
 import { openApiRouter } from "./openapi.js";
 
@@ -162,8 +163,17 @@ export function apiRouter(deps: ApiDeps): Router {
         sendError(res, protocolError("BAD_REQUEST", "expected a text body"));
         return;
       }
+      // The body must be what its Content-Type says: an array as application/json, lines as NDJSON.
+      const array = body.trimStart().startsWith("[");
+      if ((type === "application/x-ndjson" && array) || (type === "application/json" && !array && body.trim() !== "")) {
+        metrics.rejections.inc({ code: "BAD_REQUEST", transport: "http" });
+        const fix = array ? "a JSON array is sent as application/json" : "one message per line is sent as application/x-ndjson";
+        sendError(res, protocolError("BAD_REQUEST", `the body does not match its Content-Type ${type}: ${fix}`, { issues: [{ path: "", reason: fix }] }));
+        return;
+      }
       deps.ipBytes.spend(clientAddress(req.socket.remoteAddress), now(), body.length);
       const rejected: IngestRejection[] = [];
+      const warnings: Array<{ line: number; message: string }> = [];
       let accepted = 0;
       let helloInterval: number | undefined;
       let stale = false;
@@ -188,6 +198,8 @@ export function apiRouter(deps: ApiDeps): Router {
             return;
           }
           accepted++;
+          const warning = warnings.length < LIMITS.ingestRejections ? timeWarning(message, t) : undefined;
+          if (warning !== undefined) warnings.push({ line, message: warning });
           if (message.type === "hello") helloInterval = (result.value as { welcome: { reportIntervalMs: number } }).welcome.reportIntervalMs;
           if (message.type === "report") {
             if (message.replicas.some((r) => r.configVersion !== undefined && r.configVersion !== core.config.version)) stale = true;
@@ -216,6 +228,7 @@ export function apiRouter(deps: ApiDeps): Router {
         ...(helloInterval !== undefined || stale ? { config: core.config } : {}),
         ...(helloInterval !== undefined ? { reportIntervalMs: helloInterval } : {}),
         ...(requestAll ? { requestFull: true as const } : requestFull.size > 0 ? { requestFull: [...requestFull] as never } : {}),
+        ...(warnings.length > 0 ? { warnings } : {}),
       });
       res.status(ingestStatus(answer)).json(answer);
     },
