@@ -84,7 +84,7 @@ interface RunRow {
 }
 
 describe.skipIf(!existsSync(COLLECTOR_CLI))("a collector killed mid-run and restarted after an outage", () => {
-  it(`O1: ${OUTAGE_MS / 1000} s of outage under load: nothing dropped, the run interrupted, exports intact, every traced update converged`, { timeout: OUTAGE_MS + 180_000 }, async () => {
+  it(`${OUTAGE_MS / 1000} s of outage under load: nothing dropped, the run interrupted, exports intact, every traced update converged`, { timeout: OUTAGE_MS + 180_000 }, async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     let first = await collector(port);
