@@ -92,6 +92,20 @@ describe("Replica: anti-entropy", () => {
     expect(Math.max(...firstTicks) - Math.min(...firstTicks)).toBeGreaterThan(80);
   });
 
+  it("G-R3: replicas given a longer interval keep independent phases (not all in step from the ticks that applied it)", () => {
+    const cluster = new Cluster({ type: GCounter, replicas: 64, seed: 6, config: { intervalMs: 50 } });
+    cluster.runFor(1_000);
+    cluster.setConfig({ intervalMs: 1000 });
+    cluster.runFor(200); // every replica applied it (within one old interval)
+    // The next change is applied at each replica's next tick: when it ticks on the new interval.
+    const ticks: number[] = [];
+    cluster.events.on("config", (e) => ticks.push(e.atMs));
+    cluster.setConfig({ fanout: 2 });
+    cluster.runFor(1_000);
+    expect(ticks).toHaveLength(64);
+    expect(Math.max(...ticks) - Math.min(...ticks)).toBeGreaterThan(500);
+  });
+
   it("G-R4: live config changes leak no timer and lose no update", () => {
     const cluster = new Cluster({ type: AWSet, replicas: 8, seed: 4, config: { intervalMs: 200 } });
     const scheduler = cluster.scheduler as VirtualScheduler;

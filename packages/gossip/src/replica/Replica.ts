@@ -317,7 +317,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       // Not "now" for every replica whose last tick is that old: replicas that receive the change
       // together would then tick in step, synchronising independent phases (and convergence at
       // 64 replicas is then ~17 % slower than with the same config from the start).
-      if (at < now) at = this.phase === "aligned" ? (Math.floor(now / interval) + 1) * interval : now + this.rng.next() * interval;
+      if (at < now) at = this.firstTick(now, interval);
       if (at < this.nextTickAt) this.schedule(at);
     }
     return next;
@@ -331,9 +331,12 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (this.statusValue === "left") throw new Error(`replica ${this.id} has left`);
     this.endpoint = this.transport.attach(this.id, (from, bytes) => this.receive(from, bytes));
     this.statusValue = "running";
-    const interval = this.cfg.intervalMs;
-    const now = this.scheduler.now();
-    this.schedule(this.phase === "aligned" ? (Math.floor(now / interval) + 1) * interval : now + this.rng.next() * interval);
+    this.schedule(this.firstTick(this.scheduler.now(), this.cfg.intervalMs));
+  }
+
+  /** When to tick first on an interval starting at `now`: a random point of it, or the next aligned instant. */
+  private firstTick(now: number, interval: number): number {
+    return this.phase === "aligned" ? (Math.floor(now / interval) + 1) * interval : now + this.rng.next() * interval;
   }
 
   /**
@@ -407,7 +410,9 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     if (this.statusValue !== "running") return;
     const now = this.scheduler.now();
     this.lastTickAt = now;
+    let lengthened = false;
     if (this.pending !== null) {
+      lengthened = this.pending.config.intervalMs > this.cfg.intervalMs;
       this.cfg = this.pending.config;
       this.cfgVersion = this.pending.version;
       this.pending = null;
@@ -439,7 +444,10 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
         else if (this.incarnationValue > 0 && !p.announced) this.sendControl(to, p, "ack", "delta", false, null, null);
       }
     }
-    this.schedule(now + this.cfg.intervalMs);
+    // A longer interval starts afresh: replicas apply it within one old interval of each other,
+    // so one new interval from here would leave them all ticking in step (p95 ~8 % slower at 64
+    // replicas going from 86 to 747 ms, for as long as it runs).
+    this.schedule(lengthened ? this.firstTick(now, this.cfg.intervalMs) : now + this.cfg.intervalMs);
   }
 
   // ── receiving ────────────────────────────────────────────────────────────────────────────
