@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { ControlsPanel } from "./components/ControlsPanel.js";
 import { ConvergenceChart } from "./components/ConvergenceChart.js";
 import { DivergenceChart } from "./components/DivergenceChart.js";
+import { ExperimentsView } from "./components/ExperimentsView.js";
 import { Header } from "./components/Header.js";
 import { HeatmapChart } from "./components/HeatmapChart.js";
 import { RatesChart } from "./components/RatesChart.js";
@@ -11,18 +12,29 @@ import { RunsView } from "./components/RunsView.js";
 import { TimeBar } from "./components/TimeBar.js";
 import { TokenDialog } from "./components/TokenDialog.js";
 import { TopologyView } from "./components/TopologyView.js";
+import { experimentRoute, setExperimentAddress, showExperiment } from "./net/experimentsActions.js";
 import { openRun, routeOf } from "./net/runsActions.js";
 import { dashboardStore } from "./store/store.js";
 
-type Tab = "live" | "runs";
+type Tab = "live" | "runs" | "experiments";
+
+const path = () => globalThis.location?.pathname ?? "/";
 
 /** The page: header figures, tabs with the time controls, and the views. */
 export function App() {
-  const [tab, setTab] = useState<Tab>(() => routeOf(globalThis.location?.pathname ?? "/").tab);
+  const [tab, setTabState] = useState<Tab>(() => (experimentRoute(path()) !== undefined ? "experiments" : routeOf(path()).tab));
   useEffect(() => {
-    const { runId } = routeOf(globalThis.location?.pathname ?? "/");
+    const { runId } = routeOf(path());
     if (runId) void openRun(dashboardStore, runId);
+    const experimentId = experimentRoute(path());
+    if (experimentId) void showExperiment(dashboardStore, experimentId);
   }, []);
+  const setTab = (next: Tab) => {
+    // The address follows the Experiments tab (a link opens the same view); other tabs keep theirs.
+    if (next === "experiments") setExperimentAddress(dashboardStore.getState().shownIds[0] ?? null);
+    else if (experimentRoute(path()) !== undefined) setExperimentAddress(undefined);
+    setTabState(next);
+  };
   return (
     <div className="app">
       <Header />
@@ -34,6 +46,9 @@ export function App() {
             </button>
             <button type="button" role="tab" aria-selected={tab === "runs"} data-testid="tab-runs" onClick={() => setTab("runs")}>
               Runs
+            </button>
+            <button type="button" role="tab" aria-selected={tab === "experiments"} data-testid="tab-experiments" onClick={() => setTab("experiments")}>
+              Experiments
             </button>
           </div>
           {tab === "live" && <TimeBar />}
@@ -52,8 +67,10 @@ export function App() {
             <ReplicaTable className="span-12" />
           </main>
         </div>
-      ) : (
+      ) : tab === "runs" ? (
         <RunsView onOpened={() => setTab("live")} />
+      ) : (
+        <ExperimentsView />
       )}
       <TokenDialog />
     </div>

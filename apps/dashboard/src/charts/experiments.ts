@@ -123,7 +123,7 @@ export function convergenceVsInterval(exps: readonly ChartExperiment[], refs: re
   for (const r of refs) {
     const pts = r.points.filter((p) => p.convergenceMs !== null);
     if (pts.length === 0) continue;
-    layers.push({ kind: "marks", marks: pts.map((p) => ({ x: p.intervalMs, y: p.convergenceMs!, hollow: true })), colour: REFERENCE_COLOUR, shape: "square", radius: 4 });
+    layers.push({ kind: "marks", marks: pts.map((p) => ({ x: p.intervalMs, y: p.convergenceMs!, hollow: true })), colour: REFERENCE_COLOUR, shape: "square", radius: 4, group: "reference" });
     legend.push({ label: `reference: ${r.name} (${r.convergenceFrom ?? "convergence"})`, colour: REFERENCE_COLOUR, shape: "square" });
     for (const p of pts) {
       xs.push(p.intervalMs);
@@ -186,8 +186,8 @@ export function costVsInterval(exps: readonly ChartExperiment[], refs: readonly 
     const withBytes = r.points.filter((p) => p.bytesPerSec !== null);
     const withMsgs = r.points.filter((p) => p.messagesPerSec !== null);
     if (withBytes.length + withMsgs.length === 0) continue;
-    if (withBytes.length) bytesLayers.push({ kind: "marks", marks: withBytes.map((p) => ({ x: p.intervalMs, y: p.bytesPerSec!, hollow: true })), colour: REFERENCE_COLOUR, shape: "square" });
-    if (withMsgs.length) msgLayers.push({ kind: "marks", marks: withMsgs.map((p) => ({ x: p.intervalMs, y: p.messagesPerSec!, hollow: true })), colour: REFERENCE_COLOUR, shape: "square" });
+    if (withBytes.length) bytesLayers.push({ kind: "marks", marks: withBytes.map((p) => ({ x: p.intervalMs, y: p.bytesPerSec!, hollow: true })), colour: REFERENCE_COLOUR, shape: "square", group: "reference" });
+    if (withMsgs.length) msgLayers.push({ kind: "marks", marks: withMsgs.map((p) => ({ x: p.intervalMs, y: p.messagesPerSec!, hollow: true })), colour: REFERENCE_COLOUR, shape: "square", group: "reference" });
     legend.push({ label: `reference: ${r.name}`, colour: REFERENCE_COLOUR, shape: "square" });
     for (const p of r.points) {
       xs.push(p.intervalMs);
@@ -252,7 +252,7 @@ export function convergenceVsCost(exps: readonly ChartExperiment[], recommended:
   });
   if (frontDrawn) legend.push({ label: "Pareto front (per update rate)", colour: "#6b7280", shape: "dash" });
   if (ringed.length > 0) {
-    labelled.unshift({ kind: "marks", colour: REFERENCE_COLOUR, shape: "ring", radius: 9, marks: ringed.map((m) => ({ ...m, label: "recommended" })) });
+    labelled.unshift({ kind: "marks", colour: REFERENCE_COLOUR, shape: "ring", radius: 9, group: "recommended", marks: ringed.map((m) => ({ ...m, label: "recommended" })) });
     legend.push({ label: "recommended", colour: REFERENCE_COLOUR, shape: "ring" });
   }
   return {

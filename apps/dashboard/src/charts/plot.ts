@@ -162,17 +162,21 @@ export interface PlotLayout {
   panels: { top: number; height: number; y: LinearMap }[];
 }
 
-/** Lays out a chart's panels inside `widthPx`. */
-export function layoutPlot(chart: PlotChart, widthPx: number): PlotLayout {
-  const left = PLOT_MARGIN.left;
-  const width = Math.max(10, widthPx - PLOT_MARGIN.left - PLOT_MARGIN.right);
-  let top = PLOT_MARGIN.top;
+/** Lays out a chart's panels inside `widthPx` (any chart with an x axis and panels of a y axis and height). */
+export function layoutPlot(
+  chart: { x: AxisSpec; panels: readonly { y: AxisSpec; height: number }[] },
+  widthPx: number,
+  margin: { left: number; right: number; top: number; bottom: number; gap: number } = PLOT_MARGIN,
+): PlotLayout {
+  const left = margin.left;
+  const width = Math.max(10, widthPx - margin.left - margin.right);
+  let top = margin.top;
   const panels = chart.panels.map((p) => {
     const box = { top, height: p.height };
-    top += p.height + PLOT_MARGIN.gap;
+    top += p.height + margin.gap;
     const range: [number, number] = p.y.flip ? [box.top, box.top + box.height] : [box.top + box.height, box.top];
     return { ...box, y: (p.y.log ? logMap : linearMap)(p.y.domain, range) };
   });
   const x = (chart.x.log ? logMap : linearMap)(chart.x.domain, [left, left + width]);
-  return { left, width, height: top - PLOT_MARGIN.gap + PLOT_MARGIN.bottom, x, panels };
+  return { left, width, height: top - margin.gap + margin.bottom, x, panels };
 }

@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { useShallow } from "zustand/react/shallow";
+import { retryAfterToken } from "../net/experimentsActions.js";
 import { configSender, getConnection } from "../net/runtime.js";
 import { useDashboard } from "../store/store.js";
 
@@ -23,6 +24,7 @@ export function TokenDialog() {
           setValue("");
           getConnection()?.resubscribe();
           configSender.flush();
+          retryAfterToken();
         }}
       >
         <h2 id="token-title">Operator token needed</h2>

@@ -5,6 +5,7 @@ import { useStore } from "zustand";
 import { createStore, type StoreApi } from "zustand/vanilla";
 import { createClusterSlice } from "./clusterSlice.js";
 import { createControlsSlice } from "./controlsSlice.js";
+import { createExperimentsSlice } from "./experimentsSlice.js";
 import { createRunsSlice } from "./runsSlice.js";
 import { createTimeSlice } from "./timeSlice.js";
 import type { DashboardState } from "./types.js";
@@ -16,6 +17,7 @@ export function createDashboardStore(): StoreApi<DashboardState> {
     ...createControlsSlice(...a),
     ...createTimeSlice(...a),
     ...createRunsSlice(...a),
+    ...createExperimentsSlice(...a),
   }));
 }
 

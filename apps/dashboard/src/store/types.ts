@@ -4,11 +4,12 @@
 import type { StateCreator } from "zustand/vanilla";
 import type { ClusterSlice } from "./clusterSlice.js";
 import type { ControlsSlice } from "./controlsSlice.js";
+import type { ExperimentsSlice } from "./experimentsSlice.js";
 import type { RunsSlice } from "./runsSlice.js";
 import type { TimeSlice } from "./timeSlice.js";
 
 /** The whole dashboard state. */
-export type DashboardState = ClusterSlice & ControlsSlice & TimeSlice & RunsSlice;
+export type DashboardState = ClusterSlice & ControlsSlice & TimeSlice & RunsSlice & ExperimentsSlice;
 
 /** A slice creator over the whole state. */
 export type Slice<T> = StateCreator<DashboardState, [], [], T>;

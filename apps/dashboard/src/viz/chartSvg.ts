@@ -27,9 +27,12 @@ export type Layer =
   /** A shaded range between two curves over the same xs (e.g. p50 to p95). */
   | { kind: "band"; xs: ArrayLike<number>; lo: ArrayLike<number>; hi: ArrayLike<number>; colour: string; opacity?: number }
   /** Few, individually meaningful points (experiment points), optionally labelled. */
-  | { kind: "marks"; marks: readonly ChartMark[]; colour: string; shape?: MarkShape; radius?: number }
+  | { kind: "marks"; marks: readonly ChartMark[]; colour: string; shape?: MarkShape; radius?: number; group?: MarkGroup }
   /** Notes at data positions (e.g. "under-synchronised ↑" beside a reference line). */
   | { kind: "texts"; items: readonly ChartText[]; colour: string };
+
+/** What marks stand for (their SVG group's class, so a reader or a test can tell them apart). */
+export type MarkGroup = "measured" | "reference" | "recommended";
 
 /** How a mark is drawn. */
 export type MarkShape = "dot" | "square" | "ring";
@@ -368,7 +371,8 @@ function drawLayer(
       return `<path d="${bandPath(layer.xs, layer.lo, layer.hi, x, y)}" fill="${escapeXml(layer.colour)}" fill-opacity="${layer.opacity ?? 0.18}" stroke="none"/>`;
     case "marks": {
       const radius = layer.radius ?? 4;
-      return layer.marks.map((m) => markSvg(layer.shape ?? "dot", x(m.x), y(m.y), radius, layer.colour, m.hollow)).join("");
+      const marks = layer.marks.map((m) => markSvg(layer.shape ?? "dot", x(m.x), y(m.y), radius, layer.colour, m.hollow)).join("");
+      return `<g class="marks ${layer.group ?? "measured"}">${marks}</g>`;
     }
     case "texts":
       return layer.items
