@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { FakeCluster } from "../dev/fakeCluster.js";
 import { ClusterModel } from "../store/clusterModel.js";
-import { configCaption, elapsedAxis } from "./common.js";
+import { configCaption, elapsedAxis, networkInForce, partitionsInForce } from "./common.js";
 import { convergenceChart } from "./convergence.js";
 import { exportCsv, exportRunJson, exportSvg } from "./exports.js";
 import { heatmapRows, heatmapView } from "./heatmapView.js";
@@ -190,5 +190,21 @@ describe("topology picture", () => {
     c.change("p", { network: { partitions: [c.ids.slice(0, 4), c.ids.slice(4)] } });
     m.ingestFrame(c.step(START + 5_100));
     expect(picture(m, nodes, 400, []).groups.map((g) => g.label)).toEqual(["group 1 (4)", "group 2 (4)"]);
+  });
+});
+
+describe("faults in force (issue 18)", () => {
+  it("a configured partition is drawn and captioned only when some live replica applies the network section", () => {
+    const { m } = model(5, 4);
+    const config = m.config!;
+    m.setConfig({ ...config, version: config.version + 1, network: { ...config.network, partitions: [m.order.slice(0, 2), m.order.slice(2)] as typeof config.network.partitions } });
+    expect(partitionsInForce(m)).toHaveLength(2); // the fake cluster's nodes apply every section
+    expect(configCaption(m, [START, START + 5000], new Date(START)).join(" ")).not.toMatch(/Not in force/);
+    for (const id of m.order) m.replicaInfo.set(id, { ...m.replicaInfo.get(id)!, applies: ["gossip"] });
+    expect(networkInForce(m)).toBe(false);
+    expect(partitionsInForce(m)).toEqual([]);
+    expect(configCaption(m, [START, START + 5000], new Date(START)).join(" ")).toMatch(/partitioned into 2 groups\. Not in force: no live replica applies the network section\./);
+    m.sectionsKnown = false; // a recording: shown as recorded
+    expect(partitionsInForce(m)).toHaveLength(2);
   });
 });

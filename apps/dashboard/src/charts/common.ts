@@ -6,6 +6,18 @@ import type { AxisSpec } from "../viz/chartSvg.js";
 import { formatBytes, formatCount, formatDurationMs, formatDurationTick } from "../viz/format.js";
 import type { MarkerEvent } from "../viz/markers.js";
 import { elapsedTicks, formatElapsed, linearTicks, valueDomain } from "../viz/scales.js";
+import { faultsInForce, liveIds, sectionCoverage } from "../viz/sections.js";
+
+/** Whether the network section's faults are in force at some live replica (unknown for a recording: shown as recorded). */
+export function networkInForce(model: ClusterModel): boolean {
+  if (!model.sectionsKnown) return true;
+  return faultsInForce(sectionCoverage(liveIds(model.order, model.latest?.columns.status), model.replicaInfo).network);
+}
+
+/** The partitions in force: the config's, unless no live replica applies the network section. */
+export function partitionsInForce(model: ClusterModel): string[][] {
+  return networkInForce(model) ? (model.config?.network.partitions ?? []) : [];
+}
 
 /** Colours chosen to stay distinct for colour-blind readers and in greyscale print. */
 export const COLOURS = {
@@ -89,12 +101,14 @@ export function configCaption(model: ClusterModel, domain: [number, number], at:
   const lines: string[] = [];
   if (c) {
     const net = c.network;
+    const faults = net.partitions.length > 0 || net.cuts.length > 0 || net.crashed.length > 0 || net.lossRate > 0 || net.latencyMs > 0;
+    const notInForce = faults && !networkInForce(model) ? " Not in force: no live replica applies the network section." : "";
     lines.push(
       `Config v${c.version}: N = ${n} replicas, gossip interval ${formatDurationMs(c.gossip.intervalMs)}, fanout ${c.gossip.fanout}, ${c.gossip.mode}, ${c.gossip.payload} payload, ` +
         `${c.workload.updatesPerSecPerReplica} updates/s per replica (${c.workload.crdtType}).`,
       `Network: latency ${formatDurationMs(net.latencyMs)} ± ${formatDurationMs(net.jitterMs)}, loss ${Math.round(net.lossRate * 1000) / 10} %` +
         `${net.partitions.length ? `, partitioned into ${net.partitions.length} groups` : ""}${net.cuts.length ? `, ${net.cuts.length} one-way cuts` : ""}` +
-        `${net.crashed.length ? `, ${net.crashed.length} crashed` : ""}.`,
+        `${net.crashed.length ? `, ${net.crashed.length} crashed` : ""}.${notInForce}`,
     );
   } else lines.push(`N = ${n} replicas (config unknown).`);
   const start = Number.isFinite(model.startMs) ? model.startMs : domain[0];

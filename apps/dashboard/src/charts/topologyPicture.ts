@@ -3,6 +3,7 @@
 
 import type { SimulationNodeDatum } from "d3";
 import type { ClusterModel } from "../store/clusterModel.js";
+import { partitionsInForce } from "./common.js";
 import { exchangeAlpha, groupCentres, nodeColour, nodeRadius, partitionGroups, type TopologyPicture } from "../viz/topology.js";
 
 /** A node of the force layout. */
@@ -29,7 +30,7 @@ export function picture(model: ClusterModel, nodes: SimNode[], width: number, se
   const maxMissing = cols ? Math.max(1, ...cols.missingUpdates) : 1;
   const r = nodeRadius(nodes.length, width, TOPOLOGY_HEIGHT);
   const byRow = new Map(model.order.map((id, i) => [model.orderRows[i]!, nodes[i]]));
-  const partitions = model.config?.network.partitions ?? [];
+  const partitions = partitionsInForce(model);
   const { group, count } = partitionGroups(model.order, partitions);
   const centres = groupCentres(count, width, TOPOLOGY_HEIGHT);
   const groups =

@@ -1,31 +1,43 @@
+import { useSectionCoverage } from "../hooks/useSectionCoverage.js";
 import { useDashboard } from "../store/store.js";
 import { formatDurationMs } from "../viz/format.js";
 import { INTERVAL_SCALE } from "../viz/scales.js";
+import { blockedReason } from "../viz/sections.js";
 import { ChoiceField } from "./ChoiceField.js";
 import { CutsEditor } from "./CutsEditor.js";
+import { DisabledReason } from "./DisabledReason.js";
+import { OwnGossipNote } from "./OwnGossipNote.js";
 import { PartitionEditor } from "./PartitionEditor.js";
+import { SectionCoverageNote } from "./SectionCoverageNote.js";
 import { SliderField } from "./SliderField.js";
 
 const MS_LOG0 = { kind: "log0", min: 1, max: 10_000 } as const;
 
-/** The knobs that retune the running cluster; each applies at once (debounced). */
+/**
+ * The knobs that retune the running cluster; each applies at once (debounced). A section no
+ * live replica applies (its nodes did not declare it) is disabled, with the reason on hover.
+ */
 export function ControlsPanel() {
   const replay = useDashboard((s) => s.view === "replay");
   const n = useDashboard((s) => s.live.latestKpis?.live ?? s.live.order.length);
+  const coverage = useSectionCoverage();
+  const why = { gossip: blockedReason(coverage.gossip), workload: blockedReason(coverage.workload), network: blockedReason(coverage.network) };
   const disabled = replay;
   const maxFanout = Math.max(2, Math.min(64, n - 1));
   return (
     <aside className="sidebar" aria-label="Cluster controls">
       {replay && <div className="note" style={{ marginBottom: 10 }}>Viewing a recording: controls act on the live cluster and are disabled here.</div>}
-      <div className="section">
+      <div className="section" data-testid="section-gossip">
         <h3>Gossip</h3>
-        <SliderField testId="interval" label="Sync interval" field="gossip.intervalMs" scale={INTERVAL_SCALE} unit="ms" format={formatDurationMs} fallback={1000} disabled={disabled} hint="Log scale, 10 ms – 10 s" />
-        <SliderField testId="fanout" label="Fanout" field="gossip.fanout" scale={{ kind: "linear", min: 1, max: maxFanout, step: 1 }} unit="peers" format={(v) => `${v} peers`} fallback={2} disabled={disabled} />
+        <SectionCoverageNote coverage={coverage.gossip} />
+        <DisabledReason reason={why.gossip} testId="gossip-disabled">
+        <SliderField testId="interval" label="Sync interval" field="gossip.intervalMs" scale={INTERVAL_SCALE} unit="ms" format={formatDurationMs} fallback={1000} disabled={disabled || !!why.gossip} hint="Log scale, 10 ms – 10 s" />
+        <SliderField testId="fanout" label="Fanout" field="gossip.fanout" scale={{ kind: "linear", min: 1, max: maxFanout, step: 1 }} unit="peers" format={(v) => `${v} peers`} fallback={2} disabled={disabled || !!why.gossip} />
         <ChoiceField
           testId="mode"
           label="Mode"
           field="gossip.mode"
-          disabled={disabled}
+          disabled={disabled || !!why.gossip}
           options={[
             { value: "push", label: "push" },
             { value: "pull", label: "pull" },
@@ -36,22 +48,29 @@ export function ControlsPanel() {
           testId="payload"
           label="Payload"
           field="gossip.payload"
-          disabled={disabled}
+          disabled={disabled || !!why.gossip}
           options={[
             { value: "full", label: "full state" },
             { value: "delta", label: "delta" },
             { value: "digest", label: "digest-driven", title: "Exchange digests first, then only what is missing" },
           ]}
         />
+        </DisabledReason>
+        <OwnGossipNote />
       </div>
-      <div className="section">
+      <div className="section" data-testid="section-workload">
         <h3>Workload</h3>
-        <SliderField testId="updates" label="Updates per replica" field="workload.updatesPerSecPerReplica" scale={{ kind: "log0", min: 0.1, max: 1000 }} unit="/s" format={(v) => `${v} updates/s`} fallback={1} disabled={disabled} />
+        <SectionCoverageNote coverage={coverage.workload} />
+        <DisabledReason reason={why.workload} testId="workload-disabled">
+          <SliderField testId="updates" label="Updates per replica" field="workload.updatesPerSecPerReplica" scale={{ kind: "log0", min: 0.1, max: 1000 }} unit="/s" format={(v) => `${v} updates/s`} fallback={1} disabled={disabled || !!why.workload} />
+        </DisabledReason>
       </div>
-      <div className="section">
+      <div className="section" data-testid="section-network">
         <h3>Network</h3>
-        <SliderField testId="latency" label="Latency" field="network.latencyMs" scale={MS_LOG0} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled} />
-        <SliderField testId="jitter" label="Jitter" field="network.jitterMs" scale={MS_LOG0} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled} />
+        <SectionCoverageNote coverage={coverage.network} />
+        <DisabledReason reason={why.network} testId="network-disabled">
+        <SliderField testId="latency" label="Latency" field="network.latencyMs" scale={MS_LOG0} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled || !!why.network} />
+        <SliderField testId="jitter" label="Jitter" field="network.jitterMs" scale={MS_LOG0} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled || !!why.network} />
         <SliderField
           testId="loss"
           label="Message loss"
@@ -62,13 +81,16 @@ export function ControlsPanel() {
           unit="%"
           format={(v) => `${v} %`}
           fallback={0}
-          disabled={disabled}
+          disabled={disabled || !!why.network}
         />
+        </DisabledReason>
       </div>
-      <div className="section">
+      <div className="section" data-testid="section-faults">
         <h3>Faults</h3>
-        <PartitionEditor disabled={disabled} />
-        <CutsEditor disabled={disabled} />
+        <DisabledReason reason={why.network} testId="faults-disabled">
+          <PartitionEditor disabled={disabled} notInForce={why.network} />
+          <CutsEditor disabled={disabled} notInForce={why.network} />
+        </DisabledReason>
         <div className="note">Crash or restore a replica from the Replicas table.</div>
       </div>
     </aside>

@@ -8,10 +8,13 @@ import { FieldStatus } from "./FieldStatus.js";
 
 export interface CutsEditorProps {
   disabled?: boolean;
+  /** Why a cut would be in force nowhere (no live replica applies the network section); adding is disabled, removing stays. */
+  notInForce?: string | null;
 }
 
 /** One-way cuts: messages from one replica to another are dropped (the reverse still works). */
-export function CutsEditor({ disabled }: CutsEditorProps) {
+export function CutsEditor({ disabled: off, notInForce }: CutsEditorProps) {
+  const disabled = off || !!notInForce;
   const { ids, fields, config, state } = useDashboard(useShallow((s) => ({ ids: s.live.order, fields: s.fields, config: s.live.config, state: s.fields["network.cuts"] })));
   const cuts = fieldValue<Cut[]>("network.cuts", fields, config, []);
   const [from, setFrom] = useState("");
@@ -48,14 +51,15 @@ export function CutsEditor({ disabled }: CutsEditorProps) {
         </button>
       </div>
       {cuts.length > 0 && (
-        <ul className="list" aria-label="Active cuts">
+        <ul className={`list ${notInForce ? "inert" : ""}`} aria-label={notInForce ? "Configured cuts, not in force" : "Active cuts"}>
+          {notInForce && <li className="note not-in-force">configured, in force nowhere:</li>}
           {cuts.map((c) => (
             <li key={`${c.from}>${c.to}`}>
               {c.from} ↛ {c.to}
               <button
                 type="button"
                 className="btn small"
-                disabled={disabled}
+                disabled={off}
                 aria-label={`Remove cut ${c.from} to ${c.to}`}
                 data-testid={`cut-remove-${c.from}-${c.to}`}
                 onClick={() => configSender.edit("network.cuts", cuts.filter((x) => x !== c), true)}

@@ -8,10 +8,13 @@ import { FieldStatus } from "./FieldStatus.js";
 
 export interface PartitionEditorProps {
   disabled?: boolean;
+  /** Why a partition would be in force nowhere (no live replica applies the network section); splitting is disabled, healing stays. */
+  notInForce?: string | null;
 }
 
 /** Split the cluster into k groups, move replicas between groups, or heal. */
-export function PartitionEditor({ disabled }: PartitionEditorProps) {
+export function PartitionEditor({ disabled: off, notInForce }: PartitionEditorProps) {
+  const disabled = off || !!notInForce;
   const { ids, fields, config, state } = useDashboard(
     useShallow((s) => ({ ids: s.live.order, fields: s.fields, config: s.live.config, state: s.fields["network.partitions"] })),
   );
@@ -38,16 +41,21 @@ export function PartitionEditor({ disabled }: PartitionEditorProps) {
         <button type="button" className="btn small" disabled={disabled || ids.length < 2} onClick={() => send(splitIntoGroups(ids, k))} data-testid="partition-split">
           Split
         </button>
-        <button type="button" className="btn small" disabled={disabled || partitions.length === 0} onClick={() => send([])} data-testid="partition-heal">
+        <button type="button" className="btn small" disabled={off || partitions.length === 0} onClick={() => send([])} data-testid="partition-heal" title={notInForce && partitions.length > 0 ? "Remove the configured partition (it is not in force anyway)" : undefined}>
           Heal
         </button>
       </div>
-      <div className="groups">
+      {notInForce && partitions.length > 0 && (
+        <div className="note not-in-force" data-testid="partition-not-in-force">
+          A partition into {partitions.length} groups is configured but in force nowhere: no live replica applies the network section.
+        </div>
+      )}
+      <div className={`groups ${notInForce ? "inert" : ""}`}>
         {groups.map((g, gi) => (
           <div className="group" key={gi} data-testid={`partition-group-${gi}`}>
             <div className="group-head">
               <span>
-                {groups.length === 1 ? "All replicas (no partition)" : `Group ${gi + 1}`} · {g.length}
+                {groups.length === 1 ? "All replicas (no partition)" : notInForce ? `Configured group ${gi + 1} (not in force)` : `Group ${gi + 1}`} · {g.length}
               </span>
               {picked.length > 0 && (
                 <button type="button" className="btn small" disabled={disabled} onClick={() => send(moveToGroup(groups, picked, gi))} data-testid={`partition-move-${gi}`}>

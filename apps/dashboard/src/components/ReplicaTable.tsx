@@ -7,6 +7,7 @@ import { configSender } from "../net/runtime.js";
 import { fieldValue, toggledCrash } from "../store/controlValues.js";
 import { useDashboard } from "../store/store.js";
 import { formatBytes, formatCount, formatDurationMs } from "../viz/format.js";
+import { appliesText, gossipDifferences, gossipText } from "../viz/sections.js";
 import { sortRows, visibleRows, type SortKey } from "../viz/table.js";
 import { ChartCard } from "./ChartCard.js";
 import { ReplicaBadges } from "./ReplicaBadges.js";
@@ -61,6 +62,7 @@ export function ReplicaTable({ className }: ReplicaTableProps) {
                   </button>
                 </th>
               ))}
+              {live && <th title="Config sections the replica's node applies: G gossip, W workload, N network faults (an acknowledgement covers only these)">Applies</th>}
               {live && <th>Fault</th>}
             </tr>
           </thead>
@@ -70,8 +72,13 @@ export function ReplicaTable({ className }: ReplicaTableProps) {
               const id = model.order[i]!;
               const sel = selected.indexOf(id);
               const st = cols?.status[i] ?? 0;
-              const isCrashed = crashed.includes(id);
+              const info = model.replicaInfo.get(id);
+              const appliesNetwork = info?.applies?.includes("network") ?? false;
+              // A crash configured for a replica whose node does not simulate faults is in force nowhere.
+              const isCrashed = crashed.includes(id) && appliesNetwork;
+              const configuredOnly = crashed.includes(id) && !appliesNetwork;
               const acked = cols?.configVersion[i];
+              const ownGossip = gossipDifferences(info, model.config?.gossip ?? null);
               return (
                 <tr
                   key={id}
@@ -92,7 +99,12 @@ export function ReplicaTable({ className }: ReplicaTableProps) {
                   <td className="id">
                     <span className="dot" style={{ background: sel >= 0 ? SELECTION_COLOURS[sel % SELECTION_COLOURS.length] : "transparent" }} />
                     {id}
-                    <ReplicaBadges id={id} info={model.replicaInfo.get(id)} />
+                    <ReplicaBadges id={id} info={info} />
+                    {ownGossip.length > 0 && info?.gossip && (
+                      <span className="tag warn" title={`runs its own gossip, unlike the cluster config (differs in ${ownGossip.join(", ")})`} data-testid={`replica-gossip-${id}`}>
+                        {gossipText(info.gossip, formatDurationMs)}
+                      </span>
+                    )}
                   </td>
                   <td style={{ color: STATUS_COLOUR[st as 0 | 1 | 2] }}>{STATUS[st as 0 | 1 | 2]}</td>
                   <td>{cols ? formatCount(cols.missingUpdates[i]) : "–"}</td>
@@ -105,18 +117,31 @@ export function ReplicaTable({ className }: ReplicaTableProps) {
                   </td>
                   <td>{cols ? cols.stateGroup[i] : "–"}</td>
                   {live && (
+                    <td className="applies" title={info?.applies?.length ? `applies ${info.applies.join(", ")}` : "its node applies no config section (it runs on its own)"} data-testid={`replica-applies-${id}`}>
+                      {appliesText(info?.applies)}
+                    </td>
+                  )}
+                  {live && (
                     <td>
                       <button
                         type="button"
-                        className={`btn small ${isCrashed ? "" : "danger"}`}
+                        className={`btn small ${isCrashed || configuredOnly ? "" : "danger"}`}
                         data-testid={`crash-${id}`}
-                        aria-label={`${isCrashed ? "Restore" : "Crash"} replica ${id}`}
+                        disabled={!appliesNetwork && !configuredOnly}
+                        title={
+                          configuredOnly
+                            ? "A crash is configured for this replica but not in force: its node does not apply the network section. Click to remove it from the config."
+                            : !appliesNetwork
+                              ? "Its node does not apply the network section (faults): a crash set here would not be in force"
+                              : undefined
+                        }
+                        aria-label={`${isCrashed ? "Restore" : configuredOnly ? "Clear the configured crash of" : "Crash"} replica ${id}`}
                         onClick={(e) => {
                           e.stopPropagation();
-                          configSender.edit("network.crashed", toggledCrash(crashed, id, !isCrashed), true);
+                          configSender.edit("network.crashed", toggledCrash(crashed, id, !(isCrashed || configuredOnly)), true);
                         }}
                       >
-                        {isCrashed ? "Restore" : "Crash"}
+                        {isCrashed ? "Restore" : configuredOnly ? "Clear" : "Crash"}
                       </button>
                     </td>
                   )}

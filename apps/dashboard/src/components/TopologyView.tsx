@@ -1,7 +1,7 @@
 import { forceCollide, forceManyBody, forceSimulation, forceX, forceY, type Simulation } from "d3";
 import { useEffect, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { configCaption } from "../charts/common.js";
+import { configCaption, partitionsInForce } from "../charts/common.js";
 import { picture, TOPOLOGY_HEIGHT, TOPOLOGY_LEGEND, type SimNode } from "../charts/topologyPicture.js";
 import { exportCsv } from "../charts/exports.js";
 import { downloadBlob, downloadFile, svgToPng } from "../export/download.js";
@@ -31,7 +31,8 @@ export function TopologyView({ className }: TopologyViewProps) {
   const simRef = useRef<Simulation<SimNode, undefined> | null>(null);
   const redraw = useRef<() => void>(() => {});
   const [tip, setTip] = useState<{ id: string; x: number; y: number } | null>(null);
-  const partitions = model.config?.network.partitions ?? [];
+  const partitions = partitionsInForce(model);
+  const configured = model.config?.network.partitions.length ?? 0;
   const layoutKey = `${model.membershipVersion}:${model.order.length}|${JSON.stringify(partitions)}|${Math.round(width)}`;
 
   useEffect(() => {
@@ -109,7 +110,7 @@ export function TopologyView({ className }: TopologyViewProps) {
     <ChartCard
       id="topology"
       title="Topology"
-      subtitle={`${model.order.length} replicas${groups ? ` in ${groups + (model.order.length > partitions.flat().length ? 1 : 0)} partition groups` : ""} · lines: gossip exchanges of the last 0.7 s`}
+      subtitle={`${model.order.length} replicas${groups ? ` in ${groups + (model.order.length > partitions.flat().length ? 1 : 0)} partition groups` : configured ? " · a partition is configured but in force nowhere (no live replica applies the network section)" : ""} · lines: gossip exchanges of the last 0.7 s`}
       legend={TOPOLOGY_LEGEND.map((l) => ({ label: l.label, colour: l.fill, shape: "dot" as const }))}
       className={className}
       onExport={onExport}

@@ -451,6 +451,8 @@ export class FakeCluster {
       crdtType: this.config.workload.crdtType,
       status: this.crashed[i] ? "crashed" : "live",
       configVersion: this.acked[i]!,
+      // Like the launcher: its nodes apply every section.
+      applies: ["gossip", "workload", "network"],
     }));
     return {
       type: "snapshot",

@@ -136,6 +136,11 @@ export class ClusterModel {
    * fetching again. The net layer clears it when it asks.
    */
   replicaInfoStale = false;
+  /**
+   * Replica info says which config sections each node applies (a live snapshot does; a
+   * recording does not, so a replay shows its faults as recorded).
+   */
+  sectionsKnown = true;
   private missingCol = new Float32Array(64);
   private stalenessCol = new Float32Array(64);
 
@@ -189,7 +194,11 @@ export class ClusterModel {
 
   /** Takes one frame. `need-snapshot` when its membership is unknown (nothing was changed). */
   ingestFrame(f: Frame, what: { samples?: boolean; events?: boolean } = {}): IngestOutcome {
-    if (f.replicaIds !== undefined) this.setMembership(f.membershipVersion, f.replicaIds);
+    if (f.replicaIds !== undefined) {
+      this.setMembership(f.membershipVersion, f.replicaIds);
+      // New members' info (node, sections they apply, own gossip) is not in frames: fetch the list.
+      if (f.replicaIds.some((id) => !this.replicaInfo.has(id))) this.replicaInfoStale = true;
+    }
     else if (f.membershipVersion !== this.membershipVersion) return "need-snapshot";
     const n = this.order.length;
     if (f.columns.missingUpdates.length !== n) return "need-snapshot";

@@ -142,6 +142,8 @@ export function modelFromRecording(data: unknown): ClusterModel {
     events: [],
   };
   model.applySnapshot(snapshot);
+  model.sectionsKnown = false;
+  model.replicaInfoStale = false;
   if (!p.config) model.config = null;
   const framesHaveSamples = p.frames.some((f) => Array.isArray(f.samples) && f.samples.length > 0);
   const framesHaveEvents = p.frames.some((f) => Array.isArray(f.events) && f.events.length > 0);
