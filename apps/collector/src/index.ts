@@ -4,3 +4,8 @@ export { CollectorCore } from "./CollectorCore.js";
 export { MetricsEngine, type MetricsEngineOptions } from "./metrics/MetricsEngine.js";
 export type { EngineFrame, ConvergenceSample as EngineSample } from "./metrics/types.js";
 export { COLLECTOR_VERSION } from "./version.js";
+// Pure parts a virtual-time simulation drives the same way as the live collector (bench/tuner).
+export { TunerController, type TunerOptions } from "./tuner/TunerController.js";
+export type { CannotMeetWhy, TunerChange, TunerDecision, TunerFigures, TunerRange, TunerTarget } from "./tuner/types.js";
+export { SlidingWindow } from "./metrics/quantiles.js";
+export { censoredFromSorted } from "./metrics/censored.js";
