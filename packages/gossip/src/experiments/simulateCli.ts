@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import { checkPoints } from "./pointInput.js";
 import { simulatePoint, type PointSpec } from "./simulatePoint.js";
 
-function main(): void {
+async function main(): Promise<void> {
   const path = process.argv[2];
   let input: unknown;
   try {
@@ -22,14 +22,17 @@ function main(): void {
     process.exit(2);
   }
   const points = (input as { points: PointSpec[] }).points;
-  const out = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
-  points.forEach((spec, index) => {
-    out({ type: "start", index });
+  // Each line is handed to the OS before the next point starts: a write to a pipe is
+  // asynchronous, and a loop that never yields would deliver every line at the very end
+  // (the collector's progress and ETA would stand still until then).
+  const out = (line: object) => new Promise<void>((resolve, reject) => process.stdout.write(`${JSON.stringify(line)}\n`, (error) => (error ? reject(error) : resolve())));
+  for (const [index, spec] of points.entries()) {
+    await out({ type: "start", index });
     const started = performance.now();
     const observation = simulatePoint(spec);
-    out({ type: "point", index, wallMs: Math.round(performance.now() - started), observation });
-  });
-  out({ type: "done" });
+    await out({ type: "point", index, wallMs: Math.round(performance.now() - started), observation });
+  }
+  await out({ type: "done" });
 }
 
-main();
+await main();
