@@ -312,3 +312,4 @@ export {
 } from "./rest.js";
 
 export { jsonSchemasOf, type JsonSchema, type NamedSchemas } from "./jsonSchema.js";
+export { censoredFromGroups, censoredFromSorted, type CensoredStats } from "./censored.js";

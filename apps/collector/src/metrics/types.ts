@@ -1,6 +1,6 @@
 // Internal shapes of the metrics engine. Its input is the protocol's validated report
 // entry (`ReplicaReport`); these are what it hands out.
-import { REPLICA_STATUS_CODE } from "@driftscope/protocol";
+import { REPLICA_STATUS_CODE, type CensoredStats } from "@driftscope/protocol";
 import type { DotReuse } from "./replicaRecord.js";
 
 /** Cumulative sync counters of one replica since it started (monotonic, may reset on restart). */
@@ -36,15 +36,8 @@ export interface ConvergenceStats {
   max: number | null;
 }
 
-/**
- * Percentiles censored by updates still in flight (DESIGN §3): each unconverged traced
- * update counts as "≥ its age"; `atLeast` says which figures are lower bounds.
- */
-export interface CensoredStats extends ConvergenceStats {
-  /** Traced updates in flight that took part (as their age). */
-  censored: number;
-  atLeast: { p50: boolean; p95: boolean; p99: boolean; max: boolean };
-}
+/** Percentiles censored by updates still in flight (the protocol's definition). */
+export type { CensoredStats };
 
 /** Cluster-wide figures of one frame. */
 export interface Kpis {
