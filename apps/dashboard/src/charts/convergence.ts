@@ -61,8 +61,10 @@ export function convergenceChart(
   const segs = theorySegments(model.theory, t0, t1, Math.max(model.nowMs, t1));
   const steps = [];
   const expected = segs.filter((s) => s.expectedMs !== null).map((s) => ({ from: s.from, to: s.to, y: s.expectedMs! }));
+  const sync = segs.filter((s) => s.syncMs !== null).map((s) => ({ from: s.from, to: s.to, y: s.syncMs! }));
   const bound = segs.filter((s) => s.lowerBoundMs !== null).map((s) => ({ from: s.from, to: s.to, y: s.lowerBoundMs! }));
-  if (expected.length) steps.push({ key: "expected", label: "expected (theory)", colour: COLOURS.expected, dash: "7 4", segments: expected });
+  if (expected.length) steps.push({ key: "expected", label: "expected (async model)", colour: COLOURS.expected, dash: "7 4", segments: expected });
+  if (sync.length) steps.push({ key: "sync", label: "E·T (synchronous rounds)", colour: COLOURS.lowerBound, dash: "1 4", segments: sync });
   if (bound.length) steps.push({ key: "bound", label: "lower bound, push (theory)", colour: COLOURS.lowerBound, dash: "2 3", segments: bound });
 
   let yMax = theoryMax(segs);

@@ -68,6 +68,8 @@ export function theoryFor(n: number, config: ClusterConfig): Theory {
     expectedMs: rounds * (intervalMs + latency),
     lowerBoundRounds,
     lowerBoundMs: lowerBoundRounds === null ? null : lowerBoundRounds * (intervalMs + latency),
+    // The asynchronous model is the collector's (gossip/theory); this dev aid takes real time's typical share of E·T.
+    asyncExpectedMs: 0.65 * rounds * (intervalMs + latency),
   };
 }
 

@@ -257,7 +257,8 @@ export class ClusterModel {
         fanout: f.theory.fanout,
         mode: f.theory.mode,
         lossRate: f.theory.lossRate,
-        expectedMs: f.theory.expectedMs,
+        expectedMs: f.theory.asyncExpectedMs ?? null,
+        syncMs: f.theory.expectedMs,
         lowerBoundMs: f.theory.lowerBoundMs,
       });
     }

@@ -3,7 +3,7 @@ import { formatDurationMs } from "./format.js";
 import { recordTheory, theoryCaption, theoryMax, theorySegments, type TheoryPoint } from "./theory.js";
 
 const base: TheoryPoint = {
-  timeMs: 0, n: 32, intervalMs: 1000, fanout: 2, mode: "push-pull", lossRate: 0, expectedMs: 3400, lowerBoundMs: 4000,
+  timeMs: 0, n: 32, intervalMs: 1000, fanout: 2, mode: "push-pull", lossRate: 0, expectedMs: 3400, syncMs: 5000, lowerBoundMs: 4000,
 };
 
 describe("theory reference lines", () => {
@@ -21,12 +21,12 @@ describe("theory reference lines", () => {
       [2000, 5000, 3400],
       [5000, 8000, 1700],
     ]);
-    expect(theoryMax(segs)).toBe(4000);
+    expect(theoryMax(segs)).toBe(5000); // E·T, the highest reference line
     expect(theorySegments(h, 10_000, 20_000, 9000)).toEqual([]);
   });
   it("the caption names the parameters and says when there is no bound", () => {
-    expect(theoryCaption(base, formatDurationMs)).toBe("expected 3.4 s, lower bound 4 s (N=32, T=1 s, f=2, push-pull)");
-    expect(theoryCaption({ ...base, mode: "pull", lowerBoundMs: null, lossRate: 0.05 }, formatDurationMs)).toBe(
+    expect(theoryCaption(base, formatDurationMs)).toBe("expected 3.4 s, E·T 5 s, lower bound 4 s (N=32, T=1 s, f=2, push-pull)");
+    expect(theoryCaption({ ...base, mode: "pull", syncMs: null, lowerBoundMs: null, lossRate: 0.05 }, formatDurationMs)).toBe(
       "expected 3.4 s, no lower bound for pull (N=32, T=1 s, f=2, pull, loss 5 %)",
     );
   });

@@ -1,7 +1,7 @@
-// Theory reference lines (DESIGN §3) for the convergence chart. The collector computes the
-// expected convergence time and the push-only lower bound for the current N, interval,
-// fanout, mode and loss and sends them in every frame; the chart draws them as step lines
-// over time, because each config change moves them.
+// Theory reference lines (DESIGN §3) for the convergence chart. The collector sends, for the
+// current N, interval, fanout, mode and loss: "expected", the asynchronous model (independent
+// timer phases, what real time shows), E·T of synchronous rounds (a bound-like reference) and
+// the push-only lower bound; the chart draws them as step lines, moved by each config change.
 
 /** The theory values in force from `timeMs` on. */
 export interface TheoryPoint {
@@ -11,7 +11,10 @@ export interface TheoryPoint {
   fanout: number;
   mode: string;
   lossRate: number;
+  /** The asynchronous model's mean (null where the collector sends none). */
   expectedMs: number | null;
+  /** E·T of synchronous rounds. */
+  syncMs: number | null;
   lowerBoundMs: number | null;
 }
 
@@ -20,6 +23,7 @@ export interface TheorySegment {
   from: number;
   to: number;
   expectedMs: number | null;
+  syncMs: number | null;
   lowerBoundMs: number | null;
   point: TheoryPoint;
 }
@@ -32,6 +36,7 @@ function sameTheory(a: TheoryPoint, b: TheoryPoint): boolean {
     a.mode === b.mode &&
     a.lossRate === b.lossRate &&
     a.expectedMs === b.expectedMs &&
+    a.syncMs === b.syncMs &&
     a.lowerBoundMs === b.lowerBoundMs
   );
 }
@@ -61,6 +66,7 @@ export function theorySegments(history: readonly TheoryPoint[], t0: number, t1: 
       from: Math.max(from, t0),
       to: Math.min(to, t1),
       expectedMs: p.expectedMs,
+      syncMs: p.syncMs,
       lowerBoundMs: p.lowerBoundMs,
       point: p,
     });
@@ -68,17 +74,18 @@ export function theorySegments(history: readonly TheoryPoint[], t0: number, t1: 
   return segments;
 }
 
-/** Legend text for the theory in force, e.g. "expected 2.4 s (N=32, T=1 s, f=2, push-pull)". */
+/** Legend text for the theory in force, e.g. "expected 1.6 s, E·T 2.4 s, no lower bound for push-pull (N=32, T=1 s, f=2, push-pull)". */
 export function theoryCaption(p: TheoryPoint, format: (ms: number) => string): string {
   const params = `N=${p.n}, T=${format(p.intervalMs)}, f=${p.fanout}, ${p.mode}${p.lossRate > 0 ? `, loss ${Math.round(p.lossRate * 1000) / 10} %` : ""}`;
   const expected = p.expectedMs === null ? "expected –" : `expected ${format(p.expectedMs)}`;
+  const sync = p.syncMs === null ? "" : `, E·T ${format(p.syncMs)}`;
   const bound = p.lowerBoundMs === null ? `no lower bound for ${p.mode}` : `lower bound ${format(p.lowerBoundMs)}`;
-  return `${expected}, ${bound} (${params})`;
+  return `${expected}${sync}, ${bound} (${params})`;
 }
 
 /** Largest theory value in view, so the y axis keeps the reference lines visible. */
 export function theoryMax(segments: readonly TheorySegment[]): number {
   let max = 0;
-  for (const s of segments) max = Math.max(max, s.expectedMs ?? 0, s.lowerBoundMs ?? 0);
+  for (const s of segments) max = Math.max(max, s.expectedMs ?? 0, s.syncMs ?? 0, s.lowerBoundMs ?? 0);
   return max;
 }
