@@ -19,7 +19,8 @@ const count = (kind: string, what: string) => (counts[kind]![what] = (counts[kin
 const sockets = new Set<Socket>();
 
 const BINARY = new Uint8Array(4 << 20).fill(7);
-const BAD_LINES = Buffer.from(new Array(Math.floor((8 << 20) / 20)).fill('{"type":"report"}').join("\n").slice(0, 8 << 20));
+// 10,000 lines of 800 characters (the most a body may carry), each refused for an unknown field.
+const BAD_LINES = Buffer.from(new Array(10_000).fill(`{"type":"report","agentId":"x","seq":1,"timeMs":1,"replicas":[],"junk":"${"x".repeat(720)}"}`).join("\n"));
 const SNAPSHOT_REQUEST = `2${DASHBOARD_NAMESPACE},["request-snapshot",{"type":"request-snapshot"}]`;
 
 function post(localAddress: string, body: Buffer | undefined, declared: number): Promise<number> {
@@ -43,6 +44,15 @@ async function oversized(localAddress: string): Promise<void> {
     count("oversized", String(status));
     if (status === 429 || status === 0) await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** Resolves true once connected, false if the collector refused or did not answer in 10 s. */
+function opened(socket: Socket): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 10_000);
+    socket.once("connect", () => (clearTimeout(timer), resolve(true)));
+    socket.once("connect_error", () => (clearTimeout(timer), resolve(false)));
+  });
 }
 
 function connect(nsp: string, localAddress: string): Socket {
@@ -71,7 +81,11 @@ async function flood(localAddress: string): Promise<void> {
     const socket = connect(DASHBOARD_NAMESPACE, localAddress);
     socket.on("snapshot", () => count("flood", "snapshots"));
     socket.on("error", () => count("flood", "errors"));
-    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    if (!(await opened(socket))) {
+      count("flood", "refused at connect");
+      socket.close();
+      continue;
+    }
     socket.emit("subscribe", { type: "subscribe" });
     while (running() && socket.connected) {
       for (let i = 0; i < 100; i++) (socket.io.engine as unknown as { write(d: string): void }).write(SNAPSHOT_REQUEST);
@@ -85,7 +99,11 @@ async function flood(localAddress: string): Promise<void> {
 async function slow(localAddress: string): Promise<void> {
   while (running()) {
     const socket = connect(DASHBOARD_NAMESPACE, localAddress);
-    await new Promise<void>((resolve) => socket.once("connect", () => resolve()));
+    if (!(await opened(socket))) {
+      count("slow", "refused at connect");
+      socket.close();
+      continue;
+    }
     socket.emit("subscribe", { type: "subscribe" });
     await new Promise((r) => setTimeout(r, 200));
     const ws = (socket.io.engine as unknown as { transport: { ws: { pause(): void; resume(): void } } }).transport.ws;

@@ -1,5 +1,6 @@
 // Helpers of the hostile-input suites: what a probe must not change, how long it held the
 // event loop, and raw socket.io packets for inputs no well-behaved client would send.
+import { readFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { AGENT_NAMESPACE } from "@driftscope/protocol";
@@ -74,10 +75,22 @@ export async function loopDelayDuring(probe: () => Promise<void>): Promise<numbe
   return stall.quiet ? Math.max(stall.wallMs, stall.cpuMs) : stall.cpuMs;
 }
 
+/**
+ * CPU time of this JS thread (Linux: /proc/thread-self/schedstat, ns); the whole process's
+ * elsewhere, which also counts GC helper threads running beside it and so errs high.
+ */
 function cpuMs(): number {
+  if (schedstat) {
+    try {
+      return Number(readFileSync("/proc/thread-self/schedstat", "utf8").split(" ")[0]) / 1e6;
+    } catch {
+      schedstat = false;
+    }
+  }
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
+let schedstat = process.platform === "linux";
 
 /** Asserts the probe left the state as it found it and never stalled the loop beyond the bound. */
 export async function expectHarmless(core: CollectorCore, probe: () => Promise<void>, origins: readonly string[] = []): Promise<number> {

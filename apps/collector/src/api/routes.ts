@@ -27,6 +27,7 @@ import type { Recorder } from "../recordings/Recorder.js";
 import { agentConfigRouter } from "./agentConfigRoute.js";
 import { experimentRouter } from "./experimentRoutes.js";
 import { sendError } from "./errors.js";
+import { IngestTurns, type IngestTicket } from "./ingestTurns.js";
 import { timeWarning } from "./timeWarnings.js";
 import { ingestInSlices } from "./ingestBody.js";
 import { openApiRouter } from "./openapi.js";
@@ -48,6 +49,8 @@ export interface ApiDeps {
 const CONFIG_BODY_LIMIT = 1024 * 1024;
 /** Most KPI points a run's detail carries (longer runs are decimated; exports have all). */
 const RUN_DETAIL_POINTS = 3600;
+/** Ingest bodies one client address may have waiting or being applied. */
+const INGEST_BODIES_PER_ADDRESS = 2;
 /** A cluster snapshot is reused for this long (one frame at 10 Hz): it is about 1 MB to build. */
 const SNAPSHOT_REUSE_MS = 100;
 
@@ -90,32 +93,26 @@ export function apiRouter(deps: ApiDeps): Router {
     sendError(res, protocolError("PAYLOAD_TOO_LARGE", `request body of ${declared} bytes refused (at most ${limit})`));
   };
 
-  // Ingest bodies are held and parsed in memory: their total is bounded, and each client
-  // address pays for its bytes from the same budget as its sockets.
-  let ingestInFlight = 0;
+  // Ingest bodies are held and parsed in memory, one at a time: what waits is bounded, and
+  // each client address pays for its bytes from the same budget as its sockets.
+  const turns = new IngestTurns(deps.limits.ingestInFlightBytes, INGEST_BODIES_PER_ADDRESS);
+  const tickets = new WeakMap<Request, IngestTicket>();
   const ingestBudget: RequestHandler = (req, res, next) => {
     const declared = Number(req.get("content-length") ?? "0");
     const size = Number.isFinite(declared) && declared > 0 ? Math.min(declared, LIMITS.ingestBodyBytes) : 0;
-    const waitMs = deps.ipBytes.waitMs(clientAddress(req.socket.remoteAddress), now(), size);
-    const busy = ingestInFlight + size > deps.limits.ingestInFlightBytes && ingestInFlight > 0;
-    if (waitMs <= 0 && !busy) {
-      ingestInFlight += size;
-      res.once("close", () => (ingestInFlight -= size));
+    const address = clientAddress(req.socket.remoteAddress);
+    const waitMs = deps.ipBytes.waitMs(address, now(), size);
+    const ticket = waitMs > 0 ? `too many bytes from this address: at most ${Math.round(deps.limits.ipBytesPerSec / 1048576)} MiB/s (sockets and ingest together); retry in ${Math.ceil(waitMs)} ms` : turns.reserve(address, size);
+    if (typeof ticket !== "string") {
+      tickets.set(req, ticket);
+      res.once("close", () => ticket.release());
       next();
       return;
     }
     metrics.rateLimited.inc({ transport: "http" });
     metrics.rejections.inc({ code: "RATE_LIMITED", transport: "http" });
     res.setHeader("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))));
-    sendError(
-      res,
-      protocolError(
-        "RATE_LIMITED",
-        busy
-          ? `the collector is parsing ${Math.round(ingestInFlight / 1048576)} MiB of ingest bodies already; retry shortly`
-          : `too many bytes from this address: at most ${Math.round(deps.limits.ipBytesPerSec / 1048576)} MiB/s (sockets and ingest together); retry in ${Math.ceil(waitMs)} ms`,
-      ),
-    );
+    sendError(res, protocolError("RATE_LIMITED", ticket));
   };
 
   const requireToken = (expected: string | undefined, what: "ingest" | "config change"): RequestHandler => {
@@ -172,6 +169,7 @@ export function apiRouter(deps: ApiDeps): Router {
         return;
       }
       deps.ipBytes.spend(clientAddress(req.socket.remoteAddress), now(), body.length);
+      await tickets.get(req)?.turn();
       const rejected: IngestRejection[] = [];
       const warnings: Array<{ line: number; message: string }> = [];
       let accepted = 0;
@@ -207,6 +205,7 @@ export function apiRouter(deps: ApiDeps): Router {
           }
         },
       });
+      tickets.get(req)?.release(); // the next body may start while this answer is written
       if (error !== undefined) {
         metrics.rejections.inc({ code: error.code, transport: "http" });
         sendError(res, error);

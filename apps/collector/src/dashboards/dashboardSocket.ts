@@ -4,10 +4,11 @@
 // lets nothing but `subscribe` through until one is accepted; a connection that has not
 // subscribed within the handshake timeout is closed.
 //
-// What a dashboard can make the collector hold is bounded: snapshots (about 1 MB for a
-// thousand replicas) go out at most once a second per socket, however often they are
-// asked for; a socket with more than `sendBufferBytes` unread gets no frames until it
-// has read everything, then one snapshot; one that stays stuck is disconnected.
+// What a dashboard can make the collector hold or do is bounded: snapshots (about 1 MB for
+// a thousand replicas) go out with the frames, at most once a second per socket and a few
+// times a second in all, however often they are asked for; a socket with more than
+// `sendBufferBytes` unread gets no frames until it has read everything, then one snapshot;
+// one that stays stuck is disconnected.
 import {
   DASHBOARD_NAMESPACE,
   parseDashboardEvent,
@@ -27,6 +28,7 @@ import type { CollectorCore } from "../CollectorCore.js";
 import { shapeProblem } from "../ingest/inputShape.js";
 import type { PacketGate } from "../ingest/packetGate.js";
 import type { CollectorMetrics } from "../prometheus.js";
+import { TokenBucket } from "../ingest/rateLimit.js";
 import { queuedBytes } from "./sendBacklog.js";
 
 /** What one dashboard connection may make the collector hold or do. */
@@ -35,6 +37,11 @@ export interface DashboardLimits {
   sendBufferBytes: number;
   /** At most one snapshot per socket this often; requests in between are coalesced. */
   snapshotEveryMs: number;
+  /**
+   * Snapshot sends per second over all dashboards (each goes to every socket of one window
+   * that is due, encoded once): a thousand dashboards asking cost what a few do.
+   */
+  snapshotsPerSec: number;
   /** A dashboard that has not read its backlog for this long is disconnected (its memory freed). */
   stuckDisconnectMs: number;
 }
@@ -42,6 +49,7 @@ export interface DashboardLimits {
 export const DEFAULT_DASHBOARD_LIMITS: DashboardLimits = {
   sendBufferBytes: 4 * 1024 * 1024,
   snapshotEveryMs: 1000,
+  snapshotsPerSec: 4,
   stuckDisconnectMs: 30_000,
 };
 
@@ -97,6 +105,7 @@ const roomOf = (windowMs: number) => `frames:${windowMs}`;
 export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDeps): FrameBroadcaster {
   const { core, operatorToken, gate, metrics, logger, now } = deps;
   const { sendBufferBytes, snapshotEveryMs, stuckDisconnectMs } = deps.limits;
+  const snapshotBudget = new TokenBucket(deps.limits.snapshotsPerSec, deps.limits.snapshotsPerSec, now());
   const ns = io.of(DASHBOARD_NAMESPACE) as DashboardNamespace;
   // One snapshot per window between two frames, however many sockets ask for it.
   const snapshots = new Map<number, Snapshot>();
@@ -108,18 +117,6 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
     }
     return s;
   };
-  /** Sends the due snapshot now if this socket may have one; true if sent. */
-  const sendSnapshotIfAllowed = (socket: DashboardSocket, t: number): boolean => {
-    const d = socket.data;
-    if (d.windowMs === null || d.laggingSinceMs !== null || t - d.lastSnapshotMs < snapshotEveryMs) return false;
-    if (queuedBytes(socket.conn) - d.snapshotBytes > sendBufferBytes) return false;
-    d.snapshotDue = false;
-    d.lastSnapshotMs = t;
-    socket.emit("snapshot", snapshotFor(d.windowMs, t));
-    d.snapshotBytes = queuedBytes(socket.conn);
-    return true;
-  };
-
   ns.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
     const token = typeof auth === "object" && auth !== null ? (auth as { token?: unknown }).token : undefined;
@@ -177,14 +174,12 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
             const windowMs = msg.windowMs ?? core.defaultWindowMs;
             if (socket.data.windowMs !== null) void socket.leave(roomOf(socket.data.windowMs));
             socket.data.windowMs = windowMs;
+            // The snapshot goes out with the next frame; frames follow it.
             socket.data.snapshotDue = true;
-            // Frames start once its snapshot is out (now, or at a later tick when this is a repeat).
-            if (sendSnapshotIfAllowed(socket, t)) void socket.join(roomOf(windowMs));
             return;
           }
           case "request-snapshot":
             socket.data.snapshotDue = true;
-            sendSnapshotIfAllowed(socket, t);
             return;
           case "config-change": {
             const refusal = operatorRefusal(msg.token);
@@ -233,6 +228,8 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
       snapshots.clear();
       const windows = new Set<number>();
       const snapshotNow: Array<[DashboardSocket, number]> = [];
+      /** Windows whose snapshot goes out this tick (one send from the budget each). */
+      const dueWindows = new Set<number>();
       for (const socket of ns.sockets.values()) {
         const d = socket.data;
         const w = d.windowMs;
@@ -253,7 +250,8 @@ export function attachDashboardNamespace(io: Server, deps: DashboardNamespaceDep
           d.snapshotDue = true;
           d.lastSnapshotMs = -Infinity;
         }
-        if (d.snapshotDue && nowMs - d.lastSnapshotMs >= snapshotEveryMs) {
+        if (d.snapshotDue && nowMs - d.lastSnapshotMs >= snapshotEveryMs && (dueWindows.has(w) || snapshotBudget.take(nowMs))) {
+          dueWindows.add(w);
           void socket.leave(roomOf(w)); // the snapshot already holds this frame
           snapshotNow.push([socket, w]);
           continue;

@@ -39,7 +39,11 @@ type AgentSocket = Socket<AgentToCollectorEvents, CollectorToAgentEvents, Record
 /** Room of sockets that completed the handshake (they receive config pushes). */
 export const HELLO_ROOM = "agents:hello";
 
-/** Messages of one connection waiting behind a report that is validated in slices. */
+/**
+ * Messages of one connection waiting behind a report validated in slices. The connection
+ * is not read meanwhile, so only what one read delivered waits; over this (a transport that
+ * cannot be paused), messages are dropped with RATE_LIMITED.
+ */
 const MAX_WAITING = 256;
 
 export interface AgentNamespaceDeps {
@@ -180,13 +184,15 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
       return parsed.then((p) => apply(p, event));
     };
 
-    // Messages keep their order: while one report is validated in slices, later ones wait.
+    // Messages keep their order: while one report is validated in slices, later ones wait,
+    // and the connection is not read meanwhile (parsed messages would pile up in memory).
     const waiting: Array<[string, unknown]> = [];
     let busy = false;
     const run = (event: string, payload: unknown) => {
       const pending = handle(event, payload);
       if (pending === undefined) return;
       busy = true;
+      gate.hold(socket.conn, true);
       void pending
         .catch((error: unknown) => logger.error({ err: error, event }, "agent message handler failed"))
         .finally(() => {
@@ -195,6 +201,7 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
             const [e, p] = waiting.shift()!;
             run(e, p);
           }
+          gate.hold(socket.conn, false);
         });
     };
 
