@@ -38,7 +38,21 @@ describe("convergence vs interval", () => {
     expect(marksOf(chart)).toHaveLength(3);
     const band = chart.panels[0]!.layers.find((l) => l.kind === "band");
     expect(band).toMatchObject({ xs: [10, 100, 1000], lo: [5, 50, 500], hi: [10, 100, 1000] });
-    expect(chart.legend.map((l) => l.label)).toEqual(["10 upd/s: p50", "10 upd/s: p50–p95 band", "E·T (synchronous rounds)", "convergence = update period (1 / updates/s per replica)"]);
+    expect(chart.legend.map((l) => l.label)).toEqual([
+      "10 upd/s: p50",
+      "10 upd/s: p50–p95 band",
+      "expected (asynchronous model)",
+      "E·T (synchronous rounds)",
+      "convergence = update period (1 / updates/s per replica)",
+    ]);
+  });
+  it("draws the asynchronous model's expected time and E·T as references, in the series' colours when they differ", () => {
+    const lines = chart.panels[0]!.layers.filter((l) => l.kind === "line");
+    expect(lines.map((l) => (l.kind === "line" ? Array.from(l.points.ys as number[]) : []))).toContainEqual([8, 80, 800]); // expected = 0.8 T here
+    const two = convergenceVsInterval([exp, { ...exp, id: "exp-2", results: exp.results.map((p) => ({ ...p, config: { ...p.config, fanout: 1 }, theory: { ...p.theory, syncExpectedMs: p.theory.syncExpectedMs! * 2 } })) }], []);
+    const sync = two.legend.filter((l) => l.label.startsWith("E·T"));
+    expect(sync.map((l) => l.label)).toEqual(["E·T (synchronous rounds), exp-1: 10 upd/s", "E·T (synchronous rounds), exp-2: 10 upd/s"]);
+    expect(sync[0]!.colour).not.toBe(sync[1]!.colour);
   });
   it("draws the update period (100 ms at 10 updates/s) across the plot, with which side is which", () => {
     const period = chart.panels[0]!.layers.find((l) => l.kind === "line" && l.points.ys[0] === 100 && l.points.ys[1] === 100);

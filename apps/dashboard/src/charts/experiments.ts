@@ -55,6 +55,24 @@ export interface XyChart {
 /** Series colours (the theory's green is left out: it has its own line). */
 export const EXPERIMENT_COLOURS = ["#2563eb", "#dc2626", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"] as const;
 const REFERENCE_COLOUR = "#111827";
+const SYNC_COLOUR = "#0f766e";
+
+/** A theory reference along a series' intervals. */
+interface TheoryLine {
+  xs: number[];
+  ys: number[];
+  label: string;
+  colour: string;
+}
+
+/** Records a series' reference line (where it has values), once per distinct line. */
+function addTheory(lines: Map<string, TheoryLine>, points: readonly [number, number | null][], label: string, colour: string): void {
+  const known = points.filter((p): p is [number, number] => p[1] !== null);
+  if (known.length === 0) return;
+  const line = { xs: known.map((p) => p[0]), ys: known.map((p) => p[1]), label, colour };
+  const key = JSON.stringify([line.xs, line.ys]);
+  if (!lines.has(key)) lines.set(key, line);
+}
 const PERIOD_COLOUR = "#6b7280";
 
 /** How the k-th experiment on a chart is drawn. */
@@ -88,7 +106,7 @@ export function convergenceVsInterval(exps: readonly ChartExperiment[], refs: re
   const hover: HoverMark[] = [];
   const xs: number[] = [];
   const ys: (number | null)[] = [];
-  const theories = new Map<string, { xs: number[]; ys: number[]; label: string }>();
+  const theories = { sync: new Map<string, TheoryLine>(), async: new Map<string, TheoryLine>() };
   let colour = 0;
   exps.forEach((e, k) => {
     const style = styleOf(k);
@@ -104,22 +122,24 @@ export function convergenceVsInterval(exps: readonly ChartExperiment[], refs: re
       legend.push({ label: `${label}: p50`, colour: c, shape: style.dash ? "dash" : "line" }, { label: `${label}: p50–p95 band`, colour: c, shape: "band" });
       for (const st of s.steps) {
         xs.push(st.intervalMs);
-        ys.push(st.p50Ms, st.p95Ms, st.syncExpectedMs);
+        ys.push(st.p50Ms, st.p95Ms, st.syncExpectedMs, st.asyncExpectedMs);
         if (st.p50Ms !== null) hover.push({ panel: 0, x: st.intervalMs, y: st.p50Ms, lines: st.points.flatMap((p) => pointLines(e, p)) });
       }
-      const theory = s.steps.filter((st) => st.syncExpectedMs !== null);
-      if (theory.length > 0) {
-        const line = { xs: theory.map((st) => st.intervalMs), ys: theory.map((st) => st.syncExpectedMs!), label };
-        const key = JSON.stringify([line.xs, line.ys]);
-        if (!theories.has(key)) theories.set(key, line);
-      }
+      addTheory(theories.async, s.steps.map((st) => [st.intervalMs, st.asyncExpectedMs]), label, c);
+      addTheory(theories.sync, s.steps.map((st) => [st.intervalMs, st.syncExpectedMs]), label, c);
     }
   });
-  const theoryList = [...theories.values()];
-  theoryList.forEach((t) => {
-    layers.push({ kind: "line", points: { xs: t.xs, ys: t.ys, length: t.xs.length }, colour: COLOURS.expected, width: 1.5, dash: "6 4" });
-    legend.push({ label: theoryList.length > 1 ? `E·T (synchronous rounds), ${t.label}` : "E·T (synchronous rounds)", colour: COLOURS.expected, shape: "dash" });
-  });
+  // One line per distinct reference; when series differ (another fanout, a compared experiment), each in its series' colour.
+  const drawTheory = (lines: Map<string, TheoryLine>, name: string, colour: string, dash: string) => {
+    const list = [...lines.values()];
+    for (const t of list) {
+      const c = list.length > 1 ? t.colour : colour;
+      layers.push({ kind: "line", points: { xs: t.xs, ys: t.ys, length: t.xs.length }, colour: c, width: 1.5, dash });
+      legend.push({ label: list.length > 1 ? `${name}, ${t.label}` : name, colour: c, shape: "dash", dash });
+    }
+  };
+  drawTheory(theories.async, "expected (asynchronous model)", COLOURS.expected, "7 4");
+  drawTheory(theories.sync, "E·T (synchronous rounds)", SYNC_COLOUR, "2 2 6 2");
   for (const r of refs) {
     const pts = r.points.filter((p) => p.convergenceMs !== null);
     if (pts.length === 0) continue;
@@ -136,7 +156,7 @@ export function convergenceVsInterval(exps: readonly ChartExperiment[], refs: re
   const rates = updateRates(exps.flatMap((e) => e.results)).filter((r) => r > 0);
   for (const r of rates) ys.push(1000 / r);
   const y = logAxis("Convergence time (log scale)", ys, formatDurationTick);
-  if (rates.length > 0) legend.push({ label: "convergence = update period (1 / updates/s per replica)", colour: PERIOD_COLOUR, shape: "dash" });
+  if (rates.length > 0) legend.push({ label: "convergence = update period (1 / updates/s per replica)", colour: PERIOD_COLOUR, shape: "dash", dash: "2 3" });
   for (const r of rates) {
     const period = 1000 / r;
     layers.push({ kind: "line", points: { xs: x.domain, ys: [period, period], length: 2 }, colour: PERIOD_COLOUR, width: 1.25, dash: "2 3" });
@@ -250,7 +270,7 @@ export function convergenceVsCost(exps: readonly ChartExperiment[], recommended:
       }
     }
   });
-  if (frontDrawn) legend.push({ label: "Pareto front (per update rate)", colour: "#6b7280", shape: "dash" });
+  if (frontDrawn) legend.push({ label: "Pareto front (per update rate)", colour: "#6b7280", shape: "dash", dash: "5 4" });
   if (ringed.length > 0) {
     labelled.unshift({ kind: "marks", colour: REFERENCE_COLOUR, shape: "ring", radius: 9, group: "recommended", marks: ringed.map((m) => ({ ...m, label: "recommended" })) });
     legend.push({ label: "recommended", colour: REFERENCE_COLOUR, shape: "ring" });

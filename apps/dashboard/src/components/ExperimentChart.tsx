@@ -36,12 +36,13 @@ const TITLES: Record<ExperimentChartKind, string> = {
   "convergence-cost": "Convergence vs cost",
 };
 
-const BAND_NOTE = "Line: p50 per point; band: p50 to p95 (the collector gives p50, p95 and p99 per point, not p5). E·T: expected time of synchronous rounds (DESIGN §3). Dotted: convergence = update period — above it the replicas are under-synchronised, below it over-synchronised.";
+const BAND_NOTE =
+  "Line: p50 per point; band: p50 to p95 (the collector gives p50, p95 and p99 per point, not p5). Expected: the asynchronous model's mean (independent timer phases, latency, loss); E·T: expected time of synchronous rounds (DESIGN §3), a bound-like reference. Dotted: convergence = update period — above it the replicas are under-synchronised, below it over-synchronised.";
 
 function subtitle(kind: ExperimentChartKind, metric: CostMetric): string {
   switch (kind) {
     case "convergence-interval":
-      return "p50 line with a p50–p95 band (no p5 from the collector) per update rate · E·T of synchronous rounds · dotted: convergence = update period";
+      return "p50 line with a p50–p95 band (no p5 from the collector) per update rate · expected (asynchronous model) and E·T of synchronous rounds · dotted: convergence = update period";
     case "cost-interval":
       return "Bytes/s and messages/s sent per replica, per update rate";
     case "convergence-cost":

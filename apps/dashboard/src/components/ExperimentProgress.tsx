@@ -38,7 +38,7 @@ export function ExperimentProgress({ experiment: e, compared }: ExperimentProgre
           <div style={{ width: `${p.share * 100}%` }} />
         </div>
         <span data-testid={`exp-points-${e.id}`}>{p.pointText}</span>
-        {e.status === "running" && <span className="muted" data-testid={`exp-eta-${e.id}`}>{e.etaMs === null ? "ETA: after the first point" : `ETA ${formatDurationMs(e.etaMs)}`}</span>}
+        {e.status === "running" && <span className="muted" data-testid={`exp-eta-${e.id}`}>{e.etaMs === null ? "ETA: after the first point" : e.results.length >= e.totalPoints ? "ETA: now" : `ETA ${formatDurationMs(e.etaMs)}`}</span>}
         <span className="muted">{p.clockText}</span>
       </div>
       {e.error && (

@@ -14,7 +14,7 @@ export function Legend({ items }: LegendProps) {
           <svg width="18" height="10" aria-hidden="true">
             {item.shape === "dot" && <circle cx="9" cy="5" r="3.5" fill={item.colour} fillOpacity={0.7} />}
             {item.shape === "line" && <line x1="0" x2="18" y1="5" y2="5" stroke={item.colour} strokeWidth="2" />}
-            {item.shape === "dash" && <line x1="0" x2="18" y1="5" y2="5" stroke={item.colour} strokeWidth="2" strokeDasharray="5 3" />}
+            {item.shape === "dash" && <line x1="0" x2="18" y1="5" y2="5" stroke={item.colour} strokeWidth="2" strokeDasharray={item.dash ?? "5 3"} />}
             {item.shape === "swatch" && <rect x="3" y="0" width="10" height="10" fill={item.colour} />}
             {item.shape === "band" && <rect x="0" y="0" width="18" height="10" fill={item.colour} fillOpacity={0.25} />}
             {item.shape === "square" && <rect x="5" y="1" width="8" height="8" fill="none" stroke={item.colour} strokeWidth="1.5" />}

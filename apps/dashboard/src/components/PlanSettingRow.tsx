@@ -7,7 +7,7 @@ export interface PlanSettingRowProps {
 }
 
 const USES: { value: SettingUse; label: string }[] = [
-  { value: "cluster", label: "cluster config" },
+  { value: "cluster", label: "cluster" },
   { value: "fixed", label: "fixed" },
   { value: "swept", label: "swept" },
 ];
@@ -24,12 +24,12 @@ export function PlanSettingRow({ setting }: PlanSettingRowProps) {
   const id = `plan-${setting}`;
   const ticked = splitValues(s.values);
   return (
-    <div className="plan-setting" data-testid={`${id}-row`}>
+    <div className={`plan-setting ${s.use === "swept" && (setting === "intervalMs" || meta.choices) ? "wide" : ""}`} data-testid={`${id}-row`}>
       <label htmlFor={`${id}-use`}>
         {meta.label}
         {meta.unit && <span className="muted"> ({meta.unit})</span>}
       </label>
-      <select id={`${id}-use`} value={s.use} onChange={(e) => edit({ use: e.target.value as SettingUse })} data-testid={`${id}-use`}>
+      <select id={`${id}-use`} title="cluster: the value in force on the cluster; fixed: one value for every point; swept: every value listed is a point" value={s.use} onChange={(e) => edit({ use: e.target.value as SettingUse })} data-testid={`${id}-use`}>
         {USES.filter((u) => u.value !== "swept" || meta.sweepable).map((u) => (
           <option key={u.value} value={u.value}>
             {u.label}
@@ -37,7 +37,7 @@ export function PlanSettingRow({ setting }: PlanSettingRowProps) {
         ))}
       </select>
       <div className="plan-values">
-        {s.use === "cluster" && <span className="muted">the value in force on the cluster</span>}
+        {s.use === "cluster" && <span className="muted">as in force</span>}
         {s.use === "fixed" &&
           (meta.choices ? (
             <select aria-label={`${meta.label}, fixed`} value={s.value} onChange={(e) => edit({ value: e.target.value })} data-testid={`${id}-value`}>

@@ -59,7 +59,7 @@ export function XyPlot({ chart, width, label, id }: XyPlotProps) {
                       return <XyMarks key={i} layer={l} x={layout.x} y={box.y} />;
                     case "texts":
                       return (
-                        <g key={i} fontSize="10.5" fill={l.colour}>
+                        <g key={i} fontSize="10.5" fill={l.colour} className="halo">
                           {l.items.map((t, j) => (
                             <text key={j} x={layout.x(t.x) + (t.dx ?? 0)} y={box.y(t.y) + (t.dy ?? 0)} textAnchor={t.anchor ?? "start"}>
                               {t.text}
@@ -72,7 +72,7 @@ export function XyPlot({ chart, width, label, id }: XyPlotProps) {
                   }
                 })}
               </g>
-              <g fontSize="10.5" className="mark-labels">
+              <g fontSize="10.5" className="mark-labels halo">
                 {placed.map((pl, j) =>
                   pl ? (
                     <text key={j} x={pl.x} y={pl.y} textAnchor={pl.anchor} fill={requests[j]!.colour}>

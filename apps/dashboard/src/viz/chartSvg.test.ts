@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bandPath, buildChartSvg, cellRects, escapeXml, linePath, markSvg, stepPath, type ChartSvgSpec } from "./chartSvg.js";
+import { bandPath, buildChartSvg, cellRects, escapeXml, linePath, markSvg, stepPath, wrapText, type ChartSvgSpec } from "./chartSvg.js";
 import { linearTicks, logTicks } from "./scales.js";
 
 function spec(extra: Partial<ChartSvgSpec> = {}): ChartSvgSpec {
@@ -118,5 +118,16 @@ describe("trade-off layers (experiments)", () => {
     expect(svg.match(/<circle/g)).toHaveLength(3);
     for (const t of ["10 ms", "100 ms", "1 s", "under-synchronised ↑", "p50–p95", "Sync interval (ms, log)"]) expect(svg).toContain(`>${t}</text>`);
     expect(svg).toContain('fill-opacity="0.18"');
+  });
+});
+
+describe("captions", () => {
+  it("a long caption line wraps at spaces within the figure's width", () => {
+    expect(wrapText("aa bb cc dd", 5)).toEqual(["aa bb", "cc dd"]);
+    expect(wrapText("averyveryverylongword x", 5)).toEqual(["averyveryverylongword", "x"]);
+    const svg = buildChartSvg(spec({ caption: ["word ".repeat(100).trim()] }));
+    const lines = svg.split("\n").filter((l) => l.includes(">word"));
+    expect(lines.length).toBeGreaterThan(2);
+    for (const l of lines) expect(/>([^<]*)</.exec(l)![1]!.length).toBeLessThanOrEqual(Math.floor((880 - 32) / 6.16));
   });
 });

@@ -60,6 +60,8 @@ export interface LegendItem {
   label: string;
   colour: string;
   shape: "line" | "dash" | "dot" | "swatch" | "band" | "square" | "ring";
+  /** The line's dash pattern, for a "dash" entry drawn otherwise than "5 3". */
+  dash?: string;
 }
 
 /** A colour bar for heatmaps: CSS colours from low to high and end labels. */
@@ -134,6 +136,20 @@ export function stepPath(segments: readonly { from: number; to: number; y: numbe
   return d;
 }
 
+/** Splits text at spaces into lines of at most `maxChars` (a longer word gets a line of its own). */
+export function wrapText(text: string, maxChars: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > maxChars) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
 /** Approximate text width in px at 12 px Helvetica (for legend wrapping). */
 function textWidth(s: string, size = 12): number {
   return s.length * size * 0.56;
@@ -197,7 +213,9 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
   });
   const plotBottom = boxes[boxes.length - 1]?.bottom ?? firstTop;
   const xMap = (spec.x.log ? logMap : linearMap)(spec.x.domain, [MARGIN.left, MARGIN.left + plotWidth]);
-  const height = plotBottom + 48 + spec.caption.length * 16 + 12;
+  // Long caption lines (a plan, a config) wrap at the figure's width instead of running off it.
+  const caption = spec.caption.flatMap((line) => wrapText(line, Math.floor((width - 32) / (11 * 0.56))));
+  const height = plotBottom + 48 + caption.length * 16 + 12;
 
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="${FONT}">`,
@@ -262,7 +280,7 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
   out.push(
     `<text x="${MARGIN.left + plotWidth / 2}" y="${plotBottom + 38}" font-size="12" text-anchor="middle" fill="#111827">${escapeXml(spec.x.label)}</text>`,
   );
-  spec.caption.forEach((line, i) => {
+  caption.forEach((line, i) => {
     out.push(`<text x="${MARGIN.left - 56}" y="${plotBottom + 62 + i * 16}" font-size="11" fill="#4b5563">${escapeXml(line)}</text>`);
   });
   out.push(`</svg>`);
@@ -275,7 +293,7 @@ function legendSymbol(item: LegendItem, x: number, y: number): string {
     case "line":
       return `<line x1="${r1(x)}" x2="${r1(x + 18)}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="2"/>`;
     case "dash":
-      return `<line x1="${r1(x)}" x2="${r1(x + 18)}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="2" stroke-dasharray="5 3"/>`;
+      return `<line x1="${r1(x)}" x2="${r1(x + 18)}" y1="${y}" y2="${y}" stroke="${c}" stroke-width="2" stroke-dasharray="${escapeXml(item.dash ?? "5 3")}"/>`;
     case "dot":
       return `<circle cx="${r1(x + 9)}" cy="${y}" r="3.5" fill="${c}"/>`;
     case "swatch":
@@ -288,6 +306,9 @@ function legendSymbol(item: LegendItem, x: number, y: number): string {
       return `<circle cx="${r1(x + 9)}" cy="${y}" r="5.5" fill="none" stroke="${c}" stroke-width="2"/>`;
   }
 }
+
+/** A white outline under text drawn over data, so it stays readable where it crosses a line or band. */
+const HALO = ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"';
 
 /** SVG path of a band between `lo` and `hi` over `xs`; a non-finite value splits it into pieces. */
 export function bandPath(xs: ArrayLike<number>, lo: ArrayLike<number>, hi: ArrayLike<number>, x: (v: number) => number, y: (v: number) => number): string {
@@ -333,7 +354,7 @@ function markLabels(layers: readonly Layer[], x: LinearMap, y: LinearMap, bounds
   const placed = placeLabels(requests, bounds);
   const parts = ['<g font-size="10">'];
   placed.forEach((p, i) => {
-    if (p) parts.push(`<text x="${r1(p.x)}" y="${r1(p.y)}" text-anchor="${p.anchor}" fill="${escapeXml(requests[i]!.colour)}">${escapeXml(requests[i]!.text)}</text>`);
+    if (p) parts.push(`<text x="${r1(p.x)}" y="${r1(p.y)}" text-anchor="${p.anchor}" fill="${escapeXml(requests[i]!.colour)}"${HALO}>${escapeXml(requests[i]!.text)}</text>`);
   });
   parts.push("</g>");
   return parts.join("");
@@ -378,7 +399,7 @@ function drawLayer(
       return layer.items
         .map(
           (t) =>
-            `<text x="${r1(x(t.x) + (t.dx ?? 0))}" y="${r1(y(t.y) + (t.dy ?? 0))}" font-size="10" text-anchor="${t.anchor ?? "start"}" fill="${escapeXml(layer.colour)}">${escapeXml(t.text)}</text>`,
+            `<text x="${r1(x(t.x) + (t.dx ?? 0))}" y="${r1(y(t.y) + (t.dy ?? 0))}" font-size="10" text-anchor="${t.anchor ?? "start"}" fill="${escapeXml(layer.colour)}"${HALO}>${escapeXml(t.text)}</text>`,
         )
         .join("");
   }

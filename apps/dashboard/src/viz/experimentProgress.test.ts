@@ -22,6 +22,7 @@ describe("experiment progress", () => {
     expect(p.share).toBeCloseTo(1 / 3);
     expect(p.clockText).toBe("1 min 5 s of simulated time per point, 3 min 15 s in all");
     expect(p.planText).toBe("simulated · 5 × gcounter · 3 points (intervalMs) · seed 1");
+    expect(progressOf({ status: "running", totalPoints: 1, results: [testPoint(0)], plan }).pointText).toBe("finishing (1 of 1 done)");
   });
   it("a finished or cancelled one says how many points it kept", () => {
     expect(progressOf({ status: "done", totalPoints: 3, results: [testPoint(0), testPoint(1), testPoint(2)], plan }).pointText).toBe("3 of 3 points measured");

@@ -18,7 +18,11 @@ export function progressOf(e: Pick<Experiment, "status" | "totalPoints" | "resul
   const done = e.results.length;
   const n = e.totalPoints;
   const pointText =
-    e.status === "running" ? `measuring point ${Math.min(done + 1, n)} of ${n} (${done} done)` : `${done} of ${n} point${n === 1 ? "" : "s"} measured${done < n ? ` — ${e.status}` : ""}`;
+    e.status !== "running"
+      ? `${done} of ${n} point${n === 1 ? "" : "s"} measured${done < n ? ` — ${e.status}` : ""}`
+      : done >= n
+        ? `finishing (${done} of ${n} done)`
+        : `measuring point ${done + 1} of ${n} (${done} done)`;
   const per = pointDurationMs(e.plan);
   const clock = e.plan.engine === "simulated" ? "simulated time" : "real time";
   const atMost = "capMs" in e.plan.measure ? "at most " : "";

@@ -60,6 +60,8 @@ export interface SeriesStep {
   bytesPerSecPerReplica: number;
   messagesPerSecPerReplica: number;
   syncExpectedMs: number | null;
+  /** The asynchronous model's mean ("expected"), when the collector gives it. */
+  asyncExpectedMs: number | null;
 }
 
 /** Points that share every setting but the interval. */
@@ -106,6 +108,7 @@ export function resultSeries(points: readonly PointResult[]): ResultSeries[] {
           bytesPerSecPerReplica: mean(reps.map((r) => r.bytesPerSecPerReplica)),
           messagesPerSecPerReplica: mean(reps.map((r) => r.messagesPerSecPerReplica)),
           syncExpectedMs: median(reps.map((r) => r.theory.syncExpectedMs)),
+          asyncExpectedMs: median(reps.map((r) => r.theory.asyncExpectedMs ?? null)),
         }));
       const first = ps[0]!;
       return { key, label: labelKeys.map((k) => settingText(k, first.config)).join(" · "), updatesPerSecPerReplica: first.config.updatesPerSecPerReplica, steps };
