@@ -9,7 +9,6 @@ import {
   applyConfigPatch,
   LIMITS,
   protocolError,
-  sectionsOf,
   type Bye,
   type ClusterConfig,
   type ConfigAck,
@@ -28,7 +27,8 @@ import {
 } from "@driftscope/protocol";
 import { describeChange, isFaultChange } from "./control/describeChange.js";
 import { AgentIngest, type Handled } from "./core/AgentIngest.js";
-import { FrameHistory, replicaInfo, type MemberInfo } from "./core/FrameHistory.js";
+import { FrameHistory, replicaInfo } from "./core/FrameHistory.js";
+import { FramePublisher, memberInfo } from "./core/FramePublisher.js";
 import { liveClusterOf } from "./core/liveCluster.js";
 import { gossipInForce } from "./core/runningGossip.js";
 import { clip } from "./core/text.js";
@@ -76,11 +76,11 @@ export class CollectorCore {
   private readonly timeline: Timeline;
   private readonly tracing: TracingController;
   private readonly frames: FrameHistory;
+  private readonly publisher: FramePublisher;
   private configValue: ClusterConfig;
   private readonly windowMs: number;
   private frameSeq = 0;
   private liveSetChangedAtMs = -Infinity;
-  private lostReported = 0;
   private readonly frameListeners = new Set<(frame: Frame) => void>();
   private readonly theory = new TheoryCache();
 
@@ -108,6 +108,7 @@ export class CollectorCore {
     this.agents = this.ingest.registry;
     this.tracing = new TracingController({ budgetPerSec: options.tracedEntriesPerSec ?? 20_000 });
     this.frames = new FrameHistory(options.snapshotFrames ?? LIMITS.snapshotFrames);
+    this.publisher = new FramePublisher(this.engine, this.frames, options.metrics, options.recorder);
     this.experiments = new Experiments({
       config: () => this.configValue,
       now: () => Date.now(),
@@ -249,44 +250,17 @@ export class CollectorCore {
       sampling: { traceEveryK: ef.sampling.everyK, droppedEvents: this.ingest.droppedWithin(nowMs - this.windowMs) },
       events: this.timeline.takeForFrame(nowMs),
     };
-    this.frames.add(frame, membersChanged ? () => ef.replicaIds.map((id) => this.memberInfo(id)) : null);
-    this.record(frame, ef.samples);
+    this.frames.add(frame, membersChanged ? () => ef.replicaIds.map((id) => memberInfo(this.engine, this.agents, id)) : null);
+    this.publisher.record(frame, ef.samples);
     const k = this.tracing.decide({ nowMs, k: ef.sampling.everyK, deliveriesPerSec: kpis.deliveriesPerSec, updatesPerSec: kpis.updatesPerSec, unreachable: kpis.unreachable, liveSetChangedAtMs: this.liveSetChangedAtMs });
     if (k !== undefined) this.changeConfig({ telemetry: { traceEveryK: k } }, nowMs, `the collector (traced-dot budget ${this.tracing.budgetPerSec}/s; ${Math.round(kpis.deliveriesPerSec + kpis.updatesPerSec)} entries/s at k = 1)`);
     for (const listener of this.frameListeners) listener(frame);
     return frame;
   }
 
-  private record(frame: Frame, samples: MetricsEngineSamples): void {
-    const metrics = this.options.metrics;
-    for (const s of samples) metrics.convergence.observe(s.convergenceMs / 1000);
-    this.options.recorder?.addSamples(samples);
-    metrics.framesSent.inc();
-    const lostEver = this.engine.lostUpdatesEver;
-    metrics.lostUpdates.inc(lostEver - this.lostReported);
-    this.lostReported = lostEver;
-    metrics.update({ replicaIds: this.engine.replicaIds(), missingUpdates: frame.columns.missingUpdates, stalenessMs: frame.columns.stalenessMs, status: frame.columns.status }, frame.kpis);
-    if (this.frames.historyPoint(frame)) this.options.recorder?.addFrame(frame.timeMs, frame.kpis, { replicaIds: this.engine.replicaIds(), columns: frame.columns });
-  }
-
   /** KPIs of a frame with the convergence percentiles of another window (a dashboard's choice). */
   kpisForWindow(frame: Frame, windowMs: number, nowMs: number): Kpis {
     return { ...frame.kpis, ...convergenceFields(this.engine.windowConvergence(nowMs, windowMs)) };
-  }
-
-  private memberInfo(id: string): MemberInfo {
-    const rep = this.engine.replica(id);
-    const owner = this.agents.ownerOf(id);
-    return {
-      id,
-      agentId: rep?.agent.id ?? "unknown",
-      node: owner?.node ?? "",
-      crdtType: rep?.crdtType ?? "unknown",
-      incarnation: rep?.incarnation ?? 0,
-      dotReuse: rep?.dotReuse,
-      applies: sectionsOf(owner?.capabilities),
-      gossip: owner?.gossip,
-    };
   }
 
   // ---- snapshots ------------------------------------------------------------------
@@ -297,8 +271,8 @@ export class CollectorCore {
     // Incarnations and dot reuse change without a membership change: read them now.
     const replicas =
       last === null
-        ? this.engine.replicaFigures(nowMs).map((f) => replicaInfo(this.memberInfo(f.id), f.status, f.configVersion ?? 0))
-        : this.frames.replicas((id) => this.memberInfo(id));
+        ? this.engine.replicaFigures(nowMs).map((f) => replicaInfo(memberInfo(this.engine, this.agents, f.id), f.status, f.configVersion ?? 0))
+        : this.frames.replicas((id) => memberInfo(this.engine, this.agents, id));
     const frames = this.frames.recentFrames(replicas.length).map((f) => (windowMs === this.windowMs ? f : { ...f, kpis: this.kpisForWindow(f, windowMs, f.timeMs) }));
     return {
       type: "snapshot",
@@ -320,8 +294,6 @@ export class CollectorCore {
     return protocolError("BAD_REQUEST", `${what} before hello: send hello first`, { ref: what });
   }
 }
-
-type MetricsEngineSamples = ReturnType<MetricsEngine["frame"]>["samples"];
 
 /** Name of a run started without one: "session 2025-01-31 14:05:09". */
 export function defaultRunName(nowMs: number): string {
