@@ -36,7 +36,7 @@ export function PartitionEditor({ disabled: off, notInForce }: PartitionEditorPr
       </div>
       <div className="inline" style={{ marginBottom: 6 }}>
         <label htmlFor="partition-k">Split into</label>
-        <input id="partition-k" type="number" min={2} max={Math.max(2, Math.min(16, ids.length))} value={k} onChange={(e) => setK(Math.max(2, Number(e.target.value) || 2))} style={{ width: 50 }} data-testid="partition-k" />
+        <input id="partition-k" type="number" min={2} max={Math.max(2, Math.min(16, ids.length))} value={k} onChange={(e) => setK(Math.max(2, Number(e.target.value) || 2))} style={{ width: 50 }} disabled={disabled} data-testid="partition-k" />
         <span>groups</span>
         <button type="button" className="btn small" disabled={disabled || ids.length < 2} onClick={() => send(splitIntoGroups(ids, k))} data-testid="partition-split">
           Split
