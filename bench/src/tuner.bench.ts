@@ -6,7 +6,8 @@
 // the share of seconds the target held after it, and bytes sent relative to the oracle's; the
 // same for the best single fixed config over the whole schedule.
 // Two targets: the issue's p95 ≤ 500 ms, and p95 ≤ 5 update periods (5 s at 1/s, 500 ms at
-// 10/s), where the right config moves with the workload. --quick: 2-minute steps, shorter sweep.
+// 10/s), where the right config moves with the workload. --quick: 2-minute steps, shorter sweep;
+// --scenario=tuner (or tuner-periods): that target only.
 import { availableParallelism, loadavg } from "node:os";
 import { TunerController, type TunerTarget } from "@driftscope/collector";
 import { targetMsAt, type Target } from "@driftscope/protocol";
@@ -15,6 +16,7 @@ import { runLoop, type Second, type Step } from "./tunerLoop.ts";
 import { Sweep, type SweepPoint } from "./tunerOracle.ts";
 
 const QUICK = process.argv.includes("--quick");
+const ONLY = process.argv.find((a) => a.startsWith("--scenario="))?.slice("--scenario=".length);
 const REPLICAS = 64;
 const RATES = [1, 10, 1];
 const STEP_MS = QUICK ? 120_000 : 300_000;
@@ -129,6 +131,7 @@ function scenario(sweep: Sweep, name: string, target: Target, words: string): Be
 
 export async function run(): Promise<BenchResult> {
   const sweep = new Sweep({ replicas: REPLICAS, network: NETWORK, seed: SEED, warmupMs: 3_000, measureMs: QUICK ? 15_000 : 30_000, fanouts: FANOUTS, intervalMs: RANGE.intervalMs, refine: QUICK ? 1 : 2 });
-  const results = SCENARIOS.map((s) => scenario(sweep, s.name, s.target, s.words));
-  return results[0]!;
+  const chosen = SCENARIOS.filter((s) => ONLY === undefined || s.name === ONLY);
+  if (chosen.length === 0) throw new Error(`no scenario ${ONLY}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+  return chosen.map((s) => scenario(sweep, s.name, s.target, s.words))[0]!;
 }
