@@ -39,6 +39,7 @@ import type { AgentRegistry, AgentSession, Transport } from "./ingest/AgentRegis
 import { Experiments } from "./experiments/Experiments.js";
 import { MetricsEngine, type MetricsEngineOptions } from "./metrics/MetricsEngine.js";
 import { TheoryCache } from "./metrics/theoryFor.js";
+import { TunerRunner } from "./tuner/TunerRunner.js";
 import type { CollectorMetrics } from "./prometheus.js";
 import { ExperimentTable } from "./recordings/ExperimentTable.js";
 import type { Recorder } from "./recordings/Recorder.js";
@@ -72,6 +73,8 @@ export class CollectorCore {
   readonly agents: AgentRegistry;
   /** Sweeps of configs (DESIGN §4), kept in the recording file when there is one. */
   readonly experiments: Experiments;
+  /** The auto-tuner (DESIGN §4): off until a person switches it on. */
+  readonly tuner: TunerRunner;
   private readonly ingest: AgentIngest;
   private readonly timeline: Timeline;
   private readonly tracing: TracingController;
@@ -115,6 +118,7 @@ export class CollectorCore {
       ...(options.recorder ? { store: new ExperimentTable(options.recorder.store.db) } : {}),
       live: liveClusterOf(this),
     });
+    this.tuner = new TunerRunner({ config: () => this.configValue, changeConfig: (patch, source) => this.changeConfig(patch, Date.now(), source) });
   }
 
   get config(): ClusterConfig {
@@ -177,6 +181,7 @@ export class CollectorCore {
     });
     this.options.metrics.configChanges.inc();
     this.options.pushConfig?.(result.config);
+    this.tuner.configChanged(result.config, result.changed, source);
     return result;
   }
 
@@ -249,11 +254,13 @@ export class CollectorCore {
       theory: this.theory.for(gossipInForce(this.configValue, this.agents, this.engine.lifecycle), kpis.live),
       sampling: { traceEveryK: ef.sampling.everyK, droppedEvents: this.ingest.droppedWithin(nowMs - this.windowMs) },
       events: this.timeline.takeForFrame(nowMs),
+      ...(this.tuner.visible ? { tuner: this.tuner.state() } : {}),
     };
     this.frames.add(frame, membersChanged ? () => ef.replicaIds.map((id) => memberInfo(this.engine, this.agents, id)) : null);
     this.publisher.record(frame, ef.samples);
     const k = this.tracing.decide({ nowMs, k: ef.sampling.everyK, deliveriesPerSec: kpis.deliveriesPerSec, updatesPerSec: kpis.updatesPerSec, unreachable: kpis.unreachable, liveSetChangedAtMs: this.liveSetChangedAtMs });
     if (k !== undefined) this.changeConfig({ telemetry: { traceEveryK: k } }, nowMs, `the collector (traced-dot budget ${this.tracing.budgetPerSec}/s; ${Math.round(kpis.deliveriesPerSec + kpis.updatesPerSec)} entries/s at k = 1)`);
+    this.tuner.frame(frame);
     for (const listener of this.frameListeners) listener(frame);
     return frame;
   }

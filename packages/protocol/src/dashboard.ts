@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CrdtTypeLabelSchema, RunningGossipSchema } from "./agent.js";
+import { TunerStateSchema } from "./tuner.js";
 import { ClusterConfigSchema, ConfigPatchSchema, GossipModeSchema } from "./config.js";
 import { ErrorMessageSchema } from "./errors.js";
 import { AgentIdSchema, ReplicaIdSchema, RequestIdSchema, RunIdSchema } from "./ids.js";
@@ -212,6 +213,8 @@ export const FrameSchema = z
     sampling: SamplingSchema,
     /** Timeline entries since the previous frame. */
     events: z.array(TimelineEventSchema).max(LIMITS.eventsPerFrame),
+    /** The auto-tuner's state while it is on or paused (absent otherwise). */
+    tuner: TunerStateSchema.optional(),
   })
   .superRefine((frame, ctx) => {
     const n = frame.columns.missingUpdates.length;

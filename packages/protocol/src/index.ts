@@ -313,3 +313,4 @@ export {
 
 export { jsonSchemasOf, type JsonSchema, type NamedSchemas } from "./jsonSchema.js";
 export { censoredFromGroups, censoredFromSorted, type CensoredStats } from "./censored.js";
+export { TunerRequestSchema, TunerStateSchema, TunerTargetSchema, type TunerRequest, type TunerState, type TunerTargetInput, type TunerTargetSettings } from "./tuner.js";

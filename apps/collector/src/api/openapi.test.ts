@@ -243,6 +243,12 @@ describe("real answers against the served document", () => {
     expect((await call("GET", "/api/v1/experiments/{id}", "/api/v1/experiments/exp-999")).status).toBe(404);
     expect((await call("DELETE", "/api/v1/experiments/{id}", path, { token: AGENT })).status).toBe(403);
     expect((await call("DELETE", "/api/v1/experiments/{id}", path, { token: OPERATOR })).status).toBe(204);
+    const tuner = (body: object, token = OPERATOR) => call("PUT", "/api/v1/tuner", "/api/v1/tuner", { token, body: JSON.stringify(body), type: "application/json" });
+    expect((await call("GET", "/api/v1/tuner", "/api/v1/tuner")).body).toMatchObject({ enabled: false, state: "off" });
+    expect(await tuner({ enabled: true })).toMatchObject({ status: 400, body: { code: "VALIDATION", issues: [{ path: "target" }] } });
+    expect(await tuner({ enabled: true, target: { p95Ms: 400 } })).toMatchObject({ status: 200, body: { enabled: true, target: { p95Ms: 400, intervalMs: { min: 10, max: 10_000 } } } });
+    expect((await tuner({ enabled: false }, AGENT)).status).toBe(403);
+    expect(await tuner({ enabled: false })).toMatchObject({ status: 200, body: { state: "off" } });
   }, 60_000);
 
   it("exercised every operation the document lists", () => {

@@ -10,6 +10,8 @@ import {
   ConfigPatchSchema,
   ErrorMessageSchema,
   ExperimentApplyRequestSchema,
+  TunerRequestSchema,
+  TunerStateSchema,
   ExperimentListAnswerSchema,
   ExperimentPlanSchema,
   ExperimentSchema,
@@ -220,6 +222,16 @@ const PATHS: Record<string, Partial<Record<"get" | "post" | "put" | "delete", Op
       responses: { 200: answer("The config now in force and the fields that changed.", "ConfigChangeAnswer"), ...errors("BAD_REQUEST", "VALIDATION", ...operatorRefusals, "NOT_FOUND", "PAYLOAD_TOO_LARGE") },
     },
   },
+  "/api/v1/tuner": {
+    get: { summary: "The auto-tuner's state", description: "off, paused (and why), or the controller's state: holding, adjusting, cannot-meet (and why: partition, budget, range), with its reason, target and last change.", auth: "none", responses: { 200: answer("The tuner's state.", "TunerState") } },
+    put: {
+      summary: "Switch the auto-tuner on (with a target), resume it, change its target, or switch it off",
+      description: "The first switch-on needs a target: exactly one of p95Ms and p95UpdatePeriods, optionally maxBytesPerSecPerReplica and the interval and fanout ranges. Its changes are ordinary config changes labelled \"the tuner: …\"; a person changing the interval or fanout pauses it.",
+      auth: "operator",
+      requestBody: { required: true, content: jsonBody("TunerRequest") },
+      responses: { 200: answer("The tuner's state.", "TunerState"), ...errors("BAD_REQUEST", "VALIDATION", ...operatorRefusals, "PAYLOAD_TOO_LARGE") },
+    },
+  },
   "/api/v1/experiments/{id}/recommendation": {
     get: {
       summary: "The cheapest point meeting a target",
@@ -261,7 +273,7 @@ const SECURITY: Record<Auth, Json[]> = {
 };
 
 const SCHEMAS = {
-  inputs: { IngestMessage: IngestMessageSchema, ConfigPatch: ConfigPatchSchema, ExperimentPlan: ExperimentPlanSchema, ExperimentApplyRequest: ExperimentApplyRequestSchema },
+  inputs: { IngestMessage: IngestMessageSchema, ConfigPatch: ConfigPatchSchema, ExperimentPlan: ExperimentPlanSchema, ExperimentApplyRequest: ExperimentApplyRequestSchema, TunerRequest: TunerRequestSchema },
   outputs: {
     ErrorMessage: ErrorMessageSchema,
     HealthAnswer: HealthAnswerSchema,
@@ -278,6 +290,7 @@ const SCHEMAS = {
     ExperimentSummary: ExperimentSummarySchema,
     ExperimentListAnswer: ExperimentListAnswerSchema,
     Recommendation: RecommendationSchema,
+    TunerState: TunerStateSchema,
   },
 };
 

@@ -20,12 +20,13 @@ import { isError, type CollectorCore } from "../CollectorCore.js";
 import { shapeProblem } from "../ingest/inputShape.js";
 import { clientAddress } from "../ingest/packetGate.js";
 import { KeyedBuckets, type RateLimits } from "../ingest/rateLimit.js";
-import { TimeSlice } from "../ingest/timeSlice.js";
+import { LoopShare, TimeSlice } from "../ingest/timeSlice.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { CSV_TABLES, csvLines, jsonChunks, type CsvTable } from "../recordings/export.js";
 import type { Recorder } from "../recordings/Recorder.js";
 import { agentConfigRouter } from "./agentConfigRoute.js";
 import { experimentRouter } from "./experimentRoutes.js";
+import { tunerRouter } from "./tunerRoutes.js";
 import { sendError } from "./errors.js";
 import { IngestTurns, type IngestTicket } from "./ingestTurns.js";
 import { timeWarning } from "./timeWarnings.js";
@@ -96,6 +97,7 @@ export function apiRouter(deps: ApiDeps): Router {
   // Ingest bodies are held and parsed in memory, one at a time: what waits is bounded, and
   // each client address pays for its bytes from the same budget as its sockets.
   const turns = new IngestTurns(deps.limits.ingestInFlightBytes, INGEST_BODIES_PER_ADDRESS);
+  const ingestShare = new LoopShare(deps.limits.ingestLoopMsPerSec);
   const tickets = new WeakMap<Request, IngestTicket>();
   const ingestBudget: RequestHandler = (req, res, next) => {
     const declared = Number(req.get("content-length") ?? "0");
@@ -179,7 +181,8 @@ export function apiRouter(deps: ApiDeps): Router {
       const reporters = new Set<string>();
       let requestAll = false;
       // Each message is applied as soon as it is judged, in order, a few ms of work at a time.
-      const error = await ingestInSlices(body, new TimeSlice(), {
+      const slice = new TimeSlice(undefined, ingestShare);
+      const error = await ingestInSlices(body, slice, {
         reject: (r) => rejected.push(r),
         accept: (line, message) => {
           const t = now();
@@ -205,6 +208,7 @@ export function apiRouter(deps: ApiDeps): Router {
           }
         },
       });
+      await slice.finish();
       tickets.get(req)?.release(); // the next body may start while this answer is written
       if (error !== undefined) {
         metrics.rejections.inc({ code: error.code, transport: "http" });
@@ -297,6 +301,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.use(agentConfigRouter(deps));
   router.use(openApiRouter(deps.version));
+  router.use(tunerRouter({ tuner: deps.core.tuner, operatorToken: deps.operatorToken }));
   router.use(experimentRouter({ experiments: deps.core.experiments, operatorToken: deps.operatorToken, applyConfig: (patch, source) => deps.core.changeConfig(patch, deps.now(), source) }));
 
   // ---- runs -----------------------------------------------------------------------
