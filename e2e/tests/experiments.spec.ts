@@ -56,8 +56,9 @@ async function watchToTheEnd(id: string, timeoutMs = 120_000): Promise<string[]>
   const seen: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const eta = tab.eta(id);
-    const text = `${(await tab.points(id).textContent()) ?? ""}${(await eta.count()) > 0 ? ` · ${await eta.textContent()}` : ""}`;
+    // allTextContents does not wait: the ETA goes away as soon as the experiment ends.
+    const [eta] = await tab.eta(id).allTextContents();
+    const text = `${(await tab.points(id).textContent()) ?? ""}${eta !== undefined ? ` · ${eta}` : ""}`;
     if (seen.at(-1) !== text) seen.push(text);
     const status = await tab.status(id).getAttribute("data-status");
     if (status !== "running") break;
