@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createCollector } from "@driftscope/collector";
-import { report, type BenchResult } from "./report.ts";
+import { report, type BenchResult, type BenchRow } from "./report.ts";
 
 const quick = process.argv.includes("--quick");
 const REPLICAS = quick ? 16 : 64;
@@ -57,7 +57,7 @@ export async function run(): Promise<BenchResult> {
   const worstHz = seconds.length > 0 ? Math.min(...seconds) : meanHz;
   const simulatedMs = e.totalPoints * (WARMUP_MS + MEASURE_MS);
   const ratio = simulatedMs / wallMs;
-  const rows = e.results
+  const rows: BenchRow[] = e.results
     .sort((a, b) => a.config.updatesPerSecPerReplica - b.config.updatesPerSecPerReplica || a.config.intervalMs - b.config.intervalMs)
     .map((r) => ({ "updates/s/replica": r.config.updatesPerSecPerReplica, "interval ms": r.config.intervalMs, "p50 ms": r.convergence.p50Ms ?? "–", samples: r.convergence.samples, "B/s/replica": Math.round(r.bytesPerSecPerReplica) }));
   rows.push({ "updates/s/replica": "total", "interval ms": `${e.totalPoints} points`, "p50 ms": `${(simulatedMs / 1000).toFixed(0)} s simulated`, samples: `${(wallMs / 1000).toFixed(1)} s wall`, "B/s/replica": `${ratio.toFixed(1)}×` });
