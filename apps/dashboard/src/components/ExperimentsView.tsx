@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { loadExperiments, stopWatching, watchRunning } from "../net/experimentsActions.js";
+import { startWatching, stopWatching } from "../net/experimentsActions.js";
 import { shownExperiments } from "../store/experimentsSlice.js";
 import { dashboardStore, useDashboard } from "../store/store.js";
 import { ExperimentChart } from "./ExperimentChart.js";
@@ -17,8 +17,7 @@ export function ExperimentsView() {
   const exps = useMemo(() => shownExperiments({ shownIds, loaded }), [shownIds, loaded]);
   const failed = shownIds.map((id) => ({ id, l: loaded[id] })).filter((x) => typeof x.l === "object" && "loadError" in x.l);
   useEffect(() => {
-    void loadExperiments(dashboardStore);
-    watchRunning(dashboardStore);
+    startWatching(dashboardStore);
     return stopWatching;
   }, []);
   return (

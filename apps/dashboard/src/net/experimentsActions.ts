@@ -95,33 +95,48 @@ export function toggleCompare(store: Store, id: string): Promise<void> {
 }
 
 let pollTimer: ReturnType<typeof setTimeout> | null = null;
+/** The Experiments tab is open: polling may run. */
+let watching = false;
 
 const isRunning = (store: Store, id: string) => loadedExperiment(store.getState().loaded[id])?.status === "running";
 
-/** Reads the shown running experiments again in POLL_MS, and again, until none runs. */
+/**
+ * Reads the shown running experiments again in POLL_MS, and again, until none runs; while
+ * another listed experiment runs, the list too (its progress column moves).
+ */
 export function watchRunning(store: Store): void {
-  if (pollTimer !== null) return;
-  const running = store.getState().shownIds.filter((id) => isRunning(store, id));
-  if (running.length === 0) return;
+  if (!watching || pollTimer !== null) return;
+  const { shownIds, experiments } = store.getState();
+  const running = shownIds.filter((id) => isRunning(store, id));
+  const listRunning = experiments.some((e) => e.status === "running" && !shownIds.includes(e.id));
+  if (running.length === 0 && !listRunning) return;
   pollTimer = setTimeout(() => {
     pollTimer = null;
-    void Promise.all(
-      running.map(async (id) => {
+    void Promise.all([
+      ...running.map(async (id) => {
         try {
           const e = await fetchExperiment(id);
           store.getState().setLoaded(id, e);
-          if (e.status !== "running") void loadExperiments(store);
+          if (e.status !== "running") await loadExperiments(store);
         } catch (err) {
           // Keep what was shown; the next poll tries again (a deleted one stops being watched).
           if (err instanceof ApiError && err.status === 404) store.getState().setLoaded(id, { loadError: message(err) });
         }
       }),
-    ).then(() => watchRunning(store));
+      listRunning ? loadExperiments(store) : Promise.resolve(),
+    ]).then(() => watchRunning(store));
   }, POLL_MS);
+}
+
+/** Starts watching (the tab is open): the list, then whatever runs. */
+export function startWatching(store: Store): void {
+  watching = true;
+  void loadExperiments(store).then(() => watchRunning(store));
 }
 
 /** Stops watching (the tab was left). */
 export function stopWatching(): void {
+  watching = false;
   if (pollTimer !== null) clearTimeout(pollTimer);
   pollTimer = null;
 }
