@@ -101,8 +101,8 @@ describe("convergence vs cost", () => {
     const chart = convergenceVsCost([exp], [{ experimentId: "exp-1", index: 2 }]);
     const layers = chart.panels[0]!.layers;
     const marks = layers.filter((l) => l.kind === "marks");
-    expect(marks[0]).toMatchObject({ shape: "ring", marks: [{ x: 270, y: 1000, label: "recommended" }] });
-    expect(marks[1]!.kind === "marks" && marks[1]!.marks.map((m) => m.label)).toEqual(["10 ms", "100 ms", "1 s"]);
+    expect(marks[0]).toMatchObject({ shape: "ring", group: "recommended", marks: [{ x: 270, y: 1000, label: "recommended: 1 s" }] });
+    expect(marks[1]!.kind === "marks" && marks[1]!.marks.map((m) => m.label)).toEqual(["10 ms", "100 ms", undefined]);
     const front = layers.find((l) => l.kind === "line");
     expect(front?.kind === "line" && Array.from(front.points.xs as number[])).toEqual([270, 2700, 27_000]);
     expect(chart.legend.map((l) => l.label)).toEqual(["10 upd/s", "Pareto front (per update rate)", "recommended"]);

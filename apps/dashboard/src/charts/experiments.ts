@@ -240,6 +240,7 @@ export function convergenceVsCost(exps: readonly ChartExperiment[], recommended:
   const ringed: ChartMark[] = [];
   const figure = (p: PointResult) => (metric === "p50" ? p.convergence.p50Ms : p.convergence.p95Ms);
   const atLeast = (p: PointResult) => (metric === "p50" ? p.convergence.atLeast.p50 : p.convergence.atLeast.p95);
+  const isRecommended = (id: string, p: PointResult) => recommended.some((r) => r.experimentId === id && r.index === p.index);
   let colour = 0;
   let frontDrawn = false;
   exps.forEach((e, k) => {
@@ -259,20 +260,21 @@ export function convergenceVsCost(exps: readonly ChartExperiment[], recommended:
         colour: c,
         shape: style.shape,
         radius: 4.5,
-        marks: pts.map((p) => ({ x: p.bytesPerSecPerReplica, y: figure(p)!, label: pointLabel(p, varying), hollow: atLeast(p) })),
+        // The recommended point's config goes into its ring's label ("recommended: 1 s"), not twice.
+        marks: pts.map((p) => ({ x: p.bytesPerSecPerReplica, y: figure(p)!, label: isRecommended(e.id, p) ? undefined : pointLabel(p, varying), hollow: atLeast(p) })),
       });
       legend.push({ label: `${prefix(exps, e)}${rate} upd/s`, colour: c, shape: style.shape === "dot" ? "dot" : "square" });
       for (const p of pts) {
         xs.push(p.bytesPerSecPerReplica);
         ys.push(figure(p)!);
         hover.push({ panel: 0, x: p.bytesPerSecPerReplica, y: figure(p)!, lines: pointLines(e, p) });
-        if (recommended.some((r) => r.experimentId === e.id && r.index === p.index)) ringed.push({ x: p.bytesPerSecPerReplica, y: figure(p)! });
+        if (isRecommended(e.id, p)) ringed.push({ x: p.bytesPerSecPerReplica, y: figure(p)!, label: `recommended: ${pointLabel(p, varying)}` });
       }
     }
   });
   if (frontDrawn) legend.push({ label: "Pareto front (per update rate)", colour: "#6b7280", shape: "dash", dash: "5 4" });
   if (ringed.length > 0) {
-    labelled.unshift({ kind: "marks", colour: REFERENCE_COLOUR, shape: "ring", radius: 9, group: "recommended", marks: ringed.map((m) => ({ ...m, label: "recommended" })) });
+    labelled.unshift({ kind: "marks", colour: REFERENCE_COLOUR, shape: "ring", radius: 9, group: "recommended", marks: ringed });
     legend.push({ label: "recommended", colour: REFERENCE_COLOUR, shape: "ring" });
   }
   return {
