@@ -239,3 +239,17 @@ test("5. a second experiment compares on the same charts, and deleting it takes 
   const list = await api<{ experiments: { id: string }[] }>("/api/v1/experiments");
   expect(list.experiments.map((e) => e.id)).not.toContain(second);
 });
+
+test("6. reference points from a CSV (the thesis' table) are drawn beside the measured ones", async () => {
+  const csv = "interval_ms,mean_ms,messages_per_sec\n100,180,40\n1000,1540,4\nnot a number,1,1\n";
+  await page.getByTestId("refs-file").setInputFiles({ name: "thesis.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await expect(page.getByTestId("ref-thesis.csv")).toContainText("thesis.csv: 2 points (convergence from its mean) · 1 row skipped");
+  await expect(tab.chart("convergence-interval").locator(".marks.reference .mark")).toHaveCount(2);
+  await expect(tab.chart("cost-interval").locator('[data-panel="messages"] .marks.reference .mark')).toHaveCount(2);
+  await expect(tab.chart("convergence-interval").locator(".legend")).toContainText("reference: thesis.csv (mean)");
+  await expect(tab.measuredMarks("convergence-interval")).toHaveCount(3);
+  await tab.chart("convergence-interval").screenshot({ path: `${SHOTS}/driftscope-experiments-references.png` });
+  const csvOut = await tab.download("export-exp-convergence-interval-csv");
+  const rows = csvOut.bytes.toString("utf8").trim().split(/\r?\n/).slice(1);
+  expect(rows.filter((r) => r.startsWith("reference: thesis.csv,"))).toHaveLength(2);
+});

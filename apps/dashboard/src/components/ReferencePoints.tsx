@@ -39,7 +39,7 @@ export function ReferencePoints({ className }: ReferencePointsProps) {
           {refs.map((r) => (
             <li key={r.name} data-testid={`ref-${r.name}`}>
               {r.name}: {r.points.length} points{r.convergenceFrom ? ` (convergence from its ${r.convergenceFrom})` : " (no convergence column)"}
-              {r.skipped.length > 0 && <span className="muted" title={r.skipped.map((s) => `line ${s.line}: ${s.reason}`).join("\n")}> · {r.skipped.length} rows skipped</span>}
+              {r.skipped.length > 0 && <span className="muted" title={r.skipped.map((s) => `line ${s.line}: ${s.reason}`).join("\n")}> · {r.skipped.length} row{r.skipped.length === 1 ? "" : "s"} skipped</span>}
               <button type="button" className="btn small" aria-label={`Remove ${r.name}`} onClick={() => dashboardStore.getState().removeReference(r.name)}>
                 ×
               </button>
