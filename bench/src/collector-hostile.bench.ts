@@ -5,7 +5,8 @@
 // counts frames; this process times /api/v1/health every 100 ms and samples the collector's
 // RSS every 250 ms. Targets (issue 14): health within 250 ms throughout, frames at ≥ 95 %
 // of the configured rate, RSS under 600 MB and back within 20 % of its baseline once the
-// hostile clients are gone. Bounded: 60 s of load plus at most 20 s for RSS to settle.
+// hostile clients are gone — the baseline being the same run without them. Bounded: two
+// runs of 60 s of load plus 15 s each.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
@@ -20,7 +21,7 @@ const COLLECTOR = join(REPO, "apps", "collector");
 const DURATION_MS = 60_000;
 const HOSTILE_FROM_MS = 10_000;
 const HOSTILE_MS = 40_000;
-const SETTLE_MS = 20_000;
+const SETTLE_MS = 15_000;
 /** Frames per second the collector is configured for. */
 const HZ = 10;
 /**
@@ -29,6 +30,8 @@ const HZ = 10;
  * tell an attack from an overload, so the default is 2 Hz (HOSTILE_BENCH_REPORT_HZ to change).
  */
 const REPORT_HZ = Number(process.env.HOSTILE_BENCH_REPORT_HZ ?? 2);
+/** Hostile clients (0: the same run without an attack, for comparison). */
+const CLIENTS = Number(process.env.HOSTILE_BENCH_CLIENTS ?? 20);
 
 function node(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ["--conditions=@driftscope/source", "--import", import.meta.resolve("tsx"), script, ...args], {
@@ -61,18 +64,42 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-/** One health request on a fresh connection; its answer time in ms (Infinity if it failed). */
+const healthFailures = new Map<string, number>();
+
+/** One health request on a fresh connection; its answer time in ms (Infinity if it failed, the reason counted). */
 function health(url: string): Promise<number> {
   const start = performance.now();
+  const failed = (why: string) => {
+    healthFailures.set(why, (healthFailures.get(why) ?? 0) + 1);
+    return Infinity;
+  };
   return new Promise((done) => {
     const req = request(`${url}/api/v1/health`, { agent: false, timeout: 5000 }, (res) => {
       res.resume();
-      res.on("end", () => done(res.statusCode === 200 ? performance.now() - start : Infinity));
+      res.on("end", () => done(res.statusCode === 200 ? performance.now() - start : failed(`HTTP ${res.statusCode}`)));
     });
-    req.on("error", () => done(Infinity));
-    req.on("timeout", () => req.destroy());
+    req.on("error", (e: NodeJS.ErrnoException) => done(failed(e.code ?? e.message)));
+    req.on("timeout", () => req.destroy(new Error("timeout after 5 s")));
     req.end();
   });
+}
+
+async function framesComputed(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return Number(/^driftscope_frames_total (\d+)/m.exec(text)?.[1] ?? "NaN");
+}
+
+/** The collector's V8 heap in use and its external (Buffer) memory, MB, from its own /metrics. */
+async function heapMb(url: string): Promise<string> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const mb = (name: string) => (Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? "NaN") / 1048576).toFixed(0);
+  return `${mb("nodejs_heap_size_used_bytes")} + ${mb("nodejs_external_memory_bytes")}`;
+}
+
+/** CPU seconds (user + system) the process has used. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 const quantile = (xs: number[], p: number) => {
@@ -80,89 +107,140 @@ const quantile = (xs: number[], p: number) => {
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
 };
 
-export async function run(): Promise<BenchResult> {
+interface Figures {
+  framesBefore: number;
+  framesDuring: number;
+  frameShare: number;
+  worstSecond: number;
+  computedDuring: number;
+  health: { p50: number; p99: number; max: number; maxAll: number; count: number; failures: string };
+  rss: { atAttack: number; peak: number; after: number };
+  heap: { atAttack: string; atEnd: string; after: string };
+  cpuShare: number;
+  sent: { sentReports: number; errors: number; firstError: string[] };
+  hostile: Record<string, Record<string, number>>;
+  counters: { rateLimited: number; rejected: number };
+  snapshots: number;
+  disconnects: number;
+}
+
+/** One bounded run: honest load for DURATION_MS, `clients` hostile clients from HOSTILE_FROM_MS for HOSTILE_MS, then SETTLE_MS. */
+async function scenario(clients: number): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), "driftscope-hostile-bench-"));
   const children: ChildProcess[] = [];
+  healthFailures.clear();
   try {
     const collector = node(join(COLLECTOR, "src", "cli.ts"), ["serve", "--port", "0", "--db", join(dir, "bench.db"), "--frame-hz", String(HZ), "--report-interval", String(Math.round(1000 / REPORT_HZ))], { DRIFTSCOPE_LOG_LEVEL: "warn" });
     children.push(collector);
     const url = await waitForLine(collector, /listening on (http:\/\/\S+)/, 60_000);
     const pid = collector.pid!;
     const startMs = Date.now();
-    const loadBefore = loadavg()[0]!;
     const agents = node(join(COLLECTOR, "bench", "fakeAgents.ts"), [JSON.stringify({ url, connections: 8, replicasPerConnection: 128, hz: REPORT_HZ, durationMs: DURATION_MS, entriesPerReplica: 24, updatesPerSec: 2, startMs })]);
     const probe = node(join(COLLECTOR, "bench", "frameProbe.ts"), [JSON.stringify({ url, durationMs: DURATION_MS, startMs })]);
     children.push(agents, probe);
-    const agentResult = lastJson<{ sentReports: number; errors: number; firstError: string[] }>(agents, DURATION_MS + 60_000);
+    const agentResult = lastJson<Figures["sent"]>(agents, DURATION_MS + 60_000);
     const probeResult = lastJson<{ arrivals: number[]; snapshots: number; disconnects: number }>(probe, DURATION_MS + 60_000);
-
     const healthTimes: Array<[atMs: number, ms: number]> = [];
-    const rss: Array<[atMs: number, mb: number]> = [];
+    const rss: number[] = [];
     const healthTimer = setInterval(() => {
       const at = Date.now() - startMs;
       void health(url).then((ms) => healthTimes.push([at, ms]));
     }, 100);
-    const rssTimer = setInterval(() => rss.push([Date.now() - startMs, rssMb(pid)]), 250);
+    const rssTimer = setInterval(() => rss.push(rssMb(pid)), 250);
 
     await new Promise((r) => setTimeout(r, HOSTILE_FROM_MS));
-    const hostile = node(join(COLLECTOR, "bench", "hostileClients.ts"), [JSON.stringify({ url, clients: 20, durationMs: HOSTILE_MS })]);
-    children.push(hostile);
-    const hostileResult = await lastJson<Record<string, Record<string, number>>>(hostile, HOSTILE_MS + 60_000);
+    const framesAtAttack = await framesComputed(url);
+    const heapAtAttack = await heapMb(url);
+    const rssAtAttack = rssMb(pid);
+    const cpuAtAttack = cpuSeconds(pid);
+    let hostile: Figures["hostile"] = {};
+    if (clients > 0) {
+      const helper = node(join(COLLECTOR, "bench", "hostileClients.ts"), [JSON.stringify({ url, clients, durationMs: HOSTILE_MS })]);
+      children.push(helper);
+      hostile = await lastJson<Figures["hostile"]>(helper, HOSTILE_MS + 60_000);
+    } else await new Promise((r) => setTimeout(r, HOSTILE_MS));
     const hostileEndMs = Date.now() - startMs;
+    const seconds = (hostileEndMs - HOSTILE_FROM_MS) / 1000;
+    const computedDuring = ((await framesComputed(url)) - framesAtAttack) / seconds;
+    const cpuShare = (cpuSeconds(pid) - cpuAtAttack) / seconds;
+    const heapAtEnd = await heapMb(url);
     const sent = await agentResult;
     const seen = await probeResult;
-    // RSS once the hostile clients are gone: sampled until it is back near its baseline or SETTLE_MS passed.
-    const baselineRss = quantile(rss.filter(([at]) => at > HOSTILE_FROM_MS - 5000 && at < HOSTILE_FROM_MS).map(([, mb]) => mb), 0.5);
-    const settleUntil = Date.now() + SETTLE_MS;
-    while (Date.now() < settleUntil && rssMb(pid) > baselineRss * 1.2) await new Promise((r) => setTimeout(r, 500));
-    const endRss = rssMb(pid);
+    // The same moment in both runs: SETTLE_MS after the hostile phase (honest load ends with it).
+    await new Promise((r) => setTimeout(r, Math.max(0, startMs + HOSTILE_FROM_MS + HOSTILE_MS + SETTLE_MS - Date.now())));
+    const rssAfter = rssMb(pid);
+    const heapAfter = await heapMb(url);
     clearInterval(healthTimer);
     clearInterval(rssTimer);
-    const rejected = await (await fetch(`${url}/metrics`)).text();
+    const metrics = await (await fetch(`${url}/metrics`)).text();
     collector.kill("SIGTERM");
     await new Promise((r) => collector.once("exit", r));
 
     const during = healthTimes.filter(([at]) => at >= HOSTILE_FROM_MS && at <= hostileEndMs).map(([, ms]) => ms);
-    const all = healthTimes.map(([, ms]) => ms);
     const framesIn = (from: number, to: number) => seen.arrivals.filter((t) => t >= from && t < to).length;
     const hostileFrames = framesIn(HOSTILE_FROM_MS, HOSTILE_FROM_MS + HOSTILE_MS);
-    const frameShare = hostileFrames / ((HOSTILE_MS / 1000) * HZ);
-    const worstSecond = Math.min(...Array.from({ length: HOSTILE_MS / 1000 }, (_, s) => framesIn(HOSTILE_FROM_MS + s * 1000, HOSTILE_FROM_MS + (s + 1) * 1000)));
-    const peakRss = Math.max(...rss.map(([, mb]) => mb));
-    const metric = (name: string) => rejected.split("\n").filter((l) => l.startsWith(name)).reduce((n, l) => n + Number(l.split(" ").at(-1)), 0);
-    const rows = [
-      { figure: `replicas reporting (8 connections, ${REPORT_HZ} Hz, 24 vv entries each)`, value: 1024, unit: "" },
-      { figure: "frames computed by the collector before / during the attack", value: `${(framesIn(3000, HOSTILE_FROM_MS) / ((HOSTILE_FROM_MS - 3000) / 1000)).toFixed(1)} / ${(hostileFrames / (HOSTILE_MS / 1000)).toFixed(1)}`, unit: "per second, as the honest dashboard received them" },
-      { figure: "reports sent by the honest agents", value: sent.sentReports, unit: `${sent.errors} errors${sent.firstError.length > 0 ? `: ${sent.firstError.join("; ")}` : ""}` },
-      { figure: "hostile clients (from 20 loopback addresses)", value: 20, unit: `${HOSTILE_MS / 1000} s` },
-      { figure: "  oversized bodies: answers by status", value: JSON.stringify(hostileResult.oversized), unit: "" },
-      { figure: "  binary payloads: connections", value: JSON.stringify(hostileResult.binary), unit: "" },
-      { figure: "  snapshot floods", value: JSON.stringify(hostileResult.flood), unit: "requests ×100" },
-      { figure: "  slow readers", value: JSON.stringify(hostileResult.slow), unit: "" },
-      { figure: "health answer p50 / p99 / max during the attack", value: `${quantile(during, 0.5).toFixed(0)} / ${quantile(during, 0.99).toFixed(0)} / ${Math.max(...during).toFixed(0)}`, unit: "ms" },
-      { figure: "health answer max over the whole run", value: Math.max(...all).toFixed(0), unit: `ms (${all.length} requests)` },
-      { figure: "frames to the honest dashboard during the attack", value: `${hostileFrames} of ${(HOSTILE_MS / 1000) * HZ}`, unit: `${(frameShare * 100).toFixed(1)} %, worst second ${worstSecond}` },
-      { figure: "honest dashboard: snapshots / disconnects", value: `${seen.snapshots} / ${seen.disconnects}`, unit: "" },
-      { figure: "collector RSS baseline / peak / after", value: `${baselineRss.toFixed(0)} / ${peakRss.toFixed(0)} / ${endRss.toFixed(0)}`, unit: "MB" },
-      { figure: "rate-limited / rejections (collector counters)", value: `${metric("driftscope_rate_limited_total")} / ${metric("driftscope_ingest_rejected_total")}`, unit: "" },
-    ];
-    return report({
-      name: "collector-hostile",
-      title: `Collector under hostile load: 1,024 replicas reporting at ${REPORT_HZ} Hz, frames at ${HZ} Hz, 20 hostile clients for ${HOSTILE_MS / 1000} s of ${DURATION_MS / 1000} s`,
-      rows,
-      notes: [
-        "collector, honest agents, honest dashboard and hostile clients each in their own process; health timed from the benchmark process on a fresh connection every 100 ms",
-        `machine: ${availableParallelism()} cores shared with all of them (and whatever else runs); 1-min load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end`,
-      ],
-      targets: [
-        { description: "health answers within 250 ms throughout the attack", met: Math.max(...during) < 250, value: `max ${Math.max(...during).toFixed(0)} ms` },
-        { description: "frames keep coming at ≥ 95 % of the configured rate", met: frameShare >= 0.95, value: `${(frameShare * 100).toFixed(1)} %` },
-        { description: "collector RSS < 600 MB", met: peakRss < 600, value: `${peakRss.toFixed(0)} MB peak` },
-        { description: "RSS back within 20 % of its baseline after the attack", met: endRss <= baselineRss * 1.2, value: `${endRss.toFixed(0)} MB vs ${baselineRss.toFixed(0)} MB` },
-      ],
-    });
+    const metric = (name: string) => metrics.split("\n").filter((l) => l.startsWith(name)).reduce((n, l) => n + Number(l.split(" ").at(-1)), 0);
+    return {
+      framesBefore: framesIn(3000, HOSTILE_FROM_MS) / ((HOSTILE_FROM_MS - 3000) / 1000),
+      framesDuring: hostileFrames / (HOSTILE_MS / 1000),
+      frameShare: hostileFrames / ((HOSTILE_MS / 1000) * HZ),
+      worstSecond: Math.min(...Array.from({ length: HOSTILE_MS / 1000 }, (_, s) => framesIn(HOSTILE_FROM_MS + s * 1000, HOSTILE_FROM_MS + (s + 1) * 1000))),
+      computedDuring,
+      health: { p50: quantile(during, 0.5), p99: quantile(during, 0.99), max: Math.max(...during), maxAll: Math.max(...healthTimes.map(([, ms]) => ms)), count: healthTimes.length, failures: JSON.stringify(Object.fromEntries(healthFailures)) },
+      rss: { atAttack: rssAtAttack, peak: Math.max(...rss), after: rssAfter },
+      heap: { atAttack: heapAtAttack, atEnd: heapAtEnd, after: heapAfter },
+      cpuShare,
+      sent,
+      hostile,
+      counters: { rateLimited: metric("driftscope_rate_limited_total"), rejected: metric("driftscope_ingest_rejected_total") },
+      snapshots: seen.snapshots,
+      disconnects: seen.disconnects,
+    };
   } finally {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export async function run(): Promise<BenchResult> {
+  const loadBefore = loadavg()[0]!;
+  const calm = await scenario(0);
+  const attacked = await scenario(CLIENTS);
+  const both = (f: (x: Figures) => string | number) => ({ "without attack": f(calm), [`with ${CLIENTS} hostile clients`]: f(attacked) });
+  const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "failed");
+  const rows = [
+    { figure: "frames to the honest dashboard per second, before / during", ...both((x) => `${x.framesBefore.toFixed(1)} / ${x.framesDuring.toFixed(1)}`) },
+    { figure: "  share of the configured rate during, worst second", ...both((x) => `${(x.frameShare * 100).toFixed(1)} %, ${x.worstSecond}`) },
+    { figure: "frames computed per second during (driftscope_frames_total)", ...both((x) => x.computedDuring.toFixed(1)) },
+    { figure: "health p50 / p99 / max during (ms)", ...both((x) => `${ms(x.health.p50)} / ${ms(x.health.p99)} / ${ms(x.health.max)}`) },
+    { figure: "health max over the run (ms), failures", ...both((x) => `${ms(x.health.maxAll)} of ${x.health.count}, ${x.health.failures}`) },
+    { figure: "collector RSS at attack / peak / after (MB)", ...both((x) => `${x.rss.atAttack.toFixed(0)} / ${x.rss.peak.toFixed(0)} / ${x.rss.after.toFixed(0)}`) },
+    { figure: "collector heap + external at attack / end / after (MB)", ...both((x) => `${x.heap.atAttack} / ${x.heap.atEnd} / ${x.heap.after}`) },
+    { figure: "collector CPU during (% of one core)", ...both((x) => `${(x.cpuShare * 100).toFixed(0)} %`) },
+    { figure: "honest reports sent, errors", ...both((x) => `${x.sent.sentReports}, ${x.sent.errors}`) },
+    { figure: "honest dashboard snapshots / disconnects", ...both((x) => `${x.snapshots} / ${x.disconnects}`) },
+    { figure: "rate-limited / ingest rejections", ...both((x) => `${x.counters.rateLimited} / ${x.counters.rejected}`) },
+    { figure: "hostile: oversized bodies, answers by status", ...both((x) => JSON.stringify(x.hostile.oversized ?? {})) },
+    { figure: "hostile: binary payload connections", ...both((x) => JSON.stringify(x.hostile.binary ?? {})) },
+    { figure: "hostile: snapshot floods (requests ×100)", ...both((x) => JSON.stringify(x.hostile.flood ?? {})) },
+    { figure: "hostile: slow readers", ...both((x) => JSON.stringify(x.hostile.slow ?? {})) },
+  ];
+  const a = attacked;
+  return report({
+    name: "collector-hostile",
+    title: `Collector under hostile load: 1,024 replicas reporting at ${REPORT_HZ} Hz, frames at ${HZ} Hz; ${CLIENTS} hostile clients for ${HOSTILE_MS / 1000} s of ${DURATION_MS / 1000} s (and the same run without them)`,
+    rows,
+    notes: [
+      "collector, honest agents (8 socket.io connections × 128 replicas, 24 vv entries each), honest dashboard and hostile clients each in their own process; health timed from the benchmark process on a fresh connection every 100 ms",
+      "hostile clients, each from its own loopback address, as fast as the collector lets them: oversized HTTP bodies (12 MiB declared; 8 MiB of 10,000 bad lines), 4 MiB binary socket.io payloads, 1,000 snapshot requests a second, dashboards that stop reading",
+      `RSS 'after' is read ${SETTLE_MS / 1000} s after the hostile phase in both runs; the collector's own state grows during the first minutes (frame history), so the run without attack is the baseline`,
+      `machine: ${availableParallelism()} cores shared with all of these processes and whatever else runs; 1-min load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end`,
+    ],
+    targets: [
+      { description: "health answers within 250 ms throughout the attack", met: a.health.max < 250, value: `max ${ms(a.health.max)} ms (p99 ${ms(a.health.p99)})` },
+      { description: "frames keep coming at ≥ 95 % of the configured rate", met: a.frameShare >= 0.95, value: `${(a.frameShare * 100).toFixed(1)} % (without attack ${(calm.frameShare * 100).toFixed(1)} %)` },
+      { description: "collector RSS < 600 MB", met: a.rss.peak < 600, value: `${a.rss.peak.toFixed(0)} MB peak` },
+      { description: "RSS after the attack within 20 % of the same run without it", met: a.rss.after <= calm.rss.after * 1.2, value: `${a.rss.after.toFixed(0)} MB vs ${calm.rss.after.toFixed(0)} MB` },
+    ],
+  });
 }

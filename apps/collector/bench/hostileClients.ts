@@ -10,7 +10,7 @@ import { request } from "node:http";
 import { AGENT_NAMESPACE, DASHBOARD_NAMESPACE } from "@driftscope/protocol";
 import { io, type Socket } from "socket.io-client";
 
-const { url, clients, durationMs } = JSON.parse(process.argv[2] ?? "{}") as { url: string; clients: number; durationMs: number };
+const { url, clients, durationMs, kinds: only } = JSON.parse(process.argv[2] ?? "{}") as { url: string; clients: number; durationMs: number; kinds?: string[] };
 const endAt = Date.now() + durationMs;
 const target = new URL(url);
 const running = () => Date.now() < endAt;
@@ -119,7 +119,7 @@ async function slow(localAddress: string): Promise<void> {
   }
 }
 
-const kinds = [oversized, binary, flood, slow];
+const kinds = [oversized, binary, flood, slow].filter((k) => only === undefined || only.includes(k.name));
 await Promise.all(Array.from({ length: clients }, (_, i) => kinds[i % kinds.length]!(`127.0.0.${20 + i}`)));
 for (const s of sockets) s.close();
 console.log(JSON.stringify(counts));

@@ -2,6 +2,7 @@
 // anything before hello / subscribe, values the wrong shape in bulk, token rules. Each
 // probe gets a clear error or a closed connection, changes nothing, and never holds the
 // event loop more than 100 ms (expectHarmless).
+import { rmSync } from "node:fs";
 import { LIMITS, type ControlResult, type ErrorMessage, type Pong, type Report } from "@driftscope/protocol";
 import { io, Manager } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -215,6 +216,29 @@ describe("nothing is answered or parsed before hello / subscribe", () => {
       await new Promise((r) => setTimeout(r, 100));
     });
     expect(errors.map((e) => e.code).sort()).toEqual(["BAD_REQUEST", "RATE_LIMITED"]);
+  });
+
+  it("P3b a connection that keeps flooding past its message rate is closed", async () => {
+    const quick = await startCollector({ rateLimits: { messagesPerSec: 20, messageBurst: 20, floodCloseMs: 300 } });
+    try {
+      const socket = agentClient(quick.url);
+      await connected(socket);
+      const welcome = next(socket, "welcome");
+      socket.emit("hello", helloMsg("flood", []));
+      await welcome;
+      const packet = eventPacket("ping", JSON.stringify({ type: "ping", id: 1, agentTimeMs: 1 }));
+      await expectHarmless(quick.collector.core, async () => {
+        const gone = closed(socket, 5000);
+        const timer = setInterval(() => {
+          for (let i = 0; i < 50; i++) rawPacket(socket, packet);
+        }, 20);
+        await gone.finally(() => clearInterval(timer));
+      });
+    } finally {
+      // Not quick.stop(): the harness's stop closes every client socket, this file's agent too.
+      await quick.collector.close();
+      rmSync(quick.dir, { recursive: true, force: true });
+    }
   });
 
   it("P4 an agent socket that never says hello is closed after the handshake timeout", async () => {

@@ -157,8 +157,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const handshakeRefusal = (hostHeader: string | undefined, origin: string | undefined, ip: string): string | undefined => {
     if (!hostAllowed(hostHeader, hosts)) return hostRefusal(hostHeader);
     if (!originAllowed(origin, hostHeader)) return "cross-origin connection refused";
-    if (!gate.admits(ip)) return `too many connections from ${ip} (at most ${limits.connectionsPerIp})`;
-    return undefined;
+    return gate.refusal(ip);
   };
 
   const core = new CollectorCore({

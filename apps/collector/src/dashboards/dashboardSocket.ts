@@ -49,7 +49,7 @@ export interface DashboardLimits {
 export const DEFAULT_DASHBOARD_LIMITS: DashboardLimits = {
   sendBufferBytes: 4 * 1024 * 1024,
   snapshotEveryMs: 1000,
-  snapshotsPerSec: 4,
+  snapshotsPerSec: 2,
   stuckDisconnectMs: 30_000,
 };
 

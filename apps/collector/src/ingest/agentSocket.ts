@@ -21,6 +21,7 @@ import type { CollectorCore } from "../CollectorCore.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { shapeProblem } from "./inputShape.js";
 import type { PacketGate } from "./packetGate.js";
+import { TimeSlice } from "./timeSlice.js";
 import { validateReport } from "./validateReport.js";
 
 /** Per-socket state. */
@@ -60,6 +61,8 @@ export interface AgentNamespaceDeps {
 export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNamespace {
   const { core, agentToken, gate, metrics, logger, now } = deps;
   const ns = io.of(AGENT_NAMESPACE) as AgentNamespace;
+  /** Agent messages handled in the current turn of the event loop, over all connections. */
+  const loopTurn = new TimeSlice();
 
   ns.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
@@ -186,10 +189,12 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
 
     // Messages keep their order: while one report is validated in slices, later ones wait,
     // and the connection is not read meanwhile (parsed messages would pile up in memory).
+    // A burst (an agent's backlog, every agent's tick at once) is spread over turns of the
+    // event loop: once this turn has run for a slice, the next message waits for the next.
     const waiting: Array<[string, unknown]> = [];
     let busy = false;
     const run = (event: string, payload: unknown) => {
-      const pending = handle(event, payload);
+      const pending = loopTurn.due ? loopTurn.yieldIfDue().then(() => handle(event, payload)) : handle(event, payload);
       if (pending === undefined) return;
       busy = true;
       gate.hold(socket.conn, true);

@@ -29,6 +29,8 @@ export interface NamespaceGate {
 
 /** Largest CONNECT packet: the auth payload carries at most a token. */
 const CONNECT_PACKET_BYTES = 16 * 1024;
+/** Time for a refusal to reach a sender before its connection is cut (the rest it sent is not read). */
+const TERMINATE_AFTER_MS = 100;
 /** Longest a connection in byte debt is left unread at a time (engine.io's ping timeout is 20 s). */
 const MAX_PAUSE_MS = 2000;
 /**
@@ -42,7 +44,7 @@ const NOTICE_EVERY_MS = 1000;
 
 interface EngineConn {
   request: { socket?: { remoteAddress?: string } };
-  transport: { name: string; socket?: { pause?: () => void; resume?: () => void } };
+  transport: { name: string; socket?: { pause?: () => void; resume?: () => void; terminate?: () => void } };
   readyState: string;
   listeners(event: "data"): Array<(data: unknown) => void>;
   removeAllListeners(event: "data"): void;
@@ -61,6 +63,9 @@ interface ConnState {
   debtTimer: ReturnType<typeof setTimeout> | undefined;
   /** Reasons the connection is not read now (byte debt, a handler's queue); read again at 0. */
   holds: number;
+  /** Messages dropped over the rate since `dropsSinceMs`. */
+  drops: number;
+  dropsSinceMs: number;
   conn: EngineConn;
 }
 
@@ -83,15 +88,21 @@ export class PacketGate {
   readonly #connsPerIp = new Map<string, number>();
   /** Byte budget per client address, shared with HTTP ingest. */
   readonly ipBytes: KeyedBuckets;
+  readonly #newConnections: KeyedBuckets;
 
   constructor(deps: PacketGateDeps) {
     this.#deps = deps;
     this.ipBytes = new KeyedBuckets(deps.limits.ipBytesPerSec, deps.limits.ipByteBurst);
+    this.#newConnections = new KeyedBuckets(deps.limits.newConnectionsPerIpPerSec, deps.limits.newConnectionsPerIpPerSec * 2);
   }
 
-  /** Whether one more connection from `ip` is allowed (checked in engine.io's allowRequest). */
-  admits(ip: string): boolean {
-    return (this.#connsPerIp.get(ip) ?? 0) < this.#deps.limits.connectionsPerIp;
+  /** Why one more connection from `ip` is not allowed now, or undefined (checked in engine.io's allowRequest). */
+  refusal(ip: string): string | undefined {
+    const { connectionsPerIp, newConnectionsPerIpPerSec } = this.#deps.limits;
+    if ((this.#connsPerIp.get(ip) ?? 0) >= connectionsPerIp) return `too many connections from ${ip} (at most ${connectionsPerIp} at once)`;
+    // Each handshake costs the collector a few ms: a client reconnecting in a loop is slowed.
+    if (!this.#newConnections.take(ip, this.#deps.now())) return `too many new connections from ${ip} (at most ${newConnectionsPerIpPerSec} a second)`;
+    return undefined;
   }
 
   /** Puts the gate in front of socket.io's decoder for every new connection. */
@@ -118,6 +129,8 @@ export class PacketGate {
       noticeAtMs: new Map(),
       debtTimer: undefined,
       holds: 0,
+      drops: 0,
+      dropsSinceMs: t,
       conn,
     };
     this.#conns.set(conn, state);
@@ -174,6 +187,18 @@ export class PacketGate {
     }
     if (!state.messages.take(t)) {
       this.#deps.metrics.rateLimited.inc({ transport: transportOf(nsp) });
+      // Dropped messages still cost their reading: a sender that keeps sending more than
+      // twice its rate for floodCloseMs goes.
+      const { floodCloseMs, messagesPerSec } = this.#deps.limits;
+      if (t - state.dropsSinceMs > floodCloseMs) {
+        if (state.drops >= (messagesPerSec * floodCloseMs) / 1000) {
+          this.#close(conn, nsp, protocolError("RATE_LIMITED", `more than twice ${messagesPerSec} messages/s for ${floodCloseMs} ms; this connection is closed`));
+          return false;
+        }
+        state.drops = 0;
+        state.dropsSinceMs = t;
+      }
+      state.drops++;
       this.#notice(conn, state, nsp, t, protocolError("RATE_LIMITED", `too many messages: at most ${this.#deps.limits.messagesPerSec}/s (burst ${this.#deps.limits.messageBurst}); messages are being dropped`));
       return false;
     }
@@ -238,6 +263,9 @@ export class PacketGate {
     if (conn.readyState !== "open") return;
     conn.write(encodeEvent(nsp, "error", error));
     conn.close(); // after the error is flushed; later packets are not read
+    // …nor received: what the sender already sent (a 4 MiB attachment) is not worth reading.
+    const ws = conn.transport.name === "websocket" ? conn.transport.socket : undefined;
+    if (typeof ws?.terminate === "function") setTimeout(() => ws.terminate!(), TERMINATE_AFTER_MS).unref();
   }
 }
 

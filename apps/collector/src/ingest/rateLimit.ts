@@ -95,6 +95,8 @@ export interface RateLimits {
   messagesPerSec: number;
   /** Messages at once. */
   messageBurst: number;
+  /** A connection sending more than twice its message rate for this long is closed (reading what is dropped still costs). */
+  floodCloseMs: number;
   /** Bytes (characters) per second on average, per connection. */
   bytesPerSec: number;
   /** Bytes at once, per connection: a reconnecting agent's whole backlog (its buffer is 32 MiB) fits. */
@@ -104,22 +106,29 @@ export interface RateLimits {
   ipByteBurst: number;
   /** Socket connections open at once from one client address. */
   connectionsPerIp: number;
+  /** New socket connections per second from one client address (twice that at once). */
+  newConnectionsPerIpPerSec: number;
   /** HTTP requests per second per client address (ingest, config). */
   httpRequestsPerSec: number;
   httpBurst: number;
-  /** Ingest bodies being parsed and applied at once, in bytes, over all clients (memory bound). */
+  /** Ingest bodies waiting or being applied, in bytes, over all clients (memory bound). */
   ingestInFlightBytes: number;
+  /** Event-loop time per second HTTP ingest may use over all clients (the rest is kept for frames and sockets). */
+  ingestLoopMsPerSec: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
   messagesPerSec: 200,
   messageBurst: 400,
-  bytesPerSec: 32 * 1024 * 1024,
+  floodCloseMs: 5000,
+  bytesPerSec: 16 * 1024 * 1024,
   byteBurst: 64 * 1024 * 1024,
-  ipBytesPerSec: 64 * 1024 * 1024,
+  ipBytesPerSec: 32 * 1024 * 1024,
   ipByteBurst: 128 * 1024 * 1024,
   connectionsPerIp: 256,
+  newConnectionsPerIpPerSec: 20,
   httpRequestsPerSec: 100,
   httpBurst: 200,
   ingestInFlightBytes: 32 * 1024 * 1024,
+  ingestLoopMsPerSec: 250,
 };
