@@ -6,6 +6,7 @@ import { loadRuns, openRun, toggleOverlay } from "../net/runsActions.js";
 import { dashboardStore, useDashboard } from "../store/store.js";
 import { formatDurationMs } from "../viz/format.js";
 import { runPercentilesText, runPercentilesTitle } from "../viz/lowerBound.js";
+import { EMPTY_RUN_START, describeRunStart, parseRunStart, type RunStartDraft } from "../viz/runStartConfig.js";
 import { OverlayChart } from "./OverlayChart.js";
 
 export interface RunsViewProps {
@@ -14,18 +15,34 @@ export interface RunsViewProps {
 
 /** Recorded runs: open one (same charts, with a scrubber) or overlay several. */
 export function RunsView({ onOpened }: RunsViewProps) {
-  const { runs, state, error, overlayIds, openState } = useDashboard(
-    useShallow((s) => ({ runs: s.runs, state: s.runsState, error: s.runsError, overlayIds: s.overlayIds, openState: s.openRun })),
+  const { runs, state, error, overlayIds, openState, runRequest } = useDashboard(
+    useShallow((s) => ({ runs: s.runs, state: s.runsState, error: s.runsError, overlayIds: s.overlayIds, openState: s.openRun, runRequest: s.runRequest })),
   );
   const [name, setName] = useState("");
+  const [start, setStart] = useState<RunStartDraft>(EMPTY_RUN_START);
+  const parsed = parseRunStart(start);
   useEffect(() => {
     void loadRuns(dashboardStore);
   }, []);
+  // The list is read again once the collector has answered (the new run is in it then).
+  useEffect(() => {
+    if (runRequest?.phase === "done") void loadRuns(dashboardStore);
+  }, [runRequest]);
   const runControl = (action: "start" | "stop") => {
-    getConnection()?.sendRunControl(action, action === "start" && name ? name : undefined);
+    if (action === "start" && !parsed.ok) return;
+    const config = action === "start" && parsed.ok ? parsed.patch : undefined;
+    const id = getConnection()?.sendRunControl(action, action === "start" && name ? name : undefined, config);
+    if (id !== undefined) dashboardStore.getState().markRunRequest(id);
     setName("");
-    setTimeout(() => void loadRuns(dashboardStore), 1000);
+    if (action === "start") setStart(EMPTY_RUN_START);
   };
+  const startField = (field: keyof RunStartDraft, label: string, unit: string) => (
+    <label className="run-start-field">
+      <span className="muted">{label}</span>
+      <input type="text" inputMode="decimal" size={5} placeholder="as now" value={start[field]} onChange={(e) => setStart({ ...start, [field]: e.target.value })} aria-invalid={!parsed.ok && parsed.issues[field] !== undefined} data-testid={`run-start-${field}`} />
+      <span className="muted">{unit}</span>
+    </label>
+  );
   return (
     <div className="runs-page">
       <section className="card" aria-labelledby="runs-title">
@@ -35,7 +52,14 @@ export function RunsView({ onOpened }: RunsViewProps) {
           <div className="inline">
             <label className="sr-only" htmlFor="run-name">Name of the new run</label>
             <input id="run-name" type="text" placeholder="new run name (optional)" value={name} onChange={(e) => setName(e.target.value)} data-testid="run-name" />
-            <button type="button" className="btn" data-testid="run-start" onClick={() => runControl("start")} title="End the current recording and start a new one">
+            <button
+              type="button"
+              className="btn"
+              data-testid="run-start"
+              disabled={!parsed.ok}
+              onClick={() => runControl("start")}
+              title={`End the current recording and start a new one with ${parsed.ok ? describeRunStart(parsed.patch) : "…"}: the change belongs to the new run only`}
+            >
               Start new run
             </button>
             <button type="button" className="btn" data-testid="run-stop" onClick={() => runControl("stop")} title="Stop recording">
@@ -46,6 +70,18 @@ export function RunsView({ onOpened }: RunsViewProps) {
             </button>
           </div>
         </div>
+        <div className="inline run-start-config" role="group" aria-label="Config the new run starts with (blank: as now)">
+          <span className="muted">Start the new run with</span>
+          {startField("intervalMs", "interval", "ms")}
+          {startField("fanout", "fanout", "")}
+          {startField("updatesPerSecPerReplica", "updates", "/s per replica")}
+        </div>
+        {!parsed.ok && (
+          <div className="field-error" role="alert" data-testid="run-start-issues">
+            {Object.entries(parsed.issues).map(([field, reason]) => `${field}: ${reason}`).join(" — ")}
+          </div>
+        )}
+        {runRequest?.phase === "failed" && <div className="field-error" role="alert" data-testid="run-request-error">The collector refused: {runRequest.error}</div>}
         {state === "error" && <div className="field-error" role="alert">Could not load runs: {error}</div>}
         {openState?.state === "error" && <div className="field-error" role="alert">Could not open {openState.id}: {openState.error}</div>}
         {runs.length === 0 && state !== "loading" ? (

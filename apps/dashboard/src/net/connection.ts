@@ -20,7 +20,8 @@ type DashboardSocket = Socket<CollectorToDashboardEvents, DashboardToCollectorEv
 export interface Connection {
   /** Sends a config change; returns its request id. */
   sendConfigChange(patch: ConfigPatch): string;
-  sendRunControl(action: "start" | "stop", name?: string): string;
+  /** With `start`, `config` is applied between the old run's end and the new run's start. */
+  sendRunControl(action: "start" | "stop", name?: string, config?: ConfigPatch): string;
   /** Subscribes again (e.g. with a token just entered). */
   resubscribe(): void;
   close(): void;
@@ -119,10 +120,10 @@ export function connect(store: StoreApi<DashboardState>, base = collectorBase())
       socket.emit("config-change", { type: "config-change", requestId, patch, ...(token ? { token } : {}) });
       return requestId;
     },
-    sendRunControl(action, name) {
+    sendRunControl(action, name, config) {
       const requestId = newRequestId();
       const token = s().token;
-      socket.emit("run-control", { type: "run-control", requestId, action, ...(name ? { name } : {}), ...(token ? { token } : {}) });
+      socket.emit("run-control", { type: "run-control", requestId, action, ...(name ? { name } : {}), ...(config ? { config } : {}), ...(token ? { token } : {}) });
       return requestId;
     },
     resubscribe: subscribe,

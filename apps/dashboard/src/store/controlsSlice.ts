@@ -33,12 +33,22 @@ export interface FieldState {
   atMs: number;
 }
 
+/** A run start/stop: sent, done, or refused with the collector's reason. */
+export interface RunRequestState {
+  requestId: string;
+  phase: "sending" | "done" | "failed";
+  error?: string;
+}
+
 export interface ControlsSlice {
   fields: Partial<Record<FieldKey, FieldState>>;
   /** Operator token (kept for the browser session). */
   token: string | null;
   /** Set when the collector refused a change for want of a token. */
   tokenPrompt: { reason: string } | null;
+  /** The last run start/stop sent from the Runs page and the collector's answer. */
+  runRequest: RunRequestState | null;
+  markRunRequest(requestId: string): void;
   editField(key: FieldKey, value: unknown): void;
   markSending(requestId: string, keys: readonly FieldKey[]): void;
   applyControlResult(result: ControlResult): void;
@@ -75,6 +85,10 @@ export const createControlsSlice: Slice<ControlsSlice> = (set, get) => ({
   fields: {},
   token: readToken(),
   tokenPrompt: null,
+  runRequest: null,
+  markRunRequest(requestId) {
+    set({ runRequest: { requestId, phase: "sending" } });
+  },
   editField(key, value) {
     set((st) => ({ fields: { ...st.fields, [key]: { value, phase: "editing", atMs: Date.now() } } }));
   },
@@ -109,8 +123,15 @@ export const createControlsSlice: Slice<ControlsSlice> = (set, get) => ({
           } else fields[key] = { ...f, phase: "failed", error: describeError(result), atMs: Date.now() };
         }
       }
+      let runRequest = st.runRequest;
+      if (runRequest?.requestId === result.requestId) {
+        const code = result.error?.code;
+        if (!result.ok && (code === "UNAUTHORIZED" || code === "FORBIDDEN")) refusedForToken = true;
+        runRequest = result.ok ? { ...runRequest, phase: "done" } : { ...runRequest, phase: "failed", error: describeError(result) };
+      }
       return {
         fields,
+        runRequest,
         dataVersion: st.dataVersion + 1,
         tokenPrompt: refusedForToken
           ? { reason: result.error?.code === "FORBIDDEN" ? "The operator token was not accepted." : "This collector requires the operator token to change the cluster." }

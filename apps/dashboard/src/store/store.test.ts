@@ -1,3 +1,4 @@
+import { RunInfoSchema } from "@driftscope/protocol";
 import { describe, expect, it } from "vitest";
 import { FakeCluster } from "../dev/fakeCluster.js";
 import { CELL_CRASHED } from "../viz/heatmap.js";
@@ -109,6 +110,25 @@ describe("controls slice", () => {
     expect(s().fields["gossip.intervalMs"]?.phase).toBe("editing");
     s().setToken("secret");
     expect(s().token).toBe("secret");
+    expect(s().tokenPrompt).toBeNull();
+  });
+  it("a run start sent from the Runs page shows the collector's answer: done, or refused with its reason", () => {
+    const store = createDashboardStore();
+    const s = () => store.getState();
+    s().markRunRequest("run-1");
+    expect(s().runRequest).toEqual({ requestId: "run-1", phase: "sending" });
+    s().applyControlResult({ type: "control-result", requestId: "other", ok: true });
+    expect(s().runRequest?.phase).toBe("sending");
+    s().applyControlResult({ type: "control-result", requestId: "run-1", ok: true, run: RunInfoSchema.parse({ id: "r2", name: "r2", startedAtMs: 1, endedAtMs: null }) });
+    expect(s().runRequest?.phase).toBe("done");
+    s().markRunRequest("run-2");
+    s().applyControlResult({
+      type: "control-result",
+      requestId: "run-2",
+      ok: false,
+      error: { type: "error", code: "VALIDATION", message: "config refused", issues: [{ path: "gossip.fanout", reason: "at least 1" }] },
+    });
+    expect(s().runRequest).toMatchObject({ phase: "failed", error: "config refused — gossip.fanout: at least 1" });
     expect(s().tokenPrompt).toBeNull();
   });
   it("a validation refusal shows the collector's reason", () => {
