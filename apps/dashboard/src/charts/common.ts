@@ -35,6 +35,7 @@ export const COLOURS = {
   bytes: "#d97706",
   config: "#7c3aed",
   fault: "#dc2626",
+  tuner: "#be185d",
 } as const;
 
 /** Colours of selected replicas' lines, in selection order. */

@@ -9,6 +9,7 @@ import { formatPercentileMs, lowerBoundNote } from "../viz/lowerBound.js";
 import { evaluationPoints, rollingPercentiles, windowForSpan } from "../viz/percentiles.js";
 import { logTicks } from "../viz/scales.js";
 import { theoryMax, theorySegments } from "../viz/theory.js";
+import { tunerTargetLine } from "../viz/tunerView.js";
 import { COLOURS, elapsedAxis, markersOf, valueAxis } from "./common.js";
 import { valueAt, type PlotChart, type PlotLine, type PlotReadout } from "./plot.js";
 
@@ -66,8 +67,11 @@ export function convergenceChart(
   if (expected.length) steps.push({ key: "expected", label: "expected (async model)", colour: COLOURS.expected, dash: "7 4", segments: expected });
   if (sync.length) steps.push({ key: "sync", label: "E·T (synchronous rounds)", colour: COLOURS.lowerBound, dash: "1 4", segments: sync });
   if (bound.length) steps.push({ key: "bound", label: "lower bound, push (theory)", colour: COLOURS.lowerBound, dash: "2 3", segments: bound });
+  // The auto-tuner's target while it is on (frames carry its state); k periods at the configured update rate.
+  const tuner = tunerTargetLine(model.latest?.tuner, model.config?.workload?.updatesPerSecPerReplica);
+  if (tuner) steps.push({ key: "tuner", label: tuner.label, colour: COLOURS.tuner, dash: "10 3 2 3", segments: [{ from: t0, to: t1, y: tuner.ms }] });
 
-  let yMax = theoryMax(segs);
+  let yMax = Math.max(theoryMax(segs), tuner ? tuner.ms * 1.1 : 0);
   for (let i = 0; i < visible.length; i++) if (visible.ys[i]! > yMax) yMax = visible.ys[i]!;
   for (const ys of [p99!]) for (const v of ys) if (v > yMax) yMax = v;
   let y = valueAxis("Convergence time", "durationMs", yMax, heightPx);

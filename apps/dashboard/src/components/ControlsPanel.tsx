@@ -10,6 +10,7 @@ import { OwnGossipNote } from "./OwnGossipNote.js";
 import { PartitionEditor } from "./PartitionEditor.js";
 import { SectionCoverageNote } from "./SectionCoverageNote.js";
 import { SliderField } from "./SliderField.js";
+import { TunerPanel } from "./TunerPanel.js";
 
 const MS_LOG0 = { kind: "log0", min: 1, max: 10_000 } as const;
 
@@ -57,6 +58,7 @@ export function ControlsPanel() {
         />
         </DisabledReason>
         <OwnGossipNote />
+        <TunerPanel disabled={disabled || !!why.gossip} />
       </div>
       <div className="section" data-testid="section-workload">
         <h3>Workload</h3>

@@ -39,10 +39,10 @@ export function retryAfterToken(): void {
 }
 
 /** True when the error was a token refusal (the dialog is open and the action will run again). */
-function askedForToken(store: Store, e: unknown, again: () => void): boolean {
+export function askedForToken(store: Store, e: unknown, again: () => void, what = "experiments"): boolean {
   if (!(e instanceof ApiError) || !e.needsToken) return false;
   pendingAfterToken = again;
-  store.getState().requestToken(e.error?.code === "FORBIDDEN" ? "The operator token was not accepted." : "This collector requires the operator token for experiments.");
+  store.getState().requestToken(e.error?.code === "FORBIDDEN" ? "The operator token was not accepted." : `This collector requires the operator token for ${what}.`);
   return true;
 }
 

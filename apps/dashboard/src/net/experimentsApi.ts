@@ -33,7 +33,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method: "GET" | "POST" | "DELETE", path: string, opts: { body?: unknown; token?: string | null } = {}): Promise<unknown> {
+/** One REST call; control actions pass the operator token (the tuner's calls use this too). */
+export async function request(method: "GET" | "POST" | "PUT" | "DELETE", path: string, opts: { body?: unknown; token?: string | null } = {}): Promise<unknown> {
   const headers: Record<string, string> = { accept: "application/json" };
   if (opts.body !== undefined) headers["content-type"] = "application/json";
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -57,7 +58,7 @@ interface Parser<T> {
   safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] } };
 }
 
-function parsed<T>(schema: Parser<T>, body: unknown, what: string): T {
+export function parsed<T>(schema: Parser<T>, body: unknown, what: string): T {
   const r = schema.safeParse(body);
   if (!r.success) {
     const issue = r.error.issues[0];

@@ -8,6 +8,7 @@ import { createControlsSlice } from "./controlsSlice.js";
 import { createExperimentsSlice } from "./experimentsSlice.js";
 import { createRunsSlice } from "./runsSlice.js";
 import { createTimeSlice } from "./timeSlice.js";
+import { createTunerSlice } from "./tunerSlice.js";
 import type { DashboardState } from "./types.js";
 
 /** A fresh store (tests make their own; the app uses `dashboardStore`). */
@@ -18,6 +19,7 @@ export function createDashboardStore(): StoreApi<DashboardState> {
     ...createTimeSlice(...a),
     ...createRunsSlice(...a),
     ...createExperimentsSlice(...a),
+    ...createTunerSlice(...a),
   }));
 }
 

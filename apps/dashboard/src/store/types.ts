@@ -7,9 +7,10 @@ import type { ControlsSlice } from "./controlsSlice.js";
 import type { ExperimentsSlice } from "./experimentsSlice.js";
 import type { RunsSlice } from "./runsSlice.js";
 import type { TimeSlice } from "./timeSlice.js";
+import type { TunerSlice } from "./tunerSlice.js";
 
 /** The whole dashboard state. */
-export type DashboardState = ClusterSlice & ControlsSlice & TimeSlice & RunsSlice & ExperimentsSlice;
+export type DashboardState = ClusterSlice & ControlsSlice & TimeSlice & RunsSlice & ExperimentsSlice & TunerSlice;
 
 /** A slice creator over the whole state. */
 export type Slice<T> = StateCreator<DashboardState, [], [], T>;
