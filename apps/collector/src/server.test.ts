@@ -37,20 +37,20 @@ async function getJson<T = unknown>(url: string, init?: RequestInit): Promise<{ 
 }
 
 describe("server: basics", () => {
-  it("S1: GET /api/v1/health answers ok, version and protocol", async () => {
+  it("CL-SV1: GET /api/v1/health answers ok, version and protocol", async () => {
     const { url } = await start();
     const { status, body } = await getJson(`${url}/api/v1/health`);
     expect(status).toBe(200);
     expect(body).toEqual({ ok: true, version: expect.stringMatching(/^\d+\.\d+\.\d+/), protocol: PROTOCOL_VERSION });
   });
 
-  it("S2: binding to a non-loopback address without tokens is refused with a clear message", async () => {
+  it("CL-SV2: binding to a non-loopback address without tokens is refused with a clear message", async () => {
     await expect(createCollector({ host: "0.0.0.0", port: 0, db: ":memory:" })).rejects.toThrow(/refusing to listen on 0\.0\.0\.0.*token/);
   });
 });
 
 describe("server: agent handshake", () => {
-  it("A1: hello → welcome with the current config, the report interval and the run", async () => {
+  it("CL-A1: hello → welcome with the current config, the report interval and the run", async () => {
     const { url, collector } = await start({ reportIntervalMs: 250 });
     const { welcome } = await handshake(url, "agent-1", ["r1", "r2"]);
     expect(welcome).toMatchObject({ type: "welcome", protocol: PROTOCOL_VERSION, agentId: "agent-1", reportIntervalMs: 250 });
@@ -60,7 +60,7 @@ describe("server: agent handshake", () => {
     expect(collector.core.engine.replicaIds()).toEqual(["r1", "r2"]);
   });
 
-  it("A2: the agent's own report interval wins", async () => {
+  it("CL-A2: the agent's own report interval wins", async () => {
     const { url } = await start();
     const agent = agentClient(url);
     await connected(agent);
@@ -69,7 +69,7 @@ describe("server: agent handshake", () => {
     expect((await w).reportIntervalMs).toBe(120);
   });
 
-  it("A3: ping → pong echoes id and agent time and adds the collector's clock", async () => {
+  it("CL-A3: ping → pong echoes id and agent time and adds the collector's clock", async () => {
     const { url } = await start();
     const { agent } = await handshake(url, "a", ["r1"]); // nothing is answered before hello (docs/security.md)
     const before = Date.now();
@@ -81,7 +81,7 @@ describe("server: agent handshake", () => {
     expect(p.collectorTimeMs).toBeLessThanOrEqual(Date.now());
   });
 
-  it("A4: messages before hello are refused and change nothing", async () => {
+  it("CL-A4: messages before hello are refused and change nothing", async () => {
     const { url, collector } = await start();
     const agent = agentClient(url);
     await connected(agent);
@@ -91,7 +91,7 @@ describe("server: agent handshake", () => {
     expect(collector.core.engine.replicaIds()).toEqual([]);
   });
 
-  it("A5: reports drive the figures; the cluster snapshot and frames show them", async () => {
+  it("CL-A5: reports drive the figures; the cluster snapshot and frames show them", async () => {
     const { url, collector } = await start();
     const { agent } = await handshake(url, "a", ["r1", "r2", "r3"]);
     agent.emit(
@@ -113,7 +113,7 @@ describe("server: agent handshake", () => {
     expect(last.theory).toMatchObject({ n: 3, fanout: DEFAULT_CLUSTER_CONFIG.gossip.fanout, mode: DEFAULT_CLUSTER_CONFIG.gossip.mode });
   });
 
-  it("A6: sparse reports where whole vectors are due are answered with request-full (after the handshake's grace)", async () => {
+  it("CL-A6: sparse reports where whole vectors are due are answered with request-full (after the handshake's grace)", async () => {
     const { url } = await start();
     const { agent } = await handshake(url, "a", ["r1"]);
     const req = next<{ type: string; replicas?: string[] }>(agent, "request-full");
@@ -123,7 +123,7 @@ describe("server: agent handshake", () => {
     expect(await req).toEqual({ type: "request-full" });
   });
 
-  it("A7: a report seq that does not increase is refused with CONFLICT and changes nothing", async () => {
+  it("CL-A7: a report seq that does not increase is refused with CONFLICT and changes nothing", async () => {
     const { url, collector } = await start();
     const { agent } = await handshake(url, "a", ["r1", "r2"]);
     agent.emit("report", reportMsg("a", 5, [replicaReport("r1", 2, [["r1", 2]], { full: true }), replicaReport("r2", 0, [], { full: true })]));
@@ -133,7 +133,7 @@ describe("server: agent handshake", () => {
     expect(collector.core.engine.missingUpdates("r2")).toBe(2);
   });
 
-  it("A7b: a refused hello ends the connection", async () => {
+  it("CL-A11: a refused hello ends the connection", async () => {
     const { url } = await start();
     const agent = agentClient(url);
     await connected(agent);
@@ -143,21 +143,28 @@ describe("server: agent handshake", () => {
     await until(() => agent.disconnected, 3000, "disconnect");
   });
 
-  it("A8: a second agent cannot claim replicas of a connected one; the same agent id reconnecting takes over", async () => {
-    const { url } = await start();
+  it("CL-A8: another connection can claim neither a connected agent's replicas nor its agent id; once it is gone, the id is free", async () => {
+    const { url, collector } = await start();
     const first = await handshake(url, "a", ["r1"]);
     const intruder = agentClient(url);
     await connected(intruder);
     const err = next<ErrorMessage>(intruder, "error");
     intruder.emit("hello", helloMsg("b", ["r1"]));
     expect(await err).toMatchObject({ code: "CONFLICT", issues: [{ path: "replicas[0].id", reason: expect.stringMatching(/already hosted by agent "a"/) }] });
-    const kicked = next<ErrorMessage>(first.agent, "error");
+    const thief = agentClient(url);
+    await connected(thief);
+    const refused = next<ErrorMessage>(thief, "error");
+    thief.emit("hello", helloMsg("a", []));
+    expect(await refused).toMatchObject({ code: "CONFLICT", issues: [{ path: "agentId", reason: expect.stringMatching(/live session over a socket\.io connection/) }] });
+    expect(collector.core.engine.replicaIds()).toEqual(["r1"]);
+    expect(first.agent.connected).toBe(true);
+    first.agent.disconnect();
+    await until(() => collector.core.agents.sessions.get("a")?.connected === false, 3000, "first session closed");
     await handshake(url, "a", ["r1"]);
-    expect((await kicked).code).toBe("CONFLICT");
-    await until(() => first.agent.disconnected, 3000, "old socket closed");
+    expect(collector.core.engine.replicaIds()).toEqual(["r1"]);
   });
 
-  it("A9: bye takes the agent's replicas out of the membership", async () => {
+  it("CL-A9: bye takes the agent's replicas out of the membership", async () => {
     const { url, collector } = await start();
     const { agent } = await handshake(url, "a", ["r1", "r2"]);
     await handshake(url, "b", ["r3"]);
@@ -169,7 +176,7 @@ describe("server: agent handshake", () => {
     expect(snap.events.map((e) => e.summary).join("\n")).toMatch(/agent a left with 2 replicas: shutting down/);
   });
 
-  it("A10: a replica whose agent stops reporting turns unreachable after 3 report intervals", async () => {
+  it("CL-A10: a replica whose agent stops reporting turns unreachable after 3 report intervals and at least 2 s", async () => {
     const { url, collector } = await start();
     const agent = agentClient(url);
     await connected(agent);
@@ -179,14 +186,16 @@ describe("server: agent handshake", () => {
     collector.tick();
     expect(collector.core.snapshot(Date.now()).frames.at(-1)!.columns.status).toEqual([0]);
     await new Promise((r) => setTimeout(r, 250));
-    const frame = collector.core.frame(Date.now());
+    expect(collector.core.tick(Date.now()).columns.status).toEqual([0]); // 3 intervals are 150 ms: late, not gone
+    await new Promise((r) => setTimeout(r, 1900));
+    const frame = collector.core.tick(Date.now());
     expect(frame.columns.status).toEqual([1]);
     expect(frame.kpis).toMatchObject({ live: 0, unreachable: 1 });
   });
 });
 
 describe("server: control plane", () => {
-  it("C1: PUT /api/v1/config is versioned, recorded, pushed to agents and acknowledged per replica", async () => {
+  it("CL-CF1: PUT /api/v1/config is versioned, recorded, pushed to agents and acknowledged per replica", async () => {
     const { url, collector } = await start();
     const { agent } = await handshake(url, "a", ["r1", "r2"]);
     const pushed = next<{ config: ClusterConfig }>(agent, "config");
@@ -203,14 +212,14 @@ describe("server: control plane", () => {
 
     agent.emit("config-ack", { type: "config-ack", agentId: "a" as never, version: v0 + 1, replicas: ["r1" as never], ok: true });
     await flushAgent(agent);
-    const frame = collector.core.frame(Date.now());
+    const frame = collector.core.tick(Date.now());
     expect(frame.columns.configVersion).toEqual([v0 + 1, 0]);
     expect(frame.kpis).toMatchObject({ configVersion: v0 + 1, ackedReplicas: 1 });
     expect(frame.theory).toMatchObject({ fanout: 3, intervalMs: 200 });
     expect(frame.events.some((e) => e.kind === "config" && e.version === v0 + 1 && /gossip\.fanout 2 → 3/.test(e.summary))).toBe(true);
   });
 
-  it("C2: the dashboard's config-change is the socket twin, answered by control-result", async () => {
+  it("CL-CF2: the dashboard's config-change is the socket twin, answered by control-result", async () => {
     const { url, collector } = await start();
     const dash = dashboardClient(url);
     await connected(dash);
@@ -228,7 +237,7 @@ describe("server: control plane", () => {
     expect(collector.core.config.gossip.fanout).toBe(DEFAULT_CLUSTER_CONFIG.gossip.fanout);
   });
 
-  it("C3: expectedVersion makes a change conditional (CONFLICT otherwise)", async () => {
+  it("CL-CF3: expectedVersion makes a change conditional (CONFLICT otherwise)", async () => {
     const { url, collector } = await start();
     const v = collector.core.config.version;
     const { status, body } = await getJson<ErrorMessage>(`${url}/api/v1/config`, {
@@ -240,7 +249,7 @@ describe("server: control plane", () => {
     expect(body.code).toBe("CONFLICT");
   });
 
-  it("C4: run-control starts a new run and stops recording", async () => {
+  it("CL-CF4: run-control starts a new run and stops recording", async () => {
     const { url, collector } = await start();
     const first = collector.core.runInfo()!;
     const dash = dashboardClient(url);
@@ -267,13 +276,13 @@ describe("server: control plane", () => {
 describe("server: tokens", () => {
   const TOKENS = { agentToken: "agent-secret-1", operatorToken: "operator-secret-1" };
 
-  it("T1: a wrong agent token in the socket auth payload is refused at connect", async () => {
+  it("CL-TK1: a wrong agent token in the socket auth payload is refused at connect", async () => {
     const { url } = await start(TOKENS);
     const agent = agentClient(url, { token: "wrong-token" });
     await expect(connected(agent)).rejects.toThrow(/UNAUTHORIZED/);
   });
 
-  it("T2: the agent token may come in hello instead; without it hello is refused", async () => {
+  it("CL-TK2: the agent token may come in hello instead; without it hello is refused", async () => {
     const { url, collector } = await start(TOKENS);
     const agent = agentClient(url);
     await connected(agent);
@@ -290,7 +299,7 @@ describe("server: tokens", () => {
     expect(viaAuth.welcome.agentId).toBe("b");
   });
 
-  it("T3: config changes need the operator token (HTTP Bearer or the dashboard's token)", async () => {
+  it("CL-TK3: config changes need the operator token (HTTP Bearer or the dashboard's token)", async () => {
     const { url, collector } = await start(TOKENS);
     const put = (auth?: string) =>
       fetch(`${url}/api/v1/config`, {
@@ -322,7 +331,7 @@ describe("server: tokens", () => {
     expect((await fetch(`${url}/api/v1/cluster`)).status).toBe(200);
   });
 
-  it("T4: HTTP ingest needs the agent token as a Bearer token", async () => {
+  it("CL-TK4: HTTP ingest needs the agent token as a Bearer token", async () => {
     const { url } = await start(TOKENS);
     const body = JSON.stringify(helloMsg("h", ["r9"]));
     const noAuth = await fetch(`${url}/api/v1/ingest`, { method: "POST", headers: { "content-type": "application/x-ndjson" }, body });
@@ -333,7 +342,7 @@ describe("server: tokens", () => {
 });
 
 describe("server: dashboards", () => {
-  it("D1: a late dashboard gets a snapshot with recent history, then frames with increasing seq", async () => {
+  it("CL-DB1: a late dashboard gets a snapshot with recent history, then frames with increasing seq", async () => {
     const { url, collector } = await start({ frameHz: 20 });
     const { agent } = await handshake(url, "a", ["r1", "r2"]);
     agent.emit("report", reportMsg("a", 1, [replicaReport("r1", 2, [["r1", 2]], { full: true }), replicaReport("r2", 0, [], { full: true })]));
@@ -360,7 +369,7 @@ describe("server: dashboards", () => {
     expect(frames[0]!.columns.missingUpdates).toEqual([0, 2]);
   });
 
-  it("D2: a dashboard may ask for its own percentile window", async () => {
+  it("CL-DB2: a dashboard may ask for its own percentile window", async () => {
     const { url } = await start({ frameHz: 20 });
     const dash = dashboardClient(url);
     await connected(dash);
@@ -372,7 +381,7 @@ describe("server: dashboards", () => {
 });
 
 describe("server: lifecycle", () => {
-  it("L1: close ends the run cleanly; a new session is a new run and resumes the last config", async () => {
+  it("CL-L1: close ends the run cleanly; a new session is a new run and resumes the last config", async () => {
     const dir = mkdtempSync(join(tmpdir(), "driftscope-restart-"));
     try {
       const a = await startCollector({}, dir);

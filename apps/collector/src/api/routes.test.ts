@@ -20,7 +20,7 @@ async function post(url: string, body: string, contentType = "application/x-ndjs
 }
 
 describe("HTTP ingest", () => {
-  it("I1: NDJSON hello + report from a node in any language: accepted, answered with clock and config", async () => {
+  it("CL-I1: NDJSON hello + report from a node in any language: accepted, answered with clock and config", async () => {
     t = await startCollector();
     const before = Date.now();
     const { status, body } = await post(
@@ -33,11 +33,11 @@ describe("HTTP ingest", () => {
     expect(body.collectorTimeMs).toBeGreaterThanOrEqual(before);
     expect(body.config).toEqual(t.collector.core.config);
     expect(t.collector.core.engine.missingUpdates("p2")).toBe(2);
-    const frame = t.collector.core.frame(Date.now());
+    const frame = t.collector.core.tick(Date.now());
     expect(frame.columns.missingUpdates).toEqual([0, 2]);
   });
 
-  it("I2: a JSON array works the same; good lines are applied even when others are rejected", async () => {
+  it("CL-I2: a JSON array works the same; good lines are applied even when others are rejected", async () => {
     t = await startCollector();
     const { status, body } = await post(t.url, JSON.stringify([helloMsg("n", ["x1"]), { type: "report" }, reportMsg("n", 1, [replicaReport("x1", 1, [["x1", 1]])])]), "application/json");
     expect(status).toBe(200);
@@ -49,7 +49,7 @@ describe("HTTP ingest", () => {
 });
 
 describe("replica detail", () => {
-  it("D1: GET /api/v1/replicas/:id gives one replica's figures and version vector; unknown ids are 404", async () => {
+  it("CL-API1: GET /api/v1/replicas/:id gives one replica's figures and version vector; unknown ids are 404", async () => {
     t = await startCollector();
     const { agent } = await handshake(t.url, "a", ["r1", "r2"]);
     agent.emit("report", reportMsg("a", 1, [replicaReport("r1", 3, [["r1", 3]], { full: true, summary: "count=3" }), replicaReport("r2", 0, [["r1", 1]], { full: true })]));
@@ -62,7 +62,7 @@ describe("replica detail", () => {
 });
 
 describe("runs API", () => {
-  it("R1: list, detail and exports (CSV with the documented columns, JSON)", async () => {
+  it("CL-RA1: list, detail and exports (CSV with the documented columns, JSON)", async () => {
     t = await startCollector();
     const { agent } = await handshake(t.url, "a", ["r1", "r2"]);
     agent.emit(
@@ -70,10 +70,10 @@ describe("runs API", () => {
       reportMsg("a", 1, [replicaReport("r1", 4, [["r1", 4]], { full: true, issued: [[1, Date.now() - 50], [4, Date.now() - 10]] }), replicaReport("r2", 0, [], { full: true })]),
     );
     await new Promise((r) => setTimeout(r, 50));
-    t.collector.core.frame(Date.now());
+    t.collector.core.tick(Date.now());
     agent.emit("report", reportMsg("a", 2, [replicaReport("r2", 0, [["r1", 4]])]));
     await new Promise((r) => setTimeout(r, 50));
-    t.collector.core.frame(Date.now() + 1500); // a second later: a recorded 1 Hz frame with the samples
+    t.collector.core.tick(Date.now() + 1500); // a second later: a recorded 1 Hz frame with the samples
     t.collector.core.changeConfig({ gossip: { fanout: 3 } }, Date.now(), "test");
 
     const runs = (await (await fetch(`${t.url}/api/v1/runs`)).json()) as { runs: Array<{ id: string; current: boolean; samples: number; frames: number }> };
@@ -110,12 +110,12 @@ describe("runs API", () => {
 });
 
 describe("GET /metrics", () => {
-  it("P1: Prometheus text with per-replica gauges, the convergence histogram and ingest counters", async () => {
+  it("CL-P1: Prometheus text with per-replica gauges, the convergence histogram and ingest counters", async () => {
     t = await startCollector();
     const { agent } = await handshake(t.url, "a", ["r1", "r2"]);
     agent.emit("report", reportMsg("a", 1, [replicaReport("r1", 2, [["r1", 2]], { full: true, issued: [[1, Date.now() - 30]] }), replicaReport("r2", 0, [["r1", 2]], { full: true })]));
     await new Promise((r) => setTimeout(r, 50));
-    t.collector.core.frame(Date.now());
+    t.collector.core.tick(Date.now());
     await post(t.url, "{oops");
     const res = await fetch(`${t.url}/metrics`);
     expect(res.headers.get("content-type")).toMatch(/text\/plain/);
@@ -132,7 +132,7 @@ describe("GET /metrics", () => {
 });
 
 describe("dashboard serving", () => {
-  it("W1: without a built dashboard, / explains how to build it", async () => {
+  it("CL-W1: without a built dashboard, / explains how to build it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "no-dashboard-"));
     try {
       t = await startCollector({ dashboardDir: join(dir, "missing") });
@@ -147,7 +147,7 @@ describe("dashboard serving", () => {
     }
   });
 
-  it("W2: a built dashboard is served at /, its assets as files, other paths fall back to index.html", async () => {
+  it("CL-W2: a built dashboard is served at /, its assets as files, other paths fall back to index.html", async () => {
     const dir = mkdtempSync(join(tmpdir(), "dashboard-"));
     try {
       mkdirSync(join(dir, "assets"));
@@ -167,7 +167,7 @@ describe("dashboard serving", () => {
     }
   });
 
-  it("W3: a relative --dashboard-dir works, also inside a dot-directory", async () => {
+  it("CL-W3: a relative --dashboard-dir works, also inside a dot-directory", async () => {
     const dir = mkdtempSync(join(process.cwd(), ".dashboard-rel-"));
     try {
       writeFileSync(join(dir, "index.html"), "<!doctype html><title>Driftscope</title>");
