@@ -7,6 +7,7 @@ import { formatBytes, formatCount, formatDurationMs, formatDurationTick } from "
 import type { MarkerEvent } from "../viz/markers.js";
 import { elapsedTicks, formatElapsed, linearTicks, valueDomain } from "../viz/scales.js";
 import { faultsInForce, liveIds, sectionCoverage } from "../viz/sections.js";
+import { tunerMarker } from "../viz/tunerView.js";
 
 /** Whether the network section's faults are in force at some live replica (unknown for a recording: shown as recorded). */
 export function networkInForce(model: ClusterModel): boolean {
@@ -90,8 +91,9 @@ export function markersOf(model: ClusterModel): MarkerEvent[] {
     .filter((e) => e.kind === "config" || e.kind === "fault")
     .map((e) => {
       // Collectors may already start the summary with the version.
-      const label = e.version !== undefined && !e.summary.startsWith(`v${e.version}`) ? `v${e.version}: ${e.summary}` : e.summary;
-      return { timeMs: e.timeMs, kind: e.kind, label: label.length > 48 ? `${label.slice(0, 47)}…` : label };
+      const tuner = tunerMarker(e);
+      const label = tuner?.label ?? (e.version !== undefined && !e.summary.startsWith(`v${e.version}`) ? `v${e.version}: ${e.summary}` : e.summary);
+      return { timeMs: e.timeMs, kind: e.kind, label: label.length > 48 ? `${label.slice(0, 47)}…` : label, ...(tuner ? { title: tuner.title } : {}) };
     });
 }
 

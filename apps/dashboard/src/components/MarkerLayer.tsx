@@ -22,11 +22,11 @@ export function MarkerLayer({ markers, layout, domain }: MarkerLayerProps) {
         return (
           <g key={`${m.timeMs}-${i}`} data-marker={m.label}>
             {/* Crowded markers lose their label; the line keeps it as a tooltip. */}
-            {m.lane === null && <title>{m.label}</title>}
+            {m.lane === null && <title>{m.title ?? m.label}</title>}
             <line x1={x} x2={x} y1={top} y2={bottom} stroke={colour} strokeDasharray="3 3" strokeWidth="1" opacity="0.8" />
             {m.lane !== null && (
               <text x={layout.left + labelLeft(m, layout.width) + 3} y={top - 18 + m.lane * 12} fontSize="10" fill={colour}>
-                <title>{m.label}</title>
+                <title>{m.title ?? m.label}</title>
                 {m.label}
               </text>
             )}

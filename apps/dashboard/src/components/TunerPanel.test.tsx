@@ -5,7 +5,7 @@ import { switchTunerOn } from "../net/tunerActions.js";
 import { dashboardStore } from "../store/store.js";
 import { shownTunerState, TUNER_OFF } from "../store/tunerSlice.js";
 import { DEFAULT_TUNER_DRAFT, tunerRequestOf } from "../viz/tunerDraft.js";
-import { tunerTargetLine } from "../viz/tunerView.js";
+import { tunerMarker, tunerTargetLine } from "../viz/tunerView.js";
 import { TunerPanel } from "./TunerPanel.js";
 
 const target = { p95Ms: 400, intervalMs: { min: 20, max: 2000 }, fanout: { min: 1, max: 3 } };
@@ -115,6 +115,15 @@ describe("tuner figures", () => {
     expect(tunerTargetLine(periods, undefined)).toBeNull();
     expect(tunerTargetLine({ ...holding, state: "paused" }, 1)).toBeNull();
     expect(tunerTargetLine(TUNER_OFF, 1)).toBeNull();
+  });
+
+  it("the tuner's changes are labelled with it on the charts, its reason as the tooltip; others' are not", () => {
+    const reason = "by the tuner: feed-forward for 1 updates/s per replica; interval 1 s → 108 ms";
+    expect(tunerMarker({ version: 2, summary: "gossip.intervalMs 1000 → 108, gossip.fanout 2 → 1", detail: reason })).toEqual({
+      label: "v2 tuner: intervalMs 1000 → 108, fanout 2 → 1",
+      title: `v2 ${reason}`,
+    });
+    expect(tunerMarker({ version: 3, summary: "gossip.intervalMs 108 → 50", detail: "by the dashboard" })).toBeNull();
   });
 
   it("frames' state wins once a frame after the answer carries it; without one, off", () => {

@@ -34,6 +34,7 @@ export function TunerPanel({ disabled }: { disabled: boolean }) {
   const advanced = expanded || rangeIssue;
   const set = dashboardStore.getState().setTunerDraft;
   const badge = tunerBadge(state);
+  // Just after a change its reason is also the state's: say it once, under "Last change".
   const busy = disabled || submit.phase === "sending";
   const on = state.enabled;
   return (
@@ -52,7 +53,7 @@ export function TunerPanel({ disabled }: { disabled: boolean }) {
           </button>
         </div>
       )}
-      {on && state.reason && state.state !== "paused" && <div className="note" data-testid="tuner-reason">{state.reason}</div>}
+      {on && state.reason && state.state !== "paused" && state.reason !== state.lastChange?.reason && <div className="note" data-testid="tuner-reason">{state.reason}</div>}
       {on && state.target && (
         <div className="note" data-testid="tuner-target">
           Target: {tunerTargetText(state.target)}
@@ -60,7 +61,7 @@ export function TunerPanel({ disabled }: { disabled: boolean }) {
       )}
       {on && state.lastChange && (
         <div className="note" data-testid="tuner-last-change">
-          Last change v{state.lastChange.version}, {formatDurationMs(Number.isFinite(nowMs) ? Math.max(0, nowMs - state.lastChange.timeMs) : 0)} ago: {state.lastChange.reason}
+          Last change v{state.lastChange.version}, {formatDurationMs(Number.isFinite(nowMs) ? Math.max(0, nowMs - state.lastChange.timeMs) : 0)} ago: {state.lastChange.reason.replace(/^tuner:\s*/, "")}
         </div>
       )}
       <div className="inline tuner-target">

@@ -6,6 +6,8 @@ export interface MarkerEvent {
   timeMs: number;
   kind: "config" | "fault" | "agent" | "run";
   label: string;
+  /** The tooltip when it says more than the label (the tuner's reason). */
+  title?: string;
 }
 
 /** A marker placed on a chart: x in px, its label's lane (null = label hidden, line only). */
