@@ -137,7 +137,7 @@ export class ConvergenceTracker {
           this.notices.push({ kind: "capped", timeMs: t, replica: rep.id, origin: this.ids.name(o), claimed: seq, cappedAt: cap });
           seq = cap;
         }
-        this.raiseFrontier(o, seq, t, undefined);
+        this.raiseFrontier(o, seq, t, undefined, false);
       }
     } else if (this.claimed.has(o)) {
       this.dropClaim(o, rep.idx);
@@ -196,10 +196,12 @@ export class ConvergenceTracker {
     }
   }
 
-  private raiseFrontier(o: number, seq: number, t: number, issued: ReadonlyArray<readonly [number, number]> | undefined): void {
+  private raiseFrontier(o: number, seq: number, t: number, issued: ReadonlyArray<readonly [number, number]> | undefined, byOrigin = true): void {
     const origin = this.originState(o);
     const before = this.frontier(o);
-    origin.issue.advance(seq, t, issued);
+    // Only the origin's own report says when its dots were issued.
+    if (byOrigin) origin.issue.advance(seq, t, issued);
+    else origin.issue.skipTo(seq, t);
     if (seq <= before) return;
     if (o >= this.frontierArr.length) this.frontierArr = grow(this.frontierArr, o + 1);
     this.frontierArr[o] = seq;
@@ -329,7 +331,9 @@ export class ConvergenceTracker {
       s = firstKept;
     }
     const origId = this.ids.name(o);
-    for (; s <= min; s += k) {
+    // Above the highest known issue time nothing has one: counted, not walked (a report may claim 16k seqs of 16k origins).
+    const top = Math.min(min, origin.issue.highest);
+    for (; s <= top; s += k) {
       const issuedAt = origin.issue.get(s);
       if (issuedAt === undefined) {
         this.convergedWithoutIssueTime++;
@@ -343,6 +347,7 @@ export class ConvergenceTracker {
       if (this.pendingSamples.length < MAX_PENDING_SAMPLES) this.pendingSamples.push(sample);
       else this.samplesDropped++;
     }
+    if (s <= min) this.convergedWithoutIssueTime += Math.floor((min - s) / k) + 1;
     this.dropTracedUpTo(origin, min);
   }
 

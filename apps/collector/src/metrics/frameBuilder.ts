@@ -39,8 +39,10 @@ function issueView(tracker: ConvergenceTracker): IssueView {
       continue;
     }
     frontier[o] = tracker.frontier(o);
-    rings[o] = origin.issue.ring;
-    lows[o] = origin.issue.lowest;
+    // Dots known without issue times: their discovery bounds the age (a one-slot ring read at seq & 0).
+    const untimed = origin.issue.untimed;
+    rings[o] = untimed ? Float64Array.of(origin.issue.skippedAtMs ?? 0) : origin.issue.ring;
+    lows[o] = untimed ? 0 : origin.issue.lowest;
   }
   return { frontier, rings, lows, count };
 }

@@ -15,6 +15,8 @@ export class IssueTimes {
   private hi = 0;
   /** Time of the previous advance (start of the interval new dots were issued in). */
   private lastTimeMs: number | undefined;
+  /** When dots without an issue time were last found (skipTo): a lower bound on their age. */
+  private skippedAt: number | undefined;
 
   /** `maxCapacity` (a power of two) bounds how many recent seqs keep a time. */
   constructor(private readonly maxCapacity: number) {
@@ -34,6 +36,16 @@ export class IssueTimes {
     return this.hi;
   }
 
+  /** Whether no seq keeps a time though some exist (all found by skipTo): then `skippedAtMs` bounds their age. */
+  get untimed(): boolean {
+    return this.lo > this.hi && this.hi > 0;
+  }
+
+  /** When the untimed dots were found. */
+  get skippedAtMs(): number | undefined {
+    return this.skippedAt;
+  }
+
   /** Lowest seq whose time is still retained. */
   get lowest(): number {
     return this.lo;
@@ -48,6 +60,7 @@ export class IssueTimes {
   /** Issue time of `seq`, or of the oldest retained seq when `seq` was forgotten (a lower bound on age). */
   getOrOldest(seq: number): number | undefined {
     if (seq > this.hi) return undefined;
+    if (this.lo > this.hi) return this.skippedAt;
     return this.times[Math.max(seq, this.lo) & (this.times.length - 1)];
   }
 
@@ -86,6 +99,19 @@ export class IssueTimes {
       }
       if (seq > from) this.reinterpolate(from, seq, start);
     }
+    if (this.lastTimeMs === undefined || timeMs > this.lastTimeMs) this.lastTimeMs = timeMs;
+  }
+
+  /**
+   * Dots up to `seq` exist but when they were issued is unknown (another replica holds them,
+   * their origin is not reporting): they keep no time, so they yield no convergence sample
+   * instead of one timed at their discovery, and cost nothing per seq.
+   */
+  skipTo(seq: number, timeMs: number): void {
+    if (seq <= this.hi) return;
+    this.hi = seq;
+    this.lo = seq + 1;
+    this.skippedAt = timeMs;
     if (this.lastTimeMs === undefined || timeMs > this.lastTimeMs) this.lastTimeMs = timeMs;
   }
 
