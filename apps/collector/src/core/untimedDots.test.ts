@@ -29,4 +29,26 @@ describe("dots of origins nobody reports (issue 14's 16,000-origin report)", () 
     expect(g.kpis.convergedShare).toBe(1);
     expect(g.samples).toEqual([]);
   });
+
+  it("CL-E10: an origin that reported before keeps its issue times when its agent is unreachable and others hold more of it", () => {
+    const c = core();
+    c.hello(helloMsg("node-a", ["a0", "a1"]), "http", null, 0);
+    c.hello(helloMsg("node-b", ["b0"]), "http", null, 0);
+    const report = (agent: string, seq: number, t: number, entries: Parameters<typeof reportMsg>[2]) => expect(c.report(reportMsg(agent, seq, entries, { timeMs: t }), "http", t).ok).toBe(true);
+    report("node-b", 1, 1000, [replicaReport("b0", 5, [["b0", 5]], { full: true })]);
+    report("node-a", 1, 1000, [replicaReport("a0", 0, [["b0", 5]], { full: true }), replicaReport("a1", 0, [], { full: true })]);
+    // node-b goes quiet; node-a keeps reporting and a0 comes to hold b0's 6..8.
+    for (let t = 1100; t <= 5000; t += 100) {
+      report("node-a", t / 100, t, [replicaReport("a0", 0, [["b0", 5]]), replicaReport("a1", 0, [])]);
+      c.tick(t);
+    }
+    expect(c.engine.replica("b0")?.status).not.toBe("live");
+    report("node-a", 60, 6000, [replicaReport("a0", 0, [["b0", 8]], { full: true }), replicaReport("a1", 0, [], { full: true })]);
+    const f = c.tick(6000);
+    const a1 = c.engine.replicaIds().indexOf("a1");
+    // a1 misses b0's 1..8; the oldest was issued at 1000, not found at 6000.
+    expect(f.columns.missingUpdates[a1]).toBe(8);
+    expect(f.columns.stalenessMs[a1]).toBe(5000);
+  });
 });
+

@@ -137,7 +137,10 @@ export class ConvergenceTracker {
           this.notices.push({ kind: "capped", timeMs: t, replica: rep.id, origin: this.ids.name(o), claimed: seq, cappedAt: cap });
           seq = cap;
         }
-        this.raiseFrontier(o, seq, t, undefined, false);
+        // An origin that reported before (its agent now unreachable) keeps its times and
+        // interpolates from its last report; one never heard from gets no invented times.
+        const issue = this.originState(o).issue;
+        this.raiseFrontier(o, seq, t, undefined, issue.lowest <= issue.highest);
       }
     } else if (this.claimed.has(o)) {
       this.dropClaim(o, rep.idx);
