@@ -95,6 +95,17 @@ test("6. the convergence chart exports as SVG, PNG and CSV that agree with the r
     return { name: file.suggestedFilename(), bytes: readFileSync(path) };
   };
 
+  // The export is checked for one point per update: wait until the chart holds more than 10
+  // (how many exist by now depends on how fast the earlier tests ran).
+  await expect
+    .poll(
+      async () => {
+        const m = /([\d.]+)(k?) updates in view/.exec((await page.getByText(/updates in view/).first().textContent()) ?? "");
+        return m ? Number(m[1]) * (m[2] ? 1000 : 1) : 0;
+      },
+      { timeout: 15_000 },
+    )
+    .toBeGreaterThan(10);
   const svg = await download("svg");
   expect(svg.name).toMatch(/^driftscope-convergence-.*interval1000ms-fanout2.*\.svg$/);
   const svgFacts = await page.evaluate((text) => {
