@@ -334,9 +334,7 @@ export class ConvergenceTracker {
       s = firstKept;
     }
     const origId = this.ids.name(o);
-    // Above the highest known issue time nothing has one: counted, not walked (a report may claim 16k seqs of 16k origins).
-    const top = Math.min(min, origin.issue.highest);
-    for (; s <= top; s += k) {
+    for (; s <= min; s += k) {
       const issuedAt = origin.issue.get(s);
       if (issuedAt === undefined) {
         this.convergedWithoutIssueTime++;
@@ -350,7 +348,6 @@ export class ConvergenceTracker {
       if (this.pendingSamples.length < MAX_PENDING_SAMPLES) this.pendingSamples.push(sample);
       else this.samplesDropped++;
     }
-    if (s <= min) this.convergedWithoutIssueTime += Math.floor((min - s) / k) + 1;
     this.dropTracedUpTo(origin, min);
   }
 
