@@ -28,6 +28,8 @@ export {
   type RunId,
 } from "./ids.js";
 
+export { isValidReport, parseReport } from "./reportCheck.js";
+
 export {
   CountSchema,
   DurationMsSchema,
@@ -56,6 +58,10 @@ export {
   type Issue,
   type ParseResult,
 } from "./errors.js";
+
+export { CONFIG_LIMITS, describeRange, displayNumber, limitProblem, type LimitedField, type NumericLimit } from "./configLimits.js";
+
+export { convergenceRisks, LATENCY_RISK_FACTOR, newConvergenceRisks, type ConvergenceRisk } from "./convergenceRisks.js";
 
 export {
   applyConfigPatch,
@@ -193,6 +199,9 @@ export {
   type Subscribe,
   type Theory,
   type TimelineEvent,
+  type Visibility,
+  VISIBILITY_POINTS,
+  VisibilitySchema,
 } from "./dashboard.js";
 
 export {
@@ -314,3 +323,4 @@ export {
 export { jsonSchemasOf, type JsonSchema, type NamedSchemas } from "./jsonSchema.js";
 export { censoredFromGroups, censoredFromSorted, type CensoredStats } from "./censored.js";
 export { TunerRequestSchema, TunerStateSchema, TunerTargetSchema, type TunerRequest, type TunerState, type TunerTargetInput, type TunerTargetSettings } from "./tuner.js";
+export { ReplicaHistoryColumnSchema, ReplicaHistorySchema, replicaHistoryIssues, type ReplicaHistoryColumn } from "./replicaHistory.js";
