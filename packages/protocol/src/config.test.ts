@@ -55,8 +55,8 @@ describe("applyConfigPatch", () => {
   });
 
   it("names the field and reason for fanout 0 and intervalMs -5", () => {
-    expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { gossip: { fanout: 0 } }), "VALIDATION", "gossip.fanout", /must be >= 1/);
-    expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { gossip: { intervalMs: -5 } }), "VALIDATION", "gossip.intervalMs", /must be >= 10/);
+    expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { gossip: { fanout: 0 } }), "VALIDATION", "gossip.fanout", /^Fanout takes a whole number from 1 to 64 peers; 0 peers is too small$/);
+    expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { gossip: { intervalMs: -5 } }), "VALIDATION", "gossip.intervalMs", /^Sync interval takes a whole number from 10 to 60000 ms; -5 ms is too small$/);
   });
 
   it("refuses a patch that sets version, unknown sections or unknown fields", () => {
@@ -67,8 +67,8 @@ describe("applyConfigPatch", () => {
 
   it("refuses bad enum values, fractions where integers are required, and out-of-range rates", () => {
     expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { gossip: { mode: "broadcast" } }), "VALIDATION", "gossip.mode", /push-pull/);
-    expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { gossip: { fanout: 1.5 } }), "VALIDATION", "gossip.fanout", /integer/);
-    expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { network: { lossRate: 1.2 } }), "VALIDATION", "network.lossRate", /<= 1/);
+    expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { gossip: { fanout: 1.5 } }), "VALIDATION", "gossip.fanout", /1.5 is not a whole number/);
+    expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { network: { lossRate: 1.2 } }), "VALIDATION", "network.lossRate", /^Message loss takes a number from 0 to 100 %; 120 % is too large$/);
     expectError(applyConfigPatch(DEFAULT_CLUSTER_CONFIG, { workload: { crdtType: "orset" } }), "VALIDATION", "workload.crdtType", /awset/);
   });
 
@@ -155,6 +155,6 @@ describe("applyConfigPatch", () => {
 
   it("refuses to build on a corrupt base config instead of passing it on", () => {
     const corrupt = { ...DEFAULT_CLUSTER_CONFIG, gossip: { ...DEFAULT_CLUSTER_CONFIG.gossip, fanout: -1 } } as ClusterConfig;
-    expectError(applyConfigPatch(corrupt, { network: { lossRate: 0.5 } }), "VALIDATION", "gossip.fanout", /must be >= 1/);
+    expectError(applyConfigPatch(corrupt, { network: { lossRate: 0.5 } }), "VALIDATION", "gossip.fanout", /^Fanout takes a whole number from 1 to 64 peers; -1 peers is too small$/);
   });
 });

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { protocolError, type ErrorMessage, parseMessage, type ParseResult } from "./errors.js";
 import { ReplicaIdSchema } from "./ids.js";
+import { CONFIG_LIMITS, limitProblem, type LimitedField } from "./configLimits.js";
 import { LIMITS } from "./limits.js";
-import { ShareSchema } from "./scalars.js";
 
 /** How replicas pick what to exchange each round (DESIGN §3 theory covers all three). */
 export const GOSSIP_MODES = ["push", "pull", "push-pull"] as const;
@@ -25,10 +25,17 @@ export const CrdtTypeNameSchema = z.enum(CRDT_TYPE_NAMES);
 /** A CRDT type name. */
 export type CrdtTypeName = z.infer<typeof CrdtTypeNameSchema>;
 
+/** A number within `CONFIG_LIMITS[field]`; a refusal says the range in `limitProblem`'s words. */
+function limitedNumber(field: LimitedField) {
+  const { min, max, integer } = CONFIG_LIMITS[field];
+  const error = { error: (issue: { input?: unknown }) => limitProblem(field, issue.input) ?? undefined };
+  return (integer ? z.int(error) : z.number(error)).min(min, error).max(max, error);
+}
+
 /** Gossip knobs: round length, peers per round, direction, payload. */
 export const GossipConfigSchema = z.strictObject({
-  intervalMs: z.int().min(10).max(60_000),
-  fanout: z.int().min(1).max(64),
+  intervalMs: limitedNumber("gossip.intervalMs"),
+  fanout: limitedNumber("gossip.fanout"),
   mode: GossipModeSchema,
   payload: PayloadModeSchema,
 });
@@ -45,7 +52,7 @@ export type OpWeight = z.infer<typeof OpWeightSchema>;
 
 /** Synthetic workload: update rate per replica, CRDT type, op mix (empty = the type's default mix). */
 export const WorkloadConfigSchema = z.strictObject({
-  updatesPerSecPerReplica: z.number().min(0).max(1000),
+  updatesPerSecPerReplica: limitedNumber("workload.updatesPerSecPerReplica"),
   crdtType: CrdtTypeNameSchema,
   opMix: z
     .array(OpWeightSchema)
@@ -93,9 +100,9 @@ const PartitionsSchema = z
  * cannot talk, replicas listed in no group form one more group; `[]` = no partition.
  */
 export const NetworkConfigSchema = z.strictObject({
-  latencyMs: z.number().min(0).max(60_000),
-  jitterMs: z.number().min(0).max(60_000),
-  lossRate: ShareSchema,
+  latencyMs: limitedNumber("network.latencyMs"),
+  jitterMs: limitedNumber("network.jitterMs"),
+  lossRate: limitedNumber("network.lossRate"),
   partitions: PartitionsSchema,
   cuts: z.array(CutSchema).max(LIMITS.cuts),
   crashed: z

@@ -99,6 +99,6 @@ describe("parseDashboardEvent", () => {
 
   it("names the patch field a slider got wrong", () => {
     const r = parseDashboardEvent("config-change", { ...f.configChange(), patch: { gossip: { fanout: 0 } } });
-    expect(!r.ok && r.error.issues).toEqual([{ path: "patch.gossip.fanout", reason: "must be >= 1" }]);
+    expect(!r.ok && r.error.issues).toEqual([{ path: "patch.gossip.fanout", reason: "Fanout takes a whole number from 1 to 64 peers; 0 peers is too small" }]);
   });
 });

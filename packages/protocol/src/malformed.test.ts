@@ -91,7 +91,7 @@ const cases: Case[] = [
   { name: "config-ack for no replicas", run: () => agent({ ...f.configAck(), replicas: [] }), path: "replicas", reason: /too few items \(min 1\)/ },
   { name: "bye with an over-long agent id", run: () => agent({ type: "bye", agentId: "a".repeat(LIMITS.idLength + 1) }), path: "agentId", reason: /longer than 128/ },
   // dashboards
-  { name: "config-change with fanout 0", run: () => parseDashboardEvent("config-change", { ...f.configChange(), patch: { gossip: { fanout: 0 } } }), path: "patch.gossip.fanout", reason: /must be >= 1/ },
+  { name: "config-change with fanout 0", run: () => parseDashboardEvent("config-change", { ...f.configChange(), patch: { gossip: { fanout: 0 } } }), path: "patch.gossip.fanout", reason: /0 peers is too small/ },
   { name: "config-change setting version", run: () => parseDashboardEvent("config-change", { ...f.configChange(), patch: { version: 99 } }), path: "patch.version", reason: /unknown field/ },
   { name: "config-change without requestId", run: () => parseDashboardEvent("config-change", { type: "config-change", patch: {} }), path: "requestId", reason: /required field is missing/ },
   { name: "subscribe with an extra field", run: () => parseDashboardEvent("subscribe", { type: "subscribe", role: "admin" }), path: "role", reason: /unknown field/ },
