@@ -1,5 +1,4 @@
 import { useEffect, useState } from "react";
-import { ControlsPanel } from "./components/ControlsPanel.js";
 import { ConvergenceChart } from "./components/ConvergenceChart.js";
 import { DivergenceChart } from "./components/DivergenceChart.js";
 import { ExperimentsView } from "./components/ExperimentsView.js";
@@ -9,6 +8,7 @@ import { RatesChart } from "./components/RatesChart.js";
 import { ReplayBar } from "./components/ReplayBar.js";
 import { ReplicaTable } from "./components/ReplicaTable.js";
 import { RunsView } from "./components/RunsView.js";
+import { Sidebar } from "./components/Sidebar.js";
 import { TimeBar } from "./components/TimeBar.js";
 import { TokenDialog } from "./components/TokenDialog.js";
 import { TopologyView } from "./components/TopologyView.js";
@@ -57,7 +57,7 @@ export function App() {
       </div>
       {tab === "live" ? (
         <div className="main">
-          <ControlsPanel />
+          <Sidebar />
           <main className="content" aria-label="Charts">
             <ConvergenceChart className="span-12" />
             <HeatmapChart className="span-7" />

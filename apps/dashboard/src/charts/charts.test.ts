@@ -40,7 +40,7 @@ describe("chart data", () => {
     expect(expected.segments[0]!.y).toBeGreaterThan(expected.segments[expected.segments.length - 1]!.y);
     expect(p.y.domain[1]).toBeGreaterThanOrEqual(expected.segments[0]!.y);
     expect(chart.markers.some((mk) => mk.label.includes("intervalMs"))).toBe(true);
-    expect(legendOf(chart).map((l) => l.label)).toEqual(expect.arrayContaining(["expected (async model)", "E·T (synchronous rounds)"]));
+    expect(legendOf(chart).map((l) => l.label)).toEqual(expect.arrayContaining(["expected: asynchronous gossip model (mean)", "E·T (synchronous rounds)"]));
   });
   it("the y axis of the sawtooth covers the slowest sample in view", () => {
     const chart = convergenceChart(m, domain, 800, 300);

@@ -64,9 +64,9 @@ export function convergenceChart(
   const expected = segs.filter((s) => s.expectedMs !== null).map((s) => ({ from: s.from, to: s.to, y: s.expectedMs! }));
   const sync = segs.filter((s) => s.syncMs !== null).map((s) => ({ from: s.from, to: s.to, y: s.syncMs! }));
   const bound = segs.filter((s) => s.lowerBoundMs !== null).map((s) => ({ from: s.from, to: s.to, y: s.lowerBoundMs! }));
-  if (expected.length) steps.push({ key: "expected", label: "expected (async model)", colour: COLOURS.expected, dash: "7 4", segments: expected });
+  if (expected.length) steps.push({ key: "expected", label: "expected: asynchronous gossip model (mean)", colour: COLOURS.expected, dash: "7 4", segments: expected });
   if (sync.length) steps.push({ key: "sync", label: "E·T (synchronous rounds)", colour: COLOURS.lowerBound, dash: "1 4", segments: sync });
-  if (bound.length) steps.push({ key: "bound", label: "lower bound, push (theory)", colour: COLOURS.lowerBound, dash: "2 3", segments: bound });
+  if (bound.length) steps.push({ key: "bound", label: "lower bound, push gossip (theory)", colour: COLOURS.lowerBound, dash: "2 3", segments: bound });
   // The auto-tuner's target while it is on (frames carry its state); k periods at the configured update rate.
   const tuner = tunerTargetLine(model.latest?.tuner, model.config?.workload?.updatesPerSecPerReplica);
   if (tuner) steps.push({ key: "tuner", label: tuner.label, colour: COLOURS.tuner, dash: "10 3 2 3", segments: [{ from: t0, to: t1, y: tuner.ms }] });

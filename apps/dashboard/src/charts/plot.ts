@@ -5,6 +5,7 @@
 import { upperBound, type Points } from "../viz/decimate.js";
 import type { AxisSpec, ChartSvgSpec, Layer, LegendItem, PanelSpec } from "../viz/chartSvg.js";
 import type { MarkerEvent } from "../viz/markers.js";
+import { legendHelp } from "../viz/legendHelp.js";
 import { linearMap, logMap, type LinearMap } from "../viz/scales.js";
 
 /** A line drawn from one or more contiguous parts (e.g. whole-run buckets, then raw frames). */
@@ -123,9 +124,9 @@ export function legendOf(chart: PlotChart): LegendItem[] {
     items.push(item);
   };
   for (const p of chart.panels) {
-    for (const sc of p.scatters) add({ label: sc.label, colour: sc.colour, shape: "dot" });
-    for (const l of p.lines) add({ label: l.label, colour: l.colour, shape: l.dash ? "dash" : "line" });
-    for (const s of p.steps) add({ label: s.label, colour: s.colour, shape: "dash" });
+    for (const sc of p.scatters) add({ label: sc.label, colour: sc.colour, shape: "dot", title: legendHelp("samples") });
+    for (const l of p.lines) add({ label: l.label, colour: l.colour, shape: l.dash ? "dash" : "line", title: legendHelp(l.key) });
+    for (const s of p.steps) add({ label: s.label, colour: s.colour, shape: "dash", title: legendHelp(s.key) });
   }
   return items;
 }

@@ -9,6 +9,7 @@ import { useDashboard } from "../store/store.js";
 import { useShallow } from "zustand/react/shallow";
 import { formatCount, formatDurationMs } from "../viz/format.js";
 import { theoryCaption } from "../viz/theory.js";
+import { theoryAt } from "../store/replayView.js";
 import { TimePlot } from "./TimePlot.js";
 import { ChartCard } from "./ChartCard.js";
 
@@ -25,7 +26,8 @@ export function ConvergenceChart({ className }: ConvergenceChartProps) {
   const zoom = useZoom();
   const onExport = useExport("convergence", { convergenceLog: log });
   const chart = convergenceChart(model, domain, Math.max(100, width - 76), 300, { log });
-  const theory = model.theory[model.theory.length - 1];
+  // The theory in force at the view's right edge: now live, the scrubber's time in a replay.
+  const theory = theoryAt(model.theory, domain[1]);
   const sampling = model.sampling;
   const subtitle = (
     <>

@@ -1,19 +1,29 @@
 import { useView } from "../hooks/useView.js";
+import { configAt, kpisAt, replayAtMs, replayPillText } from "../store/replayView.js";
+import { useDashboard } from "../store/store.js";
 import { headerTiles } from "../viz/headerTiles.js";
 import { ConnectionBadge } from "./ConnectionBadge.js";
 import { KpiTile } from "./KpiTile.js";
 
-/** Headline figures of the cluster on show, and the connection state. */
+/** Headline figures of the cluster on show, and the connection state; a replay shows the recording at the scrubber's time instead. */
 export function Header() {
   const { model } = useView();
+  const at = useDashboard(replayAtMs);
   const run = model.run;
-  const tiles = headerTiles(model.latestKpis, { windowMs: model.windowMs, configVersion: model.config?.version });
+  const kpis = kpisAt(model, at);
+  const tiles = headerTiles(kpis, { windowMs: model.windowMs, configVersion: configAt(model, at).config?.version, replay: at !== null });
   return (
     <header className="header">
       <div className="brand">
         <strong>Driftscope</strong>
         <span title={run ? `${run.name} (${run.id})` : undefined}>{run ? run.name || run.id : "no run recording"}</span>
-        <ConnectionBadge />
+        {at === null ? (
+          <ConnectionBadge />
+        ) : (
+          <span className="badge replay" data-testid="mode-pill" role="status" title="A recorded run: every figure on this page is the recording's at the scrubber's time. 'Back to live' returns to the cluster.">
+            {replayPillText(model, at)}
+          </span>
+        )}
       </div>
       <div className="kpis">
         {tiles.map((tile) => (

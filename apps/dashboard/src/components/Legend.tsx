@@ -4,13 +4,13 @@ export interface LegendProps {
   items: readonly LegendItem[];
 }
 
-/** Chart legend in the same symbols as the exported SVG. */
+/** Chart legend in the same symbols as the exported SVG; each entry's tooltip says what it means. */
 export function Legend({ items }: LegendProps) {
   if (items.length === 0) return null;
   return (
     <div className="legend" role="list" aria-label="Legend">
       {items.map((item) => (
-        <span className="item" role="listitem" key={item.label}>
+        <span className="item" role="listitem" key={item.label} title={item.title} data-has-help={item.title ? "" : undefined}>
           <svg width="18" height="10" aria-hidden="true">
             {item.shape === "dot" && <circle cx="9" cy="5" r="3.5" fill={item.colour} fillOpacity={0.7} />}
             {item.shape === "line" && <line x1="0" x2="18" y1="5" y2="5" stroke={item.colour} strokeWidth="2" />}

@@ -130,6 +130,10 @@ export class ClusterModel {
   readonly theory: TheoryPoint[] = [];
   readonly exchanges: ExchangeMark[] = [];
   framesIngested = 0;
+  /** A recording's KPIs frame by frame, so the header can follow the replay's scrubber (empty while live). */
+  readonly kpiHistory: { timeMs: number; kpis: Kpis }[] = [];
+  /** A recording's config versions with the time each came into force (empty while live). */
+  readonly configHistory: { version: number; timeMs: number; config: ClusterConfig }[] = [];
   /**
    * An event named replicas whose identity may have changed (a restart with a new
    * incarnation, dot reuse): frames do not carry that, so the replica list is worth

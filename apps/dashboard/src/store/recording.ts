@@ -7,10 +7,19 @@ import { formatDurationMs } from "../viz/format.js";
 import { ClusterModel } from "./clusterModel.js";
 import type { OverlayRun, RunSummary } from "./runsSlice.js";
 
+/** One config version of a recording and the time it came into force. */
+export interface RecordedConfig {
+  version: number;
+  timeMs: number;
+  config: ClusterConfig;
+}
+
 interface RecordingParts {
   run: RunInfo | null;
   config: ClusterConfig | null;
   firstConfig: ClusterConfig | null;
+  /** Every config version recorded, in time order (the replay's sidebar follows the scrubber through them). */
+  configs: RecordedConfig[];
   replicas: ReplicaInfo[];
   frames: Frame[];
   samples: ConvergenceSample[];
@@ -88,7 +97,7 @@ export function normaliseFrame(raw: Frame, previous: Frame | null): Frame {
 
 /** Pulls the parts out of an export: `{ run, config, replicas, frames, samples, events }`, a snapshot + frames, or a message array. */
 export function recordingParts(data: unknown): RecordingParts {
-  const parts: RecordingParts = { run: null, config: null, firstConfig: null, replicas: [], frames: [], samples: [], events: [] };
+  const parts: RecordingParts = { run: null, config: null, firstConfig: null, configs: [], replicas: [], frames: [], samples: [], events: [] };
   const take = (o: Record<string, unknown>) => {
     if (isObject(o.run)) parts.run = o.run as unknown as RunInfo;
     if (isObject(o.config)) parts.config = o.config as unknown as ClusterConfig;
@@ -98,6 +107,10 @@ export function recordingParts(data: unknown): RecordingParts {
       const first = o.configs[0] as { config?: unknown };
       if (isObject(last.config)) parts.config = last.config as unknown as ClusterConfig;
       if (isObject(first.config)) parts.firstConfig = first.config as unknown as ClusterConfig;
+      parts.configs = (o.configs as unknown[])
+        .filter((c): c is { version: number; timeMs: number; config: ClusterConfig } => isObject(c) && typeof c.timeMs === "number" && isObject(c.config))
+        .map((c) => ({ version: typeof c.version === "number" ? c.version : c.config.version, timeMs: c.timeMs, config: c.config }))
+        .sort((a, b) => a.timeMs - b.timeMs || a.version - b.version);
     }
     if (Array.isArray(o.replicas)) parts.replicas = o.replicas as ReplicaInfo[];
     if (Array.isArray(o.frames)) parts.frames.push(...(o.frames as unknown[]).filter(isFrame));
@@ -147,7 +160,11 @@ export function modelFromRecording(data: unknown): ClusterModel {
   if (!p.config) model.config = null;
   const framesHaveSamples = p.frames.some((f) => Array.isArray(f.samples) && f.samples.length > 0);
   const framesHaveEvents = p.frames.some((f) => Array.isArray(f.events) && f.events.length > 0);
-  for (const f of p.frames) model.ingestFrame(f === first ? { ...f, replicaIds: ids } : f, { samples: true, events: true });
+  for (const f of p.frames) {
+    model.ingestFrame(f === first ? { ...f, replicaIds: ids } : f, { samples: true, events: true });
+    model.kpiHistory.push({ timeMs: f.timeMs, kpis: f.kpis });
+  }
+  model.configHistory.push(...p.configs);
   if (!framesHaveSamples) {
     for (const [origin, seq, issuedAt, conv] of p.samples) model.samples.add(model.rows.rowOf(origin), seq, issuedAt, conv);
   }

@@ -62,6 +62,8 @@ export interface LegendItem {
   shape: "line" | "dash" | "dot" | "swatch" | "band" | "square" | "ring";
   /** The line's dash pattern, for a "dash" entry drawn otherwise than "5 3". */
   dash?: string;
+  /** What the entry means (on screen, its tooltip): definition, window, unit, docs. */
+  title?: string;
 }
 
 /** A colour bar for heatmaps: CSS colours from low to high and end labels. */
