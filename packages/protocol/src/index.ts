@@ -63,10 +63,6 @@ export { CONFIG_LIMITS, describeRange, displayNumber, limitProblem, type Limited
 
 export { convergenceRisks, LATENCY_RISK_FACTOR, newConvergenceRisks, type ConvergenceRisk } from "./convergenceRisks.js";
 
-export { CONFIG_LIMITS, describeRange, displayNumber, limitProblem, type LimitedField, type NumericLimit } from "./configLimits.js";
-
-export { convergenceRisks, LATENCY_RISK_FACTOR, newConvergenceRisks, type ConvergenceRisk } from "./convergenceRisks.js";
-
 export {
   applyConfigPatch,
   ClusterConfigSchema,
