@@ -293,6 +293,10 @@ export class CollectorCore {
       history: this.frames.history.toArray(),
       samples: this.frames.samples.toArray(),
       events: this.timeline.toArray(),
+      replicaHistory: this.frames.replicaHistory(
+        replicas.map((r) => r.id),
+        frames[0]?.timeMs ?? nowMs,
+      ),
     };
   }
 

@@ -190,6 +190,44 @@ export const SamplingSchema = z.strictObject({
 /** Sampling in force. */
 export type Sampling = z.infer<typeof SamplingSchema>;
 
+/** Most points of a visibility curve (ages step by 2^(1/8) from 1 ms: 128 points reach 65 s). */
+export const VISIBILITY_POINTS = 256;
+
+/**
+ * The live visibility curve (Bailis et al.'s t-visibility; docs/metrics.md): "if I read at a
+ * random live replica t ms after a write, how likely do I see it?". Averaged over the traced
+ * updates issued in the last `windowMs` (since the last gossip or workload change); an update
+ * counts at age a only once it is a + `lagMs` old, so young updates never pull the curve down.
+ *
+ * @example
+ * { windowMs: 60000, lagMs: 1000, updates: 40, points: [[1, 0.2, 40], [128, 0.6, 40], [512, 1, 38]],
+ *   t50Ms: 128, t90Ms: 512, t99Ms: 512, model: { points: [[1, 0.2], [128, 0.55], [512, 0.9999]], t50Ms: 110, t90Ms: 330, t99Ms: 480 } }
+ */
+export const VisibilitySchema = z.strictObject({
+  windowMs: DurationMsSchema,
+  /** How long after an age its inclusions are taken as all reported. */
+  lagMs: DurationMsSchema,
+  /** Updates averaged at the youngest age. */
+  updates: CountSchema,
+  /** `[ageMs, share, updates]`, ages ascending: mean share of live replicas holding an update that old, over `updates` updates. */
+  points: z.array(z.tuple([RateSchema, ShareSchema, CountSchema])).max(VISIBILITY_POINTS),
+  /** First age at which 50, 90, 99 % of live replicas hold an update, on average (null: not reached). */
+  t50Ms: RateSchema.nullable(),
+  t90Ms: RateSchema.nullable(),
+  t99Ms: RateSchema.nullable(),
+  /** The asynchronous model's curve for the config in force, `[ageMs, share]`, and its ages; null without a finite model. */
+  model: z
+    .strictObject({
+      points: z.array(z.tuple([RateSchema, ShareSchema])).max(VISIBILITY_POINTS),
+      t50Ms: RateSchema,
+      t90Ms: RateSchema,
+      t99Ms: RateSchema,
+    })
+    .nullable(),
+});
+/** The live visibility curve. */
+export type Visibility = z.infer<typeof VisibilitySchema>;
+
 // ── collector → dashboard ────────────────────────────────────────────────────
 
 /**
@@ -215,6 +253,8 @@ export const FrameSchema = z
     events: z.array(TimelineEventSchema).max(LIMITS.eventsPerFrame),
     /** The auto-tuner's state while it is on or paused (absent otherwise). */
     tuner: TunerStateSchema.optional(),
+    /** The live visibility curve, about once a second (absent in the frames between). */
+    visibility: VisibilitySchema.optional(),
   })
   .superRefine((frame, ctx) => {
     const n = frame.columns.missingUpdates.length;
@@ -256,6 +296,8 @@ export const SnapshotSchema = z
     history: z.array(KpiPointSchema).max(LIMITS.snapshotHistory),
     samples: z.array(ConvergenceSampleSchema).max(LIMITS.snapshotSamples),
     events: z.array(TimelineEventSchema).max(LIMITS.snapshotEvents),
+    /** The live visibility curve now (absent from collectors that do not compute it). */
+    visibility: VisibilitySchema.optional(),
   })
   .superRefine((snapshot, ctx) => {
     snapshot.frames.forEach((frame, i) => {

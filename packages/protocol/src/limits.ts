@@ -69,6 +69,10 @@ export const LIMITS = {
   snapshotSamples: 10000,
   /** Timeline events in a snapshot. */
   snapshotEvents: 1000,
+  /** Seconds of per-replica divergence in a snapshot (15 min at 1 Hz)… */
+  snapshotReplicaHistory: 900,
+  /** …and replica × second cells in all (≈ 600 kB of JSON at most: a minute of 1,024 replicas). */
+  snapshotReplicaHistoryCells: 65_536,
   /** Characters (UTF-16 code units) in one NDJSON line or one socket message. */
   messageBytes: 4 * 1024 * 1024,
   /** Characters in one `POST /api/v1/ingest` body. */

@@ -6,8 +6,10 @@ import {
   type ConvergenceSample,
   type Frame,
   type KpiPoint,
+  type ReplicaHistoryColumn,
   type ReplicaInfo,
 } from "@driftscope/protocol";
+import { ReplicaHistory } from "./ReplicaHistory.js";
 import { Ring } from "./Timeline.js";
 
 /** Who a frame column is. */
@@ -30,6 +32,7 @@ export class FrameHistory {
   private readonly frames: Ring<Frame>;
   readonly history = new Ring<KpiPoint>(LIMITS.snapshotHistory);
   readonly samples = new Ring<ConvergenceSample>(LIMITS.snapshotSamples);
+  private readonly perReplica = new ReplicaHistory();
   private members: MemberInfo[] = [];
   private lastMembership = -1;
   private lastHistoryMs = -Infinity;
@@ -54,6 +57,12 @@ export class FrameHistory {
     this.last = frame;
     this.frames.push(frame);
     this.samples.push(...frame.samples);
+    this.perReplica.add(frame.timeMs, frame.membershipVersion, () => this.members.map((m) => m.id), frame.columns);
+  }
+
+  /** Per-replica seconds before `beforeMs` (where the snapshot's frames begin), in the order of `ids`. */
+  replicaHistory(ids: readonly string[], beforeMs: number): ReplicaHistoryColumn[] {
+    return this.perReplica.columns(ids, beforeMs);
   }
 
   /** Whether a KPI point is due (one a second); records it if so. */
