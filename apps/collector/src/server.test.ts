@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_CLUSTER_CONFIG, FrameSchema, PROTOCOL_VERSION, SnapshotSchema, type ClusterConfig, type ControlResult, type ErrorMessage, type Frame, type Snapshot, type Welcome } from "@driftscope/protocol";
+import { DEFAULT_CLUSTER_CONFIG, FrameSchema, limitProblem, PROTOCOL_VERSION, SnapshotSchema, type ClusterConfig, type ControlResult, type ErrorMessage, type Frame, type Snapshot, type Welcome } from "@driftscope/protocol";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   agentClient,
@@ -247,6 +247,30 @@ describe("server: control plane", () => {
     });
     expect(status).toBe(409);
     expect(body.code).toBe("CONFLICT");
+  });
+
+  it("CL-CF5: an out-of-range or non-numeric value is refused with the words the dashboard shows, and nothing changes", async () => {
+    const { url, collector } = await start();
+    const before = collector.core.config;
+    const cases = [
+      { patch: { gossip: { intervalMs: -5 } }, field: "gossip.intervalMs", value: -5, words: "Sync interval takes a whole number from 10 to 60000 ms; -5 ms is too small" },
+      { patch: { gossip: { fanout: "abc" } }, field: "gossip.fanout", value: "abc", words: 'Fanout takes a whole number from 1 to 64 peers; "abc" is not a number' },
+      { patch: { network: { lossRate: 1.5 } }, field: "network.lossRate", value: 1.5, words: "Message loss takes a number from 0 to 100 %; 150 % is too large" },
+      { patch: { network: { latencyMs: 1e9 } }, field: "network.latencyMs", value: 1e9, words: "Latency takes a number from 0 to 60000 ms; 1000000000 ms is too large" },
+    ] as const;
+    for (const c of cases) {
+      const { status, body } = await getJson<ErrorMessage>(`${url}/api/v1/config`, {
+        method: "PUT",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(c.patch),
+      });
+      expect(status).toBe(400);
+      expect(body.code).toBe("VALIDATION");
+      expect(body.issues).toEqual([{ path: c.field, reason: c.words }]);
+      expect(body.issues?.[0]?.reason).toBe(limitProblem(c.field, c.value)); // the dashboard's function
+      expect(body.message).toBe(`invalid config patch: ${c.field}: ${c.words}`);
+    }
+    expect(collector.core.config).toEqual(before);
   });
 
   it("CL-CF4: run-control starts a new run and stops recording", async () => {
