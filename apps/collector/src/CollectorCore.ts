@@ -23,6 +23,7 @@ import {
   type RunInfo,
   type Snapshot,
   type TimelineEvent,
+  type Visibility,
   type Welcome,
 } from "@driftscope/protocol";
 import { describeChange, isFaultChange } from "./control/describeChange.js";
@@ -39,6 +40,7 @@ import type { AgentRegistry, AgentSession, Transport } from "./ingest/AgentRegis
 import { Experiments } from "./experiments/Experiments.js";
 import { MetricsEngine, type MetricsEngineOptions } from "./metrics/MetricsEngine.js";
 import { TheoryCache } from "./metrics/theoryFor.js";
+import { VisibilityModelCache } from "./metrics/visibilityModel.js";
 import { TunerRunner } from "./tuner/TunerRunner.js";
 import type { CollectorMetrics } from "./prometheus.js";
 import { ExperimentTable } from "./recordings/ExperimentTable.js";
@@ -86,6 +88,8 @@ export class CollectorCore {
   private liveSetChangedAtMs = -Infinity;
   private readonly frameListeners = new Set<(frame: Frame) => void>();
   private readonly theory = new TheoryCache();
+  private readonly visibilityModels = new VisibilityModelCache();
+  private visibilitySentAtMs = -Infinity;
 
   constructor(private readonly options: CollectorCoreOptions) {
     this.configValue = options.config;
@@ -255,7 +259,9 @@ export class CollectorCore {
       sampling: { traceEveryK: ef.sampling.everyK, droppedEvents: this.ingest.droppedWithin(nowMs - this.windowMs) },
       events: this.timeline.takeForFrame(nowMs),
       ...(this.tuner.visible ? { tuner: this.tuner.state() } : {}),
+      ...(nowMs - this.visibilitySentAtMs >= VISIBILITY_EVERY_MS ? { visibility: this.visibility(nowMs, kpis.live) } : {}),
     };
+    if (frame.visibility !== undefined) this.visibilitySentAtMs = nowMs;
     this.frames.add(frame, membersChanged ? () => ef.replicaIds.map((id) => memberInfo(this.engine, this.agents, id)) : null);
     this.publisher.record(frame, ef.samples);
     const k = this.tracing.decide({ nowMs, k: ef.sampling.everyK, deliveriesPerSec: kpis.deliveriesPerSec, updatesPerSec: kpis.updatesPerSec, unreachable: kpis.unreachable, liveSetChangedAtMs: this.liveSetChangedAtMs });
@@ -268,6 +274,12 @@ export class CollectorCore {
   /** KPIs of a frame with the convergence percentiles of another window (a dashboard's choice). */
   kpisForWindow(frame: Frame, windowMs: number, nowMs: number): Kpis {
     return { ...frame.kpis, ...convergenceFields(this.engine.windowConvergence(nowMs, windowMs)) };
+  }
+
+  /** The live visibility curve now, with the asynchronous model's for the gossip in force (frames carry it once a second). */
+  visibility(nowMs: number, live: number = this.engine.liveReplicas): Visibility {
+    const measured = this.engine.visibility(nowMs);
+    return { ...measured, model: this.visibilityModels.for(gossipInForce(this.configValue, this.agents, this.engine.lifecycle), live, measured.windowMs) };
   }
 
   // ---- snapshots ------------------------------------------------------------------
@@ -293,6 +305,7 @@ export class CollectorCore {
       history: this.frames.history.toArray(),
       samples: this.frames.samples.toArray(),
       events: this.timeline.toArray(),
+      visibility: this.visibility(nowMs),
       replicaHistory: this.frames.replicaHistory(
         replicas.map((r) => r.id),
         frames[0]?.timeMs ?? nowMs,
@@ -305,6 +318,9 @@ export class CollectorCore {
     return protocolError("BAD_REQUEST", `${what} before hello: send hello first`, { ref: what });
   }
 }
+
+/** Frames carry the visibility curve this often (its figures move slowly; 128 points each). */
+const VISIBILITY_EVERY_MS = 1_000;
 
 /** Name of a run started without one: "session 2025-01-31 14:05:09". */
 export function defaultRunName(nowMs: number): string {

@@ -10,5 +10,6 @@ export function liveClusterOf(core: CollectorCore): LiveCluster {
     onFrame: (listener) => core.onFrame(listener),
     totals: () => ({ ...core.engine.sentTotals(), deliveries: core.engine.deliveredTotal }),
     inFlightAges: (fromMs) => core.engine.inFlightAges(Date.now(), fromMs),
+    visibility: (fromMs) => core.engine.visibility(Date.now(), fromMs).points.map(([age, share]): [number, number] => [age, share]),
   };
 }

@@ -30,6 +30,7 @@ function fakeCluster(ackFrames = 2, refuse = false) {
     },
     totals: () => ({ messages: now / 10, bytes: now, deliveries: now / 100 }),
     inFlightAges: (from) => (now - from > 0 ? [50, 20] : []),
+    visibility: (from) => [[from, 0.5], [now - from, 1]],
   };
   // Every 100 ms: a frame with a sample issued 30 ms ago converging in 30 ms.
   const sleep: Sleep = async (ms, cancelled) => {
@@ -71,6 +72,7 @@ describe("live engine", () => {
     expect(o.measuredMs).toBe(5000);
     expect(o.convergedMs.length).toBe(50); // one sample per 100 ms frame, issued after t0
     expect(o.inFlightAgesMs).toEqual([20, 50]);
+    expect(o.visibility).toEqual([[1000 + 100, 0.5], [5000, 1]]); // asked at the end, over updates issued after the warm-up
     expect(o.messagesSent).toBe(500);
     expect(o.meanInFlight).toBe(4);
     expect(f.sources).toEqual(["experiment exp-1 (live), point 0", "experiment exp-1 (live), point 1", "experiment exp-1 (live): the config before it, restored"]);

@@ -17,6 +17,8 @@ export interface LiveCluster {
   totals(): { messages: number; bytes: number; deliveries: number };
   /** Ages now of the traced updates issued since `fromMs` that have not converged. */
   inFlightAges(fromMs: number): number[];
+  /** The visibility curve `[ageMs, share]` now, over the traced updates issued since `fromMs`. */
+  visibility(fromMs: number): Array<[number, number]>;
 }
 
 export interface LivePoint {
@@ -132,7 +134,7 @@ async function measure(cluster: LiveCluster, plan: ExperimentPlan, p: LivePoint,
     deliveries: end.deliveries - base.deliveries,
     meanInFlight: frames > 0 ? inFlightSum / frames : 0,
     meanMissingUpdates: frames > 0 ? missingSum / frames : 0,
-    visibility: [],
+    visibility: cluster.visibility(t0),
   };
   return { observation, replicas };
 }

@@ -14,6 +14,7 @@ import { entryHash, grow, newOriginState, type OriginState } from "./originState
 import { LogHistogram, SlidingWindow } from "./quantiles.js";
 import type { ReplicaRecord } from "./replicaRecord.js";
 import type { ConvergenceSample } from "./types.js";
+import type { VisibilityCurve } from "./visibilityCurve.js";
 
 /** Something the figures had to correct or refuse, for the timeline. */
 export type TrackerNotice =
@@ -61,6 +62,8 @@ export class ConvergenceTracker {
     private readonly ids: IdTable,
     private readonly life: Lifecycle,
     private readonly opts: TrackerOptions,
+    /** Fed with traced issues, inclusions and convergences (the live visibility curve). */
+    private readonly visibility?: VisibilityCurve,
   ) {
     this.window = new SlidingWindow(Math.max(opts.maxWindowMs, opts.windowMs), opts.windowCapacity, opts.percentileRecomputeMs);
     this.everyK = Math.max(1, Math.floor(opts.tracingEveryK));
@@ -90,6 +93,9 @@ export class ConvergenceTracker {
   issued(rep: ReplicaRecord, entry: ReplicaReport, t: number, oldest: number): void {
     if (rep.earlierIssued > 0 && entry.seq > 0 && rep.dotReuse === undefined && entry.seq > rep.seq) this.checkReuse(rep, t);
     const times = entry.issued?.map(([seq, at]) => [seq, Math.min(Math.max(at, oldest), t)] as const);
+    if (this.visibility !== undefined && times !== undefined) {
+      for (const [seq, at] of times) if (seq % this.everyK === 0) this.visibility.issued(rep.idx, seq, at, this.life.liveCount);
+    }
     this.raiseFrontier(rep.idx, Math.max(entry.seq, this.frontier(rep.idx)), t, times);
     if (entry.seq > rep.seq) rep.seq = entry.seq;
   }
@@ -97,7 +103,12 @@ export class ConvergenceTracker {
   /** Pass 2 of a report: the replica's version vector and traced inclusions. */
   included(rep: ReplicaRecord, entry: ReplicaReport, t: number, oldest: number, nowMs: number): void {
     if (entry.included !== undefined) {
-      for (const [origin, seq, at] of entry.included) this.noteInclusion(this.ids.intern(origin), seq, Math.min(Math.max(at, oldest), nowMs));
+      for (const [origin, seq, at] of entry.included) {
+        const o = this.ids.intern(origin);
+        const atMs = Math.min(Math.max(at, oldest), nowMs);
+        this.visibility?.included(o, seq, atMs);
+        this.noteInclusion(o, seq, atMs);
+      }
     }
     if (entry.full === true) {
       const given = new Set<number>();
@@ -342,6 +353,7 @@ export class ConvergenceTracker {
       }
       const exact = origin.tracedInclusion.get(s);
       const convergedAt = Math.max(issuedAt, exact ?? t);
+      this.visibility?.converged(o, s, convergedAt);
       const sample: ConvergenceSample = { origin: origId, seq: s, issuedAtMs: issuedAt, convergenceMs: convergedAt - issuedAt };
       this.window.add(convergedAt, sample.convergenceMs, issuedAt);
       this.run.add(sample.convergenceMs);

@@ -16,6 +16,7 @@ import { DEFAULT_LIVENESS } from "./liveness.js";
 import { RATE_BYTES, RATE_MESSAGES, RATE_SEQ, RateHistory } from "./RateHistory.js";
 import { statusOf, type ReplicaRecord } from "./replicaRecord.js";
 import type { CensoredStats, EngineFrame, ReplicaFigures } from "./types.js";
+import { VisibilityCurve, type VisibilityFigures } from "./visibilityCurve.js";
 
 export type { Departure, LeaveReason, ReplicaFigures, StatusTransition, TrackerNotice };
 
@@ -51,6 +52,7 @@ export class MetricsEngine {
   private readonly ids = new IdTable();
   readonly lifecycle: Lifecycle;
   private readonly tracker: ConvergenceTracker;
+  private readonly visibilityCurve: VisibilityCurve;
   private readonly rates: RateHistory;
   private readonly opts: Required<MetricsEngineOptions>;
   private readonly censoredCache = new Map<number, { atMs: number; stats: CensoredStats }>();
@@ -84,7 +86,8 @@ export class MetricsEngine {
       },
       { defaultReportIntervalMs: o.defaultReportIntervalMs, liveness: { afterIntervals: o.unreachableAfterIntervals, minMs: o.unreachableMinMs }, retentionMs: o.retentionMs },
     );
-    this.tracker = new ConvergenceTracker(this.ids, this.lifecycle, o);
+    this.visibilityCurve = new VisibilityCurve({ windowMs: o.windowMs });
+    this.tracker = new ConvergenceTracker(this.ids, this.lifecycle, o, this.visibilityCurve);
     this.rates = new RateHistory(o.rateWindowMs);
   }
 
@@ -239,6 +242,14 @@ export class MetricsEngine {
     return stats;
   }
 
+  /**
+   * The live visibility curve as of `nowMs`: share of live replicas holding a traced update by
+   * its age, over the window's updates (issued since the last config epoch, and from `fromMs`).
+   */
+  visibility(nowMs: number, fromMs?: number): VisibilityFigures {
+    return this.visibilityCurve.curve(nowMs, fromMs);
+  }
+
   /** Censored percentiles over the whole run (histogram, ≤ 1 % relative error). */
   runConvergence(nowMs: number): CensoredStats {
     return censoredFromHistogram(this.tracker.run, censoredAges(this.tracker, nowMs, -Infinity));
@@ -351,6 +362,7 @@ export class MetricsEngine {
   /** A new config took effect: window percentiles turn to updates issued from now on. */
   startConfigEpoch(nowMs: number): void {
     this.tracker.window.startEpoch(nowMs);
+    this.visibilityCurve.reset(nowMs);
     this.censoredCache.clear();
   }
 
