@@ -17,6 +17,7 @@ import {
 import { CELL_CRASHED, CELL_UNREACHABLE } from "../viz/heatmap.js";
 import { recordTheory, type TheoryPoint } from "../viz/theory.js";
 import { MatrixTiers, RowRegistry } from "./matrix.js";
+import { replicaHistoryColumns } from "./replicaHistory.js";
 import { SampleBuffer } from "./samples.js";
 import { TieredSeries, type Aggregate } from "./series.js";
 
@@ -177,6 +178,8 @@ export class ClusterModel {
     // KPI history older than the first recent frame: scalar series only.
     const firstFrame = s.frames[0]?.timeMs ?? Infinity;
     for (const point of s.history) if (point.timeMs < firstFrame) this.pushKpiPoint(point);
+    // Per-replica seconds older than the frames: the heatmap and replica lines start there.
+    for (const col of s.replicaHistory ?? []) if (col.timeMs < firstFrame) this.matrix.add(col.timeMs, replicaHistoryColumns(col, this.orderRows, this.matrix.rowCapacity));
     for (const e of s.events) this.pushEvent(e, false);
     for (const f of s.frames) this.ingestFrame(f, { samples: false, events: false });
     for (const [origin, seq, issuedAt, conv] of s.samples) this.addSample(origin, seq, issuedAt, conv);
