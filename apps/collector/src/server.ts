@@ -32,6 +32,7 @@ import type { MetricsEngineOptions } from "./metrics/MetricsEngine.js";
 import { CollectorMetrics } from "./prometheus.js";
 import { Recorder } from "./recordings/Recorder.js";
 import { RunStore } from "./recordings/RunStore.js";
+import { startClock } from "./frameClock.js";
 import { COLLECTOR_VERSION } from "./version.js";
 
 export interface CollectorOptions {
@@ -219,9 +220,9 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       logger.error({ err: error }, `${what} failed`);
     }
   };
+  const frameClock = startClock(Math.max(1, 1000 / frameHz), safely("frame", tick));
   const timers = [
-    setInterval(safely("frame", tick), Math.max(1, Math.round(1000 / frameHz))),
-    setInterval(safely("flush", () => recorder.flush(now())), 1000),
+    setInterval(safely("flush", () => recorder.flushInSlices(now())), 1000),
     setInterval(safely("retention", () => recorder.enforceRetention()), 60_000),
   ];
   for (const t of timers) t.unref();
@@ -234,6 +235,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       resolveListen();
     });
   }).catch((error: unknown) => {
+    frameClock.stop();
     for (const t of timers) clearInterval(t);
     recorder.close(now());
     throw error;
@@ -246,6 +248,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      frameClock.stop();
       for (const t of timers) clearInterval(t);
       core.experiments.close(); // simulations run in processes of their own: stop them
       await new Promise<void>((done) => {

@@ -1,10 +1,16 @@
-// Buffers what a run records and writes it in one transaction per flush (the server
-// flushes once a second and on shutdown), so the hot path never waits on the disk.
+// Buffers what a run records and writes it to the file: once a second the server hands
+// the buffer over and it is written in slices of about 10 ms (one transaction each, in
+// order, the event loop free in between), so neither the hot path nor a burst of samples
+// (a partition healing) holds frames and health checks up. Ending a run writes all at once.
 import type { ClusterConfig, ConfigPatch, Kpis, TimelineEvent } from "@driftscope/protocol";
 import type { Batch, FrameRow, Retention, RunStore, SampleRow, StoredRun } from "./RunStore.js";
 
-/** Most buffered samples between two flushes; beyond it samples are counted, not kept. */
+/** Most samples buffered or waiting to be written; beyond it samples are counted, not kept. */
 const MAX_BUFFERED_SAMPLES = 1_000_000;
+/** Time one write may hold the event loop; what is left waits for the next turn. */
+const WRITE_SLICE_MS = 10;
+/** Rows in the first slice; later slices are sized from how long the previous one took. */
+const FIRST_SLICE_ROWS = 2000;
 
 export interface RecorderOptions {
   retention: Retention;
@@ -20,8 +26,13 @@ export interface RecordedReplicas {
 
 export class Recorder {
   private run: StoredRun | null = null;
-  private batch: Batch = { frames: [], samples: [], events: [], configs: [] };
+  private batch: Batch = emptyBatch();
   private droppedSamples = 0;
+  /** Batches handed over and not yet written whole, oldest first, with their run and time. */
+  private readonly queue: Array<{ runId: string; batch: Batch; nowMs: number }> = [];
+  private queuedSamples = 0;
+  private draining: ReturnType<typeof setImmediate> | undefined;
+  private sliceRows = FIRST_SLICE_ROWS;
 
   constructor(
     readonly store: RunStore,
@@ -106,18 +117,66 @@ export class Recorder {
 
   addSamples(samples: readonly SampleRow[]): void {
     if (this.run === null) return;
-    const room = MAX_BUFFERED_SAMPLES - this.batch.samples.length;
+    const room = MAX_BUFFERED_SAMPLES - this.batch.samples.length - this.queuedSamples;
     if (samples.length > room) this.droppedSamples += samples.length - Math.max(0, room);
     for (let i = 0; i < Math.min(room, samples.length); i++) this.batch.samples.push(samples[i]!);
   }
 
-  /** Writes everything buffered in one transaction. */
+  /** Writes everything buffered now (readers of the file see all of it afterwards). */
   flush(nowMs: number): void {
-    if (this.run === null) return;
-    const b = this.batch;
-    if (b.frames.length + b.samples.length + b.events.length + b.configs.length === 0) return;
-    this.batch = { frames: [], samples: [], events: [], configs: [] };
-    this.store.write(this.run.id, b, nowMs);
+    this.handOver(nowMs);
+    while (this.queue.length > 0) this.writeSlice(Infinity);
+  }
+
+  /**
+   * Writes what is buffered in slices of about 10 ms of work, one transaction each, the
+   * next slice on a later turn of the event loop; order is kept and nothing is dropped.
+   */
+  flushInSlices(nowMs: number): void {
+    this.handOver(nowMs);
+    if (this.draining === undefined && this.queue.length > 0) this.drain();
+  }
+
+  /** Rows handed over and not written yet (tests, /metrics). */
+  get rowsWaiting(): number {
+    return this.queue.reduce((n, q) => n + rowsOf(q.batch), 0);
+  }
+
+  private handOver(nowMs: number): void {
+    if (this.run === null || rowsOf(this.batch) === 0) return;
+    this.queue.push({ runId: this.run.id, batch: this.batch, nowMs });
+    this.queuedSamples += this.batch.samples.length;
+    this.batch = emptyBatch();
+  }
+
+  private drain(): void {
+    this.draining = undefined;
+    if (this.queue.length === 0) return;
+    this.writeSlice(this.sliceRows);
+    if (this.queue.length > 0) this.draining = setImmediate(() => this.drain());
+  }
+
+  /** Writes up to `maxRows` rows of the oldest waiting batch in one transaction. */
+  private writeSlice(maxRows: number): void {
+    const head = this.queue[0]!;
+    const b = head.batch;
+    let room = maxRows;
+    const take = <T>(rows: T[]): T[] => {
+      const n = Math.min(room, rows.length);
+      room -= n;
+      return n === rows.length ? rows.splice(0) : rows.splice(0, n);
+    };
+    // Per table in order; a table's rows are never reordered.
+    const part: Batch = { configs: take(b.configs), events: take(b.events), frames: take(b.frames), samples: take(b.samples) };
+    const started = performance.now();
+    this.store.write(head.runId, part, head.nowMs);
+    const tookMs = performance.now() - started;
+    const written = rowsOf(part);
+    this.queuedSamples -= part.samples.length;
+    if (rowsOf(b) === 0) this.queue.shift();
+    if (Number.isFinite(maxRows) && written === maxRows && tookMs > 0) {
+      this.sliceRows = Math.max(100, Math.min(50_000, Math.round((written * WRITE_SLICE_MS) / tookMs)));
+    }
   }
 
   /** Applies the retention limits (call now and then, e.g. once a minute). */
@@ -128,8 +187,19 @@ export class Recorder {
   /** Ends the current run and closes the file: nothing is left half-written. */
   close(nowMs: number): void {
     this.stop(nowMs);
+    this.flush(nowMs);
+    if (this.draining !== undefined) clearImmediate(this.draining);
+    this.draining = undefined;
     this.store.close();
   }
+}
+
+function emptyBatch(): Batch {
+  return { frames: [], samples: [], events: [], configs: [] };
+}
+
+function rowsOf(b: Batch): number {
+  return b.frames.length + b.samples.length + b.events.length + b.configs.length;
 }
 
 /** The censored flags as bits: p50 1, p95 2, p99 4, max 8. */

@@ -141,6 +141,46 @@ describe("RunStore + Recorder", () => {
   });
 });
 
+describe("writing in slices", () => {
+  const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+  it("CL-RS6: a burst is written a slice per turn of the event loop, in order, nothing lost, and ending the run writes the rest", async () => {
+    const store = new RunStore(join(dir, "s.db"));
+    const rec = new Recorder(store, OPTS);
+    const run = rec.start("burst", 0, DEFAULT_CLUSTER_CONFIG);
+    const burst = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ origin: "a", seq: from + i, issuedAtMs: from + i, convergenceMs: 5 }));
+    rec.addSamples(burst(1, 20_000));
+    rec.addEvent({ timeMs: 10, kind: "fault", summary: "healed" });
+    rec.addFrame(1000, KPIS, { replicaIds: [], columns: {} });
+    rec.flushInSlices(1000);
+    // The call returned after one slice: the rest waits for later turns.
+    expect(rec.rowsWaiting).toBeGreaterThan(0);
+    expect([...store.samples(run.id)].length).toBeLessThan(20_000);
+    // Another second's rows while the first are still being written come after them.
+    await turn();
+    rec.addSamples(burst(20_001, 10_000));
+    rec.flushInSlices(2000);
+    let turns = 1;
+    while (rec.rowsWaiting > 0 && turns < 10_000) {
+      await turn();
+      turns++;
+    }
+    expect(turns).toBeGreaterThan(2);
+    const seqs = [...store.samples(run.id)].map((x) => x.seq);
+    expect(seqs).toHaveLength(30_000);
+    expect(seqs.every((seq, i) => seq === i + 1)).toBe(true);
+    expect([...store.frames(run.id)]).toHaveLength(1);
+    expect(store.getRun(run.id)).toMatchObject({ status: "running" });
+
+    rec.addSamples(burst(30_001, 20_000));
+    rec.flushInSlices(3000);
+    rec.stop(3500); // writes what is left before the run ends
+    expect([...store.samples(run.id)]).toHaveLength(50_000);
+    expect(store.getRun(run.id)).toMatchObject({ status: "closed", endedAtMs: 3500 });
+    rec.close(4000);
+  });
+});
+
 describe("exports", () => {
   it("CL-EX1: CSV has the documented header and one line per row; JSON parses", () => {
     const store = new RunStore(join(dir, "e.db"));
