@@ -12,6 +12,7 @@ import { Sidebar } from "./components/Sidebar.js";
 import { TimeBar } from "./components/TimeBar.js";
 import { TokenDialog } from "./components/TokenDialog.js";
 import { TopologyView } from "./components/TopologyView.js";
+import { VisibilityChart } from "./components/VisibilityChart.js";
 import { experimentRoute, setExperimentAddress, showExperiment } from "./net/experimentsActions.js";
 import { openRun, routeOf } from "./net/runsActions.js";
 import { dashboardStore } from "./store/store.js";
@@ -64,6 +65,7 @@ export function App() {
             <TopologyView className="span-5" />
             <DivergenceChart className="span-6" />
             <RatesChart className="span-6" />
+            <VisibilityChart className="span-12" />
             <ReplicaTable className="span-12" />
           </main>
         </div>

@@ -13,6 +13,7 @@ import {
   type Sampling,
   type Snapshot,
   type TimelineEvent,
+  type Visibility,
 } from "@driftscope/protocol";
 import { CELL_CRASHED, CELL_UNREACHABLE } from "../viz/heatmap.js";
 import { recordTheory, type TheoryPoint } from "../viz/theory.js";
@@ -124,6 +125,8 @@ export class ClusterModel {
   latest: Frame | null = null;
   latestKpis: Kpis | null = null;
   sampling: Sampling | null = null;
+  /** The live visibility curve (frames carry it once a second; recordings do not keep it). */
+  visibility: Visibility | null = null;
   readonly kpis: TieredSeries<KpiSeriesName>;
   readonly matrix: MatrixTiers;
   readonly samples: SampleBuffer;
@@ -165,6 +168,7 @@ export class ClusterModel {
     this.theory.length = 0;
     this.exchanges.length = 0;
     this.latest = null;
+    this.visibility = null;
     this.config = s.config;
     this.run = s.run;
     this.windowMs = s.windowMs;
@@ -183,6 +187,7 @@ export class ClusterModel {
     for (const e of s.events) this.pushEvent(e, false);
     for (const f of s.frames) this.ingestFrame(f, { samples: false, events: false });
     for (const [origin, seq, issuedAt, conv] of s.samples) this.addSample(origin, seq, issuedAt, conv);
+    if (s.visibility !== undefined) this.visibility = s.visibility;
     if (Number.isNaN(this.nowMs) || this.nowMs < s.timeMs) this.nowMs = s.timeMs;
   }
 
@@ -212,6 +217,7 @@ export class ClusterModel {
     if (Number.isNaN(this.startMs)) this.startMs = f.timeMs;
     this.nowMs = Number.isNaN(this.nowMs) ? f.timeMs : Math.max(this.nowMs, f.timeMs);
     this.latest = f;
+    if (f.visibility !== undefined) this.visibility = f.visibility;
     this.latestKpis = f.kpis;
     this.sampling = f.sampling;
     this.framesIngested++;
