@@ -5,6 +5,7 @@ import { ExperimentsView } from "./components/ExperimentsView.js";
 import { Header } from "./components/Header.js";
 import { HeatmapChart } from "./components/HeatmapChart.js";
 import { RatesChart } from "./components/RatesChart.js";
+import { RiskDialog } from "./components/RiskDialog.js";
 import { ReplayBar } from "./components/ReplayBar.js";
 import { ReplicaTable } from "./components/ReplicaTable.js";
 import { RunsView } from "./components/RunsView.js";
@@ -75,6 +76,7 @@ export function App() {
         <ExperimentsView />
       )}
       <TokenDialog />
+      <RiskDialog />
     </div>
   );
 }

@@ -1,7 +1,8 @@
+import { CONFIG_LIMITS } from "@driftscope/protocol";
 import { useSectionCoverage } from "../hooks/useSectionCoverage.js";
 import { useDashboard } from "../store/store.js";
 import { formatDurationMs } from "../viz/format.js";
-import { INTERVAL_SCALE } from "../viz/scales.js";
+import type { SliderScale } from "../viz/scales.js";
 import { blockedReason } from "../viz/sections.js";
 import { ChoiceField } from "./ChoiceField.js";
 import { CutsEditor } from "./CutsEditor.js";
@@ -12,7 +13,11 @@ import { SectionCoverageNote } from "./SectionCoverageNote.js";
 import { SliderField } from "./SliderField.js";
 import { TunerPanel } from "./TunerPanel.js";
 
-const MS_LOG0 = { kind: "log0", min: 1, max: 10_000 } as const;
+// The sliders span the protocol's ranges (CONFIG_LIMITS), the same the boxes accept.
+const INTERVAL: SliderScale = { kind: "log", min: CONFIG_LIMITS["gossip.intervalMs"].min, max: CONFIG_LIMITS["gossip.intervalMs"].max };
+const LATENCY: SliderScale = { kind: "log0", min: 1, max: CONFIG_LIMITS["network.latencyMs"].max };
+const JITTER: SliderScale = { kind: "log0", min: 1, max: CONFIG_LIMITS["network.jitterMs"].max };
+const UPDATES: SliderScale = { kind: "log0", min: 0.1, max: CONFIG_LIMITS["workload.updatesPerSecPerReplica"].max };
 
 /**
  * The knobs that retune the running cluster; each applies at once (debounced). A section no
@@ -32,7 +37,7 @@ export function ControlsPanel() {
         <h3>Gossip</h3>
         <SectionCoverageNote coverage={coverage.gossip} />
         <DisabledReason reason={why.gossip} testId="gossip-disabled">
-        <SliderField testId="interval" label="Sync interval" field="gossip.intervalMs" scale={INTERVAL_SCALE} unit="ms" format={formatDurationMs} fallback={1000} disabled={disabled || !!why.gossip} hint="Log scale, 10 ms – 10 s" />
+        <SliderField testId="interval" label="Sync interval" field="gossip.intervalMs" scale={INTERVAL} unit="ms" format={formatDurationMs} fallback={1000} disabled={disabled || !!why.gossip} hint="Log scale, 10 ms – 1 min" />
         <SliderField testId="fanout" label="Fanout" field="gossip.fanout" scale={{ kind: "linear", min: 1, max: maxFanout, step: 1 }} unit="peers" format={(v) => `${v} peers`} fallback={2} disabled={disabled || !!why.gossip} />
         <ChoiceField
           testId="mode"
@@ -64,15 +69,15 @@ export function ControlsPanel() {
         <h3>Workload</h3>
         <SectionCoverageNote coverage={coverage.workload} />
         <DisabledReason reason={why.workload} testId="workload-disabled">
-          <SliderField testId="updates" label="Updates per replica" field="workload.updatesPerSecPerReplica" scale={{ kind: "log0", min: 0.1, max: 1000 }} unit="/s" format={(v) => `${v} updates/s`} fallback={1} disabled={disabled || !!why.workload} />
+          <SliderField testId="updates" label="Updates per replica" field="workload.updatesPerSecPerReplica" scale={UPDATES} unit="/s" format={(v) => `${v} updates/s`} fallback={1} disabled={disabled || !!why.workload} />
         </DisabledReason>
       </div>
       <div className="section" data-testid="section-network">
         <h3>Network</h3>
         <SectionCoverageNote coverage={coverage.network} />
         <DisabledReason reason={why.network} testId="network-disabled">
-        <SliderField testId="latency" label="Latency" field="network.latencyMs" scale={MS_LOG0} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled || !!why.network} />
-        <SliderField testId="jitter" label="Jitter" field="network.jitterMs" scale={MS_LOG0} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled || !!why.network} />
+        <SliderField testId="latency" label="Latency" field="network.latencyMs" scale={LATENCY} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled || !!why.network} />
+        <SliderField testId="jitter" label="Jitter" field="network.jitterMs" scale={JITTER} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled || !!why.network} />
         <SliderField
           testId="loss"
           label="Message loss"

@@ -3,6 +3,7 @@ import { configAt, kpisAt, replayAtMs, replayPillText } from "../store/replayVie
 import { useDashboard } from "../store/store.js";
 import { headerTiles } from "../viz/headerTiles.js";
 import { ConnectionBadge } from "./ConnectionBadge.js";
+import { ConvergenceWarning } from "./ConvergenceWarning.js";
 import { KpiTile } from "./KpiTile.js";
 
 /** Headline figures of the cluster on show, and the connection state; a replay shows the recording at the scrubber's time instead. */
@@ -24,6 +25,7 @@ export function Header() {
             {replayPillText(model, at)}
           </span>
         )}
+        <ConvergenceWarning />
       </div>
       <div className="kpis">
         {tiles.map((tile) => (

@@ -1,4 +1,4 @@
-import type { ConfigPatch } from "@driftscope/protocol";
+import { DEFAULT_CLUSTER_CONFIG, type ConfigPatch } from "@driftscope/protocol";
 import { describe, expect, it } from "vitest";
 import { createDashboardStore } from "../store/store.js";
 import type { Connection } from "./connection.js";
@@ -47,4 +47,36 @@ describe("config sender", () => {
     sender.edit("network.crashed", ["r-01"], true);
     expect(sent).toEqual([{ gossip: { fanout: 3 }, network: { crashed: ["r-01"] } }]);
   });
+
+  it("a change that keeps the cluster from converging is held until confirmed; cancel keeps the config in force", () => {
+    const store = createDashboardStore();
+    store.getState().live.setConfig({ ...DEFAULT_CLUSTER_CONFIG, version: 4 });
+    const sent: ConfigPatch[] = [];
+    const conn = { sendConfigChange: (p: ConfigPatch) => (sent.push(p), `r${sent.length}`) } as unknown as Connection;
+    const sender = createConfigSender(store, () => conn, fakeTimers().timers);
+    sender.edit("network.lossRate", 1, true);
+    expect(sent).toHaveLength(0);
+    expect(store.getState().riskPrompt).toMatchObject({ risks: [{ kind: "total-loss" }], keys: ["network.lossRate"] });
+    store.getState().cancelRisk();
+    expect(store.getState().riskPrompt).toBeNull();
+    expect(store.getState().fields["network.lossRate"]).toBeUndefined();
+    expect(sent).toHaveLength(0);
+
+    sender.edit("network.lossRate", 1, true);
+    sender.confirmRisk();
+    expect(sent).toEqual([{ network: { lossRate: 1 } }]);
+    expect(store.getState().riskPrompt).toBeNull();
+  });
+
+  it("asks once: a change while the risk is already in force goes out without asking", () => {
+    const store = createDashboardStore();
+    store.getState().live.setConfig({ ...DEFAULT_CLUSTER_CONFIG, version: 5, network: { ...DEFAULT_CLUSTER_CONFIG.network, lossRate: 1 } });
+    const sent: ConfigPatch[] = [];
+    const conn = { sendConfigChange: (p: ConfigPatch) => (sent.push(p), "r") } as unknown as Connection;
+    const sender = createConfigSender(store, () => conn, fakeTimers().timers);
+    sender.edit("network.jitterMs", 5, true);
+    expect(sent).toEqual([{ network: { jitterMs: 5 } }]);
+    expect(store.getState().riskPrompt).toBeNull();
+  });
 });
+

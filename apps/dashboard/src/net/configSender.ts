@@ -1,7 +1,9 @@
 // Debounced sending of control edits: a slider dragged for a second sends one change when
 // it comes to rest (DEBOUNCE_MS), not fifty. Edits made while a change is in flight go out
-// in the next one.
+// in the next one. A change that would keep the cluster from converging (100 % loss, a
+// partition, latency of hundreds of intervals) is held until the person confirms it.
 
+import { applyConfigPatch, newConvergenceRisks } from "@driftscope/protocol";
 import type { StoreApi } from "zustand/vanilla";
 import { buildPatch, type FieldKey } from "../store/controlsSlice.js";
 import type { DashboardState } from "../store/types.js";
@@ -16,6 +18,8 @@ export interface ConfigSender {
   edit(key: FieldKey, value: unknown, immediate?: boolean): void;
   /** Sends pending edits now (after a token was entered). */
   flush(): void;
+  /** Sends the change held for confirmation. */
+  confirmRisk(): void;
 }
 
 export function createConfigSender(
@@ -28,12 +32,22 @@ export function createConfigSender(
   },
 ): ConfigSender {
   let timer: ReturnType<typeof setTimeout> | null = null;
-  const flush = () => {
+  const flush = (confirmed = false) => {
     timer = null;
     const conn = connection();
     if (!conn) return;
-    const { patch, keys } = buildPatch(store.getState().fields);
+    const state = store.getState();
+    const { patch, keys } = buildPatch(state.fields);
     if (keys.length === 0) return;
+    if (!confirmed) {
+      const current = state.live.config;
+      const next = current ? applyConfigPatch(current, patch) : null;
+      const risks = next?.ok ? newConvergenceRisks(current, next.config, state.live.order) : [];
+      if (risks.length > 0) {
+        state.askRisk({ risks, keys });
+        return;
+      }
+    }
     const requestId = conn.sendConfigChange(patch);
     store.getState().markSending(requestId, keys);
   };
@@ -47,6 +61,10 @@ export function createConfigSender(
     flush() {
       if (timer) timers.clear(timer);
       flush();
+    },
+    confirmRisk() {
+      if (timer) timers.clear(timer);
+      flush(true);
     },
   };
 }

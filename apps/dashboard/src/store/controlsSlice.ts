@@ -2,7 +2,7 @@
 // answered. A field goes editing → sending → applied (version N) → acknowledged (all live
 // replicas run N; derived from the frames' KPIs), or → failed with the collector's reason.
 
-import type { ConfigPatch, ControlResult } from "@driftscope/protocol";
+import type { ConfigPatch, ControlResult, ConvergenceRisk } from "@driftscope/protocol";
 import type { Slice } from "./types.js";
 
 /** Config fields the controls edit, by dotted path. */
@@ -33,6 +33,12 @@ export interface FieldState {
   atMs: number;
 }
 
+/** A change held back until the person confirms it: it would keep the cluster from converging. */
+export interface RiskPrompt {
+  risks: ConvergenceRisk[];
+  keys: FieldKey[];
+}
+
 /** A run start/stop: sent, done, or refused with the collector's reason. */
 export interface RunRequestState {
   requestId: string;
@@ -48,6 +54,11 @@ export interface ControlsSlice {
   tokenPrompt: { reason: string } | null;
   /** The last run start/stop sent from the Runs page and the collector's answer. */
   runRequest: RunRequestState | null;
+  /** A change waiting for confirmation (the sender holds it). */
+  riskPrompt: RiskPrompt | null;
+  askRisk(prompt: RiskPrompt): void;
+  /** Drops the held change: its fields show the config in force again. */
+  cancelRisk(): void;
   markRunRequest(requestId: string): void;
   editField(key: FieldKey, value: unknown): void;
   markSending(requestId: string, keys: readonly FieldKey[]): void;
@@ -86,6 +97,17 @@ export const createControlsSlice: Slice<ControlsSlice> = (set, get) => ({
   token: readToken(),
   tokenPrompt: null,
   runRequest: null,
+  riskPrompt: null,
+  askRisk(prompt) {
+    set({ riskPrompt: prompt });
+  },
+  cancelRisk() {
+    set((st) => {
+      const fields = { ...st.fields };
+      for (const key of st.riskPrompt?.keys ?? []) if (fields[key]?.phase === "editing") delete fields[key];
+      return { fields, riskPrompt: null };
+    });
+  },
   markRunRequest(requestId) {
     set({ runRequest: { requestId, phase: "sending" } });
   },
@@ -99,7 +121,8 @@ export const createControlsSlice: Slice<ControlsSlice> = (set, get) => ({
         const f = fields[k];
         if (f) fields[k] = { ...f, phase: "sending", requestId };
       }
-      return { fields };
+      // Whatever was held for confirmation is on its way now.
+      return { fields, riskPrompt: null };
     });
   },
   applyControlResult(result) {
