@@ -165,7 +165,22 @@ describe("bodies wrong in bulk", () => {
       expect(answer.status).toBe(400);
       expect(parsed.rejected).toHaveLength(LIMITS.ingestRejections);
       expect(parsed.truncated).toBe(LIMITS.ingestMessages - LIMITS.ingestRejections);
+      // The first 100 are judged; the rest is refused unread, saying why.
+      expect(parsed.rejected[99]!.issues[0]!.reason).not.toMatch(/not read/);
+      expect(parsed.rejected[100]).toMatchObject({ line: 101, code: "BAD_REQUEST" });
+      expect(parsed.rejected[100]!.issues[0]!.reason).toMatch(/not read: 100 earlier lines of this body were refused and 0 accepted/);
     });
+  });
+
+  it("W7 lines refused by the collector's state (replayed reports, CONFLICT) do not stop the reading: the good line after 150 of them applies", async () => {
+    const replayed = new Array(150).fill(reportMsg("replayer", 1, [replicaReport("rp1", 1, [["rp1", 1]])]));
+    const body = ndjson(helloMsg("replayer", ["rp1"]), reportMsg("replayer", 2, [replicaReport("rp1", 2, [["rp1", 2]])]), ...replayed, reportMsg("replayer", 3, [replicaReport("rp1", 3, [["rp1", 3]])]));
+    const answer = await ingest(body);
+    const parsed = json<IngestAnswer>(answer);
+    expect(parsed.accepted).toBe(3);
+    expect(parsed.rejected).toHaveLength(150);
+    expect(parsed.rejected.every((r) => r.code === "CONFLICT")).toBe(true);
+    expect(t.collector.core.engine.versionVector("rp1")).toEqual([["rp1", 3]]);
   });
 
   it("W4 a declared length over the limit is refused before the body is read", async () => {

@@ -31,6 +31,13 @@ const SCAN_FROM_CHARS = 64 * 1024;
 export interface IngestSink {
   accept(line: number, message: IngestMessage): void;
   reject(rejection: IngestRejection): void;
+  /** Asked before each message: a reason ends the reading, and every message left is refused with it. */
+  enough?(): ErrorMessage | undefined;
+}
+
+/** Refuses messages `lines` (1-based numbers) unread, all for `reason`. */
+function refuseUnread(lines: readonly number[], reason: ErrorMessage, sink: IngestSink): void {
+  for (const line of lines) sink.reject(rejection(line, reason));
 }
 
 /**
@@ -56,6 +63,13 @@ export async function ingestInSlices(body: string, slice: TimeSlice, sink: Inges
   for (let i = 0; i < lines.length; i++) {
     const [from, to] = lines[i]!;
     if (!hasContent(body, from, to)) continue;
+    const stop = sink.enough?.();
+    if (stop !== undefined) {
+      const left: number[] = [];
+      for (let j = i; j < lines.length; j++) if (hasContent(body, lines[j]![0], lines[j]![1])) left.push(j + 1);
+      refuseUnread(left, stop, sink);
+      break;
+    }
     await slice.yieldIfDue();
     const end = body.charCodeAt(to - 1) === 13 ? to - 1 : to;
     const result = await parseLine(body.slice(from, end));
@@ -117,6 +131,11 @@ async function ingestArray(body: string, open: number, slice: TimeSlice, sink: I
     }
   }
   for (let i = 0; i < split.items.length; i++) {
+    const stop = sink.enough?.();
+    if (stop !== undefined) {
+      refuseUnread(Array.from({ length: split.items.length - i }, (_, k) => i + k + 1), stop, sink);
+      break;
+    }
     await slice.yieldIfDue();
     const [from, to] = split.items[i]!;
     const problem = bulk[i];

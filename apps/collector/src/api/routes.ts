@@ -1,26 +1,18 @@
-// The REST surface (DESIGN.md §5): health, ingest, cluster snapshot, config, runs and
-// their exports, Prometheus /metrics. Every error is an ErrorMessage JSON body.
+// The REST surface (DESIGN.md §5): health, ingest (ingestRoute.ts), cluster snapshot,
+// config, runs and their exports, Prometheus /metrics. Every error is an ErrorMessage JSON body.
 import {
   HEALTH_PATH,
-  INGEST_PATH,
-  ingestAnswer,
-  ingestStatus,
+  LIMITS,
   PROTOCOL_VERSION,
   protocolError,
-  rejection,
   type ErrorMessage,
   type HealthAnswer,
-  type IngestRejection,
   type Snapshot,
-  LIMITS,
 } from "@driftscope/protocol";
-import express, { type Request, type RequestHandler, type Router } from "express";
-import { bearerToken, tokenRefusal } from "../control/auth.js";
-import { isError, type CollectorCore } from "../CollectorCore.js";
+import express, { type Request, type Router } from "express";
+import type { CollectorCore } from "../CollectorCore.js";
 import { shapeProblem } from "../ingest/inputShape.js";
-import { clientAddress } from "../ingest/packetGate.js";
-import { KeyedBuckets, type RateLimits } from "../ingest/rateLimit.js";
-import { LoopShare, TimeSlice } from "../ingest/timeSlice.js";
+import type { KeyedBuckets, RateLimits } from "../ingest/rateLimit.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { CSV_TABLES, csvLines, jsonChunks, type CsvTable } from "../recordings/export.js";
 import type { Recorder } from "../recordings/Recorder.js";
@@ -28,9 +20,8 @@ import { agentConfigRouter } from "./agentConfigRoute.js";
 import { experimentRouter } from "./experimentRoutes.js";
 import { tunerRouter } from "./tunerRoutes.js";
 import { sendError } from "./errors.js";
-import { IngestTurns, type IngestTicket } from "./ingestTurns.js";
-import { timeWarning } from "./timeWarnings.js";
-import { ingestInSlices } from "./ingestBody.js";
+import { httpGuards } from "./guards.js";
+import { ingestRoute } from "./ingestRoute.js";
 import { openApiRouter } from "./openapi.js";
 
 export interface ApiDeps {
@@ -50,15 +41,14 @@ export interface ApiDeps {
 const CONFIG_BODY_LIMIT = 1024 * 1024;
 /** Most KPI points a run's detail carries (longer runs are decimated; exports have all). */
 const RUN_DETAIL_POINTS = 3600;
-/** Ingest bodies one client address may have waiting or being applied. */
-const INGEST_BODIES_PER_ADDRESS = 2;
 /** A cluster snapshot is reused for this long (one frame at 10 Hz): it is about 1 MB to build. */
 const SNAPSHOT_REUSE_MS = 100;
 
 export function apiRouter(deps: ApiDeps): Router {
   const { core, recorder, metrics, now } = deps;
   const router = express.Router();
-  const buckets = new KeyedBuckets(deps.limits.httpRequestsPerSec, deps.limits.httpBurst);
+  const guards = httpGuards(deps);
+  const { rateLimited, requireToken, declaredAtMost } = guards;
   const finished = new Map<string, ReturnType<Recorder["store"]["convergenceStats"]>>();
   const finishedStats = (id: string) => {
     let stats = finished.get(id);
@@ -70,172 +60,12 @@ export function apiRouter(deps: ApiDeps): Router {
     return stats;
   };
 
-  const rateLimited: RequestHandler = (req, res, next) => {
-    if (buckets.take(req.ip ?? "unknown", now())) {
-      next();
-      return;
-    }
-    metrics.rateLimited.inc({ transport: "http" });
-    metrics.rejections.inc({ code: "RATE_LIMITED", transport: "http" });
-    res.setHeader("Retry-After", "1");
-    sendError(res, protocolError("RATE_LIMITED", `too many requests: at most ${deps.limits.httpRequestsPerSec}/s per client`));
-  };
-
-  // A declared length over the limit is answered at once, and the connection closed:
-  // body-parser would first read (and discard) everything the client says it will send.
-  const declaredAtMost = (limit: number): RequestHandler => (req, res, next) => {
-    const declared = Number(req.get("content-length") ?? "0");
-    if (!(declared > limit)) {
-      next();
-      return;
-    }
-    metrics.rejections.inc({ code: "PAYLOAD_TOO_LARGE", transport: "http" });
-    res.setHeader("Connection", "close");
-    sendError(res, protocolError("PAYLOAD_TOO_LARGE", `request body of ${declared} bytes refused (at most ${limit})`));
-  };
-
-  // Ingest bodies are held and parsed in memory, one at a time: what waits is bounded, and
-  // each client address pays for its bytes from the same budget as its sockets.
-  const turns = new IngestTurns(deps.limits.ingestInFlightBytes, INGEST_BODIES_PER_ADDRESS);
-  const ingestShare = new LoopShare(deps.limits.ingestLoopMsPerSec);
-  const tickets = new WeakMap<Request, IngestTicket>();
-  const ingestBudget: RequestHandler = (req, res, next) => {
-    const declared = Number(req.get("content-length") ?? "0");
-    const size = Number.isFinite(declared) && declared > 0 ? Math.min(declared, LIMITS.ingestBodyBytes) : 0;
-    const address = clientAddress(req.socket.remoteAddress);
-    const waitMs = deps.ipBytes.waitMs(address, now(), size);
-    const ticket = waitMs > 0 ? `too many bytes from this address: at most ${Math.round(deps.limits.ipBytesPerSec / 1048576)} MiB/s (sockets and ingest together); retry in ${Math.ceil(waitMs)} ms` : turns.reserve(address, size);
-    if (typeof ticket !== "string") {
-      tickets.set(req, ticket);
-      res.once("close", () => ticket.release());
-      next();
-      return;
-    }
-    metrics.rateLimited.inc({ transport: "http" });
-    metrics.rejections.inc({ code: "RATE_LIMITED", transport: "http" });
-    res.setHeader("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))));
-    sendError(res, protocolError("RATE_LIMITED", ticket));
-  };
-
-  const requireToken = (expected: string | undefined, what: "ingest" | "config change"): RequestHandler => {
-    return (req, res, next) => {
-      const refusal = tokenRefusal(expected, bearerToken(req.get("authorization")), what === "ingest" ? "UNAUTHORIZED" : "FORBIDDEN");
-      if (refusal === undefined) {
-        next();
-        return;
-      }
-      metrics.rejections.inc({ code: refusal, transport: "http" });
-      const needed = what === "ingest" ? "agent" : "operator";
-      if (refusal === "UNAUTHORIZED") res.setHeader("WWW-Authenticate", 'Bearer realm="driftscope"');
-      sendError(
-        res,
-        protocolError(
-          refusal,
-          refusal === "FORBIDDEN" ? `this token does not allow a ${what}; it needs the ${needed} token` : `${what} requires the ${needed} token as "Authorization: Bearer <token>"`,
-        ),
-      );
-    };
-  };
-
   router.get(HEALTH_PATH, (_req, res) => {
     const body: HealthAnswer = { ok: true, version: deps.version, protocol: PROTOCOL_VERSION };
     res.json(body);
   });
 
-  // ---- ingest ---------------------------------------------------------------------
-  router.post(
-    INGEST_PATH,
-    rateLimited,
-    requireToken(deps.agentToken, "ingest"),
-    declaredAtMost(LIMITS.ingestBodyBytes),
-    ingestBudget,
-    express.text({ type: () => true, limit: LIMITS.ingestBodyBytes, defaultCharset: "utf-8" }),
-    async (req, res) => {
-      const type = (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-      if (type !== "application/x-ndjson" && type !== "application/json" && type !== "text/plain") {
-        metrics.rejections.inc({ code: "BAD_REQUEST", transport: "http" });
-        sendError(res, protocolError("BAD_REQUEST", `Content-Type must be application/x-ndjson (one message per line) or application/json (an array), got ${JSON.stringify(type || "none")}`));
-        return;
-      }
-      const body: unknown = req.body;
-      if (typeof body !== "string") {
-        sendError(res, protocolError("BAD_REQUEST", "expected a text body"));
-        return;
-      }
-      // The body must be what its Content-Type says: an array as application/json, lines as NDJSON.
-      const array = body.trimStart().startsWith("[");
-      if ((type === "application/x-ndjson" && array) || (type === "application/json" && !array && body.trim() !== "")) {
-        metrics.rejections.inc({ code: "BAD_REQUEST", transport: "http" });
-        const fix = array ? "a JSON array is sent as application/json" : "one message per line is sent as application/x-ndjson";
-        sendError(res, protocolError("BAD_REQUEST", `the body does not match its Content-Type ${type}: ${fix}`, { issues: [{ path: "", reason: fix }] }));
-        return;
-      }
-      deps.ipBytes.spend(clientAddress(req.socket.remoteAddress), now(), body.length);
-      await tickets.get(req)?.turn();
-      const rejected: IngestRejection[] = [];
-      const warnings: Array<{ line: number; message: string }> = [];
-      let accepted = 0;
-      let helloInterval: number | undefined;
-      let stale = false;
-      const requestFull = new Set<string>();
-      const reporters = new Set<string>();
-      let requestAll = false;
-      // Each message is applied as soon as it is judged, in order, a few ms of work at a time.
-      const slice = new TimeSlice(undefined, ingestShare);
-      const error = await ingestInSlices(body, slice, {
-        reject: (r) => rejected.push(r),
-        accept: (line, message) => {
-          const t = now();
-          const result =
-            message.type === "hello"
-              ? core.hello(message, "http", null, t)
-              : message.type === "report"
-                ? core.report(message, "http", t)
-                : message.type === "config-ack"
-                  ? core.configAck(message, "http", t)
-                  : core.bye(message, "http", t);
-          if (!result.ok) {
-            rejected.push(rejection(line, result.error));
-            return;
-          }
-          accepted++;
-          const warning = warnings.length < LIMITS.ingestRejections ? timeWarning(message, t) : undefined;
-          if (warning !== undefined) warnings.push({ line, message: warning });
-          if (message.type === "hello") helloInterval = (result.value as { welcome: { reportIntervalMs: number } }).welcome.reportIntervalMs;
-          if (message.type === "report") {
-            if (message.replicas.some((r) => r.configVersion !== undefined && r.configVersion !== core.config.version)) stale = true;
-            reporters.add(message.agentId);
-          }
-        },
-      });
-      await slice.finish();
-      tickets.get(req)?.release(); // the next body may start while this answer is written
-      if (error !== undefined) {
-        metrics.rejections.inc({ code: error.code, transport: "http" });
-        sendError(res, error);
-        return;
-      }
-      // The answer is an HTTP node's only channel back, and the whole body is applied by
-      // now: name every replica of the reporting agents whose whole vector is still due.
-      for (const agentId of reporters) {
-        const session = core.agents.sessionFor(agentId, "ingest");
-        if (isError(session) || session.needsFull.size === 0) continue;
-        if (session.needsFull.size === core.agents.replicasOf(agentId).length) requestAll = true;
-        else for (const id of session.needsFull) requestFull.add(id);
-      }
-      for (const r of rejected) metrics.rejections.inc({ code: r.code, transport: "http" });
-      const answer = ingestAnswer({
-        accepted,
-        rejected,
-        collectorTimeMs: now(),
-        ...(helloInterval !== undefined || stale ? { config: core.config } : {}),
-        ...(helloInterval !== undefined ? { reportIntervalMs: helloInterval } : {}),
-        ...(requestAll ? { requestFull: true as const } : requestFull.size > 0 ? { requestFull: [...requestFull] as never } : {}),
-        ...(warnings.length > 0 ? { warnings } : {}),
-      });
-      res.status(ingestStatus(answer)).json(answer);
-    },
-  );
+  ingestRoute(router, deps, guards);
 
   // ---- cluster and config ---------------------------------------------------------
   const snapshots = new Map<number, { atMs: number; snapshot: Snapshot }>();
