@@ -93,13 +93,7 @@ export interface Collector {
 }
 
 /** Time a socket has to get its hello / subscribe accepted (docs/security.md). */
-export const HANDSHAKE_TIMEOUT_MS = 5000;
-/** Largest message before a hello is accepted: a hello of 4,096 replicas with long ids fits. */
-const PRE_HELLO_BYTES = 1024 * 1024;
-/** Largest dashboard message: a config change cutting 4,096 links between long ids fits. */
-const DASHBOARD_MESSAGE_BYTES = 2 * 1024 * 1024;
-/** Largest message before a dashboard's subscribe is accepted (a subscribe carries at most a token). */
-const PRE_SUBSCRIBE_BYTES = 8 * 1024;
+export const HANDSHAKE_TIMEOUT_MS = LIMITS.handshakeMs;
 
 /** Default database path: `.driftscope/driftscope.db` under the current directory. */
 export function defaultDbPath(cwd: string = process.cwd()): string {
@@ -130,8 +124,8 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const hosts = hostAllowList(host, options.allowedHosts ?? []);
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS;
   const namespaces = new Map<string, NamespaceGate>([
-    [AGENT_NAMESPACE, { handshakeEvent: "hello", what: "hello", maxBytesBeforeHandshake: PRE_HELLO_BYTES, maxBytes: LIMITS.messageBytes + 1024 }],
-    [DASHBOARD_NAMESPACE, { handshakeEvent: "subscribe", what: "subscribe", maxBytesBeforeHandshake: PRE_SUBSCRIBE_BYTES, maxBytes: DASHBOARD_MESSAGE_BYTES }],
+    [AGENT_NAMESPACE, { handshakeEvent: "hello", what: "hello", maxBytesBeforeHandshake: LIMITS.messageBytesBeforeHello, maxBytes: LIMITS.messageBytes + 1024 }],
+    [DASHBOARD_NAMESPACE, { handshakeEvent: "subscribe", what: "subscribe", maxBytesBeforeHandshake: LIMITS.messageBytesBeforeSubscribe, maxBytes: LIMITS.dashboardMessageBytes }],
   ]);
   const gate = new PacketGate({ limits, metrics, now, namespaces });
 

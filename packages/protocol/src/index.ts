@@ -33,6 +33,7 @@ export { isValidReport, parseReport } from "./reportCheck.js";
 export {
   CountSchema,
   DurationMsSchema,
+  loneSurrogateAt,
   LongTextSchema,
   RateSchema,
   SeqSchema,

@@ -83,6 +83,18 @@ export const LIMITS = {
   ingestRejections: 1000,
   /** Nesting depth of one JSON message; the deepest valid agent message needs 6. */
   jsonDepth: 16,
+  /** Fields of one JSON object in any message (a report's replica entry has 14). */
+  fieldsPerObject: 32,
+  /** JSON values in one message: 65,536 entries of up to 4, 16,384 sync events of 8, 4,096 replica entries of 40. */
+  valuesPerMessage: 557_056,
+  /** Characters of one socket message before the agent's `hello` is accepted (a hello of 4,096 replicas with long ids fits). */
+  messageBytesBeforeHello: 1024 * 1024,
+  /** Characters of one dashboard message (a config change cutting 4,096 links between long ids fits). */
+  dashboardMessageBytes: 2 * 1024 * 1024,
+  /** Characters of one dashboard message before its `subscribe` is accepted (a subscribe carries at most a token). */
+  messageBytesBeforeSubscribe: 8 * 1024,
+  /** Ms a socket has to get its `hello` / `subscribe` accepted before it is closed. */
+  handshakeMs: 5000,
   /** Largest timestamp accepted (1 January 3000), in ms since the epoch. */
   timeMs: 32_503_680_000_000,
   /** Largest duration accepted (one year), in ms. */

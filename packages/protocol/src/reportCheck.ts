@@ -9,6 +9,7 @@ import { parseMessage, type ParseResult } from "./errors.js";
 import { ReportSchema } from "./agent.js";
 import { ID_PATTERN } from "./ids.js";
 import { LIMITS } from "./limits.js";
+import { loneSurrogateAt } from "./scalars.js";
 
 const RESERVED: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
 const HASH_PATTERN = /^[A-Za-z0-9+/=_-]+$/;
@@ -34,7 +35,7 @@ const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean 
 const isNum = (v: unknown, min: number, max: number): boolean => typeof v === "number" && Number.isFinite(v) && v >= min && v <= max;
 const isTime = (v: unknown): boolean => isNum(v, 0, LIMITS.timeMs);
 const isId = (v: unknown): v is string => typeof v === "string" && v.length >= 1 && v.length <= LIMITS.idLength && ID_PATTERN.test(v) && !RESERVED.has(v);
-const isText = (v: unknown): boolean => typeof v === "string" && v.length <= LIMITS.stringLength;
+const isText = (v: unknown): boolean => typeof v === "string" && v.length <= LIMITS.stringLength && loneSurrogateAt(v) < 0;
 const optional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
 
 /** Every own key is one of `keys` (zod's strictObject). */

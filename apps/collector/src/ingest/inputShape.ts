@@ -6,11 +6,11 @@
 import { LIMITS, protocolError, type ErrorMessage } from "@driftscope/protocol";
 
 /** Fields of the largest object in any message (a report's replica entry has 14); room to spare. */
-export const MAX_FIELDS = 32;
+export const MAX_FIELDS = LIMITS.fieldsPerObject;
 /** Longest list in any message (vvEntries, includedPerReplica, eventsPerReport). */
 export const MAX_ITEMS = Math.max(LIMITS.vvEntries, LIMITS.includedPerReplica, LIMITS.eventsPerReport, LIMITS.ingestMessages);
-/** JSON nodes in the largest valid message: 65,536 entries of up to 4 nodes, 16,384 sync events of 8, 4,096 replica entries of 40. */
-export const MAX_NODES = LIMITS.entriesPerReport * 4 + LIMITS.eventsPerReport * 8 + LIMITS.replicasPerAgent * 40;
+/** JSON nodes in the largest valid message. */
+export const MAX_NODES = LIMITS.valuesPerMessage;
 
 /** Any surrogate (a cheap first test: most text has none). */
 const SURROGATE = /[\uD800-\uDFFF]/;
