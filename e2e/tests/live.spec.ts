@@ -229,6 +229,7 @@ test("4. a partition into two groups diverges both sides; healing it converges t
   await dashboard.setField("updates", 2);
   await page.getByTestId("partition-k").fill("2");
   await page.getByTestId("partition-split").click();
+  await page.getByTestId("risk-confirm").click(); // a partition is confirmed once (issue 19)
   await expect.poll(async () => Number(await dashboard.kpiText("distinct-states")), { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
   // Missing updates rise on both sides (r0 is in the first group, r15 in the second).
   await expect.poll(async () => (await replica("r0")).missingUpdates, { timeout: 10_000 }).toBeGreaterThan(5);

@@ -186,6 +186,19 @@ export const SamplingSchema = z.strictObject({
   traceEveryK: z.int().min(1),
   /** Telemetry events agents reported dropping within the window. */
   droppedEvents: CountSchema,
+  /** Overload: what the collector shed in the last 10 s (absent from older collectors; docs/metrics.md). */
+  ingest: z
+    .strictObject({
+      /** Reports were coalesced or agents slowed down in the last 10 s. */
+      shedding: z.boolean(),
+      /** Reports merged into a later one of the same agent (their vv changes kept, their times up to a bound). */
+      coalescedReports: CountSchema,
+      /** Issue and inclusion times dropped because merged reports held more than one may. */
+      droppedTimes: CountSchema,
+      /** Factor by which agents are asked to stretch their report interval (1: as they asked). */
+      slowdown: z.number().min(1),
+    })
+    .optional(),
 });
 /** Sampling in force. */
 export type Sampling = z.infer<typeof SamplingSchema>;
