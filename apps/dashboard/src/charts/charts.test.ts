@@ -10,6 +10,10 @@ import { divergenceChart, ratesChart } from "./timeSeries.js";
 
 const START = Date.UTC(2026, 10, 20, 22, 0, 0);
 
+/** An SVG's text as one line of words (wrapped caption lines joined again, entities read). */
+const svgWords = (svg: string) =>
+  [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]!.replace(/&quot;/g, '"').replace(/&gt;/g, ">").replace(/&lt;/g, "<").replace(/&amp;/g, "&")).join(" ");
+
 function model(seconds = 60, replicas = 12) {
   const m = new ClusterModel({ fineFrames: 2000, sampleCapacity: 20_000 });
   const c = new FakeCluster({ replicas, startMs: START });
@@ -39,7 +43,7 @@ describe("chart data", () => {
     expect(expected.segments.length).toBeGreaterThanOrEqual(2);
     expect(expected.segments[0]!.y).toBeGreaterThan(expected.segments[expected.segments.length - 1]!.y);
     expect(p.y.domain[1]).toBeGreaterThanOrEqual(expected.segments[0]!.y);
-    expect(chart.markers.some((mk) => mk.label.includes("intervalMs"))).toBe(true);
+    expect(chart.markers.map((mk) => mk.label)).toEqual(["interval 1000 → 500 ms"]);
     expect(legendOf(chart).map((l) => l.label)).toEqual(expect.arrayContaining(["expected: asynchronous gossip model (mean)", "E·T (synchronous rounds)"]));
   });
   it("the y axis of the sawtooth covers the slowest sample in view", () => {
@@ -89,11 +93,14 @@ describe("chart data", () => {
     const firstIdx = m.order.indexOf(worst.ids[0]!);
     expect(col[firstIdx]).toBe(Math.max(...col));
   });
-  it("the caption states the config, N and the time range", () => {
+  it("the caption states the config, N and the time range; a view across a change names every config in it", () => {
     const lines = configCaption(m, domain, new Date(START + 70_000));
-    expect(lines[0]).toContain("N = 12 replicas");
-    expect(lines[0]).toContain("gossip interval 500 ms");
+    expect(lines[0]).toBe("Spans 2 configs (v1–v2): v1 until 0:29; v2 at 0:29: interval 1000 → 500 ms.");
+    expect(lines[1]).toContain("Config v2 (in force at the end of the view): N = 12 replicas");
+    expect(lines[1]).toContain("gossip interval 500 ms");
     expect(lines.at(-1)).toContain("0:00–1:00");
+    const after = configCaption(m, [START + 31_000, START + 60_000], new Date(START + 70_000));
+    expect(after[0]).toMatch(/^Config v2: N = 12 replicas/);
   });
 });
 
@@ -101,13 +108,39 @@ describe("exports", () => {
   const { m } = model(40, 8);
   const ctx = { domain: [START, START + 40_000] as [number, number], selected: [], at: new Date(START + 41_000) };
 
-  it("every chart exports an SVG named after chart, run, interval and fanout", () => {
+  it("every chart exports an SVG named after chart, run, interval and fanout — or 'multiple-configs' when the view spans an interval change", () => {
+    const after = { ...ctx, domain: [START + 31_000, START + 40_000] as [number, number] };
+    const before = { ...ctx, domain: [START, START + 29_000] as [number, number] };
     for (const kind of ["convergence", "divergence", "rates", "heatmap"] as const) {
-      const f = exportSvg(kind, m, ctx);
+      const f = exportSvg(kind, m, after);
       expect(f.name).toMatch(new RegExp(`^driftscope-${kind}(-missing)?-run-1-interval500ms-fanout2-\\d{4}-\\d\\d-\\d\\dT\\d{4}\\.svg$`));
       expect(f.text).toContain("<svg");
       expect(f.text).toContain("Config v");
+      // Before the change: the interval then, though the config now is another.
+      expect(exportSvg(kind, m, before).name).toContain("-interval1000ms-fanout2-");
+      const across = exportSvg(kind, m, ctx);
+      expect(across.name).toMatch(new RegExp(`^driftscope-${kind}(-missing)?-run-1-multiple-configs-\\d{4}`));
+      expect(svgWords(across.text)).toContain("Spans 2 configs (v1–v2): v1 until 0:29; v2 at 0:29: interval 1000 → 500 ms.");
+      expect(exportCsv(kind, m, ctx).name).toContain("-multiple-configs-");
     }
+  });
+  it("markers read in words on the charts, and an export lists the ones merged into '+n' in its caption", () => {
+    const { m: crowded, c } = model(20, 8);
+    for (const [k, patch] of [
+      [0, { network: { partitions: [["r-00", "r-01", "r-02", "r-03"]] } }],
+      [1, { network: { crashed: ["r-03"] } }],
+      [2, { network: { crashed: [] } }],
+      [3, { network: { partitions: [] } }],
+      [4, { gossip: { intervalMs: 51 } }],
+    ] as const) {
+      c.change(`m${k}`, patch);
+      crowded.ingestFrame(c.step(START + 20_100 + k * 100));
+    }
+    const labels = convergenceChart(crowded, [START, START + 21_000], 700, 300).markers.map((mk) => mk.label);
+    expect(labels).toEqual(["partition into 2 groups", "crash r-03", "restore r-03", "heal", "interval 1000 → 51 ms"]);
+    const svg = exportSvg("convergence", crowded, { ...ctx, domain: [START, START + 21_000] }).text;
+    expect(svg).toMatch(/>\+3</);
+    expect(svgWords(svg)).toContain('Markers merged above: +3 after "crash r-03": 0:20 restore r-03; 0:20 heal; 0:20 interval 1000 → 51 ms.');
   });
   it("convergence CSV lists the visible samples with origin ids", () => {
     const f = exportCsv("convergence", m, ctx);

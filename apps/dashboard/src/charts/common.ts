@@ -7,7 +7,8 @@ import { formatBytes, formatCount, formatDurationMs, formatDurationTick } from "
 import type { MarkerEvent } from "../viz/markers.js";
 import { elapsedTicks, formatElapsed, linearTicks, valueDomain } from "../viz/scales.js";
 import { faultsInForce, liveIds, sectionCoverage } from "../viz/sections.js";
-import { tunerMarker } from "../viz/tunerView.js";
+import { eventsInWords } from "../viz/markerWords.js";
+import { configSpan, configSpanCaption } from "./configSpan.js";
 
 /** Whether the network section's faults are in force at some live replica (unknown for a recording: shown as recorded). */
 export function networkInForce(model: ClusterModel): boolean {
@@ -85,29 +86,56 @@ export function maxIn(parts: readonly { xs: ArrayLike<number>; ys: ArrayLike<num
   return max;
 }
 
-/** Timeline events as chart markers with short labels. */
+const MAX_LABEL = 48;
+const wordsCache = new WeakMap<ClusterModel, { key: string; markers: MarkerEvent[] }>();
+
+/**
+ * Timeline events as chart markers in plain words ("interval 1000 → 51 ms", "crash r3",
+ * "heal"), the collector's summary as the tooltip. Cached per model until its events change
+ * (every time chart asks on every redraw).
+ */
 export function markersOf(model: ClusterModel): MarkerEvent[] {
-  return model.events
-    .filter((e) => e.kind === "config" || e.kind === "fault")
-    .map((e) => {
-      // Collectors may already start the summary with the version.
-      const tuner = tunerMarker(e);
-      const label = tuner?.label ?? (e.version !== undefined && !e.summary.startsWith(`v${e.version}`) ? `v${e.version}: ${e.summary}` : e.summary);
-      return { timeMs: e.timeMs, kind: e.kind, label: label.length > 48 ? `${label.slice(0, 47)}…` : label, ...(tuner ? { title: tuner.title } : {}) };
+  const ev = model.events;
+  const key = `${ev.length}:${ev[0]?.timeMs}:${ev[ev.length - 1]?.timeMs}:${model.order.length}:${model.startMs}`;
+  const cached = wordsCache.get(model);
+  if (cached?.key === key) return cached.markers;
+  const shown = ev.filter((e) => e.kind === "config" || e.kind === "fault");
+  const words = eventsInWords(shown, model.order.length || undefined);
+  const start = model.startMs;
+  const crashedByConfig = new Map<string, number>();
+  const markers: MarkerEvent[] = [];
+  shown.forEach((e, i) => {
+    // A crash the config made comes back as a status change a moment later: one marker says it.
+    const status = /^replica (\S+) crashed$/.exec(e.summary);
+    if (e.version === undefined && status && e.timeMs - (crashedByConfig.get(status[1]!) ?? -Infinity) < 10_000) return;
+    if (e.version !== undefined) for (const id of e.patch?.network?.crashed ?? []) crashedByConfig.set(id, e.timeMs);
+    const { label, title } = words[i]!;
+    markers.push({
+      timeMs: e.timeMs,
+      kind: e.kind,
+      label: label.length > MAX_LABEL ? `${label.slice(0, MAX_LABEL - 1)}…` : label,
+      title,
+      ...(Number.isFinite(start) ? { when: formatElapsed(e.timeMs - start) } : {}),
     });
+  });
+  wordsCache.set(model, { key, markers });
+  return markers;
 }
 
-/** The config in force, as caption lines for an exported figure. */
+/** The configs of the view, as caption lines for an exported figure: every version it spans, then the one in force at its end in full. */
 export function configCaption(model: ClusterModel, domain: [number, number], at: Date): string[] {
-  const c = model.config;
+  const span = configSpan(model, domain);
+  const c = span.atEnd;
   const n = model.latestKpis?.total ?? model.order.length;
   const lines: string[] = [];
+  const spans = configSpanCaption(span, model.startMs);
+  if (spans) lines.push(spans);
   if (c) {
     const net = c.network;
     const faults = net.partitions.length > 0 || net.cuts.length > 0 || net.crashed.length > 0 || net.lossRate > 0 || net.latencyMs > 0;
     const notInForce = faults && !networkInForce(model) ? " Not in force: no live replica applies the network section." : "";
     lines.push(
-      `Config v${c.version}: N = ${n} replicas, gossip interval ${formatDurationMs(c.gossip.intervalMs)}, fanout ${c.gossip.fanout}, ${c.gossip.mode}, ${c.gossip.payload} payload, ` +
+      `Config v${c.version}${spans ? " (in force at the end of the view)" : ""}: N = ${n} replicas, gossip interval ${formatDurationMs(c.gossip.intervalMs)}, fanout ${c.gossip.fanout}, ${c.gossip.mode}, ${c.gossip.payload} payload, ` +
         `${c.workload.updatesPerSecPerReplica} updates/s per replica (${c.workload.crdtType}).`,
       `Network: latency ${formatDurationMs(net.latencyMs)} ± ${formatDurationMs(net.jitterMs)}, loss ${Math.round(net.lossRate * 1000) / 10} %` +
         `${net.partitions.length ? `, partitioned into ${net.partitions.length} groups` : ""}${net.cuts.length ? `, ${net.cuts.length} one-way cuts` : ""}` +

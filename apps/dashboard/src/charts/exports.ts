@@ -11,6 +11,7 @@ import { formatCount, formatDurationMs } from "../viz/format.js";
 import { CELL_CRASHED, CELL_UNREACHABLE, colourLut, paintGrid } from "../viz/heatmap.js";
 import { valueDomain } from "../viz/scales.js";
 import { configCaption, elapsedAxis, markersOf } from "./common.js";
+import { configSpan } from "./configSpan.js";
 import { convergenceChart } from "./convergence.js";
 import { heatmapView, type HeatmapMetric } from "./heatmapView.js";
 import { toSvgSpec, type PlotChart } from "./plot.js";
@@ -38,12 +39,15 @@ export interface ExportContext {
 const EXPORT_WIDTH = 880;
 const PLOT_WIDTH = EXPORT_WIDTH - 96;
 
-function fileName(model: ClusterModel, chart: string, at: Date, ext: string): string {
+/** The file name: the run, and the interval and fanout of the view — or "multiple-configs" when they changed inside it. */
+function fileName(model: ClusterModel, chart: string, at: Date, ext: string, domain?: [number, number]): string {
+  const span = domain ? configSpan(model, domain) : null;
   return exportFileName({
     chart,
     runId: model.run?.id ?? null,
-    intervalMs: model.config?.gossip.intervalMs ?? null,
-    fanout: model.config?.gossip.fanout ?? null,
+    intervalMs: span ? span.intervalMs : (model.config?.gossip.intervalMs ?? null),
+    fanout: span ? span.fanout : (model.config?.gossip.fanout ?? null),
+    multipleConfigs: span?.multiple ?? false,
     at,
     ext,
   });
@@ -86,7 +90,7 @@ export function exportSvg(kind: ChartKind, model: ClusterModel, ctx: ExportConte
     svg = buildChartSvg({ ...toSvgSpec(chart, { title: TITLES[kind], subtitle, caption }), width: EXPORT_WIDTH });
   }
   const chartName = kind === "heatmap" ? `heatmap-${ctx.heatmapMetric ?? "missing"}` : kind;
-  return { name: fileName(model, chartName, ctx.at, "svg"), mime: "image/svg+xml", text: svg };
+  return { name: fileName(model, chartName, ctx.at, "svg", ctx.domain), mime: "image/svg+xml", text: svg };
 }
 
 function heatmapSvg(model: ClusterModel, ctx: ExportContext, caption: string[]): string {
@@ -129,7 +133,7 @@ function heatmapSvg(model: ClusterModel, ctx: ExportContext, caption: string[]):
     ],
     legend: [],
     colourBar,
-    markers: markersOf(model).map((m) => ({ timeMs: m.timeMs, label: m.label, kind: m.kind })),
+    markers: markersOf(model).map((m) => ({ timeMs: m.timeMs, label: m.label, kind: m.kind, when: m.when })),
   });
 }
 
@@ -182,7 +186,7 @@ export function exportCsv(kind: ChartKind, model: ClusterModel, ctx: ExportConte
       break;
     }
   }
-  return { name: fileName(model, chart, ctx.at, "csv"), mime: "text/csv", text: toCsv(header, rows) };
+  return { name: fileName(model, chart, ctx.at, "csv", ctx.domain), mime: "text/csv", text: toCsv(header, rows) };
 }
 
 function cellText(v: number | undefined): CsvCell {

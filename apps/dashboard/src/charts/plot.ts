@@ -147,7 +147,7 @@ export function toSvgSpec(chart: PlotChart, meta: { title: string; subtitle?: st
     x: chart.x,
     panels,
     legend: legendOf(chart),
-    markers: chart.markers.map((m) => ({ timeMs: m.timeMs, label: m.label, kind: m.kind })),
+    markers: chart.markers.map((m) => ({ timeMs: m.timeMs, label: m.label, kind: m.kind, when: m.when })),
   };
 }
 

@@ -5,7 +5,8 @@ import { switchTunerOn } from "../net/tunerActions.js";
 import { dashboardStore } from "../store/store.js";
 import { shownTunerState, TUNER_OFF } from "../store/tunerSlice.js";
 import { DEFAULT_TUNER_DRAFT, tunerRequestOf } from "../viz/tunerDraft.js";
-import { tunerMarker, tunerTargetLine } from "../viz/tunerView.js";
+import { eventsInWords } from "../viz/markerWords.js";
+import { tunerTargetLine } from "../viz/tunerView.js";
 import { TunerPanel } from "./TunerPanel.js";
 
 const target = { p95Ms: 400, intervalMs: { min: 20, max: 2000 }, fanout: { min: 1, max: 3 } };
@@ -119,11 +120,13 @@ describe("tuner figures", () => {
 
   it("the tuner's changes are labelled with it on the charts, its reason as the tooltip; others' are not", () => {
     const reason = "by the tuner: feed-forward for 1 updates/s per replica; interval 1 s → 108 ms";
-    expect(tunerMarker({ version: 2, summary: "gossip.intervalMs 1000 → 108, gossip.fanout 2 → 1", detail: reason })).toEqual({
-      label: "v2 tuner: intervalMs 1000 → 108, fanout 2 → 1",
-      title: `v2 ${reason}`,
-    });
-    expect(tunerMarker({ version: 3, summary: "gossip.intervalMs 108 → 50", detail: "by the dashboard" })).toBeNull();
+    const [tuner, person] = eventsInWords([
+      { timeMs: 1, kind: "config", version: 2, summary: "v2: gossip.intervalMs 1000 → 108, gossip.fanout 2 → 1", detail: reason },
+      { timeMs: 2, kind: "config", version: 3, summary: "v3: gossip.intervalMs 108 → 50", detail: "by the dashboard" },
+    ]);
+    expect(tuner!.label).toBe("tuner: interval 1000 → 108 ms, fanout 2 → 1");
+    expect(tuner!.title).toContain(reason);
+    expect(person!.label).toBe("interval 108 → 50 ms");
   });
 
   it("frames' state wins once a frame after the answer carries it; without one, off", () => {

@@ -483,7 +483,8 @@ export class FakeCluster {
       for (let i = 0; i < this.n; i++) this.nextRound[i] = this.nowMs + this.rand() * this.config.gossip.intervalMs;
     }
     const fault = result.changed.some((c) => c.startsWith("network."));
-    const summary = result.changed.map((c) => describeChange(c, before, this.config)).join(", ") || "no change";
+    const changes = result.changed.map((c) => describeChange(c, before, this.config)).join(", ");
+    const summary = changes ? `v${this.config.version}: ${changes}` : `config v${this.config.version} (no value changed)`;
     const { expectedVersion: _ignored, ...cleanPatch } = patch as Record<string, unknown>;
     this.pushEvent({
       timeMs: this.nowMs,
@@ -496,19 +497,9 @@ export class FakeCluster {
   }
 }
 
+/** As the collector's describeChange writes it: "gossip.intervalMs 1000 → 500", a list as "2 items" or "none". */
 function describeChange(path: string, before: ClusterConfig, after: ClusterConfig): string {
   const get = (c: ClusterConfig) => path.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown>)[k], c);
-  const b = get(before);
-  const a = get(after);
-  if (path === "network.crashed") {
-    const was = new Set(before.network.crashed);
-    const now = new Set(after.network.crashed);
-    const crashed = [...now].filter((x) => !was.has(x));
-    const restored = [...was].filter((x) => !now.has(x));
-    return [crashed.length ? `crash ${crashed.join(" ")}` : "", restored.length ? `restore ${restored.join(" ")}` : ""].filter(Boolean).join(", ");
-  }
-  if (path === "network.partitions") return after.network.partitions.length ? `partition into ${after.network.partitions.length} groups` : "heal partition";
-  if (path === "network.cuts") return `${after.network.cuts.length} one-way cuts`;
-  const name = path.split(".")[1]!;
-  return `${name} ${JSON.stringify(b)} → ${JSON.stringify(a)}`;
+  const show = (v: unknown) => (Array.isArray(v) ? (v.length === 0 ? "none" : `${v.length} item${v.length === 1 ? "" : "s"}`) : typeof v === "string" ? v : JSON.stringify(v));
+  return `${path} ${show(get(before))} → ${show(get(after))}`;
 }

@@ -4,7 +4,7 @@
 
 import { decimateMinMax, thinScatter, type Points } from "./decimate.js";
 import { placeLabels } from "./labels.js";
-import { labelLeft, placeMarkers, type MarkerEvent } from "./markers.js";
+import { mergedMarkersText, moreText, placeMarkers, type MarkerEvent } from "./markers.js";
 import { linearMap, logMap, type LinearMap } from "./scales.js";
 
 /** An axis: label with unit, domain, tick positions and how to print them. */
@@ -92,7 +92,8 @@ export interface ChartSvgSpec {
   panels: readonly PanelSpec[];
   legend: readonly LegendItem[];
   colourBar?: ColourBar;
-  markers?: readonly { timeMs: number; label: string; kind: string }[];
+  /** Timeline markers; `when` ("1:35") names a merged one in the caption. */
+  markers?: readonly { timeMs: number; label: string; kind: string; when?: string }[];
 }
 
 const FONT = "Helvetica, Arial, sans-serif";
@@ -215,8 +216,18 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
   });
   const plotBottom = boxes[boxes.length - 1]?.bottom ?? firstTop;
   const xMap = (spec.x.log ? logMap : linearMap)(spec.x.domain, [MARGIN.left, MARGIN.left + plotWidth]);
+  // Markers: labels in two lanes above the plot; those with no room become "+n" after the label before, and the caption lists them.
+  const placed = placeMarkers(
+    (spec.markers ?? []).map((m) => ({ timeMs: m.timeMs, kind: m.kind as MarkerEvent["kind"], label: m.label.length > 48 ? `${m.label.slice(0, 47)}…` : m.label, when: m.when })),
+    spec.x.domain[0],
+    spec.x.domain[1],
+    plotWidth,
+    { lanes: 2, charWidth: 5.7 },
+  );
+  const merged = mergedMarkersText(placed);
+  const captionLines = merged.length > 0 ? [...spec.caption, `Markers merged above: ${merged.join(" · ")}.`] : spec.caption;
   // Long caption lines (a plan, a config) wrap at the figure's width instead of running off it.
-  const caption = spec.caption.flatMap((line) => wrapText(line, Math.floor((width - 32) / (11 * 0.56))));
+  const caption = captionLines.flatMap((line) => wrapText(line, Math.floor((width - 32) / (11 * 0.56))));
   const height = plotBottom + 48 + caption.length * 16 + 12;
 
   out.push(
@@ -262,21 +273,15 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
     );
   }
   out.push(`</g>`);
-  // Markers: a dashed line through every panel; labels in two lanes above, never overlapping.
-  const placed = placeMarkers(
-    (spec.markers ?? []).map((m) => ({ timeMs: m.timeMs, kind: m.kind as MarkerEvent["kind"], label: m.label.length > 48 ? `${m.label.slice(0, 47)}…` : m.label })),
-    spec.x.domain[0],
-    spec.x.domain[1],
-    plotWidth,
-    { lanes: 2, charWidth: 5.7 },
-  );
+  // A dashed line through every panel per marker; labels (and their +n) never overlap.
   for (const m of placed) {
     const px = MARGIN.left + m.x;
     const colour = m.kind === "fault" ? "#dc2626" : "#7c3aed";
     out.push(`<line x1="${r1(px)}" x2="${r1(px)}" y1="${firstTop - 2}" y2="${plotBottom}" stroke="${colour}" stroke-dasharray="3 3" stroke-width="1"/>`);
     if (m.lane !== null) {
       const y = firstTop - 18 + m.lane * 12;
-      out.push(`<text x="${r1(MARGIN.left + labelLeft(m, plotWidth) + 3)}" y="${y}" font-size="10" fill="${colour}">${escapeXml(m.label)}</text>`);
+      out.push(`<text x="${r1(MARGIN.left + m.left + 3)}" y="${y}" font-size="10" fill="${colour}">${escapeXml(m.label)}</text>`);
+      if (m.more.length > 0) out.push(`<text x="${r1(MARGIN.left + m.left + m.labelWidth + 2)}" y="${y}" font-size="10" font-weight="600" fill="#374151">${moreText(m)}</text>`);
     }
   }
   out.push(

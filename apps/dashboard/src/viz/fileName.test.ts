@@ -18,4 +18,9 @@ describe("exportFileName", () => {
     expect(name).toBe("driftscope-missing-updates-runa-b-overlay-3-runs-2026-11-20T2205.json");
     expect(name).not.toMatch(/[:/\\ ]/);
   });
+  it("a figure spanning several intervals or fanouts says 'multiple-configs' instead of naming one", () => {
+    expect(exportFileName({ chart: "convergence", runId: "run-3", intervalMs: 51, fanout: 2, multipleConfigs: true, at, ext: "svg" })).toBe(
+      "driftscope-convergence-run-3-multiple-configs-2026-11-20T2205.svg",
+    );
+  });
 });

@@ -7,6 +7,8 @@ export interface ExportNameParts {
   runId?: string | null;
   intervalMs?: number | null;
   fanout?: number | null;
+  /** The content spans several intervals or fanouts: the name says "multiple-configs" instead of one of each. */
+  multipleConfigs?: boolean;
   /** Extra tags, e.g. ["overlay", "3runs"]. */
   tags?: string[];
   at: Date;
@@ -35,10 +37,11 @@ export function exportFileName(parts: ExportNameParts): string {
     const run = slug(parts.runId);
     pieces.push(run.startsWith("run") ? run : `run${run}`);
   }
-  if (parts.intervalMs !== null && parts.intervalMs !== undefined && Number.isFinite(parts.intervalMs)) {
+  if (parts.multipleConfigs) pieces.push("multiple-configs");
+  else if (parts.intervalMs !== null && parts.intervalMs !== undefined && Number.isFinite(parts.intervalMs)) {
     pieces.push(`interval${Math.round(parts.intervalMs)}ms`);
   }
-  if (parts.fanout !== null && parts.fanout !== undefined && Number.isFinite(parts.fanout)) pieces.push(`fanout${parts.fanout}`);
+  if (!parts.multipleConfigs && parts.fanout !== null && parts.fanout !== undefined && Number.isFinite(parts.fanout)) pieces.push(`fanout${parts.fanout}`);
   for (const tag of parts.tags ?? []) if (slug(tag)) pieces.push(slug(tag));
   pieces.push(fileTimestamp(parts.at));
   return `${pieces.filter(Boolean).join("-")}.${slug(parts.ext) || "dat"}`;

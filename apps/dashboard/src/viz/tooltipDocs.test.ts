@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { DOCS } from "./headerTiles.js";
 import { LEGEND_DOCS } from "./legendHelp.js";
 
-const ROOT = new URL("../../../../", import.meta.url);
+// The repository's docs, as text (Vite reads them at test time).
+const DOC_FILES = import.meta.glob("../../../../docs/*.md", { query: "?raw", import: "default", eager: true }) as Record<string, string>;
+const docText = (file: string) => DOC_FILES[`../../../../${file}`];
 
 /** GitHub's heading anchors: lower case, punctuation dropped, spaces to dashes. */
 function anchors(markdown: string): Set<string> {
@@ -18,8 +19,8 @@ function anchors(markdown: string): Set<string> {
 describe("tooltips point at docs sections that exist", () => {
   it.each([...Object.values(DOCS), ...LEGEND_DOCS])("%s", (ref) => {
     const [file, anchor] = ref.split("#") as [string, string | undefined];
-    const path = new URL(file, ROOT);
-    expect(existsSync(path), `${file} exists`).toBe(true);
-    if (anchor) expect([...anchors(readFileSync(path, "utf8"))]).toContain(anchor);
+    const text = docText(file);
+    expect(text, `${file} exists`).toBeDefined();
+    if (anchor) expect([...anchors(text!)]).toContain(anchor);
   });
 });

@@ -54,15 +54,3 @@ export function tunerTargetLine(s: TunerState | null | undefined, updatesPerSecP
   const ms = (k * 1000) / updatesPerSecPerReplica;
   return { ms, label: `tuner target p95 ${formatDurationMs(ms)} (${k} update periods at ${updatesPerSecPerReplica}/s)` };
 }
-
-/**
- * A config change the tuner made, as a chart marker: "v3 tuner: intervalMs 1000 → 108", with
- * its reason as the tooltip; null for anyone else's. The collector names the source in the
- * event's detail ("by the tuner: …"), the summary says what changed.
- */
-export function tunerMarker(e: { version?: number; summary: string; detail?: string }): { label: string; title: string } | null {
-  if (!e.detail?.startsWith("by the tuner")) return null;
-  const v = e.version !== undefined ? `v${e.version} ` : "";
-  const what = e.summary.replace(/^v\d+:?\s*/, "").replace(/gossip\./g, "");
-  return { label: `${v}tuner: ${what}`, title: `${v}${e.detail}` };
-}
