@@ -1,7 +1,7 @@
 // Hostile input: every case gets a clear error, the server stays up, the collector's state
 // (membership, version vectors, frontier, config, agents, run) is unchanged, and the event
 // loop is never held more than 100 ms (test/hostileProbe.ts). More probes in
-// hostileSockets.test.ts, hostileHttp.test.ts and dashboardBackpressure.test.ts.
+// hostileSocket{Packets,Handshake,Values}.test.ts, hostileHttp.test.ts and dashboardBackpressure.test.ts.
 import { LIMITS, PROTOCOL_VERSION, type ControlResult, type ErrorMessage, type IngestAnswer } from "@driftscope/protocol";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
