@@ -16,6 +16,7 @@ export const VISIBILITY_QUESTION = "If you read at a random live replica t ms af
 
 const MEASURED_COLOUR = "#2563eb";
 const MODEL_DASH = "7 4";
+const GUIDE_COLOUR = "#d1d5db";
 const LEVELS = [
   { key: "t50Ms", share: 0.5 },
   { key: "t90Ms", share: 0.9 },
@@ -55,18 +56,20 @@ export function visibilityChart(v: Visibility, heightPx = 220): XyChart {
   const layers: Layer[] = [];
   const legend: LegendItem[] = [];
   const hover: HoverMark[] = [];
-  // Horizontal guides at 50, 90 and 99 %.
+  // Horizontal guides at 50, 90 and 99 %; 90 and 99 named under their lines at the left, where the curves are still low.
   for (const { share } of LEVELS) {
-    layers.push({ kind: "line", points: { xs: [lo, hi], ys: [share * 100, share * 100], length: 2 }, colour: "#d1d5db", width: 1, dash: "2 3" });
+    layers.push({ kind: "line", points: { xs: [lo, hi], ys: [share * 100, share * 100], length: 2 }, colour: GUIDE_COLOUR, width: 1, dash: "2 3" });
   }
+  layers.push({ kind: "texts", colour: "#6b7280", items: [{ x: lo, y: 90, text: "90 %", dx: 4, dy: 11 }, { x: lo, y: 99, text: "99 %", dx: 4, dy: 11 }] });
+  if (measured.length > 0) legend.push({ label: `measured (mean over ${v.updates} traced updates)`, colour: MEASURED_COLOUR, shape: "line" });
   if (model.length > 0) {
     layers.push({ kind: "line", points: { xs: model.map((p) => p[0]), ys: model.map((p) => p[1] * 100), length: model.length }, colour: COLOURS.expected, width: 1.5, dash: MODEL_DASH });
     legend.push({ label: "expected (asynchronous model, not measured)", colour: COLOURS.expected, shape: "dash", dash: MODEL_DASH });
   }
   if (measured.length > 0) {
     layers.push({ kind: "line", points: { xs: measured.map((p) => p[0]), ys: measured.map((p) => p[1] * 100), length: measured.length }, colour: MEASURED_COLOUR, width: 2 });
-    legend.push({ label: `measured (mean over ${v.updates} traced updates)`, colour: MEASURED_COLOUR, shape: "line" });
-    const marks = LEVELS.filter((l) => v[l.key] !== null && v[l.key]! >= lo && v[l.key]! <= hi).map((l) => ({ x: v[l.key]!, y: shareAt(v.points, v[l.key]!)! * 100, label: `t${Math.round(l.share * 100)} ${formatDurationMs(v[l.key])}` }));
+    // Short labels: the values are in the readout, the tooltip and the export's caption; long ones collide near 100 %.
+    const marks = LEVELS.filter((l) => v[l.key] !== null && v[l.key]! >= lo && v[l.key]! <= hi).map((l) => ({ x: v[l.key]!, y: shareAt(v.points, v[l.key]!)! * 100, label: `t${Math.round(l.share * 100)}` }));
     if (marks.length > 0) layers.push({ kind: "marks", marks, colour: MEASURED_COLOUR, radius: 3.5 });
     for (const p of measured) {
       const m = v.model ? shareAt(v.model.points, p[0]) : null;
