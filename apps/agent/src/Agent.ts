@@ -185,6 +185,8 @@ class AgentImpl implements Agent {
   readonly #conn: CollectorConnection;
   readonly #control = new ConfigApplier();
   #reportIntervalMs: number;
+  /** The interval this agent asks for in hello (an overloaded collector may ask for a longer one). */
+  readonly #ownIntervalMs: number;
   #tickTimer: ReturnType<typeof setInterval> | undefined;
   #drainTimer: ReturnType<typeof setTimeout> | undefined;
   #traceEveryK: number;
@@ -216,6 +218,7 @@ class AgentImpl implements Agent {
     if (!isValidId(id)) throw new TypeError(`invalid agent id ${JSON.stringify(id)}: 1–128 chars of A-Z a-z 0-9 . _ : -`);
     this.id = id as AgentId;
     this.#reportIntervalMs = Math.max(50, Math.round(options.reportIntervalMs ?? DEFAULTS.reportIntervalMs));
+    this.#ownIntervalMs = this.#reportIntervalMs;
     this.#traceEveryK = Math.max(1, Math.floor(options.traceEveryK ?? 1));
     this.#syncPerTick = Math.max(0, options.syncEventsPerTick ?? DEFAULTS.syncEventsPerTick);
     this.#buffer = new BoundedBuffer<PendingReport>({
@@ -236,7 +239,11 @@ class AgentImpl implements Agent {
       unref: options.unref ?? true,
       events: {
         welcome: (w, fresh) => this.#guard(() => this.#onWelcome(w, fresh)),
-        config: (m) => this.#guard(() => this.#applyConfig(m.config)),
+        config: (m) =>
+          this.#guard(() => {
+            if (m.reportIntervalMs !== undefined) this.#followInterval(m.reportIntervalMs);
+            this.#applyConfig(m.config);
+          }),
         requestFull: (m) => {
           this.#fullRequests++;
           this.#guard(() => this.#requestFull(m.replicas));
@@ -422,7 +429,7 @@ class AgentImpl implements Agent {
       node: { name: clip(this.#opts.nodeName ?? (hostname() || "node"), LIMITS.stringLength) || "node", pid: process.pid, language: "typescript" },
       replicas: [...this.#replicas.values()].map((t) => ({ id: t.id as ReplicaId, crdtType: clipType(t.source.crdtType), ...(t.incarnation > 0 ? { incarnation: t.incarnation } : {}) })),
       clock: { agentTimeMs: this.#now() },
-      reportIntervalMs: this.#reportIntervalMs,
+      reportIntervalMs: this.#ownIntervalMs,
     };
     if (this.#opts.token !== undefined) hello.token = this.#opts.token;
     if (capabilities !== undefined && capabilities.length > 0) hello.capabilities = capabilities;
@@ -452,10 +459,7 @@ class AgentImpl implements Agent {
   #onWelcome(welcome: Welcome, fresh: boolean): void {
     if (this.#wasDown) this.#log.info(`connected to the collector again (agent ${this.id})`);
     this.#wasDown = false;
-    if ((this.#opts.followCollectorInterval ?? true) && welcome.reportIntervalMs !== this.#reportIntervalMs && this.#opts.reportIntervalMs === undefined) {
-      this.#reportIntervalMs = welcome.reportIntervalMs;
-      this.#startTicking();
-    }
+    this.#followInterval(welcome.reportIntervalMs);
     // Digests are snapshots: whole vectors after every (re)connect make the collector's view exact again.
     // (A welcome answering a re-sent hello needs none: new replicas start with a whole vector anyway.)
     if (fresh) this.#requestFull(undefined);
@@ -469,6 +473,13 @@ class AgentImpl implements Agent {
     }
     this.#send();
     this.#opts.onWelcome?.(welcome, fresh);
+  }
+
+  /** The collector's interval (welcome, or a config message of an overloaded collector), unless the node set its own. */
+  #followInterval(intervalMs: number): void {
+    if (!(this.#opts.followCollectorInterval ?? true) || this.#opts.reportIntervalMs !== undefined || intervalMs === this.#reportIntervalMs) return;
+    this.#reportIntervalMs = intervalMs;
+    this.#startTicking();
   }
 
   #onDown(reason: string, retryInMs: number): void {

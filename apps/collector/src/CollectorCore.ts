@@ -129,6 +129,11 @@ export class CollectorCore {
     return this.configValue;
   }
 
+  /** Agents' report handling (ReportQueue folds through it; its load says what was shed). */
+  get agentIngest(): AgentIngest {
+    return this.ingest;
+  }
+
   get defaultWindowMs(): number {
     return this.windowMs;
   }
@@ -145,8 +150,8 @@ export class CollectorCore {
     return this.ingest.hello(hello, transport, connectionId, nowMs);
   }
 
-  report(report: Report, transport: Transport, nowMs: number, connectionId: string | null = null): Handled<undefined> {
-    return this.ingest.report(report, transport, nowMs, connectionId);
+  report(report: Report, transport: Transport, nowMs: number, connectionId: string | null = null, firstSeq = report.seq): Handled<undefined> {
+    return this.ingest.report(report, transport, nowMs, connectionId, firstSeq);
   }
 
   configAck(ack: ConfigAck, transport: Transport, nowMs: number, connectionId: string | null = null): Handled<undefined> {
@@ -256,7 +261,7 @@ export class CollectorCore {
       samples: samples.length > LIMITS.samplesPerFrame ? samples.slice(-LIMITS.samplesPerFrame) : samples,
       exchanges: this.ingest.takeExchanges(ef.replicaIds),
       theory: this.theory.for(gossipInForce(this.configValue, this.agents, this.engine.lifecycle), kpis.live),
-      sampling: { traceEveryK: ef.sampling.everyK, droppedEvents: this.ingest.droppedWithin(nowMs - this.windowMs) },
+      sampling: { traceEveryK: ef.sampling.everyK, droppedEvents: this.ingest.droppedWithin(nowMs - this.windowMs), ingest: this.ingest.load.figures(nowMs) },
       events: this.timeline.takeForFrame(nowMs),
       ...(this.tuner.visible ? { tuner: this.tuner.state() } : {}),
       ...(nowMs - this.visibilitySentAtMs >= VISIBILITY_EVERY_MS ? { visibility: this.visibility(nowMs, kpis.live) } : {}),

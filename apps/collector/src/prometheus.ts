@@ -45,6 +45,15 @@ const NO_KPIS: ClusterGaugeSource = {
 };
 
 /** Convergence-time histogram buckets, in seconds. */
+/** What /metrics reads about ingest overload (IngestLoad). */
+export interface IngestLoadSource {
+  readonly coalescedReportsTotal: number;
+  readonly coalescedEntriesTotal: number;
+  readonly droppedTimesTotal: number;
+  readonly slowdown: number;
+  figures(nowMs: number): { shedding: boolean };
+}
+
 export const CONVERGENCE_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 export class CollectorMetrics {
@@ -66,6 +75,7 @@ export class CollectorMetrics {
   readonly dashboardsConnected: Gauge;
   private source: ReplicaGaugeSource = { replicaIds: [], missingUpdates: [], stalenessMs: [], status: [] };
   private cluster: ClusterGaugeSource = NO_KPIS;
+  private ingestLoad: IngestLoadSource | undefined;
 
   constructor() {
     const registers = [this.registry];
@@ -161,6 +171,41 @@ export class CollectorMetrics {
         this.set(cluster().oldestInFlightMs / 1000);
       },
     });
+    // Overload (docs/metrics.md "Under overload"): cumulative counts read from the ingest at scrape time.
+    const load = () => this.ingestLoad;
+    const loadCounter = (name: string, help: string, key: "coalescedReportsTotal" | "coalescedEntriesTotal" | "droppedTimesTotal") => {
+      let counted = 0;
+      new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const total = load()?.[key] ?? counted;
+          if (total > counted) this.inc(total - counted);
+          counted = total;
+        },
+      });
+    };
+    loadCounter("driftscope_ingest_coalesced_reports_total", "Reports merged into a later report of the same agent because they waited to be folded in (overload)", "coalescedReportsTotal");
+    loadCounter("driftscope_ingest_coalesced_entries_total", "Version-vector entries that collapsed into a later value of the same origin when reports were merged", "coalescedEntriesTotal");
+    loadCounter("driftscope_ingest_dropped_times_total", "Issue and inclusion times dropped because merged reports held more than one report may", "droppedTimesTotal");
+    new Gauge({
+      name: "driftscope_ingest_report_slowdown",
+      help: "Factor by which agents are asked to stretch their report interval (1: as they asked; more: the collector is overloaded)",
+      registers,
+      collect() {
+        this.set(load()?.slowdown ?? 1);
+      },
+    });
+    new Gauge({
+      name: "driftscope_ingest_shedding",
+      help: "1 when the collector coalesced reports or slowed agents down in the last 10 s",
+      registers,
+      collect() {
+        const source = load();
+        this.set(source !== undefined && source.figures(Date.now()).shedding ? 1 : 0);
+      },
+    });
     const QUANTILES = [["0.5", "p50", "convergenceP50Ms"], ["0.95", "p95", "convergenceP95Ms"], ["0.99", "p99", "convergenceP99Ms"]] as const;
     new Gauge({
       name: "driftscope_convergence_window_seconds",
@@ -185,6 +230,11 @@ export class CollectorMetrics {
         for (const [q, p] of QUANTILES) this.set({ quantile: q }, cluster().convergenceAtLeast[p] ? 1 : 0);
       },
     });
+  }
+
+  /** Where ingest overload figures are read at each scrape (the agents' ingest). */
+  watchIngestLoad(source: IngestLoadSource): void {
+    this.ingestLoad = source;
   }
 
   /** The latest frame's figures, read at the next scrape. */

@@ -321,6 +321,11 @@ export type Pong = z.infer<typeof PongSchema>;
 export const ConfigMessageSchema = z.strictObject({
   type: z.literal("config"),
   config: ClusterConfigSchema,
+  /**
+   * The report interval the collector asks for from now on (absent: unchanged). An
+   * overloaded collector raises it, and lowers it again when load falls (docs/protocol.md).
+   */
+  reportIntervalMs: z.int().min(50).max(60_000).optional(),
 });
 /** A new cluster config to apply. */
 export type ConfigMessage = z.infer<typeof ConfigMessageSchema>;

@@ -2,6 +2,7 @@
 // check happens before anything changes, so a refused message changes nothing.
 import { LIMITS, PROTOCOL_VERSION, protocolError, type Bye, type ClusterConfig, type ConfigAck, type ErrorMessage, type Hello, type Report, type Welcome } from "@driftscope/protocol";
 import { AgentRegistry, type AgentSession, type Transport } from "../ingest/AgentRegistry.js";
+import { IngestLoad } from "../ingest/IngestLoad.js";
 import type { MetricsEngine } from "../metrics/MetricsEngine.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { clip, plural } from "./text.js";
@@ -14,6 +15,8 @@ const ok = <T,>(value: T): Handled<T> => ({ ok: true, value });
 const fail = (error: ErrorMessage): Handled<never> => ({ ok: false, error });
 
 const FULL_REQUEST_EVERY_MS = 2000;
+/** Longest report interval the protocol lets the collector ask for. */
+const MAX_INTERVAL_MS = 60_000;
 
 export interface AgentIngestDeps {
   engine: MetricsEngine;
@@ -30,6 +33,8 @@ export interface AgentIngestDeps {
 
 export class AgentIngest {
   readonly registry: AgentRegistry;
+  /** Overload: what was coalesced, and how much slower agents are asked to report. */
+  readonly load = new IngestLoad();
   /** Gossip exchanges seen since the last frame: `from\0to` → [from, to]. */
   private exchanges = new Map<string, [string, string]>();
   /** Telemetry events agents reported dropping: [time, count]. */
@@ -56,8 +61,9 @@ export class AgentIngest {
     for (const rep of evictable.slice(0, Math.max(0, fresh - room))) engine.removeReplica(rep.id, nowMs, "evicted");
     const previous = registry.sessions.get(hello.agentId);
     const superseded = previous?.connected === true && previous.connectionId !== null && previous.connectionId !== connectionId ? previous.connectionId : null;
-    const reportIntervalMs = hello.reportIntervalMs ?? this.d.reportIntervalMs;
-    const { removed } = registry.applyHello(hello, transport, connectionId, reportIntervalMs, nowMs);
+    const ownIntervalMs = hello.reportIntervalMs ?? this.d.reportIntervalMs;
+    const { removed } = registry.applyHello(hello, transport, connectionId, ownIntervalMs, nowMs);
+    const reportIntervalMs = this.askedIntervalMs(ownIntervalMs);
     engine.registerAgent(hello.agentId, reportIntervalMs, nowMs);
     for (const id of removed) engine.removeReplica(id, nowMs, "not hosted any more");
     for (const r of hello.replicas) engine.addReplica(r.id, hello.agentId, r.crdtType, nowMs, r.incarnation);
@@ -84,8 +90,31 @@ export class AgentIngest {
     return ok({ welcome, superseded });
   }
 
-  /** A valid report: applied unless it names replicas the agent does not host or reuses update ids. */
-  report(report: Report, transport: Transport, nowMs: number, connectionId: string | null = null): Handled<undefined> {
+  /** The report interval asked of an agent that wants `ownIntervalMs`, under the slowdown in force. */
+  askedIntervalMs(ownIntervalMs: number): number {
+    return Math.min(MAX_INTERVAL_MS, Math.round(ownIntervalMs * this.load.slowdown));
+  }
+
+  /**
+   * The slowdown changed: liveness follows the interval now asked of each agent (a slowed
+   * agent is not late). Returns the sessions to tell, with their new interval.
+   */
+  slowdownChanged(): Array<[AgentSession, number]> {
+    const out: Array<[AgentSession, number]> = [];
+    for (const session of this.registry.sessions.values()) {
+      const asked = this.askedIntervalMs(session.reportIntervalMs);
+      const agent = this.d.engine.lifecycle.agent(session.agentId);
+      if (agent !== undefined) agent.reportIntervalMs = asked;
+      out.push([session, asked]);
+    }
+    return out;
+  }
+
+  /**
+   * A valid report: applied unless it names replicas the agent does not host or reuses update
+   * ids. A merged report (ReportQueue) covers seqs `firstSeq`..`report.seq`.
+   */
+  report(report: Report, transport: Transport, nowMs: number, connectionId: string | null = null, firstSeq = report.seq): Handled<undefined> {
     const engine = this.d.engine;
     const registry = this.registry;
     const ref = `report#${report.seq}`;
@@ -94,13 +123,13 @@ export class AgentIngest {
     const refused = registry.checkReport(session, report) ?? this.checkOrigins(report) ?? this.checkSeqs(report);
     if (refused !== undefined) return fail(refused);
     session.lastSeenMs = nowMs;
-    if (session.lastReportSeq !== null && report.seq <= session.lastReportSeq) {
+    if (session.lastReportSeq !== null && firstSeq <= session.lastReportSeq) {
       // A retried body or a replayed message: refused, so it cannot count twice.
       engine.agentSeen(session.agentId, nowMs);
       const reason = `report seq must increase within a session; the last accepted was ${session.lastReportSeq}`;
       return fail(protocolError("CONFLICT", `${ref} refused: ${reason}`, { issues: [{ path: "seq", reason }], ref }));
     }
-    const gap = session.lastReportSeq !== null && report.seq > session.lastReportSeq + 1;
+    const gap = session.lastReportSeq !== null && firstSeq > session.lastReportSeq + 1;
     session.lastReportSeq = report.seq;
     const entries = engine.ingestReport(session.agentId, report.timeMs, report.replicas, nowMs);
     // What a replica received really crossed the network (a send may have been lost), so received events light the topology.

@@ -1,9 +1,10 @@
 // socket.io namespace /agents. One event per message, named after its `type`, with the
 // message as the only argument (docs/protocol.md). The packet gate has already refused
 // binary, oversized and flooding packets, and everything but `hello` before a hello is
-// accepted. Here: a bounded shape check, then the protocol schemas (large reports in
-// slices), then the core. A connection that has not said hello within the handshake
-// timeout is closed.
+// accepted. Here: a bounded shape check, then the protocol schemas (large refused reports
+// in slices), then the core — reports through the ReportQueue, where reports of one
+// connection that wait coalesce, and an overloaded collector asks agents to slow down. A
+// connection that has not said hello within the handshake timeout is closed.
 import {
   AGENT_NAMESPACE,
   parseAgentEvent,
@@ -20,6 +21,7 @@ import { tokenMatches } from "../control/auth.js";
 import type { CollectorCore } from "../CollectorCore.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { shapeProblem } from "./inputShape.js";
+import { ReportQueue } from "./ReportQueue.js";
 import type { PacketGate } from "./packetGate.js";
 import { TimeSlice } from "./timeSlice.js";
 import { validateReport } from "./validateReport.js";
@@ -63,6 +65,23 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
   const ns = io.of(AGENT_NAMESPACE) as AgentNamespace;
   /** Agent messages handled in the current turn of the event loop, over all connections. */
   const loopTurn = new TimeSlice();
+  const ingest = core.agentIngest;
+  const reports = new ReportQueue(ingest.load, now);
+  metrics.watchIngestLoad(ingest.load);
+  let loopUse = performance.eventLoopUtilization();
+  /** Once a second: the load decides whether agents should report slower (or faster again). */
+  const judgeLoad = (t: number) => {
+    if (!ingest.load.due(t)) return;
+    const share = performance.eventLoopUtilization(loopUse).utilization;
+    loopUse = performance.eventLoopUtilization();
+    const slowdown = ingest.load.evaluate(t, share);
+    if (slowdown === undefined) return;
+    logger.warn({ slowdown }, slowdown > 1 ? "ingest overloaded: agents asked to report slower" : "ingest load fell: agents asked for their own report interval");
+    for (const [session, intervalMs] of ingest.slowdownChanged()) {
+      if (session.connectionId === null) continue;
+      ns.sockets.get(session.connectionId)?.emit("config", { type: "config", config: core.config, reportIntervalMs: intervalMs });
+    }
+  };
 
   ns.use((socket, next) => {
     const auth: unknown = socket.handshake.auth;
@@ -147,9 +166,14 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
         refuse(protocolError("FORBIDDEN", `${msg.type} for agent "${msg.agentId}" refused: ${reason}`, { issues: [{ path: "agentId", reason }], ref: msg.type }));
         return;
       }
+      if (msg.type === "report") {
+        reports.push(socket.id, msg, fold);
+        judgeLoad(t);
+        return;
+      }
+      reports.flush(socket.id); // a report waiting on this connection comes first
       try {
-        const result =
-          msg.type === "report" ? core.report(msg, "socket", t, socket.id) : msg.type === "config-ack" ? core.configAck(msg, "socket", t, socket.id) : core.bye(msg, "socket", t, socket.id);
+        const result = msg.type === "config-ack" ? core.configAck(msg, "socket", t, socket.id) : core.bye(msg, "socket", t, socket.id);
         if (!result.ok) {
           refuse(result.error);
           return;
@@ -164,9 +188,21 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
       }
     };
 
+    /** Folds a report (merged from several when they waited) that the queue releases. */
+    const fold = (report: AgentToCollector & { type: "report" }, firstSeq: number) => {
+      try {
+        const result = core.report(report, "socket", now(), socket.id, firstSeq);
+        if (!result.ok) refuse(result.error);
+      } catch (error) {
+        logger.error({ err: error, event: "report" }, "agent message handler failed");
+        refuse(protocolError("INTERNAL", "the collector failed to handle this message; it was not applied"));
+      }
+    };
+
     /** Handles one message; returns a promise while a large report is validated in slices. */
     const handle = (event: string, payload: unknown): Promise<void> | undefined => {
       if (event === "hello") {
+        reports.flush(socket.id); // a report waiting on this connection comes first
         hello(payload, now());
         return undefined;
       }
@@ -229,6 +265,7 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
 
     socket.on("disconnect", () => {
       clearTimeout(handshakeTimer);
+      reports.flush(socket.id); // what it sent before closing counts
       metrics.agentsConnected.dec();
       core.socketClosed(socket.id);
     });

@@ -4,6 +4,7 @@
 // every tick, whole vectors after hello, cumulative counters, incarnations).
 // eslint-disable-next-line driftscope/import-arrows -- ground truth: a real gossip cluster in virtual time, whose inclusion times the engine must reproduce
 import type { Cluster } from "@driftscope/gossip";
+import type { ReplicaReport } from "@driftscope/protocol";
 import type { MetricsEngine } from "./MetricsEngine.js";
 import { entry } from "./testEntries.js";
 import type { EngineFrame } from "./types.js";
@@ -85,9 +86,15 @@ export class SimAgent {
 
   /** Runs the cluster to `t` and sends one report tick. */
   report(t: number): void {
+    const entries = this.nextReport(t);
+    if (entries !== undefined) this.engine.ingestReport(this.agentId, t, entries, t);
+  }
+
+  /** Runs the cluster to `t` and builds one report tick's entries (undefined: not joined). */
+  nextReport(t: number): ReplicaReport[] | undefined {
     this.cluster.runUntil(t);
-    if (!this.joined || this.gone) return;
-    const entries = this.cluster.replicas().map((r) => {
+    if (!this.joined || this.gone) return undefined;
+    return this.cluster.replicas().map((r) => {
       const id = r.id;
       const vv = r.versionVector();
       const last = this.reported.get(id)!;
@@ -114,7 +121,6 @@ export class SimAgent {
         ...(this.withInclusionTimes ? { included: inc } : {}),
       });
     });
-    this.engine.ingestReport(this.agentId, t, entries, t);
   }
 
   /** The agent says bye: its replicas leave the membership. */

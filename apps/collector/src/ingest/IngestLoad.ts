@@ -1,0 +1,114 @@
+// How hard ingest is pressed, and what the collector does about it. Reports queued faster
+// than they are folded in coalesce (ReportQueue); when that goes on for seconds, agents are
+// asked to report less often (a slowdown factor on the interval each asked for), and asked
+// again for their own interval once the load would fit. Decisions are made at most once a
+// second, from what the last second looked like, with hysteresis so it does not flap.
+
+/** Slowdown factors the collector steps through (report interval × factor). */
+export const SLOWDOWNS = [1, 2, 4, 8, 16] as const;
+
+/** Seconds of overload in a row before agents are asked to slow down (coalescing bridges them). */
+const RAISE_AFTER_S = 2;
+/** Seconds without overload before the next step down, and the load the step down must fit under. */
+const LOWER_AFTER_S = 5;
+const LOWER_BELOW_SHARE = 0.6;
+/** A report waiting longer than this to be folded in counts as overload. */
+export const OVERLOAD_WAIT_MS = 250;
+/** How long the collector still says it shed after it stopped (the header's window). */
+const SHOWN_FOR_MS = 10_000;
+
+export interface IngestLoadFigures {
+  /** Whether the collector coalesced reports or had agents slow down in the last 10 s. */
+  shedding: boolean;
+  /** Reports merged into later ones of the same agent in the last 10 s. */
+  coalescedReports: number;
+  /** Issue and inclusion times dropped when merged reports held more than a report may (last 10 s). */
+  droppedTimes: number;
+  /** The factor agents are asked to stretch their report interval by (1: as they asked). */
+  slowdown: number;
+}
+
+export class IngestLoad {
+  /** Cumulative, for /metrics. */
+  coalescedReportsTotal = 0;
+  coalescedEntriesTotal = 0;
+  droppedTimesTotal = 0;
+  foldedReportsTotal = 0;
+  #level = 0;
+  #secondStartMs: number;
+  #overloadedNow = false;
+  #overSeconds = 0;
+  #calmSeconds = 0;
+  #recent: Array<[timeMs: number, reports: number, times: number]> = [];
+  #lastSheddingMs = -Infinity;
+
+  constructor(nowMs = -Infinity) {
+    this.#secondStartMs = nowMs;
+  }
+
+  /** Whether a second has passed since the last evaluation. */
+  due(nowMs: number): boolean {
+    return nowMs - this.#secondStartMs >= 1000;
+  }
+
+  get slowdown(): number {
+    return SLOWDOWNS[this.#level]!;
+  }
+
+  /** One (possibly merged) report folded in, and how long its first part had waited. */
+  folded(nowMs: number, waitedMs: number, merged: { reports: number; collapsedEntries: number; droppedTimes: number }): void {
+    this.foldedReportsTotal++;
+    if (waitedMs > OVERLOAD_WAIT_MS) this.#overloadedNow = true;
+    if (merged.reports > 1) {
+      this.#overloadedNow = true;
+      this.coalescedReportsTotal += merged.reports - 1;
+      this.coalescedEntriesTotal += merged.collapsedEntries;
+      this.droppedTimesTotal += merged.droppedTimes;
+      this.#recent.push([nowMs, merged.reports - 1, merged.droppedTimes]);
+      this.#lastSheddingMs = nowMs;
+    }
+  }
+
+  /**
+   * Closes the second when one has passed: returns the new slowdown factor when it changed.
+   * `loopShare` is the event loop's busy share over that second (all of the collector's work).
+   */
+  evaluate(nowMs: number, loopShare: number): number | undefined {
+    if (!this.due(nowMs)) return undefined;
+    const over = this.#overloadedNow;
+    this.#overloadedNow = false;
+    this.#secondStartMs = nowMs;
+    if (over) {
+      this.#overSeconds++;
+      this.#calmSeconds = 0;
+    } else {
+      this.#calmSeconds++;
+      this.#overSeconds = 0;
+    }
+    if (this.#level > 0) this.#lastSheddingMs = nowMs;
+    if (this.#overSeconds >= RAISE_AFTER_S && this.#level < SLOWDOWNS.length - 1) {
+      this.#level++;
+      this.#overSeconds = 0; // agents need a second or two to follow before the next step
+      return this.slowdown;
+    }
+    // Stepping down doubles the report rate: only when twice today's load would still fit.
+    if (this.#calmSeconds >= LOWER_AFTER_S && this.#level > 0 && loopShare * 2 < LOWER_BELOW_SHARE) {
+      this.#level--;
+      this.#calmSeconds = 0;
+      return this.slowdown;
+    }
+    return undefined;
+  }
+
+  /** What the header and frames show. */
+  figures(nowMs: number): IngestLoadFigures {
+    while (this.#recent.length > 0 && this.#recent[0]![0] < nowMs - SHOWN_FOR_MS) this.#recent.shift();
+    let reports = 0;
+    let times = 0;
+    for (const [, r, t] of this.#recent) {
+      reports += r;
+      times += t;
+    }
+    return { shedding: this.#level > 0 || nowMs - this.#lastSheddingMs <= SHOWN_FOR_MS, coalescedReports: reports, droppedTimes: times, slowdown: this.slowdown };
+  }
+}
