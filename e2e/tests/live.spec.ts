@@ -180,9 +180,9 @@ test("2. moving the interval from 1000 ms to 50 ms: every replica acknowledges, 
   console.log(`interval 1000 → 50 ms: p50 ${before} ms → ${fast.value} ms (${(before / fast.value).toFixed(1)}×) after ${Date.now() - changedAt} ms`);
   expect(Date.now() - changedAt).toBeLessThanOrEqual(10_500);
 
-  // The change is a marker on the time charts, naming what changed.
+  // The change is a marker on the time charts, naming what changed in words.
   for (const chart of ["convergence", "heatmap", "divergence", "rates"]) {
-    await expect(dashboard.chart(chart).locator('[data-marker*="intervalMs 1000 → 50"]').first()).toBeAttached();
+    await expect(dashboard.chart(chart).locator('[data-marker="interval 1000 → 50 ms"]').first()).toBeAttached();
   }
 });
 
@@ -240,7 +240,8 @@ test("4. a partition into two groups diverges both sides; healing it converges t
   await expect(dashboard.kpi("converged-share")).toHaveText(/^100\s?%/, { timeout: 15_000 });
   await expect(dashboard.kpi("distinct-states")).toHaveText("1", { timeout: 5_000 });
   for (const chart of ["convergence", "heatmap"]) {
-    await expect(dashboard.chart(chart).locator('[data-marker*="partition"]').first()).toBeAttached();
+    await expect(dashboard.chart(chart).locator('[data-marker="partition into 2 groups"]').first()).toBeAttached();
+    await expect(dashboard.chart(chart).locator('[data-marker="heal"]').first()).toBeAttached();
   }
 });
 

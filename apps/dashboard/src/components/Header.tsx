@@ -12,16 +12,24 @@ export function Header() {
   const at = useDashboard(replayAtMs);
   const run = model.run;
   const kpis = kpisAt(model, at);
-  const tiles = headerTiles(kpis, { windowMs: model.windowMs, configVersion: configAt(model, at).config?.version, replay: at !== null });
+  const tiles = headerTiles(kpis, { windowMs: model.windowMs, configVersion: configAt(model, at).config?.version, replay: at !== null, ingest: at === null ? model.sampling?.ingest : undefined });
   return (
     <header className="header">
       <div className="brand">
         <strong>Driftscope</strong>
-        <span title={run ? `${run.name} (${run.id})` : undefined}>{run ? run.name || run.id : "no run recording"}</span>
         {at === null ? (
-          <ConnectionBadge />
+          <>
+            <span title={run ? `${run.name} (${run.id})` : undefined}>{run ? run.name || run.id : "no run recording"}</span>
+            <ConnectionBadge />
+          </>
         ) : (
-          <span className="badge replay" data-testid="mode-pill" role="status" title="A recorded run: every figure on this page is the recording's at the scrubber's time. 'Back to live' returns to the cluster.">
+          // The pill names the run and the time; every figure on the page is the recording's then.
+          <span
+            className="badge replay"
+            data-testid="mode-pill"
+            role="status"
+            title={`Recorded run ${run ? `${run.name} (${run.id})` : ""}: every figure on this page is the recording's at the scrubber's time. “Back to live” returns to the cluster.`}
+          >
             {replayPillText(model, at)}
           </span>
         )}

@@ -44,6 +44,7 @@ export function MarkerLayer({ markers, layout, domain }: MarkerLayerProps) {
               <text
                 className="marker-more"
                 data-testid="marker-more"
+                data-count={m.more.length}
                 x={layout.left + m.left + m.labelWidth + 2}
                 y={laneY(m.lane)}
                 fontSize="10"

@@ -13,7 +13,7 @@ export function ReplayBar() {
   const run = replay.run;
   return (
     <div className="banner" role="region" aria-label="Recorded run">
-      <strong>Recording</strong>
+      <strong>Replay</strong>
       <span>{run ? `${run.name || run.id}` : "run"}</span>
       <label className="sr-only" htmlFor="replay-scrubber">Position in the recording</label>
       <input

@@ -18,6 +18,8 @@ export function RunsView({ onOpened }: RunsViewProps) {
   const { runs, state, error, overlayIds, openState, runRequest } = useDashboard(
     useShallow((s) => ({ runs: s.runs, state: s.runsState, error: s.runsError, overlayIds: s.overlayIds, openState: s.openRun, runRequest: s.runRequest })),
   );
+  // The run being recorded, as the live snapshot and run-control answers say ("Stop recording" needs one).
+  const recording = useDashboard((s) => s.live.run?.id ?? null);
   const [name, setName] = useState("");
   const [start, setStart] = useState<RunStartDraft>(EMPTY_RUN_START);
   const parsed = parseRunStart(start);
@@ -62,7 +64,14 @@ export function RunsView({ onOpened }: RunsViewProps) {
             >
               Start new run
             </button>
-            <button type="button" className="btn" data-testid="run-stop" onClick={() => runControl("stop")} title="Stop recording">
+            <button
+              type="button"
+              className="btn"
+              data-testid="run-stop"
+              disabled={recording === null}
+              onClick={() => runControl("stop")}
+              title={recording === null ? "Nothing is recording: “Start new run” starts a recording" : `Stop recording ${recording}`}
+            >
               Stop recording
             </button>
             <button type="button" className="btn" data-testid="runs-refresh" onClick={() => void loadRuns(dashboardStore)}>
