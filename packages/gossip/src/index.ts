@@ -11,7 +11,7 @@ export { DEFAULT_GOSSIP_CONFIG, withConfig, type GossipConfig } from "./config.j
 export { type MessageKind, type PayloadKind } from "./wire/message.js";
 export type { GossipMode } from "./theory/meanField.js";
 export { Replica, type ReplicaOptions, type ReplicaStatus, type ReplicaTraffic } from "./replica/Replica.js";
-export { InclusionJournal } from "./replica/InclusionJournal.js";
+export { InclusionJournal, type InclusionSink } from "./replica/InclusionJournal.js";
 export { Cluster, type ClusterOptions } from "./cluster/Cluster.js";
 export { Workload, type WorkloadConfig } from "./cluster/Workload.js";
 export {

@@ -9,7 +9,9 @@ import { Cluster } from "../cluster/Cluster.js";
 import type { GossipConfig } from "../config.js";
 import type { VirtualScheduler } from "../time/VirtualScheduler.js";
 import { relativeHalfWidth } from "../theory/medianConfidence.js";
+import { originCount, originIndex } from "../wire/origins.js";
 import { VisibilityCurve } from "./delayHistogram.js";
+import { UpdateTruths } from "./updateTruths.js";
 
 /** When a point's measurement ends. */
 export type PointStop = { durationMs: number } | { minConverged: number; maxRelativeHalfWidth: number; capMs: number };
@@ -48,13 +50,6 @@ export interface PointObservation {
 const SAMPLE_MS = 100;
 const CHUNK_MS = 1000;
 
-interface UpdateTruth {
-  issuedAt: number;
-  holders: number;
-  /** When each replica came to hold it, relative to its issue (the visibility curve's input). */
-  delays: number[];
-}
-
 export function simulatePoint(spec: PointSpec): PointObservation {
   const ids = Array.from({ length: spec.replicas }, (_, i) => `r${i}`);
   const cluster = new Cluster({
@@ -69,32 +64,15 @@ export function simulatePoint(spec: PointSpec): PointObservation {
   const scheduler = cluster.scheduler as VirtualScheduler;
   const n = spec.replicas;
   const start = spec.warmupMs;
-  const truth = new Map<string, UpdateTruth>();
+  const truths = new UpdateTruths(n);
   const visibility = new VisibilityCurve();
-  const converged: number[] = [];
   let updates = 0;
-  let deliveries = 0;
   cluster.events.on("update", (e) => {
     if (e.atMs < start) return;
     updates++;
-    truth.set(`${e.dot.replica}:${e.dot.seq}`, { issuedAt: e.atMs, holders: 1, delays: visibility.issued(e.atMs) });
+    truths.issued(originIndex(e.dot.replica), e.dot.seq, e.atMs, visibility.issued(e.atMs));
   });
-  cluster.events.on("merge", (e) => {
-    for (const range of e.newlyIncluded) {
-      for (let s = range.from; s <= range.to; s++) {
-        const key = `${range.replica}:${s}`;
-        const u = truth.get(key);
-        if (u === undefined) continue; // issued during the warm-up
-        deliveries++;
-        u.holders++;
-        u.delays.push(e.atMs - u.issuedAt);
-        if (u.holders === n) {
-          converged.push(e.atMs - u.issuedAt);
-          truth.delete(key);
-        }
-      }
-    }
-  });
+  for (const r of cluster.replicas()) r.observeInclusions(truths);
   scheduler.runUntil(start);
   const before = traffic(cluster);
   let inFlightSum = 0;
@@ -116,23 +94,23 @@ export function simulatePoint(spec: PointSpec): PointObservation {
     }
     scheduler.runUntil(chunkEnd);
     t = chunkEnd;
-    if ("minConverged" in spec.stop && converged.length >= spec.stop.minConverged) {
-      const sorted = [...converged].sort((a, b) => a - b);
+    if ("minConverged" in spec.stop && truths.converged.length >= spec.stop.minConverged) {
+      const sorted = [...truths.converged].sort((a, b) => a - b);
       if (relativeHalfWidth(sorted) <= spec.stop.maxRelativeHalfWidth) break;
     }
   }
   const after = traffic(cluster);
   const end = scheduler.now();
-  const inFlightAgesMs = [...truth.values()].map((u) => end - u.issuedAt).sort((a, b) => a - b);
+  const inFlightAgesMs = truths.inFlightAges(end).sort((a, b) => a - b);
   void cluster.close();
   return {
     measuredMs: end - start,
     updatesIssued: updates,
-    convergedMs: converged.sort((a, b) => a - b),
+    convergedMs: truths.converged.sort((a, b) => a - b),
     inFlightAgesMs,
     messagesSent: after.messages - before.messages,
     bytesSent: after.bytes - before.bytes,
-    deliveries,
+    deliveries: truths.deliveries,
     meanInFlight: samples > 0 ? inFlightSum / samples : 0,
     meanMissingUpdates: samples > 0 ? missingSum / samples : 0,
     visibility: visibility.curve(n, end),
@@ -150,23 +128,27 @@ function traffic(cluster: Cluster): { messages: number; bytes: number } {
   return { messages, bytes };
 }
 
-/** Updates in flight (Σ_r F[r] − min_i VV_i[r]) and missing updates summed over replicas, from the replicas' vectors. */
+/**
+ * Updates in flight (Σ_r F[r] − min_i VV_i[r]) and missing updates summed over replicas, from
+ * the replicas' vectors, read entry by entry by origin number (origins no replica holds add 0).
+ */
 function divergence(cluster: Cluster): { inFlight: number; missing: number } {
-  const vvs = cluster.replicas().map((r) => r.versionVector());
-  const frontier = new Map<string, number>();
-  const floor = new Map<string, number>();
-  for (const vv of vvs) for (const [o, s] of vv) frontier.set(o, Math.max(s, frontier.get(o) ?? 0));
+  const replicas = cluster.replicas();
   let missing = 0;
-  for (const [o, f] of frontier) {
-    let min = Infinity;
-    for (const vv of vvs) {
-      const s = vv.get(o) ?? 0;
-      missing += f - s;
-      if (s < min) min = s;
-    }
-    floor.set(o, min);
-  }
   let inFlight = 0;
-  for (const [o, f] of frontier) inFlight += f - floor.get(o)!;
+  for (let o = originCount() - 1; o >= 0; o--) {
+    let frontier = 0;
+    let floor = Infinity;
+    let sum = 0;
+    for (const r of replicas) {
+      const s = r.versionVectorEntryOf(o);
+      if (s > frontier) frontier = s;
+      if (s < floor) floor = s;
+      sum += s;
+    }
+    if (frontier === 0) continue;
+    missing += frontier * replicas.length - sum;
+    inFlight += frontier - floor;
+  }
   return { inFlight, missing };
 }

@@ -5,13 +5,19 @@ const MAX_RECORDS = 65_536;
 /** Numbers per record: origin number (wire/origins.ts), first seq, last seq, time merged. */
 const W = 4;
 
+/** Told of every run of dots a replica newly includes (Replica.observeInclusions; a journal is one). */
+export interface InclusionSink {
+  /** Dots `from`..`to` of origin number `origin` (wire/origins.ts), included at `atMs`. */
+  record(origin: number, from: number, to: number, atMs: number): void;
+}
+
 /**
  * What a replica newly included, in order: runs of dots of one origin with the time it merged
  * them, kept for one reader (Replica.openJournal) until it drains them. A consumer that reads
  * now and then (the agent: once per report tick) uses it instead of a merge event per received
  * state: the records are numbers in one ring that grows as needed, not an object per dot.
  */
-export class InclusionJournal {
+export class InclusionJournal implements InclusionSink {
   private data = new Float64Array(W * 64);
   private head = 0;
   private count = 0;

@@ -36,7 +36,7 @@ import { WireError } from "../wire/codec.js";
 import { originIndex, originName } from "../wire/origins.js";
 import { DeltaLog, type PickedList } from "./DeltaLog.js";
 import { DotTracker } from "./DotTracker.js";
-import { InclusionJournal } from "./InclusionJournal.js";
+import { InclusionJournal, type InclusionSink } from "./InclusionJournal.js";
 import { VectorView } from "./VectorView.js";
 
 /** How a replica is set up. */
@@ -151,8 +151,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private readonly phase: "random" | "aligned";
   /** Mirror of the state's causal context: lets a relayed update be skipped without decoding it. */
   private seen = new DotTracker();
-  /** Open inclusion journals (see `openJournal`): usually none, or the agent's. */
-  private journals: InclusionJournal[] = [];
+  /** Open inclusion journals and observers (`openJournal`, `observeInclusions`): usually none, or the agent's. */
+  private journals: InclusionSink[] = [];
   /** Traffic counters (see `traffic`), at the indices below. */
   private readonly counts = new Float64Array(SENT_BY_KIND + 2 * 5);
   /** Hashes of full states recently merged from the delta log of a peer (relayed copies are skipped). */
@@ -230,6 +230,11 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     return this.seen.contiguousOf(originIndex(origin));
   }
 
+  /** The same by origin number (wire/origins.ts): no name lookup. */
+  versionVectorEntryOf(origin: number): number {
+    return this.seen.contiguousOf(origin);
+  }
+
   /**
    * Messages and bytes this replica sent and received, and the received states it merged,
    * since it was created (across restores): counted on every message whether or not anyone
@@ -257,6 +262,16 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     );
     this.journals = [...this.journals, journal];
     return journal;
+  }
+
+  /**
+   * Tells `sink` at once of every run of dots this replica newly includes from now on (origin
+   * numbers: wire/origins.ts), for an observer in the same process that keeps up with every
+   * merge (the simulator) — no event object or origin name per run. Returns what stops it.
+   */
+  observeInclusions(sink: InclusionSink): () => void {
+    this.journals = [...this.journals, sink];
+    return () => (this.journals = this.journals.filter((other) => other !== sink));
   }
 
   /** VV, state hash, state bytes and summary (cached until the state changes). */
