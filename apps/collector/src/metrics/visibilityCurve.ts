@@ -45,8 +45,6 @@ interface Pending {
   live: number;
 }
 
-const keyOf = (origin: number, seq: number) => origin * 4294967296 + seq;
-
 /** The first age whose share reaches `share` (t50 = firstAgeReaching(points, 0.5)), or null. */
 export function firstAgeReaching(points: ReadonlyArray<readonly [number, number, ...number[]]>, share: number): number | null {
   for (const p of points) if (p[1] >= share - 1e-12) return p[0];
@@ -64,7 +62,9 @@ export class VisibilityCurve {
   /** Updates issued per slot, and which absolute slot each ring cell holds (NaN: none). */
   private readonly counts: Float64Array;
   private readonly slotOfCell: Float64Array;
-  private readonly pending = new Map<number, Pending>();
+  /** Per origin (small-integer keys: no boxed number per lookup), seq → its record. */
+  private readonly pending: Array<Map<number, Pending> | undefined> = [];
+  private pendingTotal = 0;
   private epochMs = -Infinity;
   readonly windowMs: number;
   readonly lagMs: number;
@@ -93,8 +93,8 @@ export class VisibilityCurve {
   /** A traced update `(origin, seq)` was issued at `issuedAtMs` while `live` replicas were live (its origin holds it). */
   issued(origin: number, seq: number, issuedAtMs: number, live: number): void {
     if (issuedAtMs < this.epochMs) return;
-    const key = keyOf(origin, seq);
-    if (this.pending.has(key)) return;
+    let byOrigin = this.pending[origin];
+    if (byOrigin?.has(seq) === true) return;
     const slot = Math.floor(issuedAtMs / this.slotMs);
     const cell = this.cellFor(slot);
     if (cell < 0) return;
@@ -102,30 +102,36 @@ export class VisibilityCurve {
     this.counts[cell]! += 1;
     this.held[cell * this.bins]! += 1 / n;
     if (n === 1) return;
-    if (this.pending.size >= MAX_PENDING) this.pending.delete(this.pending.keys().next().value!);
-    this.pending.set(key, { issuedAtMs, slot, held: 1, live: n });
+    if (byOrigin === undefined) {
+      while (this.pending.length <= origin) this.pending.push(undefined);
+      byOrigin = this.pending[origin] = new Map();
+    }
+    // Beyond the bound the origin's oldest is forgotten (its later inclusions no longer count).
+    if (this.pendingTotal >= MAX_PENDING && byOrigin.size > 0) this.forget(byOrigin, byOrigin.keys().next().value!);
+    byOrigin.set(seq, { issuedAtMs, slot, held: 1, live: n });
+    this.pendingTotal++;
   }
 
   /** A replica reported including `(origin, seq)` at `atMs`. */
   included(origin: number, seq: number, atMs: number): void {
-    const key = keyOf(origin, seq);
-    const p = this.pending.get(key);
+    const byOrigin = this.pending[origin];
+    const p = byOrigin?.get(seq);
     if (p === undefined) return;
     const cell = this.cellOf(p.slot);
     if (cell < 0) {
-      this.pending.delete(key);
+      this.forget(byOrigin!, seq);
       return;
     }
     this.add(cell, p, atMs - p.issuedAtMs, 1);
-    if (p.held >= p.live) this.pending.delete(key);
+    if (p.held >= p.live) this.forget(byOrigin!, seq);
   }
 
   /** Every live replica holds `(origin, seq)` since `atMs`: those not heard from count from then. */
   converged(origin: number, seq: number, atMs: number): void {
-    const key = keyOf(origin, seq);
-    const p = this.pending.get(key);
+    const byOrigin = this.pending[origin];
+    const p = byOrigin?.get(seq);
     if (p === undefined) return;
-    this.pending.delete(key);
+    this.forget(byOrigin!, seq);
     const cell = this.cellOf(p.slot);
     if (cell >= 0 && p.held < p.live) this.add(cell, p, atMs - p.issuedAtMs, p.live - p.held);
   }
@@ -136,7 +142,8 @@ export class VisibilityCurve {
     this.held.fill(0);
     this.counts.fill(0);
     this.slotOfCell.fill(Number.NaN);
-    this.pending.clear();
+    this.pending.length = 0;
+    this.pendingTotal = 0;
   }
 
   /** The curve as of `nowMs`, over updates issued in the window (and not before `fromMs`). */
@@ -147,17 +154,21 @@ export class VisibilityCurve {
     const observed = new Float64Array(B);
     // A slot straddling the epoch holds only updates issued after it (earlier ones were refused).
     const lo = Math.max(Math.ceil((nowMs - this.windowMs) / this.slotMs), Math.floor(this.epochMs / this.slotMs), Math.ceil(fromMs / this.slotMs));
-    const lastEnd = (b: number) => Math.floor((nowMs - this.lagMs - this.ages[b]!) / this.slotMs) - 1;
-    const hi0 = lastEnd(0);
-    for (let s = lo; s <= hi0; s++) {
+    // The last slot old enough for each age: one whose end is at least that age + the lag ago.
+    const lastSlot = new Float64Array(B);
+    for (let b = 0; b < B; b++) lastSlot[b] = Math.floor((nowMs - this.lagMs - this.ages[b]!) / this.slotMs) - 1;
+    const held = this.held;
+    for (let s = lo; s <= lastSlot[0]!; s++) {
       const cell = this.cellOf(s);
-      if (cell < 0 || this.counts[cell] === 0) continue;
+      if (cell < 0) continue;
+      const count = this.counts[cell]!;
+      if (count === 0) continue;
+      const base = cell * B;
       let cum = 0;
-      for (let b = 0; b < B; b++) {
-        if (s > lastEnd(b)) break; // older bins need older slots
-        cum += this.held[cell * B + b]!;
+      for (let b = 0; b < B && s <= lastSlot[b]!; b++) {
+        cum += held[base + b]!;
         heldSum[b]! += cum;
-        observed[b]! += this.counts[cell]!;
+        observed[b]! += count;
       }
     }
     const points: Array<[number, number, number]> = [];
@@ -178,7 +189,11 @@ export class VisibilityCurve {
 
   /** Updates awaiting a holder's report (bounded). */
   get pendingCount(): number {
-    return this.pending.size;
+    return this.pendingTotal;
+  }
+
+  private forget(byOrigin: Map<number, Pending>, seq: number): void {
+    if (byOrigin.delete(seq)) this.pendingTotal--;
   }
 
   private add(cell: number, p: Pending, delayMs: number, replicas: number): void {
@@ -206,12 +221,15 @@ export class VisibilityCurve {
     return cell;
   }
 
-  /** Pending records of slots out of the window (insertion order is roughly issue order). */
+  /** Pending records of slots out of the window (an origin's are in issue order). O(origins + expired). */
   private forgetExpired(nowMs: number): void {
     const oldest = Math.floor((nowMs - this.windowMs) / this.slotMs) - 1;
-    for (const [key, p] of this.pending) {
-      if (p.slot >= oldest) break;
-      this.pending.delete(key);
+    for (const byOrigin of this.pending) {
+      if (byOrigin === undefined) continue;
+      for (const [seq, p] of byOrigin) {
+        if (p.slot >= oldest) break;
+        this.forget(byOrigin, seq);
+      }
     }
   }
 }
