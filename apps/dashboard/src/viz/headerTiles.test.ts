@@ -64,4 +64,16 @@ describe("header tiles", () => {
   it("with nothing in flight the oldest age says none", () => {
     expect(figure(headerTiles({ ...KPIS, inFlight: 0, oldestInFlightMs: 0 }, { windowMs: 30_000, configVersion: 3 }), "kpi-oldest-in-flight")?.text).toBe("none");
   });
+
+  it("say when the collector sheds load, and by how much, only while it does", () => {
+    const calm = headerTiles(KPIS, { windowMs: 30_000, configVersion: 3, ingest: { shedding: false, coalescedReports: 0, droppedTimes: 0, slowdown: 1 } });
+    expect(calm.find((t) => t.key === "shedding")).toBeUndefined();
+    const tiles = headerTiles(KPIS, { windowMs: 30_000, configVersion: 3, ingest: { shedding: true, coalescedReports: 1234, droppedTimes: 5, slowdown: 4 } });
+    const shedding = tiles.find((t) => t.key === "shedding");
+    expect(shedding?.tone).toBe("warn");
+    expect(figure(tiles, "kpi-ingest-slowdown")?.text).toBe("4×");
+    expect(figure(tiles, "kpi-ingest-coalesced")?.text).toBe(figure(headerTiles({ ...KPIS, inFlight: 1234 }, { windowMs: 30_000, configVersion: 3 }), "kpi-in-flight")?.text);
+    expect(shedding?.title).toMatch(/5 issue\/inclusion times dropped/);
+    expect(shedding?.title).toMatch(/docs\/metrics\.md#under-overload/);
+  });
 });

@@ -1,7 +1,7 @@
 // What the header shows, as data: one entry per tile, each with the figures it holds and
 // their test ids. Pure, so the wording and the "≥" rule are tested without a browser.
 
-import type { Kpis } from "@driftscope/protocol";
+import type { Kpis, Sampling } from "@driftscope/protocol";
 import { formatBytes, formatCount, formatDurationMs, formatShare } from "./format.js";
 import { AT_LEAST, formatPercentileMs, lowerBoundNote, percentileTitle, type PercentileKey } from "./lowerBound.js";
 
@@ -45,6 +45,8 @@ export interface HeaderContext {
   configVersion: number | undefined;
   /** A recording is shown: the figures are the recorded frame at the scrubber's time. */
   replay?: boolean;
+  /** What an overloaded collector shed (the frame's `sampling.ingest`). */
+  ingest?: Sampling["ingest"];
 }
 
 /** Sections of docs/metrics.md the tooltips point to (tooltipDocs.test.ts checks they exist). */
@@ -53,6 +55,7 @@ export const DOCS = {
   convergence: "docs/metrics.md#convergence-time-of-an-update",
   theory: "docs/gossip.md#the-reference-line-and-how-to-read-it",
   theoryFigures: "docs/metrics.md#theoretical-reference-frame-theory",
+  overload: "docs/metrics.md#under-overload",
 } as const;
 
 /** The tooltip text of a tile: definition, then window, unit and docs on their own lines. */
@@ -174,6 +177,30 @@ export function headerTiles(k: Kpis | null, ctx: HeaderContext): TileSpec[] {
         figures: [{ testId: "kpi-lost-updates", text: formatCount(k.lostUpdates) }],
       }),
     );
+  }
+  const ingest = ctx.ingest;
+  if (ingest?.shedding === true) {
+    // Shown only while it applies: figures that carry merged reports, from agents slowed down, must say so.
+    const help: TileHelp = {
+      definition:
+        "Reports arrive faster than the collector folds them in: reports of the same agent that waited were merged (their version-vector changes and counters kept, their traced times up to a bound), and agents are asked to report that many times less often. Counts of missing updates stay exact.",
+      window: "the last 10 s",
+      unit: "× report interval · reports merged",
+      docs: DOCS.overload,
+    };
+    const dropped = ingest.droppedTimes > 0 ? `${formatCount(ingest.droppedTimes)} issue/inclusion times dropped past the bound.` : "";
+    tiles.push({
+      key: "shedding",
+      label: "Collector shedding",
+      help,
+      title: helpText(help, dropped),
+      tone: "warn",
+      figures: [
+        { testId: "kpi-ingest-slowdown", text: `${ingest.slowdown}×`, unit: " slower", title: "Factor by which agents are asked to stretch their report interval" },
+        { testId: "kpi-ingest-coalesced", text: formatCount(ingest.coalescedReports), unit: " merged", title: "Reports merged into a later one of the same agent in the last 10 s" },
+      ],
+      separator: " · ",
+    });
   }
   tiles.push(
     tile({
