@@ -4,10 +4,13 @@ export interface ColourBarLegendProps {
   metric: "missing" | "staleness";
   max: number;
   lut: Uint8ClampedArray;
+  /** Whether the scale's top is locked (otherwise it follows the visible window). */
+  locked: boolean;
+  onLock(locked: boolean): void;
 }
 
 /** The heatmap's colour ramp with its end values, and the special cell colours. */
-export function ColourBarLegend({ metric, max, lut }: ColourBarLegendProps) {
+export function ColourBarLegend({ metric, max, lut, locked, onLock }: ColourBarLegendProps) {
   const n = lut.length / 4;
   const stops = [0, 0.25, 0.5, 0.75, 1].map((p) => {
     const i = Math.round(p * (n - 1)) * 4;
@@ -22,7 +25,12 @@ export function ColourBarLegend({ metric, max, lut }: ColourBarLegendProps) {
       <span className="item">
         {fmt(0)}
         <span style={{ display: "inline-block", width: 140, height: 10, background: `linear-gradient(to right, ${stops.join(", ")})` }} />
-        {fmt(max)} {metric === "missing" ? "missing updates" : "staleness"} (√ scale)
+        <span data-testid="heatmap-scale">
+          {fmt(max)} {metric === "missing" ? "missing updates" : "staleness"} (√ scale, {locked ? "locked" : "fitted to the visible window"})
+        </span>
+        <button type="button" className="btn small" aria-pressed={locked} data-testid="heatmap-scale-lock" onClick={() => onLock(!locked)} title={locked ? "Let the colour scale follow the visible window again" : "Keep this colour scale while the data changes (to compare over time)"}>
+          {locked ? "Unlock scale" : "Lock scale"}
+        </button>
       </span>
       <span className="item">
         <span style={{ display: "inline-block", width: 12, height: 10, background: "rgb(148,155,164)" }} /> crashed

@@ -6,11 +6,13 @@ import { PLOT_MARGIN, type PlotLayout } from "../charts/plot.js";
 import { useCanvas } from "../hooks/useCanvas.js";
 import { useElementSize } from "../hooks/useElementSize.js";
 import { useExport } from "../hooks/useExport.js";
+import { useReplicaCursor } from "../hooks/useReplicaCursor.js";
 import { useView } from "../hooks/useView.js";
 import { useZoom } from "../hooks/useZoom.js";
 import { useDashboard } from "../store/store.js";
-import { colourLut, heatmapLookup, paintGrid, stableMax } from "../viz/heatmap.js";
-import { linearMap, valueDomain } from "../viz/scales.js";
+import { CELL_CRASHED, CELL_UNREACHABLE, colourLut, heatmapLookup, paintGrid } from "../viz/heatmap.js";
+import { heatmapScaleMax, heatmapSummary } from "../viz/heatmapSummary.js";
+import { linearMap } from "../viz/scales.js";
 import { BrushLayer } from "./BrushLayer.js";
 import { ChartCard } from "./ChartCard.js";
 import { ColourBarLegend } from "./ColourBarLegend.js";
@@ -23,7 +25,13 @@ export interface HeatmapChartProps {
 }
 
 const LUTS = { missing: colourLut("missing"), staleness: colourLut("staleness") };
-const niceMax = (v: number) => valueDomain(0, v)[1];
+/** Up to this many rows every replica is labelled (12 px a row); beyond, every k-th. */
+const LABEL_ALL_ROWS = 64;
+
+/** Plot height for `n` rows: 12 px a row up to 64 rows, then 8 px a row up to 440 px. */
+export function heatmapPlotHeight(n: number): number {
+  return n <= LABEL_ALL_ROWS ? Math.max(160, n * 12) : Math.min(440, Math.max(160, n * 8));
+}
 
 /** Replicas × time, coloured by missing updates or staleness; canvas, so 1,024 rows stay smooth. */
 export function HeatmapChart({ className }: HeatmapChartProps) {
@@ -33,13 +41,14 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
   const [metric, setMetric] = useState<HeatmapMetric>("missing");
   const [order, setOrder] = useState<HeatmapOrder>("id");
   const [hover, setHover] = useState<{ px: number; py: number } | null>(null);
-  const scaleMax = useRef(0);
+  // The colour scale follows the visible window unless the person locks it (then this holds its top).
+  const [locked, setLocked] = useState<number | null>(null);
   // Reused between draws: an offscreen canvas at grid resolution and its pixel buffer.
   const offscreen = useRef<{ canvas: HTMLCanvasElement; pixels: Uint8ClampedArray } | null>(null);
   const zoom = useZoom();
   const onExport = useExport("heatmap", { heatmapMetric: metric });
   const n = model.order.length;
-  const plotHeight = Math.min(440, Math.max(160, n * 8));
+  const plotHeight = heatmapPlotHeight(n);
   const plotWidth = Math.max(10, width - PLOT_MARGIN.left - PLOT_MARGIN.right);
   const top = 22;
   const layout: PlotLayout = {
@@ -50,8 +59,8 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
     panels: [{ top, height: plotHeight, y: linearMap([0, Math.max(1, n)], [top, top + plotHeight]) }],
   };
   const view = heatmapView(model, metric, domain, plotWidth, plotHeight, order);
-  // eslint-disable-next-line react-hooks/refs -- the colour scale's hysteresis lives across renders on purpose
-  const max = (scaleMax.current = stableMax(scaleMax.current, view.grid.max, niceMax));
+  const max = heatmapScaleMax(view.grid.max, locked);
+  const cursor = useReplicaCursor(view.ids, selectReplica);
   const canvasRef = useCanvas(width, layout.height, (ctx) => {
     const { grid } = view;
     offscreen.current ??= { canvas: document.createElement("canvas"), pixels: new Uint8ClampedArray(0) };
@@ -71,8 +80,8 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
       ctx.fillStyle = "#6b7280";
       ctx.font = "12px sans-serif";
       ctx.textAlign = "center";
-      ctx.fillText("per-replica history starts", layout.left + gapPx / 2, top + plotHeight / 2 - 8);
-      ctx.fillText("when this page connected", layout.left + gapPx / 2, top + plotHeight / 2 + 8);
+      ctx.fillText("no per-replica history", layout.left + gapPx / 2, top + plotHeight / 2 - 8);
+      ctx.fillText("kept this far back", layout.left + gapPx / 2, top + plotHeight / 2 + 8);
     }
     // Selected replicas: a coloured tick at the left edge and an outline across the row.
     selected.forEach((id, k) => {
@@ -86,8 +95,17 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
       ctx.fillStyle = ctx.strokeStyle;
       ctx.fillRect(layout.left - 6, y0, 4, h);
     });
+    if (cursor.cursorIndex >= 0) {
+      // The keyboard's row: a dark dashed outline across it.
+      const y0 = top + (cursor.cursorIndex / view.ids.length) * plotHeight;
+      ctx.setLineDash([4, 3]);
+      ctx.strokeStyle = "#111827";
+      ctx.lineWidth = 1.5;
+      ctx.strokeRect(layout.left - 8, y0 - 0.5, plotWidth + 8, Math.max(3, plotHeight / view.ids.length) + 1);
+      ctx.setLineDash([]);
+    }
   });
-  const labelEvery = Math.max(1, Math.ceil(view.ids.length / Math.floor(plotHeight / 13)));
+  const labelEvery = n <= LABEL_ALL_ROWS ? 1 : Math.max(1, Math.ceil(view.ids.length / Math.floor(plotHeight / 13)));
   const hit = hover ? heatmapLookup(view.src, view.rows, domain[0], domain[1], plotWidth, plotHeight, hover.px - layout.left, hover.py - top) : null;
   const axis = elapsedAxis(domain, model.startMs, plotWidth);
   return (
@@ -101,7 +119,16 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
         <>
           <span className="seg" role="group" aria-label="Heatmap colour">
             {(["missing", "staleness"] as const).map((m) => (
-              <button key={m} type="button" aria-pressed={metric === m} data-testid={`heatmap-metric-${m}`} onClick={() => setMetric(m)}>
+              <button
+                key={m}
+                type="button"
+                aria-pressed={metric === m}
+                data-testid={`heatmap-metric-${m}`}
+                onClick={() => {
+                  setMetric(m);
+                  setLocked(null);
+                }}
+              >
                 {m === "missing" ? "Missing updates" : "Staleness"}
               </button>
             ))}
@@ -113,8 +140,21 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
         </>
       }
     >
-      <ColourBarLegend metric={metric} max={max} lut={LUTS[metric]} />
-      <div ref={ref} className="plot" style={{ height: layout.height }} role="img" aria-label={`Heatmap of ${metric === "missing" ? "missing updates" : "staleness"} per replica over time`}>
+      <div className="heatmap-summary" data-testid="heatmap-summary">
+        {heatmapSummary(model.latest, model.order)}
+      </div>
+      <ColourBarLegend metric={metric} max={max} lut={LUTS[metric]} locked={locked !== null} onLock={(on) => setLocked(on ? max : null)} />
+      <div
+        ref={ref}
+        className="plot"
+        style={{ height: layout.height }}
+        role="application"
+        tabIndex={0}
+        data-testid="heatmap-plot"
+        aria-label={`Heatmap of ${metric === "missing" ? "missing updates" : "staleness"} per replica over time. Arrow keys move between replicas, Enter selects, Shift+Enter adds to the selection.`}
+        onKeyDown={cursor.onKeyDown}
+        onBlur={cursor.onBlur}
+      >
         <canvas ref={canvasRef} style={{ width, height: layout.height }} data-testid="heatmap-canvas" />
         <svg width={width} height={layout.height}>
           <g className="axis">
@@ -134,15 +174,37 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
             {...zoom}
             onReset={zoom.onResetZoom}
             onHover={(t, px, py) => setHover(t === null ? null : { px, py })}
-            onClick={(_px, py) => {
+            onClick={(_px, py, additive) => {
               const r = Math.floor(((py - top) / plotHeight) * view.ids.length);
               const id = view.ids[r];
-              if (id) selectReplica(id, false);
+              if (id) selectReplica(id, additive);
             }}
           />
         </svg>
         {hover && hit && <HeatmapTooltip id={view.ids[hit.row] ?? ""} time={axis.format(hit.timeMs)} value={hit.value} metric={metric} px={hover.px} py={hover.py} width={width} />}
+        {!hover && cursor.cursorId !== null && (
+          <HeatmapTooltip
+            id={cursor.cursorId}
+            time="now"
+            value={cursorValue(model.latest, model.indexOf(cursor.cursorId), metric)}
+            metric={metric}
+            px={layout.left + plotWidth - 4}
+            py={top + ((cursor.cursorIndex + 0.5) / view.ids.length) * plotHeight}
+            width={width}
+          />
+        )}
+        <span className="sr-only" aria-live="polite" data-testid="heatmap-cursor">
+          {cursor.cursorId !== null ? `${cursor.cursorId}${selected.includes(cursor.cursorId) ? ", selected" : ""}` : ""}
+        </span>
       </div>
     </ChartCard>
   );
+}
+
+/** The latest value of the replica at frame index `i` (crashed/unreachable as their cell marks). */
+function cursorValue(frame: { columns: { missingUpdates: number[]; stalenessMs: number[]; status: number[] } } | null, i: number, metric: HeatmapMetric): number | null {
+  if (!frame || i < 0) return null;
+  const st = frame.columns.status[i] ?? 0;
+  if (st !== 0) return st === 2 ? CELL_CRASHED : CELL_UNREACHABLE;
+  return (metric === "missing" ? frame.columns.missingUpdates[i] : frame.columns.stalenessMs[i]) ?? null;
 }

@@ -6,6 +6,7 @@ import { picture, TOPOLOGY_HEIGHT, TOPOLOGY_LEGEND, type SimNode } from "../char
 import { exportCsv } from "../charts/exports.js";
 import { downloadBlob, downloadFile, svgToPng } from "../export/download.js";
 import { useElementSize } from "../hooks/useElementSize.js";
+import { useReplicaCursor } from "../hooks/useReplicaCursor.js";
 import { useView } from "../hooks/useView.js";
 import { useDashboard } from "../store/store.js";
 import { exportFileName } from "../viz/fileName.js";
@@ -34,13 +35,19 @@ export function TopologyView({ className }: TopologyViewProps) {
   const partitions = partitionsInForce(model);
   const configured = model.config?.network.partitions.length ?? 0;
   const layoutKey = `${model.membershipVersion}:${model.order.length}|${JSON.stringify(partitions)}|${Math.round(width)}`;
+  const [keyTip, setKeyTip] = useState<{ id: string; x: number; y: number } | null>(null);
+  const cursor = useReplicaCursor(sortedIds(model.order), selectReplica, (id) => {
+    const n = id === null ? undefined : nodesRef.current.find((node) => node.id === id);
+    setKeyTip(n ? { id: n.id, x: n.x ?? 0, y: n.y ?? 0 } : null);
+  });
+  const ringed = hovered ?? cursor.cursorId;
 
   useEffect(() => {
     redraw.current = () => {
-      if (canvasRef.current && width > 0) paintTopology(canvasRef.current, picture(model, nodesRef.current, width, selected), hovered);
+      if (canvasRef.current && width > 0) paintTopology(canvasRef.current, picture(model, nodesRef.current, width, selected), ringed);
     };
     redraw.current();
-  }, [model, version, width, selected, hovered]);
+  }, [model, version, width, selected, ringed]);
 
   useEffect(() => {
     if (width <= 0) return;
@@ -115,7 +122,17 @@ export function TopologyView({ className }: TopologyViewProps) {
       className={className}
       onExport={onExport}
     >
-      <div ref={ref} className="plot" style={{ height: TOPOLOGY_HEIGHT }}>
+      <div
+        ref={ref}
+        className="plot"
+        style={{ height: TOPOLOGY_HEIGHT }}
+        role="application"
+        tabIndex={0}
+        data-testid="topology-plot"
+        aria-label="Topology. Arrow keys move between replicas, Enter selects, Shift+Enter adds to the selection."
+        onKeyDown={cursor.onKeyDown}
+        onBlur={cursor.onBlur}
+      >
         <canvas
           ref={canvasRef}
           style={{ width, height: TOPOLOGY_HEIGHT, cursor: tip ? "pointer" : "default" }}
@@ -139,7 +156,20 @@ export function TopologyView({ className }: TopologyViewProps) {
           }}
         />
         {tip && <TopologyTip model={model} id={tip.id} x={tip.x} y={tip.y} width={width} />}
+        {!tip && keyTip && keyTip.id === cursor.cursorId && <TopologyTip model={model} id={keyTip.id} x={keyTip.x} y={keyTip.y} width={width} />}
+        <span className="sr-only" aria-live="polite" data-testid="topology-cursor">
+          {cursor.cursorId !== null ? `${cursor.cursorId}${selected.includes(cursor.cursorId) ? ", selected" : ""}` : ""}
+        </span>
       </div>
     </ChartCard>
   );
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true });
+const sortedCache = new WeakMap<readonly string[], string[]>();
+/** Replica ids in natural order (r2 before r10), the order the arrow keys walk; cached per membership. */
+function sortedIds(ids: readonly string[]): string[] {
+  let sorted = sortedCache.get(ids);
+  if (!sorted) sortedCache.set(ids, (sorted = [...ids].sort(collator.compare)));
+  return sorted;
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { forAll, int } from "../testRandom.js";
 import {
-  stableMax,
   CELL_COLOURS, CELL_CRASHED, binHeatmap, colourLut, heatmapLookup, paintGrid, parseRgb, rampPosition, type MatrixColumns,
 } from "./heatmap.js";
 
@@ -89,18 +88,5 @@ describe("heatmapLookup", () => {
     expect(hit).toEqual({ row: 0, timeMs: 150, value: 8 });
     expect(heatmapLookup(src, rows, 0, 200, 200, 40, 50, 39)?.value).toBe(1);
     expect(heatmapLookup(src, rows, 0, 200, 200, 40, 250, 5)).toBeNull();
-  });
-});
-
-describe("stableMax", () => {
-  const nice = (v: number) => Math.ceil(v / 10) * 10;
-  it("grows at once, holds through small dips, shrinks on a large fall", () => {
-    let m = stableMax(0, 37, nice);
-    expect(m).toBe(40);
-    m = stableMax(m, 20, nice);
-    expect(m).toBe(40);
-    m = stableMax(m, 12, nice);
-    expect(m).toBe(20);
-    expect(stableMax(m, 0, nice)).toBe(20);
   });
 });

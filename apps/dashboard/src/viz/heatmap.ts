@@ -203,13 +203,3 @@ export function heatmapLookup(
   const v = src.values(i)[rows[row]!];
   return { row, timeMs, value: v === undefined || Number.isNaN(v) ? null : v };
 }
-
-/**
- * A colour-scale maximum that does not flicker: it grows at once to a nice value above
- * the data, and shrinks only when the data falls below a third of it.
- */
-export function stableMax(previous: number, current: number, nice: (v: number) => number): number {
-  if (!(current > 0)) return previous > 0 ? previous : 1;
-  if (current > previous || current < previous / 3) return nice(current);
-  return previous;
-}
