@@ -3,9 +3,9 @@
 
 import type { ClusterModel } from "../store/clusterModel.js";
 import type { AxisSpec } from "../viz/chartSvg.js";
-import { formatBytes, formatCount, formatDurationMs, formatDurationTick } from "../viz/format.js";
+import { formatDurationMs } from "../viz/format.js";
 import type { MarkerEvent } from "../viz/markers.js";
-import { elapsedTicks, formatElapsed, linearTicks, valueDomain } from "../viz/scales.js";
+import { elapsedTicks, formatElapsed } from "../viz/scales.js";
 import { faultsInForce, liveIds, sectionCoverage } from "../viz/sections.js";
 import { eventsInWords } from "../viz/markerWords.js";
 import { configSpan, configSpanCaption } from "./configSpan.js";
@@ -60,17 +60,7 @@ export function elapsedAxis(domain: [number, number], startMs: number, widthPx: 
   };
 }
 
-/** Kinds of value an axis shows; each has its unit and tick format. */
-export type ValueKind = "count" | "durationMs" | "perSec" | "bytesPerSec" | "share";
-
-/** A value axis from 0 to a nice maximum, with a unit in its label. */
-export function valueAxis(label: string, kind: ValueKind, max: number, heightPx: number): AxisSpec {
-  const [lo, hi] = valueDomain(0, Number.isFinite(max) && max > 0 ? max * 1.05 : 1);
-  const ticks = linearTicks(lo, hi, Math.max(2, Math.floor(heightPx / 32)));
-  const format =
-    kind === "durationMs" ? formatDurationTick : kind === "bytesPerSec" ? (v: number) => formatBytes(v) : formatCount;
-  return { label, domain: [lo, hi], ticks, format };
-}
+export { valueAxis, type ValueKind } from "./valueAxis.js";
 
 /** Largest finite value among parts within [t0, t1] (0 if none). */
 export function maxIn(parts: readonly { xs: ArrayLike<number>; ys: ArrayLike<number>; length: number }[], t0: number, t1: number): number {

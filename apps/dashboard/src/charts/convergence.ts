@@ -4,14 +4,15 @@
 
 import type { ClusterModel } from "../store/clusterModel.js";
 import { lowerBound, upperBound } from "../viz/decimate.js";
-import { formatDurationMs, formatDurationTick } from "../viz/format.js";
+import { formatDurationMs } from "../viz/format.js";
 import { formatPercentileMs, lowerBoundNote } from "../viz/lowerBound.js";
 import { evaluationPoints, rollingPercentiles, windowForSpan } from "../viz/percentiles.js";
-import { logTicks } from "../viz/scales.js";
 import { theoryMax, theorySegments } from "../viz/theory.js";
 import { tunerTargetLine } from "../viz/tunerView.js";
-import { COLOURS, elapsedAxis, markersOf, valueAxis } from "./common.js";
+import { fitY, type YFit } from "../viz/yFit.js";
+import { COLOURS, elapsedAxis, markersOf } from "./common.js";
 import { valueAt, type PlotChart, type PlotLine, type PlotReadout } from "./plot.js";
+import { logValueAxis, valueAxis } from "./valueAxis.js";
 
 /** The convergence chart's data and what its caption needs to say. */
 export interface ConvergenceChart extends PlotChart {
@@ -19,6 +20,8 @@ export interface ConvergenceChart extends PlotChart {
   visibleSamples: number;
   /** Samples issued before this time were thinned to bound memory (NaN: none). */
   thinnedBeforeMs: number;
+  /** What the linear axis fits by default (null on a log axis). */
+  fits: (YFit | null)[];
 }
 
 /** Builds the chart for the visible range. */
@@ -27,7 +30,7 @@ export function convergenceChart(
   domain: [number, number],
   widthPx: number,
   heightPx: number,
-  opts: { log?: boolean } = {},
+  opts: { log?: boolean; fitAll?: boolean } = {},
 ): ConvergenceChart {
   const [t0, t1] = domain;
   const all = model.samples.points();
@@ -71,14 +74,22 @@ export function convergenceChart(
   const tuner = tunerTargetLine(model.latest?.tuner, model.config?.workload?.updatesPerSecPerReplica);
   if (tuner) steps.push({ key: "tuner", label: tuner.label, colour: COLOURS.tuner, dash: "10 3 2 3", segments: [{ from: t0, to: t1, y: tuner.ms }] });
 
-  let yMax = Math.max(theoryMax(segs), tuner ? tuner.ms * 1.1 : 0);
-  for (let i = 0; i < visible.length; i++) if (visible.ys[i]! > yMax) yMax = visible.ys[i]!;
-  for (const ys of [p99!]) for (const v of ys) if (v > yMax) yMax = v;
-  let y = valueAxis("Convergence time", "durationMs", yMax, heightPx);
+  // The largest value drawn over a span: samples issued in it, the p99 line, theory and target lines.
+  const maxBetween = (a: number, b: number) => {
+    let m = Math.max(theoryMax(segs.filter((s) => s.to > a && s.from < b)), tuner ? tuner.ms * 1.1 : 0);
+    for (let i = lowerBound(all.xs, all.length, a), end = upperBound(all.xs, all.length, b); i < end; i++) if (all.ys[i]! > m) m = all.ys[i]!;
+    for (let i = 0; i < at.length; i++) if (at[i]! >= a && at[i]! <= b && p99![i]! > m) m = p99![i]!;
+    return m;
+  };
+  let y;
+  let fit: YFit | null = null;
   if (opts.log) {
-    const lo = 10;
-    const hi = Math.max(100, 10 ** Math.ceil(Math.log10(Math.max(yMax, 11))));
-    y = { label: "Convergence time (log)", domain: [lo, hi], ticks: logTicks(lo, hi), format: formatDurationTick, log: true };
+    let minPositive = Infinity;
+    for (let i = 0; i < visible.length; i++) if (visible.ys[i]! > 0 && visible.ys[i]! < minPositive) minPositive = visible.ys[i]!;
+    y = logValueAxis("Convergence time", "durationMs", minPositive, maxBetween(t0, t1));
+  } else {
+    fit = fitY(maxBetween, domain, markersOf(model).map((m) => m.timeMs));
+    y = valueAxis("Convergence time", "durationMs", opts.fitAll || fit.fittedFrom === null ? maxBetween(t0, t1) : fit.max, heightPx);
   }
   return {
     x: elapsedAxis(domain, model.startMs, widthPx),
@@ -97,6 +108,7 @@ export function convergenceChart(
     windowMs,
     visibleSamples: visible.length,
     thinnedBeforeMs: model.samples.thinnedBeforeMs,
+    fits: [fit],
   };
 }
 

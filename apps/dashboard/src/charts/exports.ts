@@ -33,7 +33,8 @@ export interface ExportContext {
   selected: readonly string[];
   at: Date;
   heatmapMetric?: HeatmapMetric;
-  convergenceLog?: boolean;
+  /** Log y-axes, as on screen (exports otherwise fit everything in view, never a regime alone). */
+  log?: boolean;
 }
 
 const EXPORT_WIDTH = 880;
@@ -65,11 +66,11 @@ const TITLES: Record<ChartKind, string> = {
 function plotFor(kind: "convergence" | "divergence" | "rates", model: ClusterModel, ctx: ExportContext): PlotChart {
   switch (kind) {
     case "convergence":
-      return convergenceChart(model, ctx.domain, PLOT_WIDTH, 340, { log: ctx.convergenceLog });
+      return convergenceChart(model, ctx.domain, PLOT_WIDTH, 340, { log: ctx.log, fitAll: true });
     case "divergence":
-      return divergenceChart(model, ctx.domain, PLOT_WIDTH, 200, ctx.selected);
+      return divergenceChart(model, ctx.domain, PLOT_WIDTH, 200, ctx.selected, { log: ctx.log, fitAll: true });
     case "rates":
-      return ratesChart(model, ctx.domain, PLOT_WIDTH, 140);
+      return ratesChart(model, ctx.domain, PLOT_WIDTH, 140, { log: ctx.log, fitAll: true });
   }
 }
 

@@ -6,18 +6,22 @@ import type { OverlayRun } from "../store/runsSlice.js";
 import { toCsv, type CsvCell } from "../viz/csv.js";
 import { formatDurationMs } from "../viz/format.js";
 import { evaluationPoints, rollingPercentiles, windowForSpan } from "../viz/percentiles.js";
-import { RUN_COLOURS, elapsedAxis, valueAxis } from "./common.js";
+import { RUN_COLOURS, elapsedAxis } from "./common.js";
 import type { PlotChart, PlotLine, PlotScatter } from "./plot.js";
+import { logValueAxis, rangeIn, valueAxis } from "./valueAxis.js";
 
-/** The overlay chart for runs (x: ms since each run's start). */
-export function overlayChart(runs: readonly OverlayRun[], widthPx: number, heightPx: number, opts: { showSamples?: boolean } = {}): PlotChart & { windowMs: number } {
+/**
+ * The overlay chart for runs (x: ms since each run's start); the y-axis fits what is in
+ * the visible range (`zoom`, else every run's whole length), linear from 0 or log.
+ */
+export function overlayChart(
+  runs: readonly OverlayRun[],
+  widthPx: number,
+  heightPx: number,
+  opts: { showSamples?: boolean; log?: boolean; zoom?: [number, number] | null } = {},
+): PlotChart & { windowMs: number } {
   let xMax = 1000;
-  let yMax = 0;
-  for (const r of runs) {
-    if (r.length > 0) xMax = Math.max(xMax, r.xs[r.length - 1]!);
-    for (let i = 0; i < r.length; i++) if (r.ys[i]! > yMax) yMax = r.ys[i]!;
-  }
-  const domain: [number, number] = [0, xMax];
+  for (const r of runs) if (r.length > 0) xMax = Math.max(xMax, r.xs[r.length - 1]!);
   const windowMs = windowForSpan(xMax);
   const at = evaluationPoints(0, xMax, widthPx, 4);
   const lines: PlotLine[] = [];
@@ -29,9 +33,12 @@ export function overlayChart(runs: readonly OverlayRun[], widthPx: number, heigh
     lines.push({ key: `${r.id}-p50`, label: `${r.label}: p50`, colour, width: 2.25, parts: [{ xs: at, ys: p50!, length: at.length }] });
     lines.push({ key: `${r.id}-p95`, label: `${r.label}: p95`, colour, width: 1.5, dash: "5 3", parts: [{ xs: at, ys: p95!, length: at.length }] });
   });
+  const domain: [number, number] = opts.zoom ?? [0, xMax];
+  const range = rangeIn([...(opts.showSamples !== false ? runs : []), ...lines.flatMap((l) => l.parts)], domain[0], domain[1]);
+  const y = opts.log ? logValueAxis("Convergence time", "durationMs", range.minPositive, range.max) : valueAxis("Convergence time", "durationMs", range.max, heightPx);
   return {
     x: elapsedAxis(domain, 0, widthPx),
-    panels: [{ id: "overlay", y: valueAxis("Convergence time", "durationMs", yMax, heightPx), height: heightPx, lines, steps: [], scatters }],
+    panels: [{ id: "overlay", y, height: heightPx, lines, steps: [], scatters }],
     markers: [],
     windowMs,
   };

@@ -1,7 +1,7 @@
-import { useState } from "react";
 import { convergenceChart } from "../charts/convergence.js";
 import { legendOf } from "../charts/plot.js";
 import { useElementSize } from "../hooks/useElementSize.js";
+import { useChartScale } from "../hooks/useChartScale.js";
 import { useExport } from "../hooks/useExport.js";
 import { useView } from "../hooks/useView.js";
 import { useZoom } from "../hooks/useZoom.js";
@@ -12,6 +12,7 @@ import { theoryCaption } from "../viz/theory.js";
 import { theoryAt } from "../store/replayView.js";
 import { TimePlot } from "./TimePlot.js";
 import { ChartCard } from "./ChartCard.js";
+import { FitNote, LogToggle } from "./ScaleControls.js";
 
 export interface ConvergenceChartProps {
   className?: string;
@@ -22,10 +23,11 @@ export function ConvergenceChart({ className }: ConvergenceChartProps) {
   const { ref, width } = useElementSize();
   const { model, domain } = useView(100);
   const selected = useDashboard(useShallow((s) => s.selected));
-  const [log, setLog] = useState(false);
+  const [scale, setScale] = useChartScale("convergence");
+  const log = scale.log;
   const zoom = useZoom();
-  const onExport = useExport("convergence", { convergenceLog: log });
-  const chart = convergenceChart(model, domain, Math.max(100, width - 76), 300, { log });
+  const onExport = useExport("convergence", { log });
+  const chart = convergenceChart(model, domain, Math.max(100, width - 76), 300, scale);
   // The theory in force at the view's right edge: now live, the scrubber's time in a replay.
   const theory = theoryAt(model.theory, domain[1]);
   const sampling = model.sampling;
@@ -45,12 +47,9 @@ export function ConvergenceChart({ className }: ConvergenceChartProps) {
       legend={legendOf(chart)}
       className={className}
       onExport={onExport}
-      actions={
-        <label className="inline note">
-          <input type="checkbox" checked={log} onChange={(e) => setLog(e.target.checked)} data-testid="convergence-log" /> log scale
-        </label>
-      }
+      actions={<LogToggle chart="convergence" scale={scale} onChange={setScale} />}
     >
+      <FitNote chart="convergence" fits={chart.fits} scale={scale} startMs={model.startMs} onChange={setScale} />
       <div ref={ref}>
         {width > 0 && (
           <TimePlot

@@ -3,6 +3,7 @@ import { useShallow } from "zustand/react/shallow";
 import { overlayCaption, overlayChart, overlayCsv } from "../charts/overlay.js";
 import { legendOf, toSvgSpec } from "../charts/plot.js";
 import { downloadFile, downloadPng } from "../export/download.js";
+import { useChartScale } from "../hooks/useChartScale.js";
 import { useElementSize } from "../hooks/useElementSize.js";
 import type { OverlayRun } from "../store/runsSlice.js";
 import { useDashboard } from "../store/store.js";
@@ -10,6 +11,7 @@ import { buildChartSvg } from "../viz/chartSvg.js";
 import { exportFileName } from "../viz/fileName.js";
 import { ChartCard } from "./ChartCard.js";
 import type { ExportFormat } from "./ExportButtons.js";
+import { LogToggle } from "./ScaleControls.js";
 import { TimePlot } from "./TimePlot.js";
 
 /** Convergence of several recorded runs on one chart, with a legend by config. */
@@ -18,12 +20,12 @@ export function OverlayChart() {
   const { ids, overlays } = useDashboard(useShallow((s) => ({ ids: s.overlayIds, overlays: s.overlays })));
   const [samples, setSamples] = useState(true);
   const [zoom, setZoom] = useState<[number, number] | null>(null);
+  const [scale, setScale] = useChartScale("overlay");
   const runs = ids.map((id) => overlays[id]).filter((o): o is OverlayRun => typeof o === "object" && o !== null && !("error" in o));
   const loading = ids.filter((id) => overlays[id] === "loading").length;
   const failed = ids.map((id) => ({ id, o: overlays[id] })).filter((x) => typeof x.o === "object" && x.o !== null && "error" in x.o);
   if (ids.length === 0) return null;
-  const chart = overlayChart(runs, Math.max(100, width - 76), 320, { showSamples: samples });
-  if (zoom) chart.x = { ...chart.x, domain: zoom };
+  const chart = overlayChart(runs, Math.max(100, width - 76), 320, { showSamples: samples, log: scale.log, zoom });
   const onExport = (format: ExportFormat) => {
     const at = new Date();
     const name = (ext: string) => exportFileName({ chart: "convergence-overlay", tags: [`${runs.length}runs`], at, ext });
@@ -41,9 +43,12 @@ export function OverlayChart() {
       legend={legendOf(chart).filter((l) => !l.label.endsWith(": samples") && !l.label.endsWith(": p95"))}
       onExport={onExport}
       actions={
-        <label className="inline note">
-          <input type="checkbox" checked={samples} onChange={(e) => setSamples(e.target.checked)} /> samples
-        </label>
+        <>
+          <label className="inline note">
+            <input type="checkbox" checked={samples} onChange={(e) => setSamples(e.target.checked)} /> samples
+          </label>
+          <LogToggle chart="overlay" scale={scale} onChange={setScale} />
+        </>
       }
     >
       {failed.map((f) => (

@@ -1,11 +1,13 @@
 import { legendOf } from "../charts/plot.js";
 import { ratesChart } from "../charts/timeSeries.js";
 import { useElementSize } from "../hooks/useElementSize.js";
+import { useChartScale } from "../hooks/useChartScale.js";
 import { useExport } from "../hooks/useExport.js";
 import { useView } from "../hooks/useView.js";
 import { useZoom } from "../hooks/useZoom.js";
 import { formatBytes } from "../viz/format.js";
 import { ChartCard } from "./ChartCard.js";
+import { FitNote, LogToggle } from "./ScaleControls.js";
 import { TimePlot } from "./TimePlot.js";
 
 export interface RatesChartProps {
@@ -17,8 +19,9 @@ export function RatesChart({ className }: RatesChartProps) {
   const { ref, width } = useElementSize();
   const { model, domain } = useView(200);
   const zoom = useZoom();
-  const onExport = useExport("rates");
-  const chart = ratesChart(model, domain, Math.max(100, width - 76), 88);
+  const [scale, setScale] = useChartScale("rates");
+  const onExport = useExport("rates", { log: scale.log });
+  const chart = ratesChart(model, domain, Math.max(100, width - 76), 88, scale);
   const perUpdate = model.latestKpis?.bytesPerUpdate;
   return (
     <ChartCard
@@ -28,7 +31,9 @@ export function RatesChart({ className }: RatesChartProps) {
       legend={legendOf(chart)}
       className={className}
       onExport={onExport}
+      actions={<LogToggle chart="rates" scale={scale} onChange={setScale} />}
     >
+      <FitNote chart="rates" fits={chart.fits} scale={scale} startMs={model.startMs} onChange={setScale} />
       <div ref={ref}>{width > 0 && <TimePlot chart={chart} width={width} label="Updates, messages and bytes per second over time" {...zoom} />}</div>
     </ChartCard>
   );

@@ -7,12 +7,12 @@ import { dashboardStore } from "../store/store.js";
 
 /** An export handler for a chart, reading the store at click time (what you see is what you get). */
 export function useExport(kind: ChartKind, extra: Partial<ExportContext> = {}): (format: ExportFormat) => void {
-  const { heatmapMetric, convergenceLog } = extra;
+  const { heatmapMetric, log } = extra;
   return useCallback(
     (format: ExportFormat) => {
       const st = dashboardStore.getState();
       const model = activeModel(st);
-      const ctx: ExportContext = { domain: viewDomain(st, model), selected: st.selected, at: new Date(), heatmapMetric, convergenceLog };
+      const ctx: ExportContext = { domain: viewDomain(st, model), selected: st.selected, at: new Date(), heatmapMetric, log };
       try {
         if (format === "csv") downloadFile(exportCsv(kind, model, ctx));
         else if (format === "svg") downloadFile(exportSvg(kind, model, ctx));
@@ -21,6 +21,6 @@ export function useExport(kind: ChartKind, extra: Partial<ExportContext> = {}): 
         console.error(`export of ${kind} failed`, e);
       }
     },
-    [kind, heatmapMetric, convergenceLog],
+    [kind, heatmapMetric, log],
   );
 }

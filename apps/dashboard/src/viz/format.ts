@@ -18,14 +18,21 @@ export function formatDurationMs(ms: number | null | undefined): string {
   return `${ms < 0 ? "-" : ""}${h} h${min > 0 ? ` ${min} min` : ""}`;
 }
 
-/** Compact duration for axis ticks: "10ms", "1.5s", "2m". */
+/** Compact duration for axis ticks: "10 ms", "1.5 s", "2 min", "1 min 15 s" (never "1.7 min"). */
 export function formatDurationTick(ms: number): string {
   const abs = Math.abs(ms);
   if (abs === 0) return "0";
   if (abs < 1000) return `${trim(ms, abs < 10 ? 1 : 0)} ms`;
   if (abs < 60_000) return `${trim(ms / 1000, 1)} s`;
-  if (abs < 3_600_000) return `${trim(ms / 60_000, 1)} min`;
-  return `${trim(ms / 3_600_000, 1)} h`;
+  const sign = ms < 0 ? "-" : "";
+  if (abs < 3_600_000) {
+    const min = Math.floor(abs / 60_000 + 1e-9);
+    const s = Math.round((abs - min * 60_000) / 1000);
+    return s >= 60 ? `${sign}${min + 1} min` : `${sign}${min} min${s > 0 ? ` ${s} s` : ""}`;
+  }
+  const h = Math.floor(abs / 3_600_000 + 1e-9);
+  const min = Math.round((abs - h * 3_600_000) / 60_000);
+  return min >= 60 ? `${sign}${h + 1} h` : `${sign}${h} h${min > 0 ? ` ${min} min` : ""}`;
 }
 
 const BYTE_UNITS = ["B", "kB", "MB", "GB", "TB"];
