@@ -1,7 +1,8 @@
-// Builds a frame's per-replica columns and cluster KPIs from the current state. Pure:
-// it reads and changes nothing, so a frame, a snapshot and the cluster API, built from
-// the same state, agree.
+// Builds a frame's per-replica columns and cluster KPIs from the current state. It reads
+// and changes nothing of that state (a frame, a snapshot and the cluster API, built from the
+// same state, agree); it only remembers what staleness was computed from, to reuse it.
 import type { ConvergenceTracker } from "./ConvergenceTracker.js";
+import type { IssueTimes } from "./issueTimes.js";
 import { inFlight } from "./inFlight.js";
 import { RATE_BYTES, RATE_MESSAGES, RATE_SEQ, type RateHistory } from "./RateHistory.js";
 import { statusOf, type ReplicaRecord } from "./replicaRecord.js";
@@ -25,45 +26,133 @@ interface IssueView {
   rings: Float64Array[];
   lows: Float64Array;
   count: number;
+  /** Origins whose frontier or issue times changed since the previous frame (1), listed in `changedList`. */
+  changed: Uint8Array;
+  changedList: Int32Array;
+  changedCount: number;
 }
 
-function issueView(tracker: ConvergenceTracker): IssueView {
+/**
+ * What the previous frame's staleness was computed from. Staleness costs replicas × origins
+ * per frame; between two frames only the origins that reported moved, so a replica whose
+ * own vector did not change needs only those origins looked at again (exactly: the other
+ * terms of its minimum are the same numbers as before).
+ */
+interface StalenessMemo {
+  call: number;
+  issues: Array<IssueTimes | undefined>;
+  versions: Float64Array;
+  frontier: Float64Array;
+  replicas: WeakMap<ReplicaRecord, ReplicaMemo>;
+}
+
+/** One replica's oldest missing issue time, the origin it came from, and what its vector was. */
+interface ReplicaMemo {
+  call: number;
+  vv: Float64Array;
+  sumVV: number;
+  fingerprint: number;
+  lastReportMs: number | undefined;
+  oldest: number;
+  from: number;
+}
+
+const memos = new WeakMap<ConvergenceTracker, StalenessMemo>();
+
+function issueView(tracker: ConvergenceTracker, memo: StalenessMemo): IssueView {
   const count = tracker.originCount;
   const rings: Float64Array[] = new Array<Float64Array>(count);
   const lows = new Float64Array(count);
   const frontier = new Float64Array(count);
+  const changed = new Uint8Array(count);
+  const changedList = new Int32Array(count);
+  let changedCount = 0;
+  const previous = memo.versions.length;
+  const issues = new Array<IssueTimes | undefined>(count);
+  const versions = new Float64Array(count);
   for (let o = 0; o < count; o++) {
     const origin = tracker.origin(o);
-    if (origin === undefined) {
-      rings[o] = EMPTY_RING;
-      continue;
+    const issue = origin?.issue;
+    issues[o] = issue;
+    versions[o] = issue?.version ?? -1;
+    if (origin !== undefined && issue !== undefined) {
+      frontier[o] = tracker.frontier(o);
+      // Dots known without issue times: their discovery bounds the age (a one-slot ring read at seq & 0).
+      const untimed = issue.untimed;
+      rings[o] = untimed ? Float64Array.of(issue.skippedAtMs ?? 0) : issue.ring;
+      lows[o] = untimed ? 0 : issue.lowest;
+    } else rings[o] = EMPTY_RING;
+    if (o >= previous || issue !== memo.issues[o] || versions[o] !== memo.versions[o] || frontier[o] !== memo.frontier[o]) {
+      changed[o] = 1;
+      changedList[changedCount++] = o;
     }
-    frontier[o] = tracker.frontier(o);
-    // Dots known without issue times: their discovery bounds the age (a one-slot ring read at seq & 0).
-    const untimed = origin.issue.untimed;
-    rings[o] = untimed ? Float64Array.of(origin.issue.skippedAtMs ?? 0) : origin.issue.ring;
-    lows[o] = untimed ? 0 : origin.issue.lowest;
   }
-  return { frontier, rings, lows, count };
+  memo.issues = issues;
+  memo.versions = versions;
+  memo.frontier = frontier;
+  return { frontier, rings, lows, count, changed, changedList, changedCount };
 }
 
-/** Age of the oldest update `rep` is missing (0 if none), in ms. */
-function stalenessOf(rep: ReplicaRecord, nowMs: number, view: IssueView): number {
+/** Issue time of the first dot of origin `o` that a replica holding `have` of it misses. */
+function termOf(view: IssueView, o: number, have: number): number {
+  const ring = view.rings[o]!;
+  const lo = view.lows[o]!;
+  const s = have + 1 < lo ? lo : have + 1;
+  return ring[s & (ring.length - 1)]!;
+}
+
+/** Issue time of the oldest update `rep` is missing (Infinity if none), reusing the previous frame's where it can. */
+function oldestMissing(rep: ReplicaRecord, view: IssueView, memo: StalenessMemo): number {
   const vv = rep.vv;
-  const { frontier, rings, lows, count } = view;
+  const { frontier, count, changed } = view;
   const n = Math.min(count, vv.length);
+  const last = memo.replicas.get(rep);
   let oldest = Infinity;
-  // Typed arrays only in this loop: it runs N × origins times per frame.
-  for (let o = 0; o < count; o++) {
-    const have = o < n ? vv[o]! : 0;
-    if (have >= frontier[o]!) continue;
-    const ring = rings[o]!;
-    const lo = lows[o]!;
-    const s = have + 1 < lo ? lo : have + 1;
-    const t = ring[s & (ring.length - 1)]!;
-    if (t < oldest) oldest = t;
+  let from = -1;
+  const sameVector =
+    last !== undefined && last.call === memo.call - 1 && last.vv === vv && last.sumVV === rep.sumVV && last.fingerprint === rep.fingerprint && last.lastReportMs === rep.lastReportMs;
+  if (sameVector && (last.from < 0 || changed[last.from] === 0)) {
+    // Only the changed origins' terms can differ from last time.
+    oldest = last.oldest;
+    from = last.from;
+    const { changedList, changedCount } = view;
+    for (let k = 0; k < changedCount; k++) {
+      const o = changedList[k]!;
+      const have = o < n ? vv[o]! : 0;
+      if (have >= frontier[o]!) continue;
+      const t = termOf(view, o, have);
+      if (t < oldest) {
+        oldest = t;
+        from = o;
+      }
+    }
+  } else {
+    const { rings, lows } = view;
+    // Typed arrays only in this loop: it runs N × origins times per frame.
+    for (let o = 0; o < count; o++) {
+      const have = o < n ? vv[o]! : 0;
+      if (have >= frontier[o]!) continue;
+      const ring = rings[o]!;
+      const lo = lows[o]!;
+      const s = have + 1 < lo ? lo : have + 1;
+      const t = ring[s & (ring.length - 1)]!;
+      if (t < oldest) {
+        oldest = t;
+        from = o;
+      }
+    }
   }
-  return oldest === Infinity ? 0 : Math.max(0, nowMs - oldest);
+  if (last === undefined) memo.replicas.set(rep, { call: memo.call, vv, sumVV: rep.sumVV, fingerprint: rep.fingerprint, lastReportMs: rep.lastReportMs, oldest, from });
+  else {
+    last.call = memo.call;
+    last.vv = vv;
+    last.sumVV = rep.sumVV;
+    last.fingerprint = rep.fingerprint;
+    last.lastReportMs = rep.lastReportMs;
+    last.oldest = oldest;
+    last.from = from;
+  }
+  return oldest;
 }
 
 /** Per-replica columns and the cluster KPIs of one instant. */
@@ -91,12 +180,19 @@ export function buildFrame(input: FrameInputs): { columns: ReplicaColumns; kpis:
   let sumUps = 0;
   let sumMps = 0;
   let sumBps = 0;
-  const view = issueView(tracker);
+  let memo = memos.get(tracker);
+  if (memo === undefined) {
+    memo = { call: 0, issues: [], versions: new Float64Array(0), frontier: new Float64Array(0), replicas: new WeakMap() };
+    memos.set(tracker, memo);
+  }
+  memo.call++;
+  const view = issueView(tracker, memo);
   const totalFrontier = tracker.totalFrontier;
   for (let i = 0; i < n; i++) {
     const rep = members[i]!;
     const m = Math.max(0, totalFrontier - rep.sumVV);
-    const st = m > 0 ? stalenessOf(rep, nowMs, view) : 0;
+    const oldest = m > 0 ? oldestMissing(rep, view, memo) : Infinity;
+    const st = oldest === Infinity ? 0 : Math.max(0, nowMs - oldest);
     const code = statusOf(rep);
     columns.missingUpdates[i] = m;
     columns.stalenessMs[i] = st;

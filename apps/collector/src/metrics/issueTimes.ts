@@ -17,6 +17,8 @@ export class IssueTimes {
   private lastTimeMs: number | undefined;
   /** When dots without an issue time were last found (skipTo): a lower bound on their age. */
   private skippedAt: number | undefined;
+  /** Bumped by every change: what was computed from an unchanged window may be reused. */
+  private changes = 0;
 
   /** `maxCapacity` (a power of two) bounds how many recent seqs keep a time. */
   constructor(private readonly maxCapacity: number) {
@@ -29,6 +31,11 @@ export class IssueTimes {
   /** The ring of times (index `seq & (ring.length − 1)`), valid for seqs in [lowest, highest]. For hot loops. */
   get ring(): Float64Array {
     return this.times;
+  }
+
+  /** A number that changes whenever any time, the window or the untimed state changes. */
+  get version(): number {
+    return this.changes;
   }
 
   /** Highest seq known to have been issued. */
@@ -75,6 +82,7 @@ export class IssueTimes {
    * times for some of them, including ones already known (those overwrite estimates).
    */
   advance(seq: number, timeMs: number, exact?: ReadonlyArray<readonly [number, number]>): void {
+    this.changes++;
     const start = this.lastTimeMs ?? timeMs;
     const from = this.hi;
     if (seq > this.hi) {
@@ -109,6 +117,7 @@ export class IssueTimes {
    */
   skipTo(seq: number, timeMs: number): void {
     if (seq <= this.hi) return;
+    this.changes++;
     this.hi = seq;
     this.lo = seq + 1;
     this.skippedAt = timeMs;
