@@ -2,7 +2,8 @@
 // than they are folded in coalesce (ReportQueue); when that goes on for seconds, agents are
 // asked to report less often (a slowdown factor on the interval each asked for), and asked
 // again for their own interval once the load would fit. Decisions are made at most once a
-// second, from what the last second looked like, with hysteresis so it does not flap.
+// second, from what the last second looked like (reports merged or waiting while the event
+// loop was busy), with hysteresis so it does not flap.
 
 /** Slowdown factors the collector steps through (report interval × factor). */
 export const SLOWDOWNS = [1, 2, 4, 8, 16] as const;
@@ -12,8 +13,14 @@ const RAISE_AFTER_S = 2;
 /** Seconds without overload before the next step down, and the load the step down must fit under. */
 const LOWER_AFTER_S = 5;
 const LOWER_BELOW_SHARE = 0.6;
-/** A report waiting longer than this to be folded in counts as overload. */
+/** A report waiting longer than this to be folded in counts as overload (with a busy loop). */
 export const OVERLOAD_WAIT_MS = 250;
+/**
+ * Busy share of the event loop below which waiting is not the collector's overload: a loaded
+ * machine can hold a process off the CPU, and a long frame can let two reports of a connection
+ * meet, without the collector having more to do than it can.
+ */
+const BUSY_SHARE = 0.7;
 /** How long the collector still says it shed after it stopped (the header's window). */
 const SHOWN_FOR_MS = 10_000;
 
@@ -75,7 +82,7 @@ export class IngestLoad {
    */
   evaluate(nowMs: number, loopShare: number): number | undefined {
     if (!this.due(nowMs)) return undefined;
-    const over = this.#overloadedNow;
+    const over = this.#overloadedNow && loopShare >= BUSY_SHARE;
     this.#overloadedNow = false;
     this.#secondStartMs = nowMs;
     if (over) {
