@@ -31,7 +31,7 @@ import {
   type PayloadKind,
   type ReceivedMessage,
 } from "../wire/message.js";
-import { encodeList, forEachFrame, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
+import { FrameReader, encodeList, joinFallback, splitFallback, stateFrame, updateFrame } from "../wire/deltaList.js";
 import { WireError } from "../wire/codec.js";
 import { originIndex, originName } from "../wire/origins.js";
 import { DeltaLog, type PickedList } from "./DeltaLog.js";
@@ -157,6 +157,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private readonly counts = new Float64Array(SENT_BY_KIND + 2 * 5);
   /** Hashes of full states recently merged from the delta log of a peer (relayed copies are skipped). */
   private readonly recentStates = new Set<string>();
+  /** Reads received lists (mergeList is not re-entrant: one cursor serves every list). */
+  private readonly frames = new FrameReader();
   private readonly flushCallback = () => this.flush();
   private readonly tickCallback = () => this.tick();
 
@@ -638,32 +640,37 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     const via = originIndex(from);
     // An update the peer sent that we hold already: it holds it too, so its buffer skips it.
     const bit = this.peers.get(from)?.bit ?? 0;
-    forEachFrame(list, (origin, seq, hash, start, bodyAt, end) => {
-      if (hash !== null) {
-        if (this.recentStates.has(hash)) return;
-        const result = this.rs.merge(decodeDelta(this.type, list.subarray(bodyAt, end)));
+    const seen = this.seen;
+    const frames = this.frames.reset(list);
+    while (frames.next()) {
+      const origin = frames.origin;
+      const seq = frames.seq;
+      if (origin < 0) {
+        const hash = frames.hash!;
+        if (this.recentStates.has(hash)) continue;
+        const result = this.rs.merge(decodeDelta(this.type, list.subarray(frames.bodyAt, frames.end)));
         this.rememberState(hash);
-        if (!result.changed) return;
+        if (!result.changed) continue;
         this.note(result.newlyIncluded, acc);
-        this.log.append(-1, -1, via, result.newlyIncluded, list, start, end);
-        return;
+        this.log.append(-1, -1, via, result.newlyIncluded, list, frames.start, frames.end);
+        continue;
       }
       // Known already: not even decoded (the usual case: each update arrives from several peers).
-      if (this.seen.has(origin, seq)) {
-        const mark = bit === 0 ? 0 : this.seen.markOf(origin);
+      if (seen.has(origin, seq)) {
+        const mark = bit === 0 ? 0 : seen.markOf(origin);
         if (mark > 0) this.log.noteKnownBy(mark - 1, origin, seq, bit);
-        return;
+        continue;
       }
       // Merged straight from its bytes; malformed ones throw before anything changes or is marked.
-      this.rs.mergeEncoded(list.subarray(bodyAt, end), FRESH);
-      this.seen.add(origin, seq); // also guards against the same dot twice in one list
+      this.rs.mergeEncoded(list.subarray(frames.bodyAt, frames.end), FRESH);
+      seen.add(origin, seq); // also guards against the same dot twice in one list
       // Where the origin's latest update sits in the log, read back when a peer sends it again.
-      this.seen.setMark(origin, this.log.append(origin, seq, via, null, list, start, end) + 1);
+      seen.setMark(origin, this.log.append(origin, seq, via, null, list, frames.start, frames.end) + 1);
       this.version++;
       acc.changed = true;
       if (acc.collect) (acc.newly ??= []).push({ replica: originName(origin), from: seq, to: seq });
       if (this.journals.length > 0) this.journalRun(origin, seq, seq);
-    });
+    }
   }
 
   private note(newlyIncluded: DotRange[], acc: MergeAccumulator): void {

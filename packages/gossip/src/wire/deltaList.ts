@@ -52,31 +52,96 @@ export type FrameVisitor = (origin: number, seq: number, hash: string | null, st
 
 /** Walks a list body without copying or building strings; throws WireError when it is malformed. */
 export function forEachFrame(list: Uint8Array, visit: FrameVisitor): void {
-  const r = new Reader(list);
-  const count = r.varint();
-  for (let i = 0; i < count; i++) {
-    const start = r.pos;
-    const kind = r.u8();
-    let origin = -1;
-    let seq = -1;
-    let hash: string | null = null;
+  const frames = new FrameReader().reset(list);
+  while (frames.next()) visit(frames.origin, frames.seq, frames.hash, frames.start, frames.bodyAt, frames.end);
+}
+
+/**
+ * A cursor over a list body's frames, for the receive path (every relayed update of every
+ * message passes here): `next()` reads one frame into the fields — what `forEachFrame` hands
+ * its visitor — with no call or allocation per frame. Throws WireError at a malformed frame,
+ * before it is returned, so the frames before it are read as usual.
+ */
+export class FrameReader {
+  /** Origin number (wire/origins.ts) and seq of an update; −1 for a relayed state. */
+  origin = -1;
+  seq = -1;
+  /** A relayed state's hash (null for an update). */
+  hash: string | null = null;
+  /** The frame is list[start, end), its crdt bytes list[bodyAt, end). */
+  start = 0;
+  bodyAt = 0;
+  end = 0;
+  private list: Uint8Array = EMPTY;
+  private pos = 0;
+  private left = 0;
+
+  /** Starts on a list body (reads its frame count). */
+  reset(list: Uint8Array): this {
+    this.list = list;
+    this.pos = 0;
+    this.left = this.varint();
+    return this;
+  }
+
+  /** Reads the next frame; false at the end of the list (WireError when bytes trail it). */
+  next(): boolean {
+    const list = this.list;
+    if (this.left === 0) {
+      if (this.pos !== list.length) throw new WireError("trailing bytes after the delta list");
+      return false;
+    }
+    this.left--;
+    const start = this.pos;
+    if (start >= list.length) throw new WireError("truncated message");
+    const kind = list[start]!;
+    this.pos = start + 1;
+    this.start = start;
     if (kind === KIND_UPDATE) {
-      const at = r.skipString();
-      origin = originIndexOfBytes(list, at, r.pos - at);
-      seq = r.varint();
+      const n = this.varint();
+      const at = this.pos;
+      if (n > list.length - at) throw new WireError("truncated message");
+      this.pos = at + n;
+      this.origin = originIndexOfBytes(list, at, n);
+      this.seq = this.varint();
+      this.hash = null;
     } else if (kind === KIND_STATE) {
-      hash = r.string();
+      const r = this.reader.reset(list);
+      r.pos = this.pos;
+      this.hash = r.string();
+      this.pos = r.pos;
+      this.origin = -1;
+      this.seq = -1;
     } else {
       throw new WireError(`unknown frame kind ${kind}`);
     }
-    const length = r.varint();
-    const bodyAt = r.pos;
-    if (length > r.remaining) throw new WireError("truncated delta list");
-    r.pos += length;
-    visit(origin, seq, hash, start, bodyAt, r.pos);
+    const length = this.varint();
+    if (length > list.length - this.pos) throw new WireError("truncated delta list");
+    this.bodyAt = this.pos;
+    this.pos += length;
+    this.end = this.pos;
+    return true;
   }
-  if (r.remaining !== 0) throw new WireError("trailing bytes after the delta list");
+
+  /** A varint at `pos` (one byte inline: seqs below 128, lengths and names; else like Reader.varint). */
+  private varint(): number {
+    const list = this.list;
+    const pos = this.pos;
+    if (pos < list.length && list[pos]! < 0x80) {
+      this.pos = pos + 1;
+      return list[pos]!;
+    }
+    const r = this.reader.reset(list);
+    r.pos = pos;
+    const value = r.varint();
+    this.pos = r.pos;
+    return value;
+  }
+
+  private readonly reader = new Reader(EMPTY);
 }
+
+const EMPTY = new Uint8Array(0);
 
 /** The body of a fallback after a gap: `snapshot length (varint), snapshot, list`. */
 export function joinFallback(snapshot: Uint8Array, list: Uint8Array): Uint8Array {

@@ -39,8 +39,32 @@ export function originIndex(name: string): number {
   return register(name, bytes, fnv(bytes, 0, bytes.length));
 }
 
+/**
+ * In front of the table, for names of 1–4 bytes (replica ids like "r12"): a direct-mapped cache
+ * keyed by the bytes themselves, one probe and no hashing loop — every frame received is looked
+ * up, so this is the commonest lookup of all. Origins are never removed: entries never go stale.
+ */
+const CACHE_BITS = 12;
+const cacheKey = new Int32Array(1 << CACHE_BITS);
+/** The name's length (0: empty entry) and its origin index. */
+const cacheLen = new Uint8Array(1 << CACHE_BITS);
+const cacheIndex = new Int32Array(1 << CACHE_BITS);
+
 /** The index of the origin whose UTF-8 bytes are buf[off, off+len) (registered on first use). */
 export function originIndexOfBytes(buf: Uint8Array, off: number, len: number): number {
+  if (len === 0 || len > 4) return lookup(buf, off, len);
+  let key = 0;
+  for (let i = 0; i < len; i++) key = (key << 8) | buf[off + i]!;
+  const at = Math.imul(key ^ (len << 29), 0x9e3779b1) >>> (32 - CACHE_BITS);
+  if (cacheLen[at] === len && cacheKey[at] === key) return cacheIndex[at]!;
+  const index = lookup(buf, off, len);
+  cacheKey[at] = key;
+  cacheLen[at] = len;
+  cacheIndex[at] = index;
+  return index;
+}
+
+function lookup(buf: Uint8Array, off: number, len: number): number {
   const h = fnv(buf, off, len);
   const mask = slots.length - 1;
   for (let s = h & mask; ; s = (s + 1) & mask) {
