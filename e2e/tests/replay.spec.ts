@@ -191,6 +191,9 @@ test("markers read in plain words; crowded ones merge into '+n' that lists them 
   expect(text).toMatch(/Spans \d+ configs \(v\d+–v\d+\)/);
   expect(text).toContain("interval 1000 → 200 ms");
   expect(text).toMatch(/Markers merged above: \+\d+ after/);
+  // What the figure looks like (looked at when this was written).
+  await page.setContent(`<body style="margin:0">${svg}</body>`);
+  await page.locator("svg").first().screenshot({ path: `${SHOTS}/driftscope-replay-export.png` });
 });
 
 test("'Stop recording' is enabled while a run records and disabled, with the reason, once nothing does", async ({ page }) => {

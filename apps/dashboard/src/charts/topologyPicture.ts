@@ -15,12 +15,18 @@ export interface SimNode extends SimulationNodeDatum {
 
 /** Height of the topology view in px. */
 export const TOPOLOGY_HEIGHT = 340;
-/** Legend of node colours. */
+const STATUS_DOCS = "docs/metrics.md#per-replica-figures-frame-columns-snapshot-apiv1cluster";
+
+/** Legend of node colours, each with what it means (the on-screen legend's tooltips). */
 export const TOPOLOGY_LEGEND = [
-  { label: "caught up", fill: "#3b82f6" },
-  { label: "behind (darker: more missing)", fill: "rgb(232,98,25)" },
-  { label: "crashed", fill: "#9ca3af" },
-  { label: "unreachable", fill: "#d1d5db" },
+  { label: "caught up", fill: "#3b82f6", title: `A live replica missing no update issued anywhere.\nWindow: the latest frame\nUnit: replica\nMore: ${STATUS_DOCS}` },
+  {
+    label: "behind (darker: more missing)",
+    fill: "rgb(232,98,25)",
+    title: `A live replica missing updates issued elsewhere; the darker, the more it misses (relative to the most behind now).\nWindow: the latest frame\nUnit: missing updates\nMore: ${STATUS_DOCS}`,
+  },
+  { label: "crashed", fill: "#9ca3af", title: `Simulated down (crashed by the config or its node): it neither gossips nor counts as live.\nWindow: the latest frame\nUnit: replica\nMore: ${STATUS_DOCS}` },
+  { label: "unreachable", fill: "#d1d5db", title: `Its agent sent nothing for 3 report intervals and at least 2 s; not counted as live until it reports again.\nWindow: the latest frame\nUnit: replica\nMore: ${STATUS_DOCS}` },
 ];
 
 /** Everything drawn, from the current simulation positions (also what the SVG export shows). */
