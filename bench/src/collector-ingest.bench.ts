@@ -1,35 +1,45 @@
-// collector-ingest: 1,024 replicas reporting at 10 Hz through real socket.io from a second
-// process, a dashboard client in a third, the collector in a fourth (its own RSS).
-// Measures sustained ingest (version-vector entries/s, from the collector's own /metrics
-// counter over the steady part of the run), p99 latency from agent send to dashboard frame,
-// and the collector's resident memory. Bounded: stops by itself after DURATION_MS.
+// collector-ingest: 1,024 replicas reporting at 10 Hz through real socket.io from one agents
+// process over 8 connections, a dashboard client in another, the server in a third.
+// In one run: (1) a raw socket.io baseline — the same payloads to a server that only counts
+// entries — and the collector, both offered far more than they can take (agents not slowing
+// down), which gives the raw throughput and the collector's capacity; (2) the collector at
+// 50 %, 100 %, 200 % and 400 % of that capacity (more vv entries per replica report), agents
+// following the interval it asks for. Each phase starts a fresh server. Bounded: about 2 min.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { report, type BenchResult } from "./report.ts";
+import { report, type BenchResult, type BenchRow } from "./report.ts";
 import { waitForLine } from "./process.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const COLLECTOR = join(REPO, "apps", "collector");
-const DURATION_MS = Number(process.env.COLLECTOR_BENCH_MS ?? 20_000);
-const WARMUP_MS = 5_000;
+const QUICK = process.argv.includes("--quick");
 const CONNECTIONS = 8;
 const REPLICAS_PER_CONNECTION = 128;
+const REPLICAS = CONNECTIONS * REPLICAS_PER_CONNECTION;
+/** Report rate of the collector's frames and of agents at 100 % of the nominal load. */
 const HZ = 10;
-const ENTRIES_PER_REPLICA = 24;
 const UPDATES_PER_SEC = 2;
+/** vv entries per replica report, in every phase (the same payloads; the load points vary the report rate). */
+const ENTRIES = 24;
+/** The fastest report rate the protocol allows (an interval of 50 ms). */
+const MAX_HZ = 20;
+const SATURATE_MS = QUICK ? 8_000 : 10_000;
+const LOAD_MS = QUICK ? 10_000 : 15_000;
+/** Left out of every measurement (connections, first whole vectors, the collector's first steps). */
+const WARMUP_MS = 4_000;
+const LOADS = [0.5, 1, 2, 4];
 
-function node(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
+function node(script: string, args: string[], env: Record<string, string> = {}, flags: string[] = []): ChildProcess {
   const tsx = import.meta.resolve("tsx");
-  return spawn(process.execPath, ["--conditions=@driftscope/source", "--import", tsx, script, ...args], {
+  return spawn(process.execPath, [...flags, "--conditions=@driftscope/source", "--import", tsx, script, ...args], {
     cwd: COLLECTOR,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
 }
-
 
 /** The last JSON line a helper prints before exiting. */
 function jsonResult<T>(child: ChildProcess, timeoutMs: number): Promise<T> {
@@ -52,9 +62,14 @@ function jsonResult<T>(child: ChildProcess, timeoutMs: number): Promise<T> {
 }
 
 function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? "0");
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "0");
   return kb / 1024;
+}
+
+/** CPU seconds a process has used (user + system). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function availableCores(): number {
@@ -65,97 +80,174 @@ function availableCores(): number {
   }
 }
 
-async function counter(url: string, name: string): Promise<number> {
+async function metric(url: string, name: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
   let sum = 0;
   for (const line of text.split("\n")) if (line.startsWith(name) && !line.startsWith("#")) sum += Number(line.split(" ").at(-1));
   return sum;
 }
 
-export async function run(): Promise<BenchResult> {
-  const dir = mkdtempSync(join(tmpdir(), "driftscope-bench-"));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface AgentsResult { intervalMs: number; sentReports: number; skippedTicks: number; sentVvEntries: number; errors: number; firstError: string[] }
+interface ProbeResult { frames: number; p50: number | null; p99: number | null; max: number | null; measured: number; lastFrameAgeMs: number | null; samples: number }
+
+interface Phase {
+  server: "collector" | "raw";
+  hz: number;
+  follow: boolean;
+  durationMs: number;
+}
+
+interface PhaseResult {
+  /** vv entries/s the server took in over the measured part (the collector: folded in after coalescing). */
+  entriesPerSec: number;
+  offeredPerSec: number;
+  measuredS: number;
+  probe: ProbeResult | null;
+  agents: AgentsResult;
+  coalescedReports: number;
+  collapsedEntries: number;
+  droppedTimes: number;
+  slowdown: number;
+  cpuShare: number;
+  peakRssMb: number;
+  load: [number, number];
+}
+
+async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
   const children: ChildProcess[] = [];
   try {
-    const collector = node(join(COLLECTOR, "src", "cli.ts"), ["serve", "--port", "0", "--db", join(dir, "bench.db"), "--frame-hz", String(HZ), "--report-interval", String(1000 / HZ)], {
-      DRIFTSCOPE_LOG_LEVEL: "warn",
-    });
-    children.push(collector);
-    const url = await waitForLine(collector, /listening on (http:\/\/\S+)/, 60_000);
-    const baseRss = rssMb(collector.pid!);
-
+    const isCollector = phase.server === "collector";
+    const server = isCollector
+      ? node(join(COLLECTOR, "src", "cli.ts"), ["serve", "--port", "0", "--db", join(dir, `bench-${Date.now()}.db`), "--frame-hz", String(HZ), "--report-interval", String(1000 / HZ)], { DRIFTSCOPE_LOG_LEVEL: "error" }, (process.env.COLLECTOR_NODE_FLAGS ?? "").split(" ").filter((f) => f !== ""))
+      : node(join(COLLECTOR, "bench", "rawServer.ts"), []);
+    children.push(server);
+    const url = await waitForLine(server, /listening on (http:\/\/\S+)/, 60_000);
+    const load0 = loadavg()[0]!;
     const startMs = Date.now();
-    const probe = node(join(COLLECTOR, "bench", "dashboardProbe.ts"), [JSON.stringify({ url, durationMs: DURATION_MS + 3000, startMs })]);
-    children.push(probe);
-    const probeResult = jsonResult<{ deliveryP50: number | null; deliveryP99: number | null; frames: number; samples: number; maxReplicas: number; measured: number; p50: number | null; p99: number | null; max: number | null }>(probe, DURATION_MS + 60_000);
     const agents = node(join(COLLECTOR, "bench", "fakeAgents.ts"), [
-      JSON.stringify({ url, connections: CONNECTIONS, replicasPerConnection: REPLICAS_PER_CONNECTION, hz: HZ, durationMs: DURATION_MS, entriesPerReplica: ENTRIES_PER_REPLICA, updatesPerSec: UPDATES_PER_SEC, startMs }),
+      JSON.stringify({ url, connections: CONNECTIONS, replicasPerConnection: REPLICAS_PER_CONNECTION, hz: phase.hz, durationMs: phase.durationMs, entriesPerReplica: ENTRIES, updatesPerSec: UPDATES_PER_SEC, startMs, follow: phase.follow }),
     ]);
     children.push(agents);
-    const agentResult = jsonResult<{ tickLagP99: number | null; buildP99: number | null; sentReports: number; sentEntries: number; welcomed: number; errors: number; firstError: string[] }>(agents, DURATION_MS + 60_000);
-
-    const loadBefore = loadavg()[0]!;
-    let peakRss = baseRss;
+    const agentsResult = jsonResult<AgentsResult>(agents, phase.durationMs + 60_000);
+    // The machine may be slow to start a process: the clock starts when the agents are connected.
+    await waitForLine(agents, /agents connected: (\d+)/, 60_000);
+    const connectedMs = Date.now();
+    const probe = isCollector ? node(join(COLLECTOR, "bench", "dashboardProbe.ts"), [JSON.stringify({ url, durationMs: phase.durationMs, startMs, measureFromMs: connectedMs + WARMUP_MS })]) : undefined;
+    if (probe !== undefined) children.push(probe);
+    const probeResult = probe === undefined ? Promise.resolve(null) : jsonResult<ProbeResult>(probe, phase.durationMs + 60_000);
+    let peakRss = rssMb(server.pid!);
     const rssTimer = setInterval(() => {
       try {
-        peakRss = Math.max(peakRss, rssMb(collector.pid!));
+        peakRss = Math.max(peakRss, rssMb(server.pid!));
       } catch {
-        // the collector exited; reported below
+        // exited; reported below
       }
     }, 250);
-    await new Promise((r) => setTimeout(r, WARMUP_MS));
-    const entries0 = await counter(url, "driftscope_ingest_vv_entries_total");
+    const entries = async () => (isCollector ? metric(url, "driftscope_ingest_vv_entries_total") : ((await (await fetch(`${url}/count`)).json()) as { entries: number }).entries);
+    await sleep(WARMUP_MS);
+    const e0 = await entries();
+    const cpu0 = cpuSeconds(server.pid!);
     const t0 = performance.now();
-    await new Promise((r) => setTimeout(r, DURATION_MS - WARMUP_MS - 1000));
-    const entries1 = await counter(url, "driftscope_ingest_vv_entries_total");
+    await sleep(phase.durationMs - WARMUP_MS - 500);
+    const e1 = await entries();
+    const cpu1 = cpuSeconds(server.pid!);
     const t1 = performance.now();
-    const reports = await counter(url, 'driftscope_ingest_messages_total{type="report"');
-    const rejected = await counter(url, "driftscope_ingest_rejected_total");
-    const rateLimited = await counter(url, "driftscope_rate_limited_total");
-    const traceEveryK = ((await (await fetch(`${url}/api/v1/config`)).json()) as { telemetry: { traceEveryK: number } }).telemetry.traceEveryK;
-    const sent = await agentResult;
+    const shed = isCollector
+      ? {
+          coalescedReports: await metric(url, "driftscope_ingest_coalesced_reports_total"),
+          collapsedEntries: await metric(url, "driftscope_ingest_coalesced_entries_total"),
+          droppedTimes: await metric(url, "driftscope_ingest_dropped_times_total"),
+          slowdown: await metric(url, "driftscope_ingest_report_slowdown"),
+        }
+      : { coalescedReports: 0, collapsedEntries: 0, droppedTimes: 0, slowdown: 1 };
+    const sent = await agentsResult;
     const seen = await probeResult;
     clearInterval(rssTimer);
-    const endRss = rssMb(collector.pid!);
-    collector.kill("SIGTERM");
-    await new Promise((r) => collector.once("exit", r));
-
-    const entriesPerSec = ((entries1 - entries0) * 1000) / (t1 - t0);
-    const rows = [
-      { figure: "replicas", value: CONNECTIONS * REPLICAS_PER_CONNECTION, unit: "" },
-      { figure: "agent connections (1 process)", value: CONNECTIONS, unit: "" },
-      { figure: "report rate per replica", value: HZ, unit: "Hz" },
-      { figure: "vv entries per replica report", value: ENTRIES_PER_REPLICA, unit: "" },
-      { figure: "sustained ingest", value: Math.round(entriesPerSec), unit: "vv entries/s" },
-      { figure: "reports accepted", value: reports, unit: "" },
-      { figure: "rejected / rate-limited", value: `${rejected} / ${rateLimited}`, unit: "" },
-      { figure: "frames received by the dashboard", value: seen.frames, unit: "" },
-      { figure: "latency p50 agent send → dashboard frame", value: seen.p50 ?? "n/a", unit: "ms" },
-      { figure: "latency p99 agent send → dashboard frame", value: seen.p99 ?? "n/a", unit: "ms" },
-      { figure: "latency max", value: seen.max ?? "n/a", unit: "ms" },
-      { figure: "latency measurements", value: seen.measured, unit: "" },
-      { figure: "convergence samples streamed", value: seen.samples, unit: "" },
-      { figure: "traceEveryK the collector chose", value: traceEveryK, unit: "" },
-      { figure: "collector RSS idle / peak / end", value: `${baseRss.toFixed(0)} / ${peakRss.toFixed(0)} / ${endRss.toFixed(0)}`, unit: "MB" },
-    ];
-    return report({
-      name: "collector-ingest",
-      title: `Collector ingest: ${CONNECTIONS * REPLICAS_PER_CONNECTION} replicas at ${HZ} Hz over socket.io (${DURATION_MS / 1000} s)`,
-      rows,
-      notes: [
-        `agents: one child process, ${CONNECTIONS} socket.io connections × ${REPLICAS_PER_CONNECTION} replicas, ${ENTRIES_PER_REPLICA} vv entries per replica per report (sparse changes) + issue times; the collector and a dashboard client each in their own process`,
-        `ingest measured from the collector's driftscope_ingest_vv_entries_total over ${((t1 - t0) / 1000).toFixed(1)} s after a ${WARMUP_MS / 1000} s warm-up; agents sent ${sent.sentEntries.toLocaleString("en-US")} entries + issue times in ${sent.sentReports} reports (${sent.errors} errors${sent.firstError.length > 0 ? `: ${sent.firstError.join("; ")}` : ""})`,
-        "latency: each replica's configVersion carries its report's send time; the dashboard client takes frame arrival − send time for every replica whose value changed (same machine clock)",
-        `where the time goes: agent timer lag p99 ${sent.tickLagP99 ?? "n/a"} ms, agent report build+emit p99 ${sent.buildP99 ?? "n/a"} ms, frame built → received by the dashboard p50/p99 ${seen.deliveryP50 ?? "n/a"}/${seen.deliveryP99 ?? "n/a"} ms; frames are computed every ${1000 / HZ} ms, so a report waits up to that long for the next one`,
-        `machine: ${process.env.COLLECTOR_BENCH_NOTE ?? ""}1-min load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end on ${availableCores()} cores shared with the agents and dashboard processes (and whatever else runs)`,
-      ],
-      targets: [
-        { description: "sustained ingest ≥ 200,000 vv entries/s", met: entriesPerSec >= 200_000, value: `${Math.round(entriesPerSec).toLocaleString("en-US")}/s` },
-        { description: "p99 agent send → dashboard frame < 250 ms", met: seen.p99 !== null && seen.p99 < 250, value: `${seen.p99 ?? "n/a"} ms` },
-        { description: "collector RSS < 500 MB", met: peakRss < 500, value: `${peakRss.toFixed(0)} MB peak` },
-      ],
-    });
+    const measuredS = (t1 - t0) / 1000;
+    return {
+      entriesPerSec: (e1 - e0) / measuredS,
+      offeredPerSec: (sent.sentVvEntries * 1000) / phase.durationMs,
+      measuredS,
+      probe: seen,
+      agents: sent,
+      ...shed,
+      cpuShare: (cpu1 - cpu0) / measuredS,
+      peakRssMb: peakRss,
+      load: [load0, loadavg()[0]!],
+    };
   } finally {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  }
+}
+
+export async function run(): Promise<BenchResult> {
+  const dir = mkdtempSync(join(tmpdir(), "driftscope-bench-"));
+  try {
+    const saturate = { hz: MAX_HZ, follow: false, durationMs: SATURATE_MS };
+    const raw = await runPhase({ server: "raw", ...saturate }, dir);
+    const full = await runPhase({ server: "collector", ...saturate }, dir);
+    const capacity = full.entriesPerSec;
+    const rows: BenchRow[] = [
+      phaseRow("raw socket.io, saturated", raw, raw.entriesPerSec),
+      phaseRow("collector, saturated (agents not slowing)", full, raw.entriesPerSec),
+    ];
+    const points: Array<[number, PhaseResult]> = [];
+    for (const share of LOADS) {
+      // The offered load is set by the report rate (same payloads); the protocol's floor of 50 ms caps it at 20 Hz.
+      const hz = Math.min(MAX_HZ, Math.max(0.5, (share * capacity) / (REPLICAS * ENTRIES)));
+      const result = await runPhase({ server: "collector", hz, follow: true, durationMs: LOAD_MS }, dir);
+      points.push([share, result]);
+      rows.push(phaseRow(`collector at ${share * 100} % of capacity (${hz.toFixed(1)} Hz)`, result, raw.entriesPerSec));
+    }
+    const share = capacity / raw.entriesPerSec;
+    const fps = (r: PhaseResult) => (r.probe === null ? 0 : r.probe.frames / r.measuredS);
+    const all = [full, ...points.map(([, r]) => r)];
+    const light = points.filter(([s]) => s <= 1).map(([, r]) => r);
+    const worstP99 = Math.max(...all.map((r) => r.probe?.p99 ?? Infinity));
+    const lightP99 = Math.max(...light.map((r) => r.probe?.p99 ?? Infinity));
+    const lightCoalesced = light.reduce((n, r) => n + r.coalescedReports, 0);
+    const minFps = Math.min(...all.map(fps));
+    return report({
+      name: "collector-ingest",
+      title: `Collector ingest: ${REPLICAS} replicas over ${CONNECTIONS} socket.io connections, ${ENTRIES} vv entries per replica report — raw baseline, capacity, and 50–400 % of it`,
+      rows,
+      notes: [
+        `capacity: the collector folds ${Math.round(capacity).toLocaleString("en-US")} vv entries/s when offered ${Math.round(full.offeredPerSec).toLocaleString("en-US")}/s by agents that do not slow down; raw socket.io (same payloads, a server that only counts) takes ${Math.round(raw.entriesPerSec).toLocaleString("en-US")}/s of the same offer: ${(share * 100).toFixed(0)} %`,
+        `offered: vv entries/s the agents sent (saturated: ${MAX_HZ} Hz, the protocol's fastest; the load points set the report rate, capped at ${MAX_HZ} Hz; every replica entry also carries its issue times, hash and counters); accepted: vv entries/s folded into the metrics after coalescing (merged reports' entries of the same origin count once); cpu: the server process's CPU seconds per second`,
+        "latency: each replica's configVersion carries its report's send time; the dashboard client takes frame arrival − send time for every replica whose value changed (same machine clock), after the warm-up; frames/s likewise",
+        "ticks skipped: report ticks the agents skipped because their socket held over 256 KiB unsent (as the real agent does past its congestion bound, no report is queued behind a congested socket)",
+        `interval: the report interval the agents ran at the end (they start at 1000/Hz of the phase and follow what the collector asks); coalesced: reports merged into a later one of the same agent / vv entries that collapsed / issue and inclusion times dropped (the bound); each phase ${SATURATE_MS / 1000}–${LOAD_MS / 1000} s with a ${WARMUP_MS / 1000} s warm-up left out`,
+        `machine: ${process.env.COLLECTOR_BENCH_NOTE ?? ""}${availableCores()} cores shared by the server, agents and dashboard processes (and whatever else runs); 1-min load average per phase in the load column`,
+      ],
+      targets: [
+        { description: "capacity ≥ 60 % of the raw socket.io baseline", met: share >= 0.6, value: `${(share * 100).toFixed(0)} %` },
+        { description: "at every offered load: p99 agent send → dashboard frame < 1 s", met: worstP99 < 1000, value: `worst p99 ${worstP99} ms` },
+        { description: "at every offered load: frames ≥ 8/s at the dashboard", met: minFps >= 8, value: `lowest ${minFps.toFixed(1)}/s` },
+        { description: "at ≤ 100 % of capacity: p99 < 250 ms and nothing coalesced", met: lightP99 < 250 && lightCoalesced === 0, value: `p99 ${lightP99} ms, ${lightCoalesced} reports coalesced` },
+      ],
+    });
+
+    function phaseRow(name: string, r: PhaseResult, rawPerSec: number): BenchRow {
+      return {
+        phase: name,
+        "offered /s": Math.round(r.offeredPerSec),
+        "accepted /s": Math.round(r.entriesPerSec),
+        "of raw": `${((100 * r.entriesPerSec) / rawPerSec).toFixed(0)} %`,
+        "p50 ms": r.probe?.p50 ?? "–",
+        "p99 ms": r.probe?.p99 ?? "–",
+        "frames/s": r.probe === null ? "–" : (r.probe.frames / r.measuredS).toFixed(1),
+        "interval ms": r.agents.intervalMs,
+        "coalesced rep/entries/times": r.probe === null ? "–" : `${r.coalescedReports}/${r.collapsedEntries}/${r.droppedTimes}`,
+        "ticks skipped": r.agents.skippedTicks,
+        cpu: r.cpuShare.toFixed(2),
+        "RSS MB": Math.round(r.peakRssMb),
+        load: `${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}`,
+        errors: r.agents.errors,
+      };
+    }
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,7 +4,8 @@
 import { DASHBOARD_NAMESPACE, type CollectorToDashboardEvents, type DashboardToCollectorEvents, type Frame } from "@driftscope/protocol";
 import { io, type Socket } from "socket.io-client";
 
-const { url, durationMs, startMs } = JSON.parse(process.argv[2] ?? "{}") as { url: string; durationMs: number; startMs: number };
+// Frames and latencies count from `measureFromMs` (default: from the start), so a warm-up can be left out.
+const { url, durationMs, startMs, measureFromMs = 0 } = JSON.parse(process.argv[2] ?? "{}") as { url: string; durationMs: number; startMs: number; measureFromMs?: number };
 const socket: Socket<CollectorToDashboardEvents, DashboardToCollectorEvents> = io(`${url}${DASHBOARD_NAMESPACE}`, { transports: ["websocket"], reconnection: false });
 
 const latencies: number[] = [];
@@ -19,9 +20,12 @@ socket.on("connect", () => socket.emit("subscribe", { type: "subscribe" }));
 socket.on("snapshot", (s) => {
   last = s.frames.at(-1)?.columns.configVersion ?? [];
 });
+let lastFrameAt = 0;
 socket.on("frame", (f: Frame) => {
   const recv = Date.now();
-  frames++;
+  lastFrameAt = recv;
+  const counted = recv >= measureFromMs;
+  if (counted) frames++;
   delivery.push(recv - f.timeMs);
   samples += f.samples.length;
   columnEntries += f.columns.missingUpdates.length;
@@ -30,7 +34,7 @@ socket.on("frame", (f: Frame) => {
   if (f.replicaIds !== undefined) last = [];
   for (let i = 0; i < cv.length; i++) {
     const v = cv[i]!;
-    if (v !== 0 && v !== last[i]) latencies.push(recv - (startMs + v));
+    if (counted && v !== 0 && v !== last[i]) latencies.push(recv - (startMs + v));
   }
   last = cv;
 });
@@ -40,7 +44,8 @@ setTimeout(() => {
   const q = (p: number) => (latencies.length === 0 ? null : latencies[Math.min(latencies.length - 1, Math.ceil((p / 100) * latencies.length) - 1)]!);
   delivery.sort((a, b) => a - b);
   const d = (p: number) => (delivery.length === 0 ? null : delivery[Math.min(delivery.length - 1, Math.ceil((p / 100) * delivery.length) - 1)]!);
-  console.log(JSON.stringify({ deliveryP50: d(50), deliveryP99: d(99), frames, samples, maxReplicas, measured: latencies.length, p50: q(50), p99: q(99), max: q(100), replicasPerFrame: frames > 0 ? columnEntries / frames : 0 }));
+  const lastFrameAgeMs = lastFrameAt === 0 ? null : Date.now() - lastFrameAt;
+  console.log(JSON.stringify({ lastFrameAgeMs, deliveryP50: d(50), deliveryP99: d(99), frames, samples, maxReplicas, measured: latencies.length, p50: q(50), p99: q(99), max: q(100), replicasPerFrame: frames > 0 ? columnEntries / frames : 0 }));
   socket.close();
   process.exit(0);
 }, durationMs);

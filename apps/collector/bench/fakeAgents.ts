@@ -18,6 +18,8 @@ interface Options {
   entriesPerReplica: number;
   updatesPerSec: number;
   startMs: number;
+  /** Follow the report interval an overloaded collector asks for (default true). */
+  follow?: boolean;
 }
 
 const opts = JSON.parse(process.argv[2] ?? "{}") as Options;
@@ -29,7 +31,17 @@ const frontier = (o: number, t: number) => Math.max(0, Math.floor(((t - opts.sta
 const issuedAt = (o: number, seq: number) => opts.startMs + ((seq - phase[o]!) * 1000) / rate;
 
 let sentReports = 0;
+let skippedTicks = 0;
+/** Bytes the websocket may hold unsent before a tick is skipped (a few reports). */
+const CONGESTED_BYTES = 256 * 1024;
+function congested(socket: AgentSocket): boolean {
+  const engine = (socket.io as unknown as { engine?: { transport?: { ws?: { bufferedAmount?: number } }; writeBuffer?: unknown[] } }).engine;
+  return (engine?.transport?.ws?.bufferedAmount ?? 0) > CONGESTED_BYTES || (engine?.writeBuffer?.length ?? 0) > 4;
+}
+/** The longest report interval in force at any connection at the end (ms). */
+const intervalInForce: number[] = [];
 let sentEntries = 0;
+let sentVvEntries = 0;
 let welcomed = 0;
 let errors = 0;
 const tickLag: number[] = [];
@@ -52,6 +64,12 @@ function startConnection(c: number): Promise<AgentSocket> {
   });
   let expected = 0;
   const tick = (first: boolean) => {
+    // Like the real agent: no report is queued behind a congested socket (the collector or the
+    // machine is not keeping up); the tick is skipped and counted instead.
+    if (!first && congested(socket)) {
+      skippedTicks++;
+      return;
+    }
     const now = Date.now();
     if (!first && expected > 0) tickLag.push(now - expected);
     expected = now + 1000 / opts.hz;
@@ -77,6 +95,7 @@ function startConnection(c: number): Promise<AgentSocket> {
       for (let s = ownSent[i]! + 1; s <= own && issued.length < 64; s++) issued.push([s, issuedAt(r, s)]);
       ownSent[i] = own;
       sentEntries += entries.length + issued.length;
+      sentVvEntries += entries.length;
       return {
         replica: ids[r] as ReplicaReport["replica"],
         seq: own,
@@ -102,8 +121,16 @@ function startConnection(c: number): Promise<AgentSocket> {
       tick(true);
       // Spread connections over the tick so reports do not all land at once.
       const offset = (c * (1000 / opts.hz)) / opts.connections;
+      intervalInForce[c] = 1000 / opts.hz;
       setTimeout(() => {
-        const timer = setInterval(() => tick(false), 1000 / opts.hz);
+        let timer = setInterval(() => tick(false), 1000 / opts.hz);
+        // An overloaded collector asks for a longer interval (config.reportIntervalMs); a client may follow.
+        socket.on("config", (m) => {
+          if (m.reportIntervalMs === undefined || opts.follow === false || m.reportIntervalMs === intervalInForce[c]) return;
+          intervalInForce[c] = m.reportIntervalMs;
+          clearInterval(timer);
+          timer = setInterval(() => tick(false), m.reportIntervalMs);
+        });
         setTimeout(() => {
           clearInterval(timer);
           socket.emit("bye", { type: "bye", agentId: agentId as Report["agentId"], reason: "bench over" });
@@ -129,7 +156,8 @@ function startConnection(c: number): Promise<AgentSocket> {
 
 const started = Date.now();
 await Promise.all(Array.from({ length: opts.connections }, (_, c) => startConnection(c)));
+console.log(`agents connected: ${opts.connections}`); // a bench starts its clock here
 await new Promise((r) => setTimeout(r, opts.durationMs + 500));
 const pct = (a: number[], p: number) => (a.sort((x, y) => x - y), a[Math.min(a.length - 1, Math.ceil((p / 100) * a.length) - 1)] ?? null);
-console.log(JSON.stringify({ tickLagP99: pct(tickLag, 99), buildP99: pct(buildMs, 99), sentReports, sentEntries, welcomed, errors, firstError, elapsedMs: Date.now() - started }));
+console.log(JSON.stringify({ intervalMs: Math.max(...intervalInForce), tickLagP99: pct(tickLag, 99), buildP99: pct(buildMs, 99), sentReports, skippedTicks, sentEntries, sentVvEntries, welcomed, errors, firstError, elapsedMs: Date.now() - started }));
 process.exit(0);
