@@ -157,14 +157,23 @@ export class DeltaLog {
     const picked = this.picked;
     picked.length = 0;
     const cap = this.capacity;
+    const meta = this.meta;
     const via = asSkip(skipVia);
     const origin = asSkip(skipOrigin);
-    for (let i = Math.max(from, this.start); i < this.end; i++) {
-      const slot = i % cap;
-      if (this.skipped(slot, via, origin, skipKnown) || (keep !== null && !keep(i))) continue;
+    const first = Math.max(from, this.start);
+    // The slot follows the index around the ring (no division per entry); the body's length
+    // is summed on the way (every entry of a peer's buffer passes here, for every message).
+    let slot = first % cap;
+    let length = 0;
+    for (let i = first; i < this.end; i++, slot = slot + 1 === cap ? 0 : slot + 1) {
+      const at = slot * M;
+      if (meta[at + VIA] === via || meta[at + ORIGIN] === origin || (meta[at + KNOWN]! & skipKnown) !== 0) continue;
+      if (keep !== null && !keep(i)) continue;
       picked.push(slot);
+      length += meta[at + LENGTH]!;
     }
-    return this.encodePicked();
+    this.list.length = varintLength(picked.length) + length;
+    return { body: this.list, count: picked.length };
   }
 
   /** Is entry `slot` left out of a peer's list: it came via the peer, is the peer's own update, or the peer holds it. */

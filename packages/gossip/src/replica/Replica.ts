@@ -80,6 +80,7 @@ interface PeerState {
   received: number;
   /** The peer's incarnation those indices refer to. */
   incarnation: number;
+  readonly id: string;
   /** The peer's id as a number (wire/origins.ts), and the origin number of its dots in incarnation `originAt`. */
   readonly number: number;
   /** Its bit in the delta log's "known by" marks (0: none; the first 31 peers get one). */
@@ -125,8 +126,8 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
   private lastTickAt: number;
   private endpoint: Endpoint | null = null;
   private statusValue: ReplicaStatus = "crashed";
-  /** Received states waiting for the end of the instant, flat: from, message, bytes, from, … */
-  private inbox: Array<string | ReceivedMessage | number> = [];
+  /** Received states waiting for the end of the instant, flat: sender, message, bytes, sender, … */
+  private inbox: Array<PeerState | ReceivedMessage | number> = [];
   private flushScheduled = false;
   private readonly picked: string[] = [];
   /** Peers given a "known by" bit so far (PeerState.bit). */
@@ -500,7 +501,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
       case "state": {
         // Bookkeeping at receipt: the merge itself follows at the end of this instant.
         if (m.full || m.logFrom <= p.received) p.received = Math.max(p.received, m.logTo);
-        this.inbox.push(from, m, bytes.length);
+        this.inbox.push(p, m, bytes.length);
         if (!this.flushScheduled) {
           this.flushScheduled = true;
           this.scheduler.defer(this.flushCallback);
@@ -577,7 +578,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     this.inbox = [];
     for (let i = 0; i < batch.length; i += 3) {
       try {
-        this.mergeOne(batch[i] as string, batch[i + 1] as ReceivedMessage, batch[i + 2] as number);
+        this.mergeOne(batch[i] as PeerState, batch[i + 1] as ReceivedMessage, batch[i + 2] as number);
       } catch {
         // A state that does not decode (corrupted, or a peer running another CRDT type) is
         // ignored like a lost message; what was merged before the bad part stays merged.
@@ -585,20 +586,21 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     }
   }
 
-  private mergeOne(from: string, m: ReceivedMessage, bytes: number): void {
+  private mergeOne(p: PeerState, m: ReceivedMessage, bytes: number): void {
+    const from = p.id;
     const body = messageBody(m);
     const collect = this.events.listening.merge;
     const acc: MergeAccumulator = { changed: false, newly: null, collect };
     if (body !== null) {
       if (!m.full) {
-        this.mergeList(from, body, acc);
+        this.mergeList(p, body, acc);
       } else if (m.payload === "full") {
         this.mergeSnapshot(from, body, messageHash(m), false, acc);
       } else {
         // Fallback after a gap: the sender's recent log entries, then its whole state. Only what
         // the entries did not bring is old news, relayed as a whole state (rare).
         const split = splitFallback(body);
-        this.mergeList(from, split.list, acc);
+        this.mergeList(p, split.list, acc);
         this.mergeSnapshot(from, split.snapshot, messageHash(m), true, acc);
       }
     }
@@ -636,10 +638,10 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
    * so what it newly includes is that dot: a merge listener gets it without the crdt
    * collecting ranges (a listener does not change how updates are merged).
    */
-  private mergeList(from: string, list: Uint8Array, acc: MergeAccumulator): void {
-    const via = originIndex(from);
+  private mergeList(p: PeerState, list: Uint8Array, acc: MergeAccumulator): void {
+    const via = p.number;
     // An update the peer sent that we hold already: it holds it too, so its buffer skips it.
-    const bit = this.peers.get(from)?.bit ?? 0;
+    const bit = p.bit;
     const seen = this.seen;
     const frames = this.frames.reset(list);
     while (frames.next()) {
@@ -873,7 +875,7 @@ export class Replica<S = unknown, Op = unknown, V = unknown> {
     let p = this.peers.get(id);
     if (p === undefined) {
       const bit = this.peerBits < 31 ? 1 << this.peerBits++ : 0;
-      p = { acked: 0, received: 0, incarnation: 0, number: originIndex(id), bit, announced: false, origin: -1, originAt: -1 };
+      p = { acked: 0, received: 0, incarnation: 0, id, number: originIndex(id), bit, announced: false, origin: -1, originAt: -1 };
       this.peers.set(id, p);
     }
     return p;

@@ -17,16 +17,21 @@ export class WireError extends Error {
 const SLAB_BYTES = 256 * 1024;
 let slab = new Uint8Array(SLAB_BYTES);
 let slabPos = 0;
+const NO_BYTES = new Uint8Array(0);
 
 /** Appends to a growable buffer; `finish()` returns the bytes written. */
 export class Writer {
   private buf: Uint8Array;
   private pos = 0;
-  /** Where this writer's region starts in the current slab (−1: not in a slab). */
-  private slabAt = -1;
+  /** This writer's region of `buf` is [base, limit): a whole buffer of its own, or a slab region. */
+  private base = 0;
+  private limit: number;
+  /** Whether the region is carved from the current slab (see inSlab). */
+  private slabbed = false;
 
   constructor(capacity = 64) {
-    this.buf = new Uint8Array(capacity);
+    this.buf = capacity === 0 ? NO_BYTES : new Uint8Array(capacity);
+    this.limit = capacity;
   }
 
   /** A writer whose bytes live in the shared slab (for messages: see SLAB_BYTES). */
@@ -36,20 +41,29 @@ export class Writer {
       slab = new Uint8Array(SLAB_BYTES);
       slabPos = 0;
     }
+    // Written in place in the slab: no view of its own until finish().
     const w = new Writer(0);
-    w.buf = slab.subarray(slabPos, slabPos + capacity);
-    w.slabAt = slabPos;
+    w.buf = slab;
+    w.base = slabPos;
+    w.pos = slabPos;
+    w.limit = slabPos + capacity;
+    w.slabbed = true;
     slabPos += capacity;
     return w;
   }
 
   private ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + n) size *= 2;
+    if (this.pos + n <= this.limit) return;
+    const used = this.pos - this.base;
+    let size = Math.max(1, (this.limit - this.base) * 2);
+    while (size < used + n) size *= 2;
     const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
+    next.set(this.buf.subarray(this.base, this.pos));
     this.buf = next;
+    this.base = 0;
+    this.pos = used;
+    this.limit = size;
+    this.slabbed = false;
   }
 
   u8(value: number): void {
@@ -116,9 +130,9 @@ export class Writer {
 
   finish(): Uint8Array {
     // The unused end of a slab region goes back when no later region was carved since.
-    if (this.slabAt >= 0 && this.buf.buffer === slab.buffer && slabPos === this.slabAt + this.buf.length) slabPos = this.slabAt + this.pos;
-    this.slabAt = -1;
-    return this.buf.subarray(0, this.pos);
+    if (this.slabbed && this.buf === slab && slabPos === this.limit) slabPos = this.pos;
+    this.slabbed = false;
+    return this.buf.subarray(this.base, this.pos);
   }
 }
 

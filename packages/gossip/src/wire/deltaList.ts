@@ -123,19 +123,24 @@ export class FrameReader {
     return true;
   }
 
-  /** A varint at `pos` (one byte inline: seqs below 128, lengths and names; else like Reader.varint). */
+  /** The varint at `pos` (LEB128, at most 8 bytes, a safe integer: what Reader.varint reads), read in place. */
   private varint(): number {
     const list = this.list;
-    const pos = this.pos;
-    if (pos < list.length && list[pos]! < 0x80) {
-      this.pos = pos + 1;
-      return list[pos]!;
+    let pos = this.pos;
+    let result = 0;
+    let scale = 1;
+    for (let i = 0; i < 8; i++) {
+      if (pos >= list.length) throw new WireError("truncated message");
+      const b = list[pos++]!;
+      result += (b & 0x7f) * scale;
+      if (b < 0x80) {
+        if (!Number.isSafeInteger(result)) throw new WireError("varint out of range");
+        this.pos = pos;
+        return result;
+      }
+      scale *= 0x80;
     }
-    const r = this.reader.reset(list);
-    r.pos = pos;
-    const value = r.varint();
-    this.pos = r.pos;
-    return value;
+    throw new WireError("varint too long");
   }
 
   private readonly reader = new Reader(EMPTY);
