@@ -201,11 +201,18 @@ test("'Stop recording' is enabled while a run records and disabled, with the rea
   await dashboard.open(collector.url);
   await expect(dashboard.kpi("replicas")).toHaveText(`${REPLICAS}/${REPLICAS}`, { timeout: 15_000 });
   await page.getByTestId("tab-runs").click();
+  // A second dashboard on the same collector learns of the stop from the timeline.
+  const other = await page.context().newPage();
+  await other.goto(collector.url);
+  await other.getByTestId("tab-runs").click();
   const stop = page.getByTestId("run-stop");
   await expect(stop).toBeEnabled();
+  await expect(other.getByTestId("run-stop")).toBeEnabled({ timeout: 15_000 });
   await stop.click();
   await expect(stop).toBeDisabled({ timeout: 10_000 });
   await expect(stop).toHaveAttribute("title", /Nothing is recording/);
+  await expect(other.getByTestId("run-stop")).toBeDisabled({ timeout: 10_000 });
+  await other.close();
   await waitFor("the run to end", async () => ((await api<{ runs: { endedAtMs: number | null }[] }>("/api/v1/runs")).runs.every((r) => r.endedAtMs !== null) ? true : undefined));
   // A reload (a fresh snapshot) says the same.
   await page.reload();

@@ -3,6 +3,7 @@
 // lower bound for the config in force as step lines.
 
 import type { ClusterModel } from "../store/clusterModel.js";
+import { kpisAt } from "../store/replayView.js";
 import { lowerBound, upperBound } from "../viz/decimate.js";
 import { formatDurationMs } from "../viz/format.js";
 import { formatPercentileMs, lowerBoundNote } from "../viz/lowerBound.js";
@@ -45,8 +46,10 @@ export function convergenceChart(
   const ctx = { xs: all.xs.subarray(ctxFrom, to), ys: all.ys.subarray(ctxFrom, to), length: to - ctxFrom };
   const [p50, p95, p99] = rollingPercentiles(ctx, at, windowMs, [0.5, 0.95, 0.99]);
   // Rolling percentiles of windows holding updates still in flight count only those that converged.
-  const k = model.latestKpis;
-  const partialFrom = k && k.inFlight > 0 ? model.nowMs - k.oldestInFlightMs : undefined;
+  // A replay positioned earlier counts what was in flight then (kpisAt is the latest frame live).
+  const atMs = model.kpiHistory.length > 0 ? Math.min(t1, model.nowMs) : model.nowMs;
+  const k = kpisAt(model, model.kpiHistory.length > 0 ? atMs : null);
+  const partialFrom = k && k.inFlight > 0 ? atMs - k.oldestInFlightMs : undefined;
   const pctLine = (key: string, label: string, colour: string, ys: Float64Array, width: number): PlotLine => ({
     key,
     label,

@@ -56,3 +56,21 @@ describe("replica info", () => {
     expect(model.kpis.fineLength).toBe(frames);
   });
 });
+
+describe("the run on show", () => {
+  it("a stop seen in the frames ends it; a start elsewhere asks for a snapshot (it carries the new run's id)", () => {
+    const cluster = new FakeCluster({ replicas: 3, startMs: 0 });
+    const model = new ClusterModel();
+    model.applySnapshot(cluster.snapshot());
+    const run = model.run!;
+    expect(run).not.toBeNull();
+    const frame = (summary: string, t: number): Frame => ({ ...cluster.step(t), events: [{ timeMs: t, kind: "run", summary }] });
+    expect(model.ingestFrame(frame("run someone-else stopped", 100))).toBe("ok");
+    expect(model.run).toBe(run);
+    expect(model.ingestFrame(frame(`run ${run.name} stopped`, 200))).toBe("ok");
+    expect(model.run).toBeNull();
+    expect(model.ingestFrame(frame("run next started", 300))).toBe("need-snapshot");
+    model.run = { ...run, name: "next", startedAtMs: 300 };
+    expect(model.ingestFrame(frame("run next started", 400))).toBe("ok");
+  });
+});

@@ -299,6 +299,13 @@ export class ClusterModel {
     this.events.push(e);
     if (this.events.length > MAX_EVENTS) this.events.splice(0, this.events.length - MAX_EVENTS);
     if (live && e.version === undefined && e.replicas !== undefined && e.replicas.length > 0) this.replicaInfoStale = true;
+    // Runs stop and start from anywhere (another dashboard, the API): a stop of the run on show
+    // ends it here too ("Stop recording" needs to know); a start names no id, a snapshot does.
+    if (live && e.kind === "run") {
+      const m = /^run (.*) (started|stopped)$/.exec(e.summary);
+      if (m?.[2] === "stopped" && this.run !== null && this.run.name === m[1]) this.run = null;
+      if (m?.[2] === "started" && this.run?.name !== m[1]) return "need-snapshot";
+    }
     // Faults (partitions, crashes) are config versions too: any event with a version moves the config.
     if (!live || e.version === undefined || !this.config) return "ok";
     if (e.version <= this.config.version) return "ok";
