@@ -4,8 +4,8 @@
 // latest), hash/size/summary, status and config version are the latest given. Issue and
 // inclusion times are events: all are kept up to the protocol's per-entry limits; past them
 // the oldest go and are counted (`droppedTimes`), never silently. Whole vectors stay whole.
-// A report that cannot merge exactly (a replica's incarnation changed in between) is
-// refused: the caller folds the pending one first. Adding costs O(entries added), whatever
+// A report that cannot merge exactly (a replica's incarnation changed in between, or a
+// seq that does not increase) is refused: the caller folds the pending one first. Adding costs O(entries added), whatever
 // has accumulated; the merged report is bounded by replicas × origins plus the time lists.
 import { LIMITS, type Report, type ReplicaReport } from "@driftscope/protocol";
 
@@ -55,6 +55,8 @@ export class CoalescedReport {
 
   /** Merges `next` (same agent, later seq); false when it cannot merge exactly. */
   add(next: Report): boolean {
+    // A seq that does not increase is a replay: it must be refused on its own, not absorbed.
+    if (next.seq <= this.#last.seq) return false;
     if (this.#single !== undefined) {
       for (const r of next.replicas) {
         const old = this.#single.replicas.find((x) => x.replica === r.replica);
