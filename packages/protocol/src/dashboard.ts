@@ -5,6 +5,7 @@ import { ClusterConfigSchema, ConfigPatchSchema, GossipModeSchema } from "./conf
 import { ErrorMessageSchema } from "./errors.js";
 import { AgentIdSchema, ReplicaIdSchema, RequestIdSchema, RunIdSchema } from "./ids.js";
 import { LIMITS } from "./limits.js";
+import { ReplicaHistorySchema, replicaHistoryIssues } from "./replicaHistory.js";
 import {
   CountSchema,
   DurationMsSchema,
@@ -309,6 +310,8 @@ export const SnapshotSchema = z
     history: z.array(KpiPointSchema).max(LIMITS.snapshotHistory),
     samples: z.array(ConvergenceSampleSchema).max(LIMITS.snapshotSamples),
     events: z.array(TimelineEventSchema).max(LIMITS.snapshotEvents),
+    /** Per-replica divergence a second at a time before `frames` (absent from older collectors). */
+    replicaHistory: ReplicaHistorySchema.optional(),
     /** The live visibility curve now (absent from collectors that do not compute it). */
     visibility: VisibilitySchema.optional(),
   })
@@ -320,6 +323,7 @@ export const SnapshotSchema = z
         ctx.addIssue({ code: "custom", path: ["frames", i, "columns"], message: `not one entry per replica (${snapshot.replicas.length})` });
       }
     });
+    for (const issue of replicaHistoryIssues(snapshot.replicaHistory ?? [], snapshot.replicas.length)) ctx.addIssue({ code: "custom", ...issue });
   });
 /** Everything a dashboard needs to draw from scratch. */
 export type Snapshot = z.infer<typeof SnapshotSchema>;
