@@ -1,9 +1,12 @@
 // `npm start`: installs, builds, starts the collector (serving the dashboard) and a
-// local demo cluster of 16 replicas, and prints the URL. Ctrl-C stops everything.
+// local demo cluster of 16 replicas, and prints the URL. Ctrl-C stops everything. A second
+// start with nothing changed reuses both: node_modules matches the lockfile, and turbo's
+// cache restores every build.
 // DRIFTSCOPE_DEMO=yjs (or automerge) runs that integration's example node instead: 4
 // replicas of the library syncing through its own sync path.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { childEnv, install, log, ROOT, runOrExit, TURBO } from "./lib.mjs";
 
 const host = process.env.DRIFTSCOPE_HOST ?? "127.0.0.1";
@@ -17,9 +20,15 @@ if (demo !== "gossip" && !Object.hasOwn(LIBRARY_DEMOS, demo)) {
   process.exit(2);
 }
 
-await install();
+await install({ skipIfInstalled: true });
 log("building");
 await runOrExit(TURBO, ["run", "build", "--output-logs=errors-only"]);
+
+// A misspelt DRIFTSCOPE_* variable is named once here; the children get the environment
+// without it (nothing reads it), so they do not repeat the warning.
+const { KNOWN_ENV, unknownEnvWarnings } = await import(pathToFileURL(join(ROOT, "packages/protocol/dist/index.js")).href);
+for (const line of unknownEnvWarnings(process.env)) console.warn(`\x1b[33m[driftscope] warning:\x1b[0m ${line}`);
+for (const name of Object.keys(childEnv)) if (name.startsWith("DRIFTSCOPE_") && !Object.hasOwn(KNOWN_ENV, name)) delete childEnv[name];
 
 const children = [];
 function start(name, args, cwd = ROOT) {

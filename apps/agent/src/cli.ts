@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // driftscope-agent: hosts N replicas with an agent attached (see --help). Stops cleanly
 // on SIGINT/SIGTERM: a last report and a bye reach the collector if it is there.
+import { envWarnings } from "./env.js";
 import { parseLauncherArgs } from "./launcher/cliOptions.js";
 import { Launcher } from "./launcher/Launcher.js";
 
 const options = parseLauncherArgs(process.argv.slice(2));
+for (const line of envWarnings()) console.warn(`[driftscope-agent] warning: ${line}`);
 let launcher: Launcher;
 try {
   launcher = await Launcher.start(options);

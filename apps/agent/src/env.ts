@@ -1,5 +1,7 @@
 // Every environment variable the launcher reads, validated in one place; flags override them.
 
+import { unknownEnvWarnings } from "@driftscope/protocol";
+
 /** Settings taken from the environment (undefined: not set). */
 export interface AgentEnv {
   /** Collector base URL (DRIFTSCOPE_COLLECTOR). */
@@ -17,6 +19,11 @@ export const ENV_HELP: ReadonlyArray<[name: string, meaning: string]> = [
   ["DRIFTSCOPE_COLLECTOR", "collector URL (default http://127.0.0.1:7420; --collector overrides)"],
   ["DRIFTSCOPE_TOKEN", "agent token (--token overrides)"],
 ];
+
+/** One line per DRIFTSCOPE_* variable no part reads, naming the closest known one. */
+export function envWarnings(env: NodeJS.ProcessEnv = process.env): string[] {
+  return unknownEnvWarnings(env);
+}
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): AgentEnv {
   const collectorUrl = env.DRIFTSCOPE_COLLECTOR?.trim() || undefined;

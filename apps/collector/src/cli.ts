@@ -5,7 +5,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, InvalidArgumentError } from "commander";
 import { pino } from "pino";
-import { ENV_HELP, EnvError, parseHostList, parseIntSetting, readEnv, type CollectorEnv } from "./env.js";
+import { ENV_HELP, EnvError, envWarnings, parseHostList, parseIntSetting, readEnv, type CollectorEnv } from "./env.js";
 import { runExperimentCommand } from "./experiments/runCommand.js";
 import { createCollector, defaultDbPath } from "./server.js";
 import { COLLECTOR_VERSION } from "./version.js";
@@ -105,6 +105,7 @@ export function buildProgram(): Command {
       ] as const) {
         if (value !== undefined && (value.length < 8 || value.length > 512)) throw new EnvError(`${flag} must be 8–512 characters long`);
       }
+      for (const line of envWarnings()) console.warn(`[driftscope] warning: ${line}`);
       await serve(flags, readEnv());
     });
   const experiment = program.command("experiment").description("sweeps of configs: which sync period is worth its cost (docs/experiments.md)");

@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { EnvError, readEnv } from "./env.js";
+import { KNOWN_ENV } from "@driftscope/protocol";
+import { ENV_HELP, EnvError, envWarnings, readEnv } from "./env.js";
 
 describe("env", () => {
+  it("an unknown DRIFTSCOPE_* variable gets one warning line naming the closest known one; every variable read is known", () => {
+    expect(envWarnings({ DRIFTSCOPE_DATA_DIR: "/tmp/d", DRIFTSCOPE_PORT: "7420" })).toEqual([
+      "DRIFTSCOPE_DATA_DIR is not a Driftscope setting and is ignored; did you mean DRIFTSCOPE_DB?",
+    ]);
+    expect(envWarnings({ DRIFTSCOPE_FRAMEHZ: "4" })).toEqual(["DRIFTSCOPE_FRAMEHZ is not a Driftscope setting and is ignored; did you mean DRIFTSCOPE_FRAME_HZ?"]);
+    for (const [name] of ENV_HELP) expect(Object.keys(KNOWN_ENV)).toContain(name);
+  });
+
   it("defaults to 127.0.0.1:7420 and reads every variable", () => {
     expect(readEnv({})).toMatchObject({ host: "127.0.0.1", port: 7420, frameHz: 10, agentToken: undefined, dbPath: undefined });
     const env = readEnv({

@@ -1,6 +1,6 @@
 // Every environment variable the collector reads, validated in one place. The CLI's
 // flags override these; tests pass options to createCollector directly.
-import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REPORT_INTERVAL_MS } from "@driftscope/protocol";
+import { DEFAULT_HOST, DEFAULT_PORT, DEFAULT_REPORT_INTERVAL_MS, unknownEnvWarnings } from "@driftscope/protocol";
 
 /** Validated environment settings (undefined: not set). */
 export interface CollectorEnv {
@@ -54,6 +54,11 @@ export const ENV_HELP: ReadonlyArray<[name: string, meaning: string]> = [
   ["DRIFTSCOPE_RETENTION_MB", "size the database is kept under, in MB (default 1024)"],
   ["DRIFTSCOPE_LOG_LEVEL", `log level: ${LOG_LEVELS.join(", ")} (default info)`],
 ];
+
+/** One line per DRIFTSCOPE_* variable no part reads, naming the closest known one (a typo is not ignored silently). */
+export function envWarnings(source: NodeJS.ProcessEnv = process.env): string[] {
+  return unknownEnvWarnings(source);
+}
 
 /** Parses an integer in [min, max]; the message names the variable or flag. */
 export function parseIntSetting(name: string, raw: string, min: number, max: number): number {

@@ -64,6 +64,8 @@ export { CONFIG_LIMITS, describeRange, displayNumber, limitProblem, type Limited
 
 export { convergenceRisks, LATENCY_RISK_FACTOR, newConvergenceRisks, type ConvergenceRisk } from "./convergenceRisks.js";
 
+export { closestEnvName, KNOWN_ENV, unknownEnvWarnings, type KnownEnvName } from "./envNames.js";
+
 export {
   applyConfigPatch,
   ClusterConfigSchema,
