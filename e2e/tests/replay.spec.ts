@@ -158,6 +158,8 @@ test("a replay follows its scrubber: pill, KPIs, sidebar and theory are the reco
   expect(late.subtitle).toContain("T=200 ms");
   // Five times the rounds: the two positions really differ, as the recording does.
   expect(late.messages).toBeGreaterThan(early.messages * 2.5);
+  await page.setViewportSize({ width: 1000, height: 800 });
+  await page.screenshot({ path: `${SHOTS}/driftscope-replay-1000x800.png` });
 });
 
 test("markers read in plain words; crowded ones merge into '+n' that lists them on hover; the export names every config", async ({ page }) => {

@@ -38,24 +38,22 @@ export function MarkerLayer({ markers, layout, domain }: MarkerLayerProps) {
               <text x={layout.left + m.left + 3} y={laneY(m.lane)} fontSize="10" fill={colour}>
                 <title>{m.title ?? m.label}</title>
                 {m.label}
-              </text>
-            )}
-            {m.lane !== null && m.more.length > 0 && (
-              <text
-                className="marker-more"
-                data-testid="marker-more"
-                data-count={m.more.length}
-                x={layout.left + m.left + m.labelWidth + 2}
-                y={laneY(m.lane)}
-                fontSize="10"
-                fontWeight="600"
-                fill="#374151"
-                style={{ cursor: "default" }}
-                onMouseEnter={() => setOpen(m.timeMs)}
-                onMouseLeave={() => setOpen(null)}
-              >
-                <title>{m.more.map((e) => `${e.when ? `${e.when} ` : ""}${e.label}`).join("\n")}</title>
-                {moreText(m)}
+                {/* The "+n" follows the label's real width, and lists what it holds while hovered. */}
+                {m.more.length > 0 && (
+                  <tspan
+                    className="marker-more"
+                    data-testid="marker-more"
+                    data-count={m.more.length}
+                    dx="4"
+                    fontWeight="600"
+                    fill="#374151"
+                    style={{ cursor: "default" }}
+                    onMouseEnter={() => setOpen(m.timeMs)}
+                    onMouseLeave={() => setOpen(null)}
+                  >
+                    {moreText(m)}
+                  </tspan>
+                )}
               </text>
             )}
           </g>

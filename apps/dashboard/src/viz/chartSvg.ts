@@ -280,8 +280,8 @@ export function buildChartSvg(spec: ChartSvgSpec): string {
     out.push(`<line x1="${r1(px)}" x2="${r1(px)}" y1="${firstTop - 2}" y2="${plotBottom}" stroke="${colour}" stroke-dasharray="3 3" stroke-width="1"/>`);
     if (m.lane !== null) {
       const y = firstTop - 18 + m.lane * 12;
-      out.push(`<text x="${r1(MARGIN.left + m.left + 3)}" y="${y}" font-size="10" fill="${colour}">${escapeXml(m.label)}</text>`);
-      if (m.more.length > 0) out.push(`<text x="${r1(MARGIN.left + m.left + m.labelWidth + 2)}" y="${y}" font-size="10" font-weight="600" fill="#374151">${moreText(m)}</text>`);
+      const more = m.more.length > 0 ? `<tspan dx="4" font-weight="600" fill="#374151">${moreText(m)}</tspan>` : "";
+      out.push(`<text x="${r1(MARGIN.left + m.left + 3)}" y="${y}" font-size="10" fill="${colour}">${escapeXml(m.label)}${more}</text>`);
     }
   }
   out.push(
