@@ -30,6 +30,23 @@ const config = (version: number, intervalMs = 200): ClusterConfig => ({
 });
 
 describe("agent ↔ collector", () => {
+  it("A-O1: follows the longer report interval an overloaded collector asks for in a config message, and its own again; hello keeps asking for its own", async () => {
+    const c = await collector();
+    const a = createAgent({ collectorUrl: c.url, agentId: "slowed", logger: quiet, backoff: fastBackoff });
+    cleanups.push(() => a.close());
+    a.attach(new FakeNode("a"));
+    await eventually("welcomed and reporting", () => c.reports().length > 0);
+    const own = a.status().reportIntervalMs;
+    c.send({ type: "config", config: structuredClone(DEFAULT_CLUSTER_CONFIG), reportIntervalMs: own * 4 });
+    await eventually("the slower interval in force", () => a.status().reportIntervalMs === own * 4);
+    a.attach(new FakeNode("b"));
+    await eventually("a hello for the new replica", () => c.hellos().some((h) => h.replicas.length === 2));
+    expect(c.hellos().at(-1)?.reportIntervalMs).toBe(own); // its own: the collector applies the slowdown
+    c.send({ type: "config", config: structuredClone(DEFAULT_CLUSTER_CONFIG), reportIntervalMs: own });
+    await eventually("its own interval again", () => a.status().reportIntervalMs === own);
+    expect(c.invalid).toEqual([]);
+  });
+
   it("a node that runs its own gossip says so in hello, and again when its settings change", async () => {
     const c = await collector();
     const a = agent(c.url, { gossip: { intervalMs: 500, fanout: 1, mode: "push" } });

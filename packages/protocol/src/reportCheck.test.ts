@@ -113,10 +113,10 @@ describe("the report checked loop agrees with ReportSchema", () => {
     }
   });
 
-  it("gives zod's verdict on 30,000 reports broken at random places (one to three edits)", () => {
+  it("gives zod's verdict on 12,000 reports broken at random places (one to three edits)", () => {
     const rand = prng(42);
     let refused = 0;
-    for (let n = 0; n < 30_000; n++) {
+    for (let n = 0; n < 12_000; n++) {
       const report = validReport(rand);
       const edits = 1 + Math.floor(rand() * 3);
       for (let e = 0; e < edits; e++) mutate(report, rand);
@@ -124,7 +124,7 @@ describe("the report checked loop agrees with ReportSchema", () => {
       if (isValidReport(report) !== zod) expect.fail(`verdicts differ (zod: ${zod}) on ${JSON.stringify(report)}`);
       if (!zod) refused++;
     }
-    expect(refused).toBeGreaterThan(15_000); // the fuzz really breaks most of them
+    expect(refused).toBeGreaterThan(6_000); // the fuzz really breaks most of them
   });
 
   it("agrees on reports fast-check builds from the schema's own ranges", () => {
