@@ -13,6 +13,7 @@ import { formatBytes, formatCount, formatDurationMs, formatDurationTick } from "
 import { paretoFront } from "../viz/pareto.js";
 import type { ReferenceSet } from "../viz/referencePoints.js";
 import { logDomain, logTicks } from "../viz/scales.js";
+import { durationLogTicks } from "../viz/durationAxis.js";
 import { COLOURS } from "./common.js";
 
 /** An experiment as the charts need it. */
@@ -82,7 +83,9 @@ function styleOf(k: number): { shape: "dot" | "square"; dash?: string } {
 
 function logAxis(label: string, values: Iterable<number | null | undefined>, format: (v: number) => string): AxisSpec {
   const domain = logDomain(values);
-  return { label, domain, ticks: logTicks(domain[0], domain[1]), format, log: true };
+  // Durations tick at round durations (1 s, 10 s, 1 min), like every time axis.
+  const ticks = format === formatDurationTick ? durationLogTicks(domain[0], domain[1]) : logTicks(domain[0], domain[1]);
+  return { label, domain, ticks: ticks.length > 1 ? ticks : logTicks(domain[0], domain[1]), format, log: true };
 }
 
 const prefix = (exps: readonly ChartExperiment[], e: ChartExperiment) => (exps.length > 1 ? `${e.id}: ` : "");

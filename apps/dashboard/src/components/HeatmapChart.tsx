@@ -28,9 +28,9 @@ const LUTS = { missing: colourLut("missing"), staleness: colourLut("staleness") 
 /** Up to this many rows every replica is labelled (12 px a row); beyond, every k-th. */
 const LABEL_ALL_ROWS = 64;
 
-/** Plot height for `n` rows: 12 px a row up to 64 rows, then 8 px a row up to 440 px. */
+/** Plot height for `n` rows: at least 12 px a row up to 64 rows (220 px at least, level with the topology), then 8 px a row up to 440 px. */
 export function heatmapPlotHeight(n: number): number {
-  return n <= LABEL_ALL_ROWS ? Math.max(160, n * 12) : Math.min(440, Math.max(160, n * 8));
+  return n <= LABEL_ALL_ROWS ? Math.max(220, n * 12) : Math.min(440, Math.max(160, n * 8));
 }
 
 /** Replicas × time, coloured by missing updates or staleness; canvas, so 1,024 rows stay smooth. */

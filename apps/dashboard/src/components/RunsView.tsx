@@ -46,7 +46,7 @@ export function RunsView({ onOpened }: RunsViewProps) {
     </label>
   );
   return (
-    <div className="runs-page">
+    <main className="runs-page" aria-label="Recorded runs">
       <section className="card" aria-labelledby="runs-title">
         <div className="card-head">
           <h2 id="runs-title">Recorded runs</h2>
@@ -96,62 +96,68 @@ export function RunsView({ onOpened }: RunsViewProps) {
         {runs.length === 0 && state !== "loading" ? (
           <div className="empty">No recorded runs yet.</div>
         ) : (
-          <table className="runs" data-testid="runs-table">
-            <thead>
-              <tr>
-                <th>Overlay</th>
-                <th>Run</th>
-                <th>Started</th>
-                <th>Duration</th>
-                <th>N</th>
-                <th>Interval</th>
-                <th>Fanout</th>
-                <th>Mode</th>
-                <th>p50 / p95 / p99</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
-                <tr key={r.id}>
-                  <td>
-                    <input type="checkbox" aria-label={`Overlay ${r.name}`} checked={overlayIds.includes(r.id)} onChange={() => void toggleOverlay(dashboardStore, r.id)} data-testid={`run-overlay-${r.id}`} />
-                  </td>
-                  <td>
-                    <strong>{r.name}</strong> <span className="muted">{r.name !== r.id ? r.id : ""}</span>
-                  </td>
-                  <td>{new Date(r.startedAtMs).toLocaleString()}</td>
-                  <td>{r.endedAtMs === null || r.current ? <span className="status sending">recording</span> : formatDurationMs(r.endedAtMs - r.startedAtMs)}</td>
-                  <td>{r.replicaCount ?? "–"}</td>
-                  <td title={r.configChanges ? `${r.configChanges} config changes during the run; the first config is shown` : undefined}>
-                    {r.intervalMs !== undefined ? formatDurationMs(r.intervalMs) : "–"}
-                    {r.configChanges ? <span className="muted"> (+{r.configChanges})</span> : null}
-                  </td>
-                  <td>{r.fanout ?? "–"}</td>
-                  <td>{r.mode ?? "–"}</td>
-                  <td title={runPercentilesTitle(r)}>{runPercentilesText(r)}</td>
-                  <td className="inline">
-                    <button
-                      type="button"
-                      className="btn small"
-                      data-testid={`run-open-${r.id}`}
-                      disabled={openState?.id === r.id && openState.state === "loading"}
-                      onClick={() => void openRun(dashboardStore, r.id).then(() => dashboardStore.getState().openRun?.state === "ready" && onOpened())}
-                    >
-                      {openState?.id === r.id && openState.state === "loading" ? "Opening…" : "Open"}
-                    </button>
-                    <a className="btn small" href={runCsvUrl(r.id)} download data-testid={`run-csv-${r.id}`}>
-                      CSV
-                    </a>
-                  </td>
+          <div className="runs-scroll">
+            <table className="runs" data-testid="runs-table">
+              <thead>
+                <tr>
+                  <th>Overlay</th>
+                  <th>Run</th>
+                  <th>Started</th>
+                  <th>Duration</th>
+                  <th>N</th>
+                  <th>Interval</th>
+                  <th>Fanout</th>
+                  <th>Mode</th>
+                  <th>p50 / p95 / p99</th>
+                  <th className="run-actions">
+                    <span className="sr-only">Actions</span>
+                  </th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {runs.map((r) => (
+                  <tr key={r.id}>
+                    <td>
+                      <input type="checkbox" aria-label={`Overlay ${r.name}`} checked={overlayIds.includes(r.id)} onChange={() => void toggleOverlay(dashboardStore, r.id)} data-testid={`run-overlay-${r.id}`} />
+                    </td>
+                    <td className="run-name">
+                      <strong>{r.name}</strong> <span className="muted">{r.name !== r.id ? r.id : ""}</span>
+                    </td>
+                    <td className="run-started">
+                      <span>{new Date(r.startedAtMs).toLocaleDateString()}</span> <span>{new Date(r.startedAtMs).toLocaleTimeString()}</span>
+                    </td>
+                    <td>{r.endedAtMs === null || r.current ? <span className="status sending">recording</span> : formatDurationMs(r.endedAtMs - r.startedAtMs)}</td>
+                    <td>{r.replicaCount ?? "–"}</td>
+                    <td title={r.configChanges ? `${r.configChanges} config changes during the run; the first config is shown` : undefined}>
+                      {r.intervalMs !== undefined ? formatDurationMs(r.intervalMs) : "–"}
+                      {r.configChanges ? <span className="muted"> (+{r.configChanges})</span> : null}
+                    </td>
+                    <td>{r.fanout ?? "–"}</td>
+                    <td>{r.mode ?? "–"}</td>
+                    <td title={runPercentilesTitle(r)}>{runPercentilesText(r)}</td>
+                    <td className="run-actions">
+                      <button
+                        type="button"
+                        className="btn small"
+                        data-testid={`run-open-${r.id}`}
+                        disabled={openState?.id === r.id && openState.state === "loading"}
+                        onClick={() => void openRun(dashboardStore, r.id).then(() => dashboardStore.getState().openRun?.state === "ready" && onOpened())}
+                      >
+                        {openState?.id === r.id && openState.state === "loading" ? "Opening…" : "Open"}
+                      </button>
+                      <a className="btn small" href={runCsvUrl(r.id)} download data-testid={`run-csv-${r.id}`}>
+                        CSV
+                      </a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
       </section>
       <OverlayChart />
       {overlayIds.length === 0 && runs.length > 1 && <div className="note">Tick two or more runs to compare their convergence on one chart.</div>}
-    </div>
+    </main>
   );
 }

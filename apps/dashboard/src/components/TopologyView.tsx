@@ -10,7 +10,7 @@ import { useReplicaCursor } from "../hooks/useReplicaCursor.js";
 import { useView } from "../hooks/useView.js";
 import { useDashboard } from "../store/store.js";
 import { exportFileName } from "../viz/fileName.js";
-import { groupCentres, nodeRadius, partitionGroups, topologySvg, type TopologyPicture } from "../viz/topology.js";
+import { groupCells, groupCentres, nodeRadius, partitionGroups, topologySvg, type TopologyPicture } from "../viz/topology.js";
 import { ChartCard } from "./ChartCard.js";
 import { paintTopology } from "./paintTopology.js";
 import { TopologyTip } from "./TopologyTip.js";
@@ -68,7 +68,17 @@ export function TopologyView({ className }: TopologyViewProps) {
       .force("charge", forceManyBody<SimNode>().strength(-Math.max(4, r * r * 0.9)).distanceMax(160))
       .force("collide", forceCollide<SimNode>(r + 1.5))
       .alphaDecay(0.05)
-      .on("tick", () => redraw.current());
+      .on("tick", () => {
+        // Every replica stays inside its group's cell, so no group is cut off by the card.
+        const cells = groupCells(count, width, TOPOLOGY_HEIGHT);
+        const pad = (count > 1 ? 8 : 2) + r;
+        for (const n of nodes) {
+          const c = cells[group[n.k]!]!;
+          n.x = Math.min(c.x1 - pad, Math.max(c.x0 + pad, n.x ?? 0));
+          n.y = Math.min(c.y1 - pad, Math.max(c.y0 + pad, n.y ?? 0));
+        }
+        redraw.current();
+      });
     simRef.current = sim;
     return () => {
       sim.stop();

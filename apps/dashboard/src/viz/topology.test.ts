@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exchangeAlpha, groupCentres, nodeColour, nodeRadius, partitionGroups, topologySvg } from "./topology.js";
+import { exchangeAlpha, groupCells, groupCentres, nodeColour, nodeRadius, partitionGroups, topologySvg } from "./topology.js";
 
 describe("topology", () => {
   it("replicas in no listed group form one more group", () => {
@@ -16,6 +16,17 @@ describe("topology", () => {
       expect(c.x).toBeLessThan(400);
       expect(c.y).toBeGreaterThan(0);
       expect(c.y).toBeLessThan(300);
+    }
+  });
+  it("two groups in a wide card sit side by side, each cell inside the area with room for its label", () => {
+    const cells = groupCells(2, 600, 340);
+    expect(cells.map((c) => Math.round(c.x0))).toEqual([0, 300]);
+    for (const c of cells) expect(c.y1 - c.y0).toBeGreaterThan(300);
+    const five = groupCells(5, 600, 340);
+    for (const c of five) {
+      expect(c.x0).toBeGreaterThanOrEqual(0);
+      expect(c.x1).toBeLessThanOrEqual(600 + 1e-9);
+      expect(c.y1).toBeLessThanOrEqual(340 + 1e-9);
     }
   });
   it("nodes shrink as the cluster grows, within 2–9 px", () => {

@@ -13,15 +13,32 @@ export function partitionGroups(order: readonly string[], partitions: readonly (
   return { group, count: partitions.length === 0 ? 1 : Math.max(...used, 0) + 1 };
 }
 
-/** Centres of `k` groups: the middle for one, else evenly around an ellipse. */
+/** Room at the top of a group's cell for its label. */
+const GROUP_LABEL_PX = 18;
+
+/**
+ * Cells for `k` partition groups side by side in a width × height area: as many columns
+ * as the area's shape suits (two groups in a wide card sit left and right, not stacked
+ * out of it), the last row centred. Each group's replicas are kept inside its cell.
+ */
+export function groupCells(k: number, width: number, height: number): { x0: number; y0: number; x1: number; y1: number }[] {
+  if (k <= 1) return [{ x0: 0, y0: 0, x1: width, y1: height }];
+  const cols = Math.max(1, Math.min(k, Math.round(Math.sqrt((k * width) / Math.max(1, height)))));
+  const rows = Math.ceil(k / cols);
+  const cw = width / cols;
+  const ch = height / rows;
+  return Array.from({ length: k }, (_, i) => {
+    const row = Math.floor(i / cols);
+    const inRow = row === rows - 1 ? k - row * cols : cols;
+    const x0 = ((cols - inRow) * cw) / 2 + (i % cols) * cw;
+    return { x0, y0: row * ch + GROUP_LABEL_PX, x1: x0 + cw, y1: (row + 1) * ch };
+  });
+}
+
+/** Where each partition group gathers: the centre of its cell. */
 export function groupCentres(k: number, width: number, height: number): { x: number; y: number }[] {
   if (k <= 1) return [{ x: width / 2, y: height / 2 }];
-  const rx = width * 0.3;
-  const ry = height * 0.3;
-  return Array.from({ length: k }, (_, i) => {
-    const a = -Math.PI / 2 + (2 * Math.PI * i) / k;
-    return { x: width / 2 + rx * Math.cos(a), y: height / 2 + ry * Math.sin(a) };
-  });
+  return groupCells(k, width, height).map((c) => ({ x: (c.x0 + c.x1) / 2, y: (c.y0 + c.y1) / 2 }));
 }
 
 /** Node radius so `n` nodes fill a fair share of the area: 9 px for a few, 2 px for thousands. */
