@@ -30,7 +30,6 @@ export function ChoiceField({ testId, label, field, options, disabled }: ChoiceF
             type="button"
             role="radio"
             aria-checked={value === o.value}
-            aria-pressed={value === o.value}
             title={o.title}
             disabled={disabled}
             data-testid={`${testId}-${o.value}`}

@@ -88,7 +88,7 @@ export function ExperimentChart({ kind, className }: ExperimentChartProps) {
         kind === "convergence-cost" ? (
           <div className="seg" role="radiogroup" aria-label="Convergence figure">
             {(["p50", "p95"] as const).map((m) => (
-              <button key={m} type="button" role="radio" aria-checked={metric === m} aria-pressed={metric === m} onClick={() => setMetric(m)} data-testid={`exp-cost-metric-${m}`}>
+              <button key={m} type="button" role="radio" aria-checked={metric === m} onClick={() => setMetric(m)} data-testid={`exp-cost-metric-${m}`}>
                 {m}
               </button>
             ))}

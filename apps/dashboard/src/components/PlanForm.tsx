@@ -51,7 +51,6 @@ export function PlanForm() {
                 type="button"
                 role="radio"
                 aria-checked={d.engine === engine}
-                aria-pressed={d.engine === engine}
                 title={engine === "simulated" ? "The gossip runtime in virtual time, deterministic per seed" : "The connected cluster, in real time"}
                 onClick={() => edit({ engine }, "engine")}
                 data-testid={`plan-engine-${engine}`}

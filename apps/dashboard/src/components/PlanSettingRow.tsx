@@ -67,7 +67,7 @@ export function PlanSettingRow({ setting }: PlanSettingRowProps) {
             <span className="inline">
               <span className="seg" role="radiogroup" aria-label="Swept intervals as">
                 {(["list", "range"] as const).map((a) => (
-                  <button key={a} type="button" role="radio" aria-checked={intervalAs === a} aria-pressed={intervalAs === a} onClick={() => dashboardStore.getState().editDraft((d) => ({ ...d, intervalAs: a }), "sweep.intervalMs")} data-testid={`plan-interval-as-${a}`}>
+                  <button key={a} type="button" role="radio" aria-checked={intervalAs === a} onClick={() => dashboardStore.getState().editDraft((d) => ({ ...d, intervalAs: a }), "sweep.intervalMs")} data-testid={`plan-interval-as-${a}`}>
                     {a === "list" ? "list" : "log range"}
                   </button>
                 ))}

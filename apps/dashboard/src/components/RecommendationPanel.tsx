@@ -41,10 +41,10 @@ export function RecommendationPanel({ className }: RecommendationPanelProps) {
           <span>p95 convergence under</span>
           <input type="text" inputMode="decimal" className="short" aria-label="Target value" value={target.value} onChange={(ev) => set({ value: ev.target.value })} data-testid="rec-value" />
           <span className="seg" role="radiogroup" aria-label="Target unit">
-            <button type="button" role="radio" aria-checked={target.kind === "ms"} aria-pressed={target.kind === "ms"} onClick={() => set({ kind: "ms" })} data-testid="rec-kind-ms">
+            <button type="button" role="radio" aria-checked={target.kind === "ms"} onClick={() => set({ kind: "ms" })} data-testid="rec-kind-ms">
               ms
             </button>
-            <button type="button" role="radio" aria-checked={target.kind === "periods"} aria-pressed={target.kind === "periods"} onClick={() => set({ kind: "periods" })} data-testid="rec-kind-periods" title="Update periods of each point's own update rate (1 / updates/s per replica)">
+            <button type="button" role="radio" aria-checked={target.kind === "periods"} onClick={() => set({ kind: "periods" })} data-testid="rec-kind-periods" title="Update periods of each point's own update rate (1 / updates/s per replica)">
               update periods
             </button>
           </span>

@@ -11,10 +11,10 @@ export function StopRuleFields() {
     <fieldset className="plan-group">
       <legend>Stop rule (per point)</legend>
       <div className="seg" role="radiogroup" aria-label="Stop rule">
-        <button type="button" role="radio" aria-checked={d.stop === "duration"} aria-pressed={d.stop === "duration"} onClick={() => edit({ stop: "duration" }, "measure")} data-testid="plan-stop-duration">
+        <button type="button" role="radio" aria-checked={d.stop === "duration"} onClick={() => edit({ stop: "duration" }, "measure")} data-testid="plan-stop-duration">
           duration
         </button>
-        <button type="button" role="radio" aria-checked={d.stop === "converged"} aria-pressed={d.stop === "converged"} onClick={() => edit({ stop: "converged" }, "measure")} data-testid="plan-stop-converged">
+        <button type="button" role="radio" aria-checked={d.stop === "converged"} onClick={() => edit({ stop: "converged" }, "measure")} data-testid="plan-stop-converged">
           converged updates
         </button>
       </div>

@@ -68,10 +68,10 @@ export function TunerPanel({ disabled }: { disabled: boolean }) {
         <label htmlFor="tuner-value">p95 ≤</label>
         <input id="tuner-value" type="text" inputMode="decimal" className="short" value={draft.value} disabled={disabled} onChange={(e) => set({ value: e.target.value })} data-testid="tuner-value" />
         <span className="seg" role="radiogroup" aria-label="Target unit">
-          <button type="button" role="radio" aria-checked={draft.kind === "ms"} aria-pressed={draft.kind === "ms"} disabled={disabled} onClick={() => set({ kind: "ms" })} data-testid="tuner-kind-ms">
+          <button type="button" role="radio" aria-checked={draft.kind === "ms"} disabled={disabled} onClick={() => set({ kind: "ms" })} data-testid="tuner-kind-ms">
             ms
           </button>
-          <button type="button" role="radio" aria-checked={draft.kind === "periods"} aria-pressed={draft.kind === "periods"} disabled={disabled} onClick={() => set({ kind: "periods" })} data-testid="tuner-kind-periods" title="Update periods of the current update rate (1 / updates/s per replica)">
+          <button type="button" role="radio" aria-checked={draft.kind === "periods"} disabled={disabled} onClick={() => set({ kind: "periods" })} data-testid="tuner-kind-periods" title="Update periods of the current update rate (1 / updates/s per replica)">
             update periods
           </button>
         </span>
