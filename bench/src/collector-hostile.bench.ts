@@ -1,4 +1,4 @@
-// collector-hostile: 60 s of 1,024 replicas reporting at 10 Hz (8 socket.io connections,
+// collector-hostile: 60 s of 1,024 replicas reporting (8 socket.io connections,
 // one process) while, from second 10 to 50, 20 hostile clients (each from its own loopback
 // address) send oversized bodies, binary payloads, snapshot floods and slow reads as fast as
 // the collector lets them (apps/collector/bench/hostileClients.ts). An honest dashboard
@@ -6,7 +6,9 @@
 // RSS every 250 ms. Targets (issue 14): health within 250 ms throughout, frames at ≥ 95 %
 // of the configured rate, RSS under 600 MB and back within 20 % of its baseline once the
 // hostile clients are gone — the baseline being the same run without them. Bounded: two
-// runs of 60 s of load plus 15 s each.
+// runs of 60 s of load plus 15 s each. It prints how many cores other processes kept busy
+// meanwhile: on a shared machine a miss may be theirs. HOSTILE_BENCH_CPU_PROF=<dir> has the
+// attacked collector write a CPU profile there.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
@@ -32,9 +34,11 @@ const HZ = 10;
 const REPORT_HZ = Number(process.env.HOSTILE_BENCH_REPORT_HZ ?? 2);
 /** Hostile clients (0: the same run without an attack, for comparison). */
 const CLIENTS = Number(process.env.HOSTILE_BENCH_CLIENTS ?? 20);
+/** A directory: the collector of the attacked run writes a V8 CPU profile there (`node --cpu-prof`). */
+const CPU_PROF_DIR = process.env.HOSTILE_BENCH_CPU_PROF;
 
-function node(script: string, args: string[], env: Record<string, string> = {}): ChildProcess {
-  return spawn(process.execPath, ["--conditions=@driftscope/source", "--import", import.meta.resolve("tsx"), script, ...args], {
+function node(script: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
+  return spawn(process.execPath, [...nodeArgs, "--conditions=@driftscope/source", "--import", import.meta.resolve("tsx"), script, ...args], {
     cwd: COLLECTOR,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -102,6 +106,26 @@ function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** CPU seconds the whole machine has been busy (all cores, from /proc/stat). */
+function machineBusySeconds(): number {
+  const [, user, nice, system, , , irq, softirq, steal] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).map(Number);
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100;
+}
+
+/** Last CPU seconds seen per process (a helper that exited keeps its last reading). */
+const cpuSeen = new Map<number, number>();
+function sampleCpu(pids: Array<number | undefined>): void {
+  for (const pid of pids) {
+    if (pid === undefined) continue;
+    try {
+      cpuSeen.set(pid, cpuSeconds(pid));
+    } catch {
+      // exited: keep its last reading
+    }
+  }
+}
+const cpuOf = (pids: Array<number | undefined>) => pids.reduce<number>((n, pid) => n + (pid === undefined ? 0 : (cpuSeen.get(pid) ?? 0)), 0);
+
 const quantile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)]!;
@@ -117,7 +141,9 @@ interface Figures {
   rss: { atAttack: number; peak: number; after: number };
   heap: { atAttack: string; atEnd: string; after: string };
   cpuShare: number;
-  sent: { sentReports: number; errors: number; firstError: string[] };
+  /** Cores busy during the attack window: the whole machine, this benchmark's helpers (agents, dashboard, hostile clients), everything else. */
+  machine: { busy: number; helpers: number; others: number };
+  sent: { sentReports: number; errors: number; firstError: string[]; intervalMs?: number };
   hostile: Record<string, Record<string, number>>;
   counters: { rateLimited: number; rejected: number };
   snapshots: number;
@@ -130,7 +156,7 @@ async function scenario(clients: number): Promise<Figures> {
   const children: ChildProcess[] = [];
   healthFailures.clear();
   try {
-    const collector = node(join(COLLECTOR, "src", "cli.ts"), ["serve", "--port", "0", "--db", join(dir, "bench.db"), "--frame-hz", String(HZ), "--report-interval", String(Math.round(1000 / REPORT_HZ))], { DRIFTSCOPE_LOG_LEVEL: "warn" });
+    const collector = node(join(COLLECTOR, "src", "cli.ts"), ["serve", "--port", "0", "--db", join(dir, "bench.db"), "--frame-hz", String(HZ), "--report-interval", String(Math.round(1000 / REPORT_HZ))], { DRIFTSCOPE_LOG_LEVEL: "warn" }, clients > 0 && CPU_PROF_DIR !== undefined ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF_DIR] : []);
     children.push(collector);
     const url = await waitForLine(collector, /listening on (http:\/\/\S+)/, 60_000);
     const pid = collector.pid!;
@@ -146,13 +172,20 @@ async function scenario(clients: number): Promise<Figures> {
       const at = Date.now() - startMs;
       void health(url).then((ms) => healthTimes.push([at, ms]));
     }, 100);
-    const rssTimer = setInterval(() => rss.push(rssMb(pid)), 250);
+    const helperPids = () => children.slice(1).map((c) => c.pid);
+    const rssTimer = setInterval(() => {
+      rss.push(rssMb(pid));
+      sampleCpu(helperPids());
+    }, 250);
 
     await new Promise((r) => setTimeout(r, HOSTILE_FROM_MS));
     const framesAtAttack = await framesComputed(url);
     const heapAtAttack = await heapMb(url);
     const rssAtAttack = rssMb(pid);
     const cpuAtAttack = cpuSeconds(pid);
+    const busyAtAttack = machineBusySeconds();
+    sampleCpu(helperPids());
+    const helpersAtAttack = cpuOf(helperPids());
     let hostile: Figures["hostile"] = {};
     if (clients > 0) {
       const helper = node(join(COLLECTOR, "bench", "hostileClients.ts"), [JSON.stringify({ url, clients, durationMs: HOSTILE_MS })]);
@@ -163,6 +196,10 @@ async function scenario(clients: number): Promise<Figures> {
     const seconds = (hostileEndMs - HOSTILE_FROM_MS) / 1000;
     const computedDuring = ((await framesComputed(url)) - framesAtAttack) / seconds;
     const cpuShare = (cpuSeconds(pid) - cpuAtAttack) / seconds;
+    sampleCpu(helperPids());
+    const busy = (machineBusySeconds() - busyAtAttack) / seconds;
+    const helpers = (cpuOf(helperPids()) - helpersAtAttack) / seconds;
+    const machine = { busy, helpers, others: Math.max(0, busy - cpuShare - helpers) };
     const heapAtEnd = await heapMb(url);
     const sent = await agentResult;
     const seen = await probeResult;
@@ -190,6 +227,7 @@ async function scenario(clients: number): Promise<Figures> {
       rss: { atAttack: rssAtAttack, peak: Math.max(...rss), after: rssAfter },
       heap: { atAttack: heapAtAttack, atEnd: heapAtEnd, after: heapAfter },
       cpuShare,
+      machine,
       sent,
       hostile,
       counters: { rateLimited: metric("driftscope_rate_limited_total"), rejected: metric("driftscope_ingest_rejected_total") },
@@ -217,7 +255,8 @@ export async function run(): Promise<BenchResult> {
     { figure: "collector RSS at attack / peak / after (MB)", ...both((x) => `${x.rss.atAttack.toFixed(0)} / ${x.rss.peak.toFixed(0)} / ${x.rss.after.toFixed(0)}`) },
     { figure: "collector heap + external at attack / end / after (MB)", ...both((x) => `${x.heap.atAttack} / ${x.heap.atEnd} / ${x.heap.after}`) },
     { figure: "collector CPU during (% of one core)", ...both((x) => `${(x.cpuShare * 100).toFixed(0)} %`) },
-    { figure: "honest reports sent, errors", ...both((x) => `${x.sent.sentReports}, ${x.sent.errors}`) },
+    { figure: "machine busy during: all / bench helpers / other processes (cores)", ...both((x) => `${x.machine.busy.toFixed(2)} / ${x.machine.helpers.toFixed(2)} / ${x.machine.others.toFixed(2)} of ${availableParallelism()}`) },
+    { figure: "honest reports sent, errors (report interval at the end, ms)", ...both((x) => `${x.sent.sentReports}, ${x.sent.errors} (${x.sent.intervalMs ?? 1000 / REPORT_HZ})`) },
     { figure: "honest dashboard snapshots / disconnects", ...both((x) => `${x.snapshots} / ${x.disconnects}`) },
     { figure: "rate-limited / ingest rejections", ...both((x) => `${x.counters.rateLimited} / ${x.counters.rejected}`) },
     { figure: "hostile: oversized bodies, answers by status", ...both((x) => JSON.stringify(x.hostile.oversized ?? {})) },
@@ -234,7 +273,7 @@ export async function run(): Promise<BenchResult> {
       "collector, honest agents (8 socket.io connections × 128 replicas, 24 vv entries each), honest dashboard and hostile clients each in their own process; health timed from the benchmark process on a fresh connection every 100 ms",
       "hostile clients, each from its own loopback address, as fast as the collector lets them: oversized HTTP bodies (12 MiB declared; 8 MiB of 10,000 bad lines), 4 MiB binary socket.io payloads, 1,000 snapshot requests a second, dashboards that stop reading",
       `RSS 'after' is read ${SETTLE_MS / 1000} s after the hostile phase in both runs; the collector's own state grows during the first minutes (frame history), so the run without attack is the baseline`,
-      `machine: ${availableParallelism()} cores shared with all of these processes and whatever else runs; 1-min load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end`,
+      `machine: ${availableParallelism()} cores shared with all of these processes and whatever else runs; 1-min load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end; during the attack other processes (not this benchmark's) kept ${attacked.machine.others.toFixed(2)} cores busy (${calm.machine.others.toFixed(2)} in the run without attack)`,
     ],
     targets: [
       { description: "health answers within 250 ms throughout the attack", met: a.health.max < 250, value: `max ${ms(a.health.max)} ms (p99 ${ms(a.health.p99)})` },
