@@ -103,6 +103,8 @@ describe("server: agent handshake", () => {
       ]),
     );
     await flushAgent(agent);
+    // A report may be folded in a turn after the ping that follows it is answered.
+    await until(() => collector.core.agents.sessions.get("a")?.lastReportSeq === 1, 3000, "report applied");
     collector.tick();
     const { body } = await getJson<Snapshot>(`${url}/api/v1/cluster`);
     expect(SnapshotSchema.safeParse(body).success).toBe(true);
