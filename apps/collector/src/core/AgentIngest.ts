@@ -63,7 +63,8 @@ export class AgentIngest {
     const superseded = previous?.connected === true && previous.connectionId !== null && previous.connectionId !== connectionId ? previous.connectionId : null;
     const ownIntervalMs = hello.reportIntervalMs ?? this.d.reportIntervalMs;
     const { removed } = registry.applyHello(hello, transport, connectionId, ownIntervalMs, nowMs);
-    const reportIntervalMs = this.askedIntervalMs(ownIntervalMs);
+    // Socket agents are told of a slowdown later too (config.reportIntervalMs); HTTP ones only poll the config.
+    const reportIntervalMs = transport === "socket" ? this.askedIntervalMs(ownIntervalMs) : ownIntervalMs;
     engine.registerAgent(hello.agentId, reportIntervalMs, nowMs);
     for (const id of removed) engine.removeReplica(id, nowMs, "not hosted any more");
     for (const r of hello.replicas) engine.addReplica(r.id, hello.agentId, r.crdtType, nowMs, r.incarnation);
@@ -96,12 +97,14 @@ export class AgentIngest {
   }
 
   /**
-   * The slowdown changed: liveness follows the interval now asked of each agent (a slowed
-   * agent is not late). Returns the sessions to tell, with their new interval.
+   * The slowdown changed: liveness follows the interval now asked of each socket agent (a
+   * slowed agent is not late). Returns the sessions to tell, with their new interval.
    */
   slowdownChanged(): Array<[AgentSession, number]> {
     const out: Array<[AgentSession, number]> = [];
     for (const session of this.registry.sessions.values()) {
+      // HTTP agents are not told (they poll the config only), so their liveness stays as it was.
+      if (session.transport !== "socket") continue;
       const asked = this.askedIntervalMs(session.reportIntervalMs);
       const agent = this.d.engine.lifecycle.agent(session.agentId);
       if (agent !== undefined) agent.reportIntervalMs = asked;
