@@ -65,12 +65,12 @@ export function simulatePoint(spec: PointSpec): PointObservation {
   const n = spec.replicas;
   const start = spec.warmupMs;
   const truths = new UpdateTruths(n);
-  const visibility = new VisibilityCurve();
+  const visibility = new VisibilityCurve(n);
   let updates = 0;
   cluster.events.on("update", (e) => {
     if (e.atMs < start) return;
     updates++;
-    truths.issued(originIndex(e.dot.replica), e.dot.seq, e.atMs, visibility.issued(e.atMs));
+    truths.issued(originIndex(e.dot.replica), e.dot.seq, visibility.issued(e.atMs));
   });
   for (const r of cluster.replicas()) r.observeInclusions(truths);
   scheduler.runUntil(start);
@@ -113,7 +113,7 @@ export function simulatePoint(spec: PointSpec): PointObservation {
     deliveries: truths.deliveries,
     meanInFlight: samples > 0 ? inFlightSum / samples : 0,
     meanMissingUpdates: samples > 0 ? missingSum / samples : 0,
-    visibility: visibility.curve(n, end),
+    visibility: visibility.curve(end),
   };
 }
 

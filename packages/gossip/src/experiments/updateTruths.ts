@@ -2,18 +2,12 @@
 // kept by origin number and seq (wire/origins.ts) and told of inclusions straight by the
 // replicas (Replica.observeInclusions): no event object, key string or map lookup per delivery.
 import type { InclusionSink } from "../replica/InclusionJournal.js";
-
-interface UpdateTruth {
-  issuedAt: number;
-  holders: number;
-  /** When each replica came to hold it, relative to its issue (the visibility curve's input). */
-  delays: number[];
-}
+import type { UpdateDelays } from "./delayHistogram.js";
 
 /** Updates issued during the measurement, until every one of `replicas` holds them. */
 export class UpdateTruths implements InclusionSink {
   /** Per origin number: the open updates by seq − first[origin] (undefined once converged). */
-  private readonly open: Array<Array<UpdateTruth | undefined> | undefined> = [];
+  private readonly open: Array<Array<UpdateDelays | undefined> | undefined> = [];
   private readonly first: number[] = [];
   /** Convergence times, in the order updates converged. */
   readonly converged: number[] = [];
@@ -22,15 +16,15 @@ export class UpdateTruths implements InclusionSink {
 
   constructor(private readonly replicas: number) {}
 
-  /** Update (origin, seq) was issued at `issuedAt`; `delays` receives its inclusion delays (its origin's 0 in it). */
-  issued(origin: number, seq: number, issuedAt: number, delays: number[]): void {
+  /** Update (origin, seq) was issued: `u` (from VisibilityCurve.issued) receives its inclusion delays. */
+  issued(origin: number, seq: number, u: UpdateDelays): void {
     let list = this.open[origin];
     if (list === undefined) {
       // An origin's updates from the start of the measurement on are all measured: dense by seq.
       this.open[origin] = list = [];
       this.first[origin] = seq;
     }
-    list[seq - this.first[origin]!] = { issuedAt, holders: 1, delays };
+    list[seq - this.first[origin]!] = u;
   }
 
   record(origin: number, from: number, to: number, atMs: number): void {
@@ -41,9 +35,8 @@ export class UpdateTruths implements InclusionSink {
       const u = list[s - first];
       if (u === undefined) continue; // converged, or not issued during the measurement
       this.deliveries++;
-      u.holders++;
-      u.delays.push(atMs - u.issuedAt);
-      if (u.holders === this.replicas) {
+      u.delays[u.held++] = atMs - u.issuedAt;
+      if (u.held === this.replicas) {
         this.converged.push(atMs - u.issuedAt);
         list[s - first] = undefined;
       }
