@@ -143,7 +143,10 @@ export function ingestRoute(router: Router, deps: ApiDeps, guards: Guards): void
         if (session.needsFull.size === core.agents.replicasOf(agentId).length) requestAll = true;
         else for (const id of session.needsFull) requestFull.add(id);
       }
-      for (const r of rejected) metrics.rejections.inc({ code: r.code, transport: "http" });
+      // Counted once per code: a body of garbage has 10,000 rejections, mostly unread lines.
+      const byCode = new Map<string, number>();
+      for (const r of rejected) byCode.set(r.code, (byCode.get(r.code) ?? 0) + 1);
+      for (const [code, n] of byCode) metrics.rejections.inc({ code, transport: "http" }, n);
       const answer = ingestAnswer({
         accepted,
         rejected,
