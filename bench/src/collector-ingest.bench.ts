@@ -87,6 +87,15 @@ async function metric(url: string, name: string): Promise<number> {
   return sum;
 }
 
+async function shedCounts(url: string) {
+  return {
+    coalescedReports: await metric(url, "driftscope_ingest_coalesced_reports_total"),
+    collapsedEntries: await metric(url, "driftscope_ingest_coalesced_entries_total"),
+    droppedTimes: await metric(url, "driftscope_ingest_dropped_times_total"),
+    slowdown: await metric(url, "driftscope_ingest_report_slowdown"),
+  };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface AgentsResult { intervalMs: number; sentReports: number; skippedTicks: number; sentVvEntries: number; errors: number; firstError: string[] }
@@ -148,20 +157,19 @@ async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
     const entries = async () => (isCollector ? metric(url, "driftscope_ingest_vv_entries_total") : ((await (await fetch(`${url}/count`)).json()) as { entries: number }).entries);
     await sleep(WARMUP_MS);
     const e0 = await entries();
+    const shed0 = isCollector ? await shedCounts(url) : undefined;
     const cpu0 = cpuSeconds(server.pid!);
     const t0 = performance.now();
     await sleep(phase.durationMs - WARMUP_MS - 500);
     const e1 = await entries();
     const cpu1 = cpuSeconds(server.pid!);
     const t1 = performance.now();
-    const shed = isCollector
-      ? {
-          coalescedReports: await metric(url, "driftscope_ingest_coalesced_reports_total"),
-          collapsedEntries: await metric(url, "driftscope_ingest_coalesced_entries_total"),
-          droppedTimes: await metric(url, "driftscope_ingest_dropped_times_total"),
-          slowdown: await metric(url, "driftscope_ingest_report_slowdown"),
-        }
-      : { coalescedReports: 0, collapsedEntries: 0, droppedTimes: 0, slowdown: 1 };
+    // What was shed in the measured window (the warm-up's start-up transient left out, like the latencies).
+    const shed1 = isCollector ? await shedCounts(url) : undefined;
+    const shed =
+      shed0 !== undefined && shed1 !== undefined
+        ? { coalescedReports: shed1.coalescedReports - shed0.coalescedReports, collapsedEntries: shed1.collapsedEntries - shed0.collapsedEntries, droppedTimes: shed1.droppedTimes - shed0.droppedTimes, slowdown: shed1.slowdown }
+        : { coalescedReports: 0, collapsedEntries: 0, droppedTimes: 0, slowdown: 1 };
     const sent = await agentsResult;
     const seen = await probeResult;
     clearInterval(rssTimer);
@@ -218,7 +226,7 @@ export async function run(): Promise<BenchResult> {
         `offered: vv entries/s the agents sent (saturated: ${MAX_HZ} Hz, the protocol's fastest; the load points set the report rate, capped at ${MAX_HZ} Hz; every replica entry also carries its issue times, hash and counters); accepted: vv entries/s folded into the metrics after coalescing (merged reports' entries of the same origin count once); cpu: the server process's CPU seconds per second`,
         "latency: each replica's configVersion carries its report's send time; the dashboard client takes frame arrival − send time for every replica whose value changed (same machine clock), after the warm-up; frames/s likewise",
         "ticks skipped: report ticks the agents skipped because their socket held over 256 KiB unsent (as the real agent does past its congestion bound, no report is queued behind a congested socket)",
-        `interval: the report interval the agents ran at the end (they start at 1000/Hz of the phase and follow what the collector asks); coalesced: reports merged into a later one of the same agent / vv entries that collapsed / issue and inclusion times dropped (the bound); each phase ${SATURATE_MS / 1000}–${LOAD_MS / 1000} s with a ${WARMUP_MS / 1000} s warm-up left out`,
+        `interval: the report interval the agents ran at the end (they start at 1000/Hz of the phase and follow what the collector asks); coalesced: reports merged into a later one of the same agent / vv entries that collapsed / issue and inclusion times dropped (the bound), in the measured window; each phase ${SATURATE_MS / 1000}–${LOAD_MS / 1000} s with a ${WARMUP_MS / 1000} s warm-up left out`,
         `machine: ${process.env.COLLECTOR_BENCH_NOTE ?? ""}${availableCores()} cores shared by the server, agents and dashboard processes (and whatever else runs); 1-min load average per phase in the load column`,
       ],
       targets: [

@@ -12,7 +12,7 @@ export const SLOWDOWNS = [1, 2, 4, 8, 16] as const;
 const RAISE_AFTER_S = 2;
 /** Seconds without overload before the next step down, and the load the step down must fit under. */
 const LOWER_AFTER_S = 5;
-const LOWER_BELOW_SHARE = 0.6;
+const LOWER_BELOW_SHARE = 0.85;
 /** A report waiting longer than this to be folded in counts as overload (with a busy loop). */
 export const OVERLOAD_WAIT_MS = 250;
 /**
@@ -98,7 +98,7 @@ export class IngestLoad {
       this.#overSeconds = 0; // agents need a second or two to follow before the next step
       return this.slowdown;
     }
-    // Stepping down doubles the report rate: only when twice today's load would still fit.
+    // Stepping down doubles the report rate: only when twice today's load would still leave the loop some room.
     if (this.#calmSeconds >= LOWER_AFTER_S && this.#level > 0 && loopShare * 2 < LOWER_BELOW_SHARE) {
       this.#level--;
       this.#calmSeconds = 0;
