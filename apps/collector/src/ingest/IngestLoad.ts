@@ -9,7 +9,7 @@
 export const SLOWDOWNS = [1, 2, 4, 8, 16] as const;
 
 /** Seconds of overload in a row before agents are asked to slow down (coalescing bridges them). */
-const RAISE_AFTER_S = 2;
+const RAISE_AFTER_S = 3;
 /** Seconds without overload before the next step down, and the load the step down must fit under. */
 const LOWER_AFTER_S = 5;
 const LOWER_BELOW_SHARE = 0.85;

@@ -77,8 +77,8 @@ describe("overload: reports offered at twice what the collector folds", () => {
     expect(coalesced).toBeGreaterThan(90);
     expect(during.shedding).toBe(true);
     expect(during.coalescedReports).toBeGreaterThan(0);
-    // This agent does not follow, so overload goes on: it was asked to report 2, 4, 8, then 16× slower.
-    expect(slowdowns).toEqual([2, 4, 8, 16]);
+    // This agent does not follow, so overload goes on: every 3 s it was asked to report 2, 4, then 8× slower.
+    expect(slowdowns).toEqual([2, 4, 8]);
     expect(load.droppedTimesTotal).toBe(0); // nothing exceeded the bound: every time was kept
     expect(frames).toBe(101); // a frame every 100 ms throughout
     expect(Math.max(...frameDelays)).toBeLessThanOrEqual(FOLD_EVERY_MS); // never behind more than one fold, however long the flood
@@ -87,7 +87,7 @@ describe("overload: reports offered at twice what the collector folds", () => {
     cluster.setWorkload({ updatesPerSecPerReplica: 0 });
     step(10_000, 16_000, 0.1);
     expect(load.coalescedReportsTotal).toBe(coalesced); // keeping up: nothing more merged
-    expect(slowdowns.at(-1)).toBe(8); // and agents are asked for a shorter interval again, a step per 5 calm seconds
+    expect(slowdowns.at(-1)).toBe(4); // and agents are asked for a shorter interval again, a step per 5 calm seconds
     const frame = engine.frame(t);
     expect(missingOf(frame), "missing updates after the flood").toEqual(missingTruth([agent]));
     expect(frame.kpis).toMatchObject({ distinctStates: 1, convergedShare: 1, missingUpdatesTotal: 0, inFlight: 0 });
