@@ -124,3 +124,15 @@ describe("plan caption", () => {
     );
   });
 });
+
+describe("legend tooltips", () => {
+  it("every legend entry of the three charts says what it is, its window, unit and docs section", () => {
+    const refs = [parseReferenceCsv("thesis.csv", "interval_ms,mean_ms,bytes_per_sec\n100,90,500\n")];
+    const entries = [...convergenceVsInterval([exp], refs).legend, ...costVsInterval([exp], refs).legend, ...convergenceVsCost([exp], [{ experimentId: "exp-1", index: 2 }]).legend];
+    expect(entries.length).toBeGreaterThan(8);
+    for (const e of entries) expect(e.title, e.label).toMatch(/^.+\nWindow: .+\nUnit: .+\nMore: docs\/\S+\.md#\S+$/);
+    // Lines that mean different things do not share one explanation.
+    const byLabel = new Map(entries.map((e) => [e.label, e.title]));
+    expect(byLabel.get("expected (asynchronous model)")).not.toBe(byLabel.get("E·T (synchronous rounds)"));
+  });
+});

@@ -14,6 +14,7 @@ import { paretoFront } from "../viz/pareto.js";
 import type { ReferenceSet } from "../viz/referencePoints.js";
 import { logDomain, logTicks } from "../viz/scales.js";
 import { durationLogTicks } from "../viz/durationAxis.js";
+import { EXPERIMENT_LEGEND } from "../viz/experimentLegendHelp.js";
 import { COLOURS } from "./common.js";
 
 /** An experiment as the charts need it. */
@@ -122,7 +123,7 @@ export function convergenceVsInterval(exps: readonly ChartExperiment[], refs: re
       layers.push({ kind: "band", xs: ix, lo: p50, hi: p95, colour: c, opacity: 0.16 });
       layers.push({ kind: "line", points: { xs: ix, ys: p50, length: ix.length }, colour: c, width: 2, dash: style.dash });
       layers.push({ kind: "marks", marks: s.steps.filter((st) => st.p50Ms !== null).map((st) => ({ x: st.intervalMs, y: st.p50Ms!, hollow: st.p50AtLeast })), colour: c, shape: style.shape, radius: 4 });
-      legend.push({ label: `${label}: p50`, colour: c, shape: style.dash ? "dash" : "line" }, { label: `${label}: p50–p95 band`, colour: c, shape: "band" });
+      legend.push({ label: `${label}: p50`, colour: c, shape: style.dash ? "dash" : "line", title: EXPERIMENT_LEGEND.p50 }, { label: `${label}: p50–p95 band`, colour: c, shape: "band", title: EXPERIMENT_LEGEND.band });
       for (const st of s.steps) {
         xs.push(st.intervalMs);
         ys.push(st.p50Ms, st.p95Ms, st.syncExpectedMs, st.asyncExpectedMs);
@@ -133,21 +134,21 @@ export function convergenceVsInterval(exps: readonly ChartExperiment[], refs: re
     }
   });
   // One line per distinct reference; when series differ (another fanout, a compared experiment), each in its series' colour.
-  const drawTheory = (lines: Map<string, TheoryLine>, name: string, colour: string, dash: string) => {
+  const drawTheory = (lines: Map<string, TheoryLine>, name: string, colour: string, dash: string, title: string) => {
     const list = [...lines.values()];
     for (const t of list) {
       const c = list.length > 1 ? t.colour : colour;
       layers.push({ kind: "line", points: { xs: t.xs, ys: t.ys, length: t.xs.length }, colour: c, width: 1.5, dash });
-      legend.push({ label: list.length > 1 ? `${name}, ${t.label}` : name, colour: c, shape: "dash", dash });
+      legend.push({ label: list.length > 1 ? `${name}, ${t.label}` : name, colour: c, shape: "dash", dash, title });
     }
   };
-  drawTheory(theories.async, "expected (asynchronous model)", COLOURS.expected, "7 4");
-  drawTheory(theories.sync, "E·T (synchronous rounds)", SYNC_COLOUR, "2 2 6 2");
+  drawTheory(theories.async, "expected (asynchronous model)", COLOURS.expected, "7 4", EXPERIMENT_LEGEND.expected);
+  drawTheory(theories.sync, "E·T (synchronous rounds)", SYNC_COLOUR, "2 2 6 2", EXPERIMENT_LEGEND.sync);
   for (const r of refs) {
     const pts = r.points.filter((p) => p.convergenceMs !== null);
     if (pts.length === 0) continue;
     layers.push({ kind: "marks", marks: pts.map((p) => ({ x: p.intervalMs, y: p.convergenceMs!, hollow: true })), colour: REFERENCE_COLOUR, shape: "square", radius: 4, group: "reference" });
-    legend.push({ label: `reference: ${r.name} (${r.convergenceFrom ?? "convergence"})`, colour: REFERENCE_COLOUR, shape: "square" });
+    legend.push({ label: `reference: ${r.name} (${r.convergenceFrom ?? "convergence"})`, colour: REFERENCE_COLOUR, shape: "square", title: EXPERIMENT_LEGEND.reference });
     for (const p of pts) {
       xs.push(p.intervalMs);
       ys.push(p.convergenceMs);
@@ -159,7 +160,7 @@ export function convergenceVsInterval(exps: readonly ChartExperiment[], refs: re
   const rates = updateRates(exps.flatMap((e) => e.results)).filter((r) => r > 0);
   for (const r of rates) ys.push(1000 / r);
   const y = logAxis("Convergence time (log scale)", ys, formatDurationTick);
-  if (rates.length > 0) legend.push({ label: "convergence = update period (1 / updates/s per replica)", colour: PERIOD_COLOUR, shape: "dash", dash: "2 3" });
+  if (rates.length > 0) legend.push({ label: "convergence = update period (1 / updates/s per replica)", colour: PERIOD_COLOUR, shape: "dash", dash: "2 3", title: EXPERIMENT_LEGEND.period });
   for (const r of rates) {
     const period = 1000 / r;
     layers.push({ kind: "line", points: { xs: x.domain, ys: [period, period], length: 2 }, colour: PERIOD_COLOUR, width: 1.25, dash: "2 3" });
@@ -195,7 +196,7 @@ export function costVsInterval(exps: readonly ChartExperiment[], refs: readonly 
       const m = s.steps.map((st) => st.messagesPerSecPerReplica);
       bytesLayers.push({ kind: "line", points: { xs: ix, ys: b, length: ix.length }, colour: c, width: 2, dash: style.dash }, { kind: "marks", marks: ix.map((v, i) => ({ x: v, y: b[i]! })), colour: c, shape: style.shape });
       msgLayers.push({ kind: "line", points: { xs: ix, ys: m, length: ix.length }, colour: c, width: 2, dash: style.dash }, { kind: "marks", marks: ix.map((v, i) => ({ x: v, y: m[i]! })), colour: c, shape: style.shape });
-      legend.push({ label: `${prefix(exps, e)}${s.label}`, colour: c, shape: style.dash ? "dash" : "line" });
+      legend.push({ label: `${prefix(exps, e)}${s.label}`, colour: c, shape: style.dash ? "dash" : "line", title: EXPERIMENT_LEGEND.cost });
       s.steps.forEach((st) => {
         xs.push(st.intervalMs);
         bytes.push(st.bytesPerSecPerReplica);
@@ -211,7 +212,7 @@ export function costVsInterval(exps: readonly ChartExperiment[], refs: readonly 
     if (withBytes.length + withMsgs.length === 0) continue;
     if (withBytes.length) bytesLayers.push({ kind: "marks", marks: withBytes.map((p) => ({ x: p.intervalMs, y: p.bytesPerSec!, hollow: true })), colour: REFERENCE_COLOUR, shape: "square", group: "reference" });
     if (withMsgs.length) msgLayers.push({ kind: "marks", marks: withMsgs.map((p) => ({ x: p.intervalMs, y: p.messagesPerSec!, hollow: true })), colour: REFERENCE_COLOUR, shape: "square", group: "reference" });
-    legend.push({ label: `reference: ${r.name}`, colour: REFERENCE_COLOUR, shape: "square" });
+    legend.push({ label: `reference: ${r.name}`, colour: REFERENCE_COLOUR, shape: "square", title: EXPERIMENT_LEGEND.reference });
     for (const p of r.points) {
       xs.push(p.intervalMs);
       if (p.bytesPerSec !== null) bytes.push(p.bytesPerSec);
@@ -266,7 +267,7 @@ export function convergenceVsCost(exps: readonly ChartExperiment[], recommended:
         // The recommended point's config goes into its ring's label ("recommended: 1 s"), not twice.
         marks: pts.map((p) => ({ x: p.bytesPerSecPerReplica, y: figure(p)!, label: isRecommended(e.id, p) ? undefined : pointLabel(p, varying), hollow: atLeast(p) })),
       });
-      legend.push({ label: `${prefix(exps, e)}${rate} upd/s`, colour: c, shape: style.shape === "dot" ? "dot" : "square" });
+      legend.push({ label: `${prefix(exps, e)}${rate} upd/s`, colour: c, shape: style.shape === "dot" ? "dot" : "square", title: EXPERIMENT_LEGEND.tradeoff });
       for (const p of pts) {
         xs.push(p.bytesPerSecPerReplica);
         ys.push(figure(p)!);
@@ -275,10 +276,10 @@ export function convergenceVsCost(exps: readonly ChartExperiment[], recommended:
       }
     }
   });
-  if (frontDrawn) legend.push({ label: "Pareto front (per update rate)", colour: "#6b7280", shape: "dash", dash: "5 4" });
+  if (frontDrawn) legend.push({ label: "Pareto front (per update rate)", colour: "#6b7280", shape: "dash", dash: "5 4", title: EXPERIMENT_LEGEND.pareto });
   if (ringed.length > 0) {
     labelled.unshift({ kind: "marks", colour: REFERENCE_COLOUR, shape: "ring", radius: 9, group: "recommended", marks: ringed });
-    legend.push({ label: "recommended", colour: REFERENCE_COLOUR, shape: "ring" });
+    legend.push({ label: "recommended", colour: REFERENCE_COLOUR, shape: "ring", title: EXPERIMENT_LEGEND.recommended });
   }
   return {
     x: logAxis("Sync cost: bytes/s per replica (log scale)", xs, (v) => formatBytes(v)),

@@ -1,3 +1,4 @@
+import { HEATMAP_LEGEND } from "../viz/experimentLegendHelp.js";
 import { formatCount, formatDurationMs } from "../viz/format.js";
 
 export interface ColourBarLegendProps {
@@ -9,7 +10,7 @@ export interface ColourBarLegendProps {
   onLock(locked: boolean): void;
 }
 
-/** The heatmap's colour ramp with its end values, and the special cell colours. */
+/** The heatmap's colour ramp with its end values, and the special cell colours; each entry's tooltip says what it means. */
 export function ColourBarLegend({ metric, max, lut, locked, onLock }: ColourBarLegendProps) {
   const n = lut.length / 4;
   const stops = [0, 0.25, 0.5, 0.75, 1].map((p) => {
@@ -18,11 +19,11 @@ export function ColourBarLegend({ metric, max, lut, locked, onLock }: ColourBarL
   });
   const fmt = metric === "missing" ? formatCount : formatDurationMs;
   return (
-    <div className="legend" aria-label="Colour scale">
-      <span className="item">
+    <div className="legend" role="list" aria-label="Colour scale">
+      <span className="item" role="listitem" title={HEATMAP_LEGEND.caughtUp} data-has-help="">
         <span style={{ display: "inline-block", width: 12, height: 10, background: "rgb(246,248,250)", border: "1px solid #d1d5db" }} /> 0 (caught up)
       </span>
-      <span className="item">
+      <span className="item" role="listitem" title={metric === "missing" ? HEATMAP_LEGEND.missing : HEATMAP_LEGEND.staleness} data-has-help="">
         {fmt(0)}
         <span style={{ display: "inline-block", width: 140, height: 10, background: `linear-gradient(to right, ${stops.join(", ")})` }} />
         <span data-testid="heatmap-scale">
@@ -32,10 +33,10 @@ export function ColourBarLegend({ metric, max, lut, locked, onLock }: ColourBarL
           {locked ? "Unlock scale" : "Lock scale"}
         </button>
       </span>
-      <span className="item">
+      <span className="item" role="listitem" title={HEATMAP_LEGEND.crashed} data-has-help="">
         <span style={{ display: "inline-block", width: 12, height: 10, background: "rgb(148,155,164)" }} /> crashed
       </span>
-      <span className="item">
+      <span className="item" role="listitem" title={HEATMAP_LEGEND.unreachable} data-has-help="">
         <span style={{ display: "inline-block", width: 12, height: 10, background: "rgb(203,208,214)" }} /> unreachable
       </span>
     </div>

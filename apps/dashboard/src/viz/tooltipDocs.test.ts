@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DOCS } from "./headerTiles.js";
 import { TOPOLOGY_LEGEND } from "../charts/topologyPicture.js";
+import { EXPERIMENT_LEGEND_DOCS } from "./experimentLegendHelp.js";
 import { LEGEND_DOCS } from "./legendHelp.js";
 
 // The repository's docs, as text (Vite reads them at test time).
@@ -19,7 +20,7 @@ function anchors(markdown: string): Set<string> {
 
 describe("tooltips point at docs sections that exist", () => {
   const topology = TOPOLOGY_LEGEND.map((l) => /More: (\S+)/.exec(l.title)![1]!);
-  it.each([...new Set([...Object.values(DOCS), ...LEGEND_DOCS, ...topology])])("%s", (ref) => {
+  it.each([...new Set([...Object.values(DOCS), ...LEGEND_DOCS, ...EXPERIMENT_LEGEND_DOCS, ...topology])])("%s", (ref) => {
     const [file, anchor] = ref.split("#") as [string, string | undefined];
     const text = docText(file);
     expect(text, `${file} exists`).toBeDefined();
