@@ -17,10 +17,12 @@ interface RecordedFrame {
   messagesPerSec: number;
   configVersion: number;
   theory: { intervalMs: number } | null;
+  replicaIds?: string[];
+  columns: { missingUpdates: number[]; status: number[]; messagesPerSec: number[] };
 }
 interface RunExport {
   run: { id: string; name: string; startedAtMs: number };
-  configs: { version: number; timeMs: number; config: { gossip: { intervalMs: number } } }[];
+  configs: { version: number; timeMs: number; config: { gossip: { intervalMs: number }; network: { partitions: string[][] } } }[];
   frames: RecordedFrame[];
 }
 
@@ -53,6 +55,13 @@ function frameAt(frames: readonly RecordedFrame[], t: number): RecordedFrame {
 /** A figure as the header rounds it (to the unit below 1000, to 2–3 digits above) matches the recorded one. */
 function nearShown(shown: number, recorded: number): boolean {
   return Math.abs(shown - recorded) <= Math.max(0.55, recorded * 0.05);
+}
+
+/** The heatmap summary's count of a recorded frame: "2 of 6 live replicas behind" or "all 6 live replicas caught up". */
+function behindText(frame: RecordedFrame): string {
+  const live = frame.columns.status.filter((s) => s === 0);
+  const behind = frame.columns.missingUpdates.filter((m, i) => frame.columns.status[i] === 0 && m > 0).length;
+  return behind === 0 ? `all ${live.length} live replicas caught up` : `${behind} of ${live.length} live replicas behind`;
 }
 
 /** "0:20" as the pill and the scrubber print time since the run's start. */
@@ -160,6 +169,56 @@ test("a replay follows its scrubber: pill, KPIs, sidebar and theory are the reco
   expect(late.messages).toBeGreaterThan(early.messages * 2.5);
   await page.setViewportSize({ width: 1000, height: 800 });
   await page.screenshot({ path: `${SHOTS}/driftscope-replay-1000x800.png` });
+});
+
+test("in a replay the heatmap summary, the topology and the replica table show the recorded frame at the scrubber, and say its time", async ({ page }) => {
+  page.on("pageerror", (error) => console.error("page error:", error));
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  const dashboard = new DashboardPage(page);
+  const recording = await waitFor("frames after the heal in the recording", async () => {
+    const r = await api<RunExport>(`/api/v1/runs/${runId}/export?format=json`);
+    return r.frames.length > 0 && r.frames[r.frames.length - 1]!.timeMs > healedAtMs + 8_000 ? r : undefined;
+  });
+  const start = recording.run.startedAtMs;
+  const fast = recording.configs.find((c) => c.config.gossip.intervalMs === 200)!;
+  const split = recording.configs.find((c) => c.config.network.partitions.length === 2)!;
+  // Each recorded frame lists its members (the first ones may predate some replicas' joining).
+  const col = (f: RecordedFrame, id: string) => f.columns.messagesPerSec[f.replicaIds!.indexOf(id)]!;
+  const step = (t: number) => t - ((t - start) % 100);
+  // 3 s before the interval change (1 s, no partition), and 300 ms into the partition (200 ms, two groups).
+  const positions = [step(fast.timeMs - 3_000), step(split.timeMs + 300)];
+  const lastFrame = recording.frames[recording.frames.length - 1]!;
+
+  await dashboard.open(`${collector.url}/runs/${runId}`);
+  await expect(page.getByTestId("replay-scrubber")).toBeVisible({ timeout: 15_000 });
+  const summary = page.getByTestId("heatmap-summary");
+  const topologySub = dashboard.chart("topology").locator(".sub");
+  const tableSub = dashboard.chart("replicas").locator(".sub");
+  const msgsOf = async (id: string) => Number.parseFloat((await page.getByTestId(`replica-row-${id}`).locator("td").nth(5).textContent()) ?? "");
+  const seen: string[] = [];
+  for (const [k, t] of positions.entries()) {
+    await scrubTo(page, t);
+    const frame = frameAt(recording.frames, t);
+    const when = `At ${elapsed(t - start)}`;
+    // The summary names the scrubber's time (never "Now:") and counts the recorded frame then.
+    await expect(summary).toHaveText(new RegExp(`^${when}: ${behindText(frame)}`));
+    await expect(topologySub).toContainText(`${when} of the recording`);
+    await expect(tableSub).toContainText(`${when} of the recording`);
+    // The topology draws the partition recorded then: two groups inside it, none before.
+    if (k === 1) await expect(topologySub).toContainText("in 2 partition groups");
+    else await expect(topologySub).not.toContainText("partition groups");
+    // The table's messages/s per replica are the recorded frame's, not the recording's end.
+    for (const id of ["r0", "r4"]) {
+      const shown = await msgsOf(id);
+      const recorded = col(frame, id);
+      expect(nearShown(shown, recorded), `${id} at ${when}: ${shown} shown, ${recorded} recorded (end: ${col(lastFrame, id)})`).toBe(true);
+    }
+    seen.push(`${(await summary.textContent()) ?? ""} | ${(await topologySub.textContent()) ?? ""} | r0 ${await msgsOf("r0")} msg/s`);
+    await page.screenshot({ path: `${SHOTS}/driftscope-replay-views-${k + 1}.png`, fullPage: true });
+  }
+  console.log(seen.join("\n"));
+  // The two positions differ as the recording does: five times the rounds after the change.
+  expect(col(frameAt(recording.frames, positions[1]!), "r0")).toBeGreaterThan(col(frameAt(recording.frames, positions[0]!), "r0") * 2);
 });
 
 test("markers read in plain words; crowded ones merge into '+n' that lists them on hover; the export names every config", async ({ page }) => {

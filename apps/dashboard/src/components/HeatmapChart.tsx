@@ -9,6 +9,7 @@ import { useExport } from "../hooks/useExport.js";
 import { useReplicaCursor } from "../hooks/useReplicaCursor.js";
 import { useView } from "../hooks/useView.js";
 import { useZoom } from "../hooks/useZoom.js";
+import { columnsAt, replayAtMs, shownTimeLabel } from "../store/replayView.js";
 import { useDashboard } from "../store/store.js";
 import { CELL_CRASHED, CELL_UNREACHABLE, colourLut, heatmapLookup, paintGrid } from "../viz/heatmap.js";
 import { heatmapScaleMax, heatmapSummary } from "../viz/heatmapSummary.js";
@@ -47,6 +48,9 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
   const offscreen = useRef<{ canvas: HTMLCanvasElement; pixels: Uint8ClampedArray } | null>(null);
   const zoom = useZoom();
   const onExport = useExport("heatmap", { heatmapMetric: metric });
+  // A replay's summary and cursor read the recorded frame at the scrubber, not the recording's end.
+  const at = useDashboard(replayAtMs);
+  const shown = columnsAt(model, at);
   const n = model.order.length;
   const plotHeight = heatmapPlotHeight(n);
   const plotWidth = Math.max(10, width - PLOT_MARGIN.left - PLOT_MARGIN.right);
@@ -141,7 +145,7 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
       }
     >
       <div className="heatmap-summary" data-testid="heatmap-summary">
-        {heatmapSummary(model.latest, model.order)}
+        {heatmapSummary(shown, model.order, shownTimeLabel(model, at))}
       </div>
       <ColourBarLegend metric={metric} max={max} lut={LUTS[metric]} locked={locked !== null} onLock={(on) => setLocked(on ? max : null)} />
       <div
@@ -186,7 +190,7 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
           <HeatmapTooltip
             id={cursor.cursorId}
             time="now"
-            value={cursorValue(model.latest, model.indexOf(cursor.cursorId), metric)}
+            value={cursorValue(shown, model.indexOf(cursor.cursorId), metric)}
             metric={metric}
             px={layout.left + plotWidth - 4}
             py={top + ((cursor.cursorIndex + 0.5) / view.ids.length) * plotHeight}
@@ -201,7 +205,7 @@ export function HeatmapChart({ className }: HeatmapChartProps) {
   );
 }
 
-/** The latest value of the replica at frame index `i` (crashed/unreachable as their cell marks). */
+/** The value of the replica at frame index `i` in the frame shown (crashed/unreachable as their cell marks). */
 function cursorValue(frame: { columns: { missingUpdates: number[]; stalenessMs: number[]; status: number[] } } | null, i: number, metric: HeatmapMetric): number | null {
   if (!frame || i < 0) return null;
   const st = frame.columns.status[i] ?? 0;

@@ -5,6 +5,7 @@ import { useExport } from "../hooks/useExport.js";
 import { useView } from "../hooks/useView.js";
 import { configSender } from "../net/runtime.js";
 import { fieldValue, toggledCrash } from "../store/controlValues.js";
+import { columnsAt, kpisAt, replayAtMs, shownTimeLabel } from "../store/replayView.js";
 import { useDashboard } from "../store/store.js";
 import { formatBytes, formatCount, formatDurationMs } from "../viz/format.js";
 import { appliesText, gossipDifferences, gossipText } from "../viz/sections.js";
@@ -41,15 +42,17 @@ export function ReplicaTable({ className }: ReplicaTableProps) {
   const [sort, setSort] = useState<{ key: SortKey; desc: boolean }>({ key: "id", desc: false });
   const [scrollTop, setScrollTop] = useState(0);
   const onExport = useExport("replicas");
-  const cols = model.latest?.columns ?? null;
+  // A replay shows the recorded frame at the scrubber's time, and says which time in the subtitle.
+  const at = useDashboard(replayAtMs);
+  const cols = columnsAt(model, at)?.columns ?? null;
   const order = sortRows(model.order, cols, sort.key, sort.desc);
   const [start, end] = visibleRows(scrollTop, VIEWPORT_PX, ROW_PX, order.length);
   const crashed = fieldValue<string[]>("network.crashed", fields, model.config, []);
-  const currentVersion = model.latestKpis?.configVersion;
+  const currentVersion = kpisAt(model, at)?.configVersion;
   const live = view === "live";
   const toggleSort = (key: SortKey) => setSort((s) => (s.key === key ? { key, desc: !s.desc } : { key, desc: key !== "id" }));
   return (
-    <ChartCard id="replicas" title="Replicas" subtitle={`${order.length} replicas · click a row to select it everywhere, shift-click to add`} className={className} onExport={onExport} exportFormats={["csv"]}>
+    <ChartCard id="replicas" title="Replicas" subtitle={`${at === null ? "" : `${shownTimeLabel(model, at)} of the recording · `}${order.length} replicas · click a row to select it everywhere, shift-click to add`} className={className} onExport={onExport} exportFormats={["csv"]}>
       <div className="table-wrap" style={{ height: VIEWPORT_PX + 30 }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)} data-testid="replica-table">
         <table className="replicas" aria-rowcount={order.length + 1}>
           <thead>

@@ -1,13 +1,14 @@
 import { forceCollide, forceManyBody, forceSimulation, forceX, forceY, type Simulation } from "d3";
 import { useEffect, useRef, useState } from "react";
 import { useShallow } from "zustand/react/shallow";
-import { configCaption, partitionsInForce } from "../charts/common.js";
-import { picture, TOPOLOGY_HEIGHT, TOPOLOGY_LEGEND, type SimNode } from "../charts/topologyPicture.js";
+import { configCaption } from "../charts/common.js";
+import { partitionsShown, picture, TOPOLOGY_HEIGHT, TOPOLOGY_LEGEND, type SimNode } from "../charts/topologyPicture.js";
 import { exportCsv } from "../charts/exports.js";
 import { downloadBlob, downloadFile, svgToPng } from "../export/download.js";
 import { useElementSize } from "../hooks/useElementSize.js";
 import { useReplicaCursor } from "../hooks/useReplicaCursor.js";
 import { useView } from "../hooks/useView.js";
+import { replayAtMs, shownTimeLabel } from "../store/replayView.js";
 import { useDashboard } from "../store/store.js";
 import { exportFileName } from "../viz/fileName.js";
 import { groupCells, groupCentres, nodeRadius, partitionGroups, topologySvg, type TopologyPicture } from "../viz/topology.js";
@@ -32,7 +33,9 @@ export function TopologyView({ className }: TopologyViewProps) {
   const simRef = useRef<Simulation<SimNode, undefined> | null>(null);
   const redraw = useRef<() => void>(() => {});
   const [tip, setTip] = useState<{ id: string; x: number; y: number } | null>(null);
-  const partitions = partitionsInForce(model);
+  // A replay draws the recorded frame and partitions at the scrubber's time.
+  const shownAt = useDashboard(replayAtMs);
+  const partitions = partitionsShown(model, shownAt);
   const configured = model.config?.network.partitions.length ?? 0;
   const layoutKey = `${model.membershipVersion}:${model.order.length}|${JSON.stringify(partitions)}|${Math.round(width)}`;
   const [keyTip, setKeyTip] = useState<{ id: string; x: number; y: number } | null>(null);
@@ -44,10 +47,10 @@ export function TopologyView({ className }: TopologyViewProps) {
 
   useEffect(() => {
     redraw.current = () => {
-      if (canvasRef.current && width > 0) paintTopology(canvasRef.current, picture(model, nodesRef.current, width, selected), ringed);
+      if (canvasRef.current && width > 0) paintTopology(canvasRef.current, picture(model, nodesRef.current, width, selected, shownAt), ringed);
     };
     redraw.current();
-  }, [model, version, width, selected, ringed]);
+  }, [model, version, width, selected, ringed, shownAt]);
 
   useEffect(() => {
     if (width <= 0) return;
@@ -105,7 +108,7 @@ export function TopologyView({ className }: TopologyViewProps) {
     const domain: [number, number] = [model.startMs, model.nowMs];
     if (format === "csv") return downloadFile(exportCsv("topology", model, { domain, selected, at }));
     // Centre the on-screen layout in a page-wide figure so the caption fits.
-    const base = picture(model, nodesRef.current, width, selected);
+    const base = picture(model, nodesRef.current, width, selected, shownAt);
     const W = Math.max(900, width);
     const dx = (W - width) / 2;
     const pic: TopologyPicture = {
@@ -127,7 +130,7 @@ export function TopologyView({ className }: TopologyViewProps) {
     <ChartCard
       id="topology"
       title="Topology"
-      subtitle={`${model.order.length} replicas${groups ? ` in ${groups + (model.order.length > partitions.flat().length ? 1 : 0)} partition groups` : configured ? " · a partition is configured but in force nowhere (no live replica applies the network section)" : ""} · lines: gossip exchanges of the last 0.7 s`}
+      subtitle={`${shownAt === null ? "" : `${shownTimeLabel(model, shownAt)} of the recording · `}${model.order.length} replicas${groups ? ` in ${groups + (model.order.length > partitions.flat().length ? 1 : 0)} partition groups` : configured ? " · a partition is configured but in force nowhere (no live replica applies the network section)" : ""} · lines: gossip exchanges of the last 0.7 s`}
       legend={TOPOLOGY_LEGEND.map((l) => ({ label: l.label, colour: l.fill, shape: "dot" as const, title: l.title }))}
       className={className}
       onExport={onExport}

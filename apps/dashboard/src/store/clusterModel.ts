@@ -138,6 +138,8 @@ export class ClusterModel {
   readonly kpiHistory: { timeMs: number; kpis: Kpis }[] = [];
   /** A recording's config versions with the time each came into force (empty while live). */
   readonly configHistory: { version: number; timeMs: number; config: ClusterConfig }[] = [];
+  /** A recording's per-replica columns frame by frame with the members then, so heatmap summary, topology and table follow the scrubber (empty while live). */
+  readonly frameHistory: { timeMs: number; ids: readonly string[]; columns: Frame["columns"] }[] = [];
   /**
    * An event named replicas whose identity may have changed (a restart with a new
    * incarnation, dot reuse): frames do not carry that, so the replica list is worth

@@ -163,6 +163,8 @@ export function modelFromRecording(data: unknown): ClusterModel {
   for (const f of p.frames) {
     model.ingestFrame(f === first ? { ...f, replicaIds: ids } : f, { samples: true, events: true });
     model.kpiHistory.push({ timeMs: f.timeMs, kpis: f.kpis });
+    // model.order is the same array while the membership stays, so this costs a reference a frame.
+    model.frameHistory.push({ timeMs: f.timeMs, ids: model.order, columns: f.columns });
   }
   model.configHistory.push(...p.configs);
   if (!framesHaveSamples) {

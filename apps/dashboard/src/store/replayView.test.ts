@@ -4,7 +4,8 @@ import { headerTiles } from "../viz/headerTiles.js";
 import { configRows } from "../viz/configRows.js";
 import { createDashboardStore } from "./store.js";
 import { modelFromRecording } from "./recording.js";
-import { configAt, kpisAt, replayAtMs, replayPillText, theoryAt } from "./replayView.js";
+import { heatmapSummary } from "../viz/heatmapSummary.js";
+import { columnsAt, configAt, kpisAt, replayAtMs, replayPillText, shownTimeLabel, theoryAt } from "./replayView.js";
 
 /** A collector-shaped export of run-2: 1 s frames from 10 s to 40 s, the interval changed from 1 s to 200 ms at 25 s. */
 function exportWithChange() {
@@ -81,5 +82,44 @@ describe("a replay follows its scrubber", () => {
     expect(replayPillText(m, 30_000)).toBe("Replay · run-2 · 0:20");
     store.getState().setView("live");
     expect(replayAtMs(store.getState())).toBeNull();
+  });
+});
+
+describe("per-replica figures follow the scrubber", () => {
+  /** The export with r0 7 behind until 20 s and the last replica crashed from 30 s (everyone else caught up). */
+  function exportWithStates() {
+    const e = exportWithChange();
+    for (const f of e.frames) {
+      const n = f.replicaIds.length;
+      f.columns = { ...f.columns, missingUpdates: f.replicaIds.map((_, i) => (f.timeMs <= 20_000 && i === 0 ? 7 : 0)), stalenessMs: f.replicaIds.map((_, i) => (f.timeMs <= 20_000 && i === 0 ? 1500 : 0)), status: f.replicaIds.map((_, i) => (f.timeMs >= 30_000 && i === n - 1 ? 2 : 0)) };
+    }
+    return e;
+  }
+
+  it("the heatmap summary, topology and table read the recorded frame at the scrubber, and say its time", () => {
+    const m = modelFromRecording(JSON.parse(JSON.stringify(exportWithStates())));
+    const first = m.order[0]!;
+    expect(heatmapSummary(columnsAt(m, 15_500), m.order, shownTimeLabel(m, 15_500))).toBe(`At 0:05: 1 of 4 live replicas behind · worst ${first}: 7 missing, 1.5 s stale`);
+    expect(heatmapSummary(columnsAt(m, 35_000), m.order, shownTimeLabel(m, 35_000))).toBe("At 0:25: all 3 live replicas caught up · 1 crashed");
+    expect(columnsAt(m, 35_000)?.timeMs).toBe(35_000);
+    // Live (no scrubber): the latest frame, and "Now".
+    expect(columnsAt(m, null)?.timeMs).toBe(40_000);
+    expect(shownTimeLabel(m, null)).toBe("Now");
+  });
+
+  it("a replica that joined later is shown as not reporting in the frames before it joined", () => {
+    const e = exportWithStates();
+    const last = e.frames[0]!.replicaIds.at(-1)!;
+    for (const f of e.frames) {
+      if (f.timeMs >= 20_000) continue;
+      f.replicaIds = f.replicaIds.slice(0, -1);
+      f.columns = Object.fromEntries(Object.entries(f.columns).map(([k, v]) => [k, (v as number[]).slice(0, -1)])) as typeof f.columns;
+    }
+    const m = modelFromRecording(JSON.parse(JSON.stringify(e)));
+    expect(m.order).toContain(last);
+    const early = columnsAt(m, 15_000)!;
+    expect(early.columns.status[m.order.indexOf(last)]).toBe(1);
+    expect(early.columns.missingUpdates[m.order.indexOf(m.order[0]!)]).toBe(7);
+    expect(early.columns.status).toHaveLength(m.order.length);
   });
 });

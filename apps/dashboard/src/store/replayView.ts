@@ -1,7 +1,7 @@
 // What a replay shows at the scrubber's time: the recorded KPIs, config and theory in force
 // then, so that header, sidebar and subtitles tell the recording's story, never the live one.
 
-import type { ClusterConfig, Kpis } from "@driftscope/protocol";
+import type { ClusterConfig, Frame, Kpis } from "@driftscope/protocol";
 import type { TheoryPoint } from "../viz/theory.js";
 import { formatElapsed } from "../viz/scales.js";
 import type { ClusterModel } from "./clusterModel.js";
@@ -46,6 +46,36 @@ export function theoryAt(history: readonly TheoryPoint[], t: number | null): The
   if (t === null) return history[history.length - 1];
   const i = lastAtOrBefore(history, t);
   return i >= 0 ? history[i] : undefined;
+}
+
+/** A frame's per-replica figures and its time, in the order of `model.order`. */
+export interface ColumnsAt {
+  timeMs: number;
+  columns: Frame["columns"];
+}
+
+/**
+ * The per-replica columns of the recorded frame in force at `t` (the first one before it
+ * starts), in the model's member order; the latest frame for a live model. A replica that
+ * was not a member then is shown as unreachable (it reported nothing to that frame).
+ */
+export function columnsAt(model: ClusterModel, t: number | null): ColumnsAt | null {
+  if (t === null || model.frameHistory.length === 0) return model.latest ? { timeMs: model.latest.timeMs, columns: model.latest.columns } : null;
+  const entry = model.frameHistory[Math.max(0, lastAtOrBefore(model.frameHistory, t))]!;
+  const ids = model.order;
+  if (entry.ids === ids || (entry.ids.length === ids.length && entry.ids.every((id, i) => id === ids[i]))) return { timeMs: entry.timeMs, columns: entry.columns };
+  const at = new Map(entry.ids.map((id, i) => [id, i]));
+  const pick = (col: readonly number[], absent: number) => ids.map((id) => (at.has(id) ? col[at.get(id)!]! : absent));
+  const c = entry.columns;
+  const columns = Object.fromEntries(Object.entries(c).map(([name, col]) => [name, pick(col as number[], name === "status" ? 1 : 0)])) as Frame["columns"];
+  return { timeMs: entry.timeMs, columns };
+}
+
+/** How a view names the time it shows: "Now" live, "At 0:20" (since the run's start) in a replay. */
+export function shownTimeLabel(model: ClusterModel, t: number | null): string {
+  if (t === null) return "Now";
+  const start = Number.isFinite(model.startMs) ? model.startMs : t;
+  return `At ${formatElapsed(t - start)}`;
 }
 
 /** The header's mode pill while replaying: "Replay · run-2 · 0:20". */

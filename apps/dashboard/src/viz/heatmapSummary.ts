@@ -5,8 +5,8 @@ import type { Frame } from "@driftscope/protocol";
 import { formatCount, formatDurationMs } from "./format.js";
 import { valueDomain } from "./scales.js";
 
-/** "Now: 3 of 16 live replicas behind · worst r7: 40 missing, 1.2 s stale · 1 crashed". */
-export function heatmapSummary(frame: Pick<Frame, "columns"> | null, ids: readonly string[]): string {
+/** "Now: 3 of 16 live replicas behind · worst r7: 40 missing, 1.2 s stale · 1 crashed"; a replay names its time instead ("At 0:20: …"). */
+export function heatmapSummary(frame: Pick<Frame, "columns"> | null, ids: readonly string[], when = "Now"): string {
   if (!frame || ids.length === 0) return "No replicas yet.";
   const { missingUpdates, stalenessMs, status } = frame.columns;
   let live = 0;
@@ -25,7 +25,7 @@ export function heatmapSummary(frame: Pick<Frame, "columns"> | null, ids: readon
       if (m > 0 && (worst < 0 || m > missingUpdates[worst]!)) worst = i;
     }
   }
-  const parts = [behind === 0 ? `Now: all ${live} live replicas caught up` : `Now: ${behind} of ${live} live replicas behind`];
+  const parts = [behind === 0 ? `${when}: all ${live} live replicas caught up` : `${when}: ${behind} of ${live} live replicas behind`];
   if (worst >= 0) parts.push(`worst ${ids[worst]}: ${formatCount(missingUpdates[worst]!)} missing, ${formatDurationMs(stalenessMs[worst]!)} stale`);
   if (crashed > 0) parts.push(`${crashed} crashed`);
   if (unreachable > 0) parts.push(`${unreachable} unreachable`);
