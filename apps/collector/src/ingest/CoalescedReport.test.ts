@@ -3,7 +3,7 @@ import { LIMITS, type Report } from "@driftscope/protocol";
 import { describe, expect, it } from "vitest";
 import { replicaReport, reportMsg } from "../../test/harness.js";
 import { MetricsEngine } from "../metrics/MetricsEngine.js";
-import { CoalescedReport } from "./CoalescedReport.js";
+import { CoalescedReport, MAX_MERGED_ENTRIES } from "./CoalescedReport.js";
 
 function engineWith(replicas: string[]): MetricsEngine {
   const engine = new MetricsEngine({ defaultReportIntervalMs: 100 });
@@ -55,5 +55,14 @@ describe("coalesced reports", () => {
     expect(merged.add(reportMsg("a", 5, [replicaReport("r1", 2, [["r1", 2]])]))).toBe(false);
     expect(merged.add(reportMsg("a", 6, [replicaReport("r1", 1, [["r1", 1]], { incarnation: 1 })]))).toBe(false);
     expect(merged.add(reportMsg("a", 7, [replicaReport("r1", 2, [["r1", 2]])]))).toBe(true);
+  });
+
+  it("CL-O5: a merge holds at most MAX_MERGED_ENTRIES entries: a hostile stream of new origins cannot grow it without bound", () => {
+    const vv = (from: number) => Array.from({ length: LIMITS.vvEntries }, (_, j) => [`o${from + j}`, 1] as [string, number]);
+    const merged = new CoalescedReport(reportMsg("a", 1, [replicaReport("r1", 1, vv(0))]));
+    let seq = 1;
+    while (merged.add(reportMsg("a", ++seq, [replicaReport("r1", 1, vv(seq * LIMITS.vvEntries))]))) expect(seq).toBeLessThan(100);
+    expect(merged.size).toBeLessThanOrEqual(MAX_MERGED_ENTRIES);
+    expect(merged.size).toBeGreaterThan(MAX_MERGED_ENTRIES - LIMITS.vvEntries);
   });
 });

@@ -5,9 +5,12 @@
 // inclusion times are events: all are kept up to the protocol's per-entry limits; past them
 // the oldest go and are counted (`droppedTimes`), never silently. Whole vectors stay whole.
 // A report that cannot merge exactly (a replica's incarnation changed in between, or a
-// seq that does not increase) is refused: the caller folds the pending one first. Adding costs O(entries added), whatever
+// seq that does not increase), or would make the merge hold more than MAX_MERGED_ENTRIES, is refused: the caller folds the pending one first. Adding costs O(entries added), whatever
 // has accumulated; the merged report is bounded by replicas × origins plus the time lists.
 import { LIMITS, type Report, type ReplicaReport } from "@driftscope/protocol";
+
+/** Most entries a merged report may hold (memory per connection stays bounded; past it the waiting one is folded first). */
+export const MAX_MERGED_ENTRIES = 4 * LIMITS.entriesPerReport;
 
 interface Entry {
   /** The latest entry given (its scalar fields win); its lists are replaced by the ones below. */
@@ -57,6 +60,7 @@ export class CoalescedReport {
   add(next: Report): boolean {
     // A seq that does not increase is a replay: it must be refused on its own, not absorbed.
     if (next.seq <= this.#last.seq) return false;
+    if (this.size + countEntries(next) > MAX_MERGED_ENTRIES) return false;
     if (this.#single !== undefined) {
       for (const r of next.replicas) {
         const old = this.#single.replicas.find((x) => x.replica === r.replica);
