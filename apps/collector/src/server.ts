@@ -27,6 +27,7 @@ import { bindRefusal, hostAllowed, hostAllowList, originAllowed } from "./contro
 import { attachDashboardNamespace, DEFAULT_DASHBOARD_LIMITS, type DashboardBacklog, type DashboardLimits } from "./dashboards/dashboardSocket.js";
 import { attachAgentNamespace, HELLO_ROOM } from "./ingest/agentSocket.js";
 import { clientAddress, PacketGate, type NamespaceGate } from "./ingest/packetGate.js";
+import { guardWebsocketFrames } from "./ingest/frameGuard.js";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./ingest/rateLimit.js";
 import type { MetricsEngineOptions } from "./metrics/MetricsEngine.js";
 import { CollectorMetrics } from "./prometheus.js";
@@ -88,6 +89,8 @@ export interface Collector {
   tick(): void;
   /** Each connected dashboard and how much it has not read yet (tests, benchmarks). */
   dashboards(): DashboardBacklog[];
+  /** The HTTP server (tests count what its connections read). */
+  http: HttpServer;
   /** Stops accepting, closes the current run cleanly and the database. Idempotent. */
   close(): Promise<void>;
 }
@@ -149,6 +152,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     },
   });
   gate.attach(io);
+  guardWebsocketFrames(io, http, metrics);
   const handshakeRefusal = (hostHeader: string | undefined, origin: string | undefined, ip: string): string | undefined => {
     if (!hostAllowed(hostHeader, hosts)) return hostRefusal(hostHeader);
     if (!originAllowed(origin, hostHeader)) return "cross-origin connection refused";
@@ -257,7 +261,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     return closing;
   };
 
-  return { url, port: address.port, host, core, tick, dashboards: () => dashboards.backlog(), close };
+  return { url, port: address.port, host, core, tick, dashboards: () => dashboards.backlog(), http, close };
 }
 
 function hostRefusal(hostHeader: string | undefined): string {
