@@ -34,7 +34,7 @@ export function ControlsPanel() {
     <aside className="sidebar" aria-label="Cluster controls">
       {replay && <div className="note" style={{ marginBottom: 10 }}>Viewing a recording: controls act on the live cluster and are disabled here.</div>}
       <div className="section" data-testid="section-gossip">
-        <h3>Gossip</h3>
+        <h2>Gossip</h2>
         <SectionCoverageNote coverage={coverage.gossip} />
         <DisabledReason reason={why.gossip} testId="gossip-disabled">
         <SliderField testId="interval" label="Sync interval" field="gossip.intervalMs" scale={INTERVAL} unit="ms" format={formatDurationMs} fallback={1000} disabled={disabled || !!why.gossip} hint="Log scale, 10 ms – 1 min" />
@@ -66,14 +66,14 @@ export function ControlsPanel() {
         <TunerPanel disabled={disabled || !!why.gossip} />
       </div>
       <div className="section" data-testid="section-workload">
-        <h3>Workload</h3>
+        <h2>Workload</h2>
         <SectionCoverageNote coverage={coverage.workload} />
         <DisabledReason reason={why.workload} testId="workload-disabled">
           <SliderField testId="updates" label="Updates per replica" field="workload.updatesPerSecPerReplica" scale={UPDATES} unit="/s" format={(v) => `${v} updates/s`} fallback={1} disabled={disabled || !!why.workload} />
         </DisabledReason>
       </div>
       <div className="section" data-testid="section-network">
-        <h3>Network</h3>
+        <h2>Network</h2>
         <SectionCoverageNote coverage={coverage.network} />
         <DisabledReason reason={why.network} testId="network-disabled">
         <SliderField testId="latency" label="Latency" field="network.latencyMs" scale={LATENCY} unit="ms" format={formatDurationMs} fallback={0} disabled={disabled || !!why.network} />
@@ -93,7 +93,7 @@ export function ControlsPanel() {
         </DisabledReason>
       </div>
       <div className="section" data-testid="section-faults">
-        <h3>Faults</h3>
+        <h2>Faults</h2>
         <DisabledReason reason={why.network} testId="faults-disabled">
           <PartitionEditor disabled={disabled} notInForce={why.network} />
           <CutsEditor disabled={disabled} notInForce={why.network} />

@@ -16,7 +16,7 @@ export function Header() {
   return (
     <header className="header">
       <div className="brand">
-        <strong>Driftscope</strong>
+        <h1>Driftscope</h1>
         {at === null ? (
           <>
             <span title={run ? `${run.name} (${run.id})` : undefined}>{run ? run.name || run.id : "no run recording"}</span>

@@ -25,7 +25,7 @@ export function RecordedConfigPanel() {
       </div>
       {config ? (
         <div className="section">
-          <h3>Config</h3>
+          <h2>Config</h2>
           <div className="config-version" data-testid="recorded-config-version">
             v{config.version}
             {sinceMs !== null && <span className="muted"> · in force since {sinceMs <= start ? "the run's start" : formatElapsed(sinceMs - start)}</span>}
@@ -39,7 +39,7 @@ export function RecordedConfigPanel() {
         if (mine.length === 0) return null;
         return (
           <div className="section" key={s.key}>
-            <h3>{s.title}</h3>
+            <h2>{s.title}</h2>
             <dl className="config-rows">
               {mine.map((r) => (
                 <div key={r.key} className="config-row">
