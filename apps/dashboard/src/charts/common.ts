@@ -9,6 +9,7 @@ import { elapsedTicks, formatElapsed } from "../viz/scales.js";
 import { faultsInForce, liveIds, sectionCoverage } from "../viz/sections.js";
 import { eventsInWords } from "../viz/markerWords.js";
 import { configSpan, configSpanCaption } from "./configSpan.js";
+import { rangeIn } from "./valueAxis.js";
 
 /** Whether the network section's faults are in force at some live replica (unknown for a recording: shown as recorded). */
 export function networkInForce(model: ClusterModel): boolean {
@@ -63,17 +64,8 @@ export function elapsedAxis(domain: [number, number], startMs: number, widthPx: 
 export { valueAxis, type ValueKind } from "./valueAxis.js";
 
 /** Largest finite value among parts within [t0, t1] (0 if none). */
-export function maxIn(parts: readonly { xs: ArrayLike<number>; ys: ArrayLike<number>; length: number }[], t0: number, t1: number): number {
-  let max = 0;
-  for (const p of parts) {
-    for (let i = 0; i < p.length; i++) {
-      const x = p.xs[i]!;
-      if (x < t0 || x > t1) continue;
-      const y = p.ys[i]!;
-      if (y > max) max = y;
-    }
-  }
-  return max;
+export function maxIn(parts: Parameters<typeof rangeIn>[0], t0: number, t1: number): number {
+  return rangeIn(parts, t0, t1).max;
 }
 
 const MAX_LABEL = 48;
