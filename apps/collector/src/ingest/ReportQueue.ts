@@ -1,7 +1,9 @@
 // Reports waiting to be folded into the metrics, at most one per connection: a report that
 // arrives while its connection's previous one still waits is merged into it
 // (CoalescedReport), so under overload the wait stays about one pass over the connections
-// instead of growing with the backlog. Folding runs in slices of the event loop (setImmediate
+// instead of growing with the backlog. While nothing waits and the event-loop turn has
+// folded for less than a slice, a report is folded at once: two reports read in the same
+// turn are not merged unless the collector is really behind. Folding runs in slices of the event loop (setImmediate
 // between them), so the frame timer, dashboards and socket reads get their turn however
 // much is queued: frames are built from the latest state, never from this queue.
 import type { Report } from "@driftscope/protocol";
@@ -21,6 +23,8 @@ interface Pending {
 export class ReportQueue {
   readonly #pending = new Map<string, Pending>();
   #scheduled = false;
+  /** Milliseconds folded at once in this event-loop turn (reset by the next slice). */
+  #spentThisTurn = 0;
 
   constructor(
     private readonly load: IngestLoad,
@@ -41,6 +45,12 @@ export class ReportQueue {
     if (waiting !== undefined) {
       if (waiting.report.add(report)) return;
       this.flush(key); // cannot merge exactly (a new incarnation): the older one goes first
+    } else if (this.#pending.size === 0 && this.#spentThisTurn < this.sliceMs) {
+      const start = performance.now();
+      this.#fold({ report: new CoalescedReport(report), fold, sinceMs: this.now() });
+      this.#spentThisTurn += performance.now() - start;
+      this.#schedule();
+      return;
     }
     this.#pending.set(key, { report: new CoalescedReport(report), fold, sinceMs: this.now() });
     this.#schedule();
@@ -62,6 +72,7 @@ export class ReportQueue {
 
   readonly #drain = (): void => {
     this.#scheduled = false;
+    this.#spentThisTurn = 0;
     const start = performance.now();
     // Oldest first (a Map keeps insertion order; a merged report keeps its place).
     for (const [key, waiting] of this.#pending) {
