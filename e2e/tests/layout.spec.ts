@@ -99,51 +99,9 @@ test("1. after a partition, heal and a fanout change, the convergence axis fits 
   await page.screenshot({ path: "/tmp/driftscope-layout-regime.png" });
 });
 
-test("2. a reloaded page's heatmap is filled from history, not only from the last minute of frames", async () => {
-  test.setTimeout(120_000);
-  // The run is longer than the minute of frames a snapshot carries (16 replicas: 60 s at 10 Hz).
-  await expect.poll(async () => {
-    const cluster = (await (await fetch(`${collector.url}/api/v1/cluster`)).json()) as { timeMs: number; run: { startedAtMs: number } };
-    return cluster.timeMs - cluster.run.startedAtMs;
-  }, { timeout: 60_000 }).toBeGreaterThan(95_000);
-  await page.reload();
-  await expect(dashboard.kpi("replicas")).toHaveText(`${REPLICAS}/${REPLICAS}`, { timeout: 10_000 });
-  await page.waitForTimeout(1_500);
-  // The first quarter of the time axis lies before the frames: warm cells there come only from the snapshot's history.
-  const early = await heatmapWarmPixels(0.02, 0.25);
-  expect(early.columns, "share of the early columns with coloured cells").toBeGreaterThan(0.8);
-  // Every replica has its label (16 rows), and the summary above says who is behind in words.
-  for (const id of ids) await expect(page.getByTestId("heatmap-plot").locator("svg text", { hasText: new RegExp(`^${id}$`) })).toHaveCount(1);
-  await expect(page.getByTestId("heatmap-summary")).toHaveText(/^Now: (all 16 live replicas caught up|\d+ of 16 live replicas behind)/);
-  await expect(page.getByTestId("heatmap-scale")).toContainText("fitted to the visible window");
-});
-
-test("3. at 1000×800 no element of the Runs table lies outside its card, and Open and CSV are visible", async () => {
-  await page.setViewportSize({ width: 1000, height: 800 });
-  await page.getByTestId("tab-runs").click();
-  await page.getByTestId("run-name").fill("after the fanout change");
-  await page.getByTestId("run-start").click();
-  await expect(page.getByTestId("runs-table").locator("tbody tr")).toHaveCount(2, { timeout: 10_000 });
-  const card = page.locator("section.card", { has: page.getByTestId("runs-table") });
-  const box = (await card.boundingBox())!;
-  const outside = await page.getByTestId("runs-table").evaluate((table, b) => {
-    const out: string[] = [];
-    for (const el of table.querySelectorAll("th, td, button, a, input")) {
-      const r = el.getBoundingClientRect();
-      if (r.width === 0 && r.height === 0) continue;
-      if (r.left < b.x - 0.5 || r.right > b.x + b.width + 0.5 || r.top < b.y - 0.5 || r.bottom > b.y + b.height + 0.5) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 30)}" ${Math.round(r.left)}–${Math.round(r.right)}`);
-    }
-    return out;
-  }, box);
-  expect(outside, `card spans ${Math.round(box.x)}–${Math.round(box.x + box.width)}`).toEqual([]);
-  for (const button of await page.locator("[data-testid^='run-open-'], [data-testid^='run-csv-']").all()) await expect(button).toBeInViewport();
-  await page.getByTestId("tab-live").click();
-  await page.setViewportSize({ width: 1440, height: 960 });
-});
-
 const HEADING_RULES = ["page-has-heading-one", "heading-order"];
 
-test("4. axe finds no serious or critical violation, and no heading issue, on the Cluster, Runs and Experiments tabs", async () => {
+test("2. axe finds no serious or critical violation, and no heading issue, on the Cluster, Runs and Experiments tabs", async () => {
   for (const tab of ["live", "runs", "experiments"] as const) {
     await page.getByTestId(`tab-${tab}`).click();
     await page.waitForTimeout(1_000);
@@ -166,7 +124,7 @@ async function tabTo(testId: string, max = 400): Promise<number> {
   throw new Error(`${testId} not reached in ${max} presses of Tab`);
 }
 
-test("5. by keyboard alone: every control is reachable, and replicas are selected in the heatmap and the topology", async () => {
+test("3. by keyboard alone: every control is reachable, and replicas are selected in the heatmap and the topology", async () => {
   await page.getByTestId("tab-live").focus();
   // Every visible, enabled control of the Cluster tab is reached by Tab.
   const reached = new Set<string>();
@@ -219,7 +177,7 @@ test("5. by keyboard alone: every control is reachable, and replicas are selecte
   await expect(page.getByTestId("window-5m")).toHaveAttribute("aria-pressed", "true");
 });
 
-test("6. screenshots of every tab at 1280×720, 1000×800 and 1920×1080", async () => {
+test("4. screenshots of every tab at 1280×720, 1000×800 and 1920×1080", async () => {
   for (const [width, height] of [[1280, 720], [1000, 800], [1920, 1080]] as const) {
     await page.setViewportSize({ width, height });
     for (const tab of ["live", "runs", "experiments"] as const) {
@@ -237,4 +195,47 @@ test("6. screenshots of every tab at 1280×720, 1000×800 and 1920×1080", async
     }
   }
   await page.getByTestId("tab-live").click();
+});
+
+// After the tests that need no history of their own: their time counts toward the run length this one waits for.
+test("5. a reloaded page's heatmap is filled from history, not only from the last minute of frames", async () => {
+  test.setTimeout(120_000);
+  // The run is longer than the minute of frames a snapshot carries (16 replicas: 60 s at 10 Hz).
+  await expect.poll(async () => {
+    const cluster = (await (await fetch(`${collector.url}/api/v1/cluster`)).json()) as { timeMs: number; run: { startedAtMs: number } };
+    return cluster.timeMs - cluster.run.startedAtMs;
+  }, { timeout: 60_000 }).toBeGreaterThan(95_000);
+  await page.reload();
+  await expect(dashboard.kpi("replicas")).toHaveText(`${REPLICAS}/${REPLICAS}`, { timeout: 10_000 });
+  await page.waitForTimeout(1_500);
+  // The first quarter of the time axis lies before the frames: warm cells there come only from the snapshot's history.
+  const early = await heatmapWarmPixels(0.02, 0.25);
+  expect(early.columns, "share of the early columns with coloured cells").toBeGreaterThan(0.8);
+  // Every replica has its label (16 rows), and the summary above says who is behind in words.
+  for (const id of ids) await expect(page.getByTestId("heatmap-plot").locator("svg text", { hasText: new RegExp(`^${id}$`) })).toHaveCount(1);
+  await expect(page.getByTestId("heatmap-summary")).toHaveText(/^Now: (all 16 live replicas caught up|\d+ of 16 live replicas behind)/);
+  await expect(page.getByTestId("heatmap-scale")).toContainText("fitted to the visible window");
+});
+
+test("6. at 1000×800 no element of the Runs table lies outside its card, and Open and CSV are visible", async () => {
+  await page.setViewportSize({ width: 1000, height: 800 });
+  await page.getByTestId("tab-runs").click();
+  await page.getByTestId("run-name").fill("after the fanout change");
+  await page.getByTestId("run-start").click();
+  await expect(page.getByTestId("runs-table").locator("tbody tr")).toHaveCount(2, { timeout: 10_000 });
+  const card = page.locator("section.card", { has: page.getByTestId("runs-table") });
+  const box = (await card.boundingBox())!;
+  const outside = await page.getByTestId("runs-table").evaluate((table, b) => {
+    const out: string[] = [];
+    for (const el of table.querySelectorAll("th, td, button, a, input")) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue;
+      if (r.left < b.x - 0.5 || r.right > b.x + b.width + 0.5 || r.top < b.y - 0.5 || r.bottom > b.y + b.height + 0.5) out.push(`${el.tagName.toLowerCase()} "${(el.textContent ?? "").trim().slice(0, 30)}" ${Math.round(r.left)}–${Math.round(r.right)}`);
+    }
+    return out;
+  }, box);
+  expect(outside, `card spans ${Math.round(box.x)}–${Math.round(box.x + box.width)}`).toEqual([]);
+  for (const button of await page.locator("[data-testid^='run-open-'], [data-testid^='run-csv-']").all()) await expect(button).toBeInViewport();
+  await page.getByTestId("tab-live").click();
+  await page.setViewportSize({ width: 1440, height: 960 });
 });
