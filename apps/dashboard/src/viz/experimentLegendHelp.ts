@@ -1,5 +1,6 @@
 // What each legend entry of the Experiments tab's charts and of the heatmap's colour bar
 // means, read where it is shown (the entry's tooltip), like the time charts' legendHelp.
+import { text } from "./legendHelp.js";
 
 const FIGURES = "docs/experiments.md#what-each-figure-means";
 const RECOMMENDATION = "docs/experiments.md#the-recommendation";
@@ -8,14 +9,6 @@ const REFERENCE = "docs/gossip.md#the-reference-line-and-how-to-read-it";
 const EXPERIMENTS_TAB = "docs/dashboard.md#experiments";
 const PER_REPLICA = "docs/metrics.md#per-replica-figures-frame-columns-snapshot-apiv1cluster";
 
-interface Help {
-  definition: string;
-  window: string;
-  unit: string;
-  docs: string;
-}
-
-const text = (h: Help) => `${h.definition}\nWindow: ${h.window}\nUnit: ${h.unit}\nMore: ${h.docs}`;
 const POINT = "each point's measurement (after its warm-up, until its stop rule)";
 
 /** Tooltips of the experiment charts' legend entries, by kind of entry. */

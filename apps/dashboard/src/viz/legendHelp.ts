@@ -6,14 +6,15 @@ const CONVERGENCE = "docs/metrics.md#convergence-time-of-an-update";
 const ASYNC_MODEL = "docs/gossip.md#the-asynchronous-model-asyncconvergence-bench-gossip-async-theory";
 const REFERENCE = "docs/gossip.md#the-reference-line-and-how-to-read-it";
 
-interface Help {
+/** One legend entry's tooltip, in parts. */
+export interface Help {
   definition: string;
   window: string;
   unit: string;
   docs: string;
 }
 
-const text = (h: Help) => `${h.definition}\nWindow: ${h.window}\nUnit: ${h.unit}\nMore: ${h.docs}`;
+export const text = (h: Help) => `${h.definition}\nWindow: ${h.window}\nUnit: ${h.unit}\nMore: ${h.docs}`;
 
 const rolling = (p: string): Help => ({
   definition: `${p} of the convergence times of the updates issued around each moment: the line the dots spread around. Updates still in flight are not counted yet, so its newest part can rise later (the hover readout says "partial").`,
