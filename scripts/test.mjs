@@ -24,7 +24,7 @@ const step = async (name, args, env) => {
 await step("build", ["run", "build", "--output-logs=errors-only"]);
 if (failures.length === 0) {
   await step("typecheck + lint", ["run", "typecheck", "lint", "--output-logs=errors-only", "--concurrency=2"]);
-  await step("unit + integration tests", ["run", "test", "--filter=!@driftscope/e2e", "--concurrency=2"], {
+  await step("unit + integration tests", ["run", "test", "--filter=!@driftscope/e2e", "--concurrency=1"], {
     DRIFTSCOPE_TEST_REPORT_DIR: reportDir,
   });
   await step("browser tests", ["run", "test", "--filter=@driftscope/e2e"], {
