@@ -1,9 +1,9 @@
-// collector-ingest: 1,024 replicas reporting at 10 Hz through real socket.io from one agents
-// process over 8 connections, a dashboard client in another, the server in a third.
+// collector-ingest: 1,024 replicas reporting through real socket.io from one agents process
+// over 8 connections, a dashboard client in another, the server in a third.
 // In one run: (1) a raw socket.io baseline — the same payloads to a server that only counts
 // entries — and the collector, both offered far more than they can take (agents not slowing
 // down), which gives the raw throughput and the collector's capacity; (2) the collector at
-// 50 %, 100 %, 200 % and 400 % of that capacity (more vv entries per replica report), agents
+// 50 %, 100 %, 200 % and 400 % of that capacity (the report rate set from it), agents
 // following the interval it asks for. Each phase starts a fresh server. Bounded: about 2 min.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -22,8 +22,12 @@ const REPLICAS = CONNECTIONS * REPLICAS_PER_CONNECTION;
 /** Report rate of the collector's frames and of agents at 100 % of the nominal load. */
 const HZ = 10;
 const UPDATES_PER_SEC = 2;
-/** vv entries per replica report, in every phase (the same payloads; the load points vary the report rate). */
-const ENTRIES = 24;
+/**
+ * vv entries per replica report, in every phase (the same payloads; the load points vary the
+ * report rate). Large enough that 400 % of the collector's capacity fits under the protocol's
+ * fastest rate: with 24, even 100 % needed more than 20 Hz.
+ */
+const ENTRIES = 160;
 /** The fastest report rate the protocol allows (an interval of 50 ms). */
 const MAX_HZ = 20;
 const SATURATE_MS = QUICK ? 8_000 : 10_000;
@@ -120,6 +124,8 @@ interface PhaseResult {
   droppedTimes: number;
   slowdown: number;
   cpuShare: number;
+  /** The agents process's CPU seconds per second over the same window. */
+  agentsCpu: number;
   peakRssMb: number;
   load: [number, number];
 }
@@ -159,10 +165,12 @@ async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
     const e0 = await entries();
     const shed0 = isCollector ? await shedCounts(url) : undefined;
     const cpu0 = cpuSeconds(server.pid!);
+    const agentsCpu0 = agents.exitCode === null ? cpuSeconds(agents.pid!) : NaN;
     const t0 = performance.now();
     await sleep(phase.durationMs - WARMUP_MS - 500);
     const e1 = await entries();
     const cpu1 = cpuSeconds(server.pid!);
+    const agentsCpu1 = agents.exitCode === null ? cpuSeconds(agents.pid!) : NaN; // gone: its own error is reported below
     const t1 = performance.now();
     // What was shed in the measured window (the warm-up's start-up transient left out, like the latencies).
     const shed1 = isCollector ? await shedCounts(url) : undefined;
@@ -182,6 +190,7 @@ async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
       agents: sent,
       ...shed,
       cpuShare: (cpu1 - cpu0) / measuredS,
+      agentsCpu: (agentsCpu1 - agentsCpu0) / measuredS,
       peakRssMb: peakRss,
       load: [load0, loadavg()[0]!],
     };
@@ -215,6 +224,8 @@ export async function run(): Promise<BenchResult> {
       rows.push(phaseRow(label, result, raw.entriesPerSec));
     }
     const share = capacity / raw.entriesPerSec;
+    // Raw socket.io taking all the agents could send means the agents, not the server, set its figure.
+    const rawUnsaturated = raw.agents.skippedTicks === 0 && raw.entriesPerSec >= 0.97 * raw.offeredPerSec;
     const fps = (r: PhaseResult) => (r.probe === null ? 0 : r.probe.frames / r.measuredS);
     const all = points.map(([, r]) => r);
     const light = points.filter(([s]) => s <= 1).map(([, r]) => r);
@@ -228,8 +239,11 @@ export async function run(): Promise<BenchResult> {
       rows,
       notes: [
         `saturated (agents ignoring the interval asked): p50/p99 ${full.probe?.p50 ?? "n/a"}/${full.probe?.p99 ?? "n/a"} ms — what waits there is mostly in the loopback sockets' buffers, before the collector reads it; the targets below are for the load points, where agents follow`,
-        `capacity: the collector folds ${Math.round(capacity).toLocaleString("en-US")} vv entries/s when offered ${Math.round(full.offeredPerSec).toLocaleString("en-US")}/s by agents that do not slow down; raw socket.io (same payloads, a server that only counts) takes ${Math.round(raw.entriesPerSec).toLocaleString("en-US")}/s of the same offer: ${(share * 100).toFixed(0)} %`,
-        `offered: vv entries/s the agents sent (saturated: ${MAX_HZ} Hz, the protocol's fastest; the load points set the report rate, capped at ${MAX_HZ} Hz; every replica entry also carries its issue times, hash and counters); accepted: vv entries/s folded into the metrics after coalescing (merged reports' entries of the same origin count once); cpu: the server process's CPU seconds per second`,
+        `capacity: the collector folds ${Math.round(capacity).toLocaleString("en-US")} vv entries/s when offered ${Math.round(full.offeredPerSec).toLocaleString("en-US")}/s by agents that do not slow down; raw socket.io (same payloads, a server that only counts) takes ${Math.round(raw.entriesPerSec).toLocaleString("en-US")}/s of the same offer, using ${raw.cpuShare.toFixed(2)} cores: ${(share * 100).toFixed(0)} %`,
+        ...(rawUnsaturated
+          ? [`raw socket.io took everything the agents sent (${raw.agents.skippedTicks} ticks skipped): its figure is what the agents could offer, a lower bound of its capacity, so ${(share * 100).toFixed(0)} % is an upper bound of the collector's share`]
+          : []),
+        `offered: vv entries/s the agents sent (saturated: ${MAX_HZ} Hz, the protocol's fastest; the load points set the report rate, capped at ${MAX_HZ} Hz; every replica entry also carries its issue times, hash and counters; the agents write each report's JSON text themselves and send it as the socket.io packet, so they are cheaper than the server reading it); accepted: vv entries/s folded into the metrics after coalescing (merged reports' entries of the same origin count once); cpu: CPU seconds per second of the server process and of the agents process`,
         "latency: each replica's configVersion carries its report's send time; the dashboard client takes frame arrival − send time for every replica whose value changed (same machine clock), after the warm-up; frames/s likewise",
         "ticks skipped: report ticks the agents skipped because their socket held over 256 KiB unsent (as the real agent does past its congestion bound, no report is queued behind a congested socket)",
         `interval: the report interval the agents ran at the end (they start at 1000/Hz of the phase and follow what the collector asks); coalesced: reports merged into a later one of the same agent / vv entries that collapsed / issue and inclusion times dropped (the bound), in the measured window; each phase ${SATURATE_MS / 1000}–${LOAD_MS / 1000} s with a ${WARMUP_MS / 1000} s warm-up left out`,
@@ -239,7 +253,7 @@ export async function run(): Promise<BenchResult> {
         `machine: ${process.env.COLLECTOR_BENCH_NOTE ?? ""}${availableCores()} cores shared by the server, agents and dashboard processes (and whatever else runs); 1-min load average per phase in the load column`,
       ],
       targets: [
-        { description: "capacity ≥ 60 % of the raw socket.io baseline", met: share >= 0.6, value: `${(share * 100).toFixed(0)} %` },
+        { description: "capacity ≥ 60 % of the raw socket.io baseline", met: share >= 0.6, value: `${rawUnsaturated ? "≤ " : ""}${(share * 100).toFixed(0)} %` },
         { description: "at every offered load: p99 agent send → dashboard frame < 1 s", met: worstP99 < 1000, value: `worst p99 ${worstP99} ms` },
         { description: "at every offered load: frames ≥ 8/s at the dashboard", met: minFps >= 8, value: `lowest ${minFps.toFixed(1)}/s` },
         { description: "at ≤ 100 % of capacity: p99 < 250 ms and nothing coalesced", met: lightP99 < 250 && lightCoalesced === 0, value: `p99 ${lightP99} ms, ${lightCoalesced} reports coalesced` },
@@ -258,7 +272,7 @@ export async function run(): Promise<BenchResult> {
         "interval ms": r.agents.intervalMs,
         "coalesced rep/entries/times": r.probe === null ? "–" : `${r.coalescedReports}/${r.collapsedEntries}/${r.droppedTimes}`,
         "ticks skipped": r.agents.skippedTicks,
-        cpu: r.cpuShare.toFixed(2),
+        "cpu server/agents": `${r.cpuShare.toFixed(2)}/${r.agentsCpu.toFixed(2)}`,
         "RSS MB": Math.round(r.peakRssMb),
         load: `${r.load[0].toFixed(1)}→${r.load[1].toFixed(1)}`,
         errors: r.agents.errors,
