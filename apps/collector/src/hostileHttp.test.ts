@@ -157,8 +157,8 @@ describe("bodies wrong in bulk", () => {
     });
   });
 
-  it("W3 10,000 bad lines: 1,000 listed, the rest counted", async () => {
-    const body = new Array(LIMITS.ingestMessages).fill('{"type":"report"}').join("\n");
+  it("W3 10,000 bad lines in a small body (read whole): 1,000 listed, the rest counted", async () => {
+    const body = new Array(LIMITS.ingestMessages).fill("{}").join("\n");
     await harmless(async () => {
       const answer = await ingest(body);
       const parsed = json<IngestAnswer>(answer);
@@ -170,6 +170,56 @@ describe("bodies wrong in bulk", () => {
       expect(parsed.rejected[100]).toMatchObject({ line: 101, code: "BAD_REQUEST" });
       expect(parsed.rejected[100]!.issues[0]!.reason).toMatch(/not read: 100 earlier lines of this body were refused and 0 accepted/);
     });
+  });
+
+  it("CL-B5 8 MiB of bad lines: the first 100 are judged, the rest is not read and the answer says so", async () => {
+    // The benchmark's hostile body: 10,000 lines of 800 characters, each with an unknown field.
+    const line = `{"type":"report","agentId":"x","seq":1,"timeMs":1,"replicas":[],"junk":"${"x".repeat(720)}"}`;
+    const body = Buffer.from(new Array(LIMITS.ingestMessages).fill(line).join("\n"));
+    await harmless(async () => {
+      const answer = await ingest(body);
+      const parsed = json<IngestAnswer>(answer);
+      expect(answer.status).toBe(400);
+      expect(parsed.accepted).toBe(0);
+      // Each judged line names its problem; one more entry stands for every line not read.
+      expect(parsed.rejected).toHaveLength(101);
+      expect(parsed.truncated).toBeUndefined();
+      expect(parsed.rejected[0]).toMatchObject({ line: 1, code: "VALIDATION" });
+      expect(parsed.rejected[0]!.issues[0]).toMatchObject({ path: "junk", reason: "unknown field" });
+      expect(parsed.rejected[100]).toMatchObject({ line: 101, code: "BAD_REQUEST" });
+      const dropped = Number(/its last (\d+) bytes were not read/.exec(parsed.rejected[100]!.issues[0]!.reason)?.[1]);
+      expect(dropped).toBeGreaterThan(body.length - 1024 * 1024);
+      expect(parsed.rejected[100]!.issues[0]!.reason).toMatch(/because 100 of the first 100 lines of this body were refused/);
+      expect(answer.headers.connection).toBe("close");
+    });
+    // The next body, on a new connection, is served.
+    expect((await ingest(ndjson(helloMsg("after-garbage", ["ag1"])))).status).toBe(200);
+  });
+
+  it("CL-B5 a large body whose first lines are good is read whole: a bad stretch after them is judged as before", async () => {
+    const good = Array.from({ length: 150 }, (_, i) => JSON.stringify(reportMsg("late", i + 1, [replicaReport("late1", i + 1, [["late1", i + 1]])])));
+    const bad = new Array(400).fill(`{"type":"report","junk":"${"x".repeat(300)}"}`);
+    const body = Buffer.from(ndjson(helloMsg("late", ["late1"])) + "\n" + [...good, ...bad].join("\n"));
+    expect(body.length).toBeGreaterThan(64 * 1024);
+    const parsed = json<IngestAnswer>(await ingest(body));
+    expect(parsed.accepted).toBe(151);
+    // 151 accepted: the stop comes once 152 lines were refused, each later line listed unread.
+    expect(parsed.rejected.filter((r) => r.code === "VALIDATION")).toHaveLength(152);
+    expect(parsed.rejected.filter((r) => /not read: 152 earlier lines/.test(r.issues[0]!.reason))).toHaveLength(400 - 152);
+    expect(t.collector.core.engine.versionVector("late1")).toEqual([["late1", 150]]);
+  });
+
+  it("CL-B6 a compressed body, or one in another charset than UTF-8, is refused before it is read", async () => {
+    const body = ndjson(helloMsg("enc", ["enc1"]));
+    await harmless(async () => {
+      const gzipped = await ingest(body, { "content-encoding": "gzip" });
+      expect(gzipped.status).toBe(400);
+      expect(json<ErrorMessage>(gzipped).message).toMatch(/Content-Encoding "gzip"; send the body uncompressed/);
+      const utf16 = await ingest(Buffer.from(body, "utf16le"), { "content-type": "application/x-ndjson; charset=UTF-16LE" });
+      expect(utf16.status).toBe(400);
+      expect(json<ErrorMessage>(utf16).message).toMatch(/charset "utf-16le"; bodies are UTF-8/);
+    });
+    expect((await ingest(body, { "content-type": "application/x-ndjson; charset=utf-8" })).status).toBe(200);
   });
 
   it("W7 lines refused by the collector's state (replayed reports, CONFLICT) do not stop the reading: the good line after 150 of them applies", async () => {

@@ -33,6 +33,8 @@ export interface IngestSink {
   reject(rejection: IngestRejection): void;
   /** Asked before each message: a reason ends the reading, and every message left is refused with it. */
   enough?(): ErrorMessage | undefined;
+  /** NDJSON lines (1-based) already refused by the checks while the body was read: not parsed again. */
+  refused?: ReadonlyMap<number, ErrorMessage>;
 }
 
 /** Refuses messages `lines` (1-based numbers) unread, all for `reason`. */
@@ -72,7 +74,8 @@ export async function ingestInSlices(body: string, slice: TimeSlice, sink: Inges
     }
     await slice.yieldIfDue();
     const end = body.charCodeAt(to - 1) === 13 ? to - 1 : to;
-    const result = await parseLine(body.slice(from, end));
+    const known = sink.refused?.get(i + 1);
+    const result = known !== undefined ? { ok: false as const, error: known } : await parseLine(body.slice(from, end));
     if (result.ok) sink.accept(i + 1, result.value);
     else sink.reject(rejection(i + 1, result.error));
   }
@@ -85,6 +88,12 @@ export async function parseIngestBodyInSlices(body: string, slice: TimeSlice): P
   const rejected: IngestRejection[] = [];
   const error = await ingestInSlices(body, slice, { accept: (line, message) => messages.push({ line, message }), reject: (r) => rejected.push(r) });
   return error === undefined ? { ok: true, messages, rejected } : { ok: false, error };
+}
+
+/** Why one NDJSON line fails the checks that need no state (size, depth, JSON, shape, schema), if it does. */
+export async function lineProblem(text: string): Promise<ErrorMessage | undefined> {
+  const result = await parseLine(text);
+  return result.ok ? undefined : result.error;
 }
 
 /** One NDJSON line: size, depth, JSON, shape, then the schema. */

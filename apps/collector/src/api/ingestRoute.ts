@@ -1,8 +1,9 @@
 // POST /api/v1/ingest (docs/protocol.md §8): agent messages from nodes that do not speak
-// socket.io, as NDJSON or a JSON array. Bodies take turns and are parsed in slices charged
-// to a share of the event loop; each message is applied as soon as it is judged. A body
-// whose lines are mostly refused stops being read after REFUSED_LINES_BEFORE_STOP of them:
-// garbage costs a hundred lines of checking, not ten thousand.
+// socket.io, as NDJSON or a JSON array. A body is read as bytes (ingestRead.ts); bodies take
+// turns and are parsed in slices charged to a share of the event loop; each message is
+// applied as soon as it is judged. A body whose lines are mostly refused stops being read
+// after REFUSED_LINES_BEFORE_STOP of them: garbage costs a hundred lines of checking, not
+// ten thousand — and, for a large body, not the reading of the rest either.
 import {
   INGEST_PATH,
   ingestAnswer,
@@ -13,13 +14,14 @@ import {
   type ErrorMessage,
   type IngestRejection,
 } from "@driftscope/protocol";
-import express, { type Request, type RequestHandler, type Router } from "express";
+import type { Request, RequestHandler, Router } from "express";
 import { isError } from "../CollectorCore.js";
 import { clientAddress } from "../ingest/packetGate.js";
 import { LoopShare, TimeSlice } from "../ingest/timeSlice.js";
 import { sendError } from "./errors.js";
 import type { Guards } from "./guards.js";
-import { ingestInSlices } from "./ingestBody.js";
+import { ingestInSlices, lineProblem } from "./ingestBody.js";
+import { readIngestBody, REFUSED_LINES_BEFORE_STOP, type ReadBody } from "./ingestRead.js";
 import { IngestTurns, type IngestTicket } from "./ingestTurns.js";
 import type { ApiDeps } from "./routes.js";
 import { timeWarning } from "./timeWarnings.js";
@@ -27,11 +29,12 @@ import { timeWarning } from "./timeWarnings.js";
 /** Ingest bodies one client address may have waiting or being applied. */
 const INGEST_BODIES_PER_ADDRESS = 2;
 /**
- * Lines of one body refused by the checks (not by the core: a replayed report refused as a
- * CONFLICT says nothing about the lines after it) after which, when fewer lines were
- * accepted, the rest of the body is refused unread.
+ * NDJSON bodies larger than this (or of unknown length) have their first lines checked while
+ * they arrive; smaller ones are read whole first (checking twice would cost more than reading).
  */
-export const REFUSED_LINES_BEFORE_STOP = 100;
+const WATCH_FROM_BYTES = 64 * 1024;
+const CONTENT_TYPES = new Set(["application/x-ndjson", "application/json", "text/plain"]);
+const CHARSETS = new Set(["utf-8", "utf8", "us-ascii"]);
 
 export function ingestRoute(router: Router, deps: ApiDeps, guards: Guards): void {
   const { core, metrics, now } = deps;
@@ -64,28 +67,58 @@ export function ingestRoute(router: Router, deps: ApiDeps, guards: Guards): void
     guards.requireToken(deps.agentToken, "ingest"),
     guards.declaredAtMost(LIMITS.ingestBodyBytes),
     ingestBudget,
-    express.text({ type: () => true, limit: LIMITS.ingestBodyBytes, defaultCharset: "utf-8" }),
     async (req, res) => {
-      const type = (req.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
-      if (type !== "application/x-ndjson" && type !== "application/json" && type !== "text/plain") {
-        metrics.rejections.inc({ code: "BAD_REQUEST", transport: "http" });
-        sendError(res, protocolError("BAD_REQUEST", `Content-Type must be application/x-ndjson (one message per line) or application/json (an array), got ${JSON.stringify(type || "none")}`));
+      const refuse = (error: ErrorMessage) => {
+        metrics.rejections.inc({ code: error.code, transport: "http" });
+        sendError(res, error);
+      };
+      // Judged from the headers, before a byte of the body is read.
+      const [media = "", ...params] = (req.get("content-type") ?? "").split(";");
+      const type = media.trim().toLowerCase();
+      if (!CONTENT_TYPES.has(type)) {
+        refuse(protocolError("BAD_REQUEST", `Content-Type must be application/x-ndjson (one message per line) or application/json (an array), got ${JSON.stringify(type || "none")}`));
         return;
       }
-      const body: unknown = req.body;
-      if (typeof body !== "string") {
-        sendError(res, protocolError("BAD_REQUEST", "expected a text body"));
+      const charset = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
+      if (charset !== undefined && !CHARSETS.has(charset)) {
+        refuse(protocolError("BAD_REQUEST", `unsupported body encoding: charset ${JSON.stringify(charset.slice(0, 32))}; bodies are UTF-8`));
         return;
       }
+      const coding = (req.get("content-encoding") ?? "identity").trim().toLowerCase();
+      if (coding !== "identity") {
+        refuse(protocolError("BAD_REQUEST", `unsupported body encoding: Content-Encoding ${JSON.stringify(coding.slice(0, 32))}; send the body uncompressed`));
+        return;
+      }
+      const address = clientAddress(req.socket.remoteAddress);
+      const declared = Number(req.get("content-length") ?? "NaN");
+      const watch = type !== "application/json" && !(declared <= WATCH_FROM_BYTES);
+      const read: ReadBody = await readIngestBody(req, {
+        limit: LIMITS.ingestBodyBytes,
+        share: ingestShare,
+        onBytes: (n) => deps.ipBytes.spend(address, now(), n),
+        ...(watch ? { check: lineProblem } : {}),
+      });
+      if (!read.ok) {
+        if (read.error.code === "PAYLOAD_TOO_LARGE") res.setHeader("Connection", "close");
+        refuse(read.error);
+        return;
+      }
+      if (read.unread !== undefined) {
+        // The rest is left unread: the connection closes after the answer, and the address
+        // pays for the bytes it declared (a body of unknown length, for the most allowed),
+        // so dropping garbage unread does not let a client send more of it.
+        res.setHeader("Connection", "close");
+        const unreadBytes = (Number.isSafeInteger(declared) ? declared : LIMITS.ingestBodyBytes) - read.bytes;
+        if (unreadBytes > 0) deps.ipBytes.spend(address, now(), unreadBytes);
+      }
+      const body = read.body.toString("utf8");
       // The body must be what its Content-Type says: an array as application/json, lines as NDJSON.
       const array = body.trimStart().startsWith("[");
       if ((type === "application/x-ndjson" && array) || (type === "application/json" && !array && body.trim() !== "")) {
-        metrics.rejections.inc({ code: "BAD_REQUEST", transport: "http" });
         const fix = array ? "a JSON array is sent as application/json" : "one message per line is sent as application/x-ndjson";
-        sendError(res, protocolError("BAD_REQUEST", `the body does not match its Content-Type ${type}: ${fix}`, { issues: [{ path: "", reason: fix }] }));
+        refuse(protocolError("BAD_REQUEST", `the body does not match its Content-Type ${type}: ${fix}`, { issues: [{ path: "", reason: fix }] }));
         return;
       }
-      deps.ipBytes.spend(clientAddress(req.socket.remoteAddress), now(), body.length);
       await tickets.get(req)?.turn();
       const rejected: IngestRejection[] = [];
       const warnings: Array<{ line: number; message: string }> = [];
@@ -99,6 +132,7 @@ export function ingestRoute(router: Router, deps: ApiDeps, guards: Guards): void
       const slice = new TimeSlice(undefined, ingestShare);
       let refusedByChecks = 0;
       const error = await ingestInSlices(body, slice, {
+        refused: read.refused,
         enough: () => (refusedByChecks >= REFUSED_LINES_BEFORE_STOP && refusedByChecks > accepted ? unreadError(refusedByChecks, accepted) : undefined),
         reject: (r) => {
           refusedByChecks++;
@@ -130,6 +164,12 @@ export function ingestRoute(router: Router, deps: ApiDeps, guards: Guards): void
       });
       await slice.finish();
       tickets.get(req)?.release(); // the next body may start while this answer is written
+      if (error === undefined && read.unread !== undefined) {
+        const { line, refused, passed } = read.unread;
+        const dropped = Number.isSafeInteger(declared) ? `its last ${declared - read.bytes} bytes were not read` : "the rest was not read";
+        const reason = `not read: this line and every line after it, because ${refused} of the first ${refused + passed} lines of this body were refused (${dropped}); fix the refused ones and send the rest again`;
+        rejected.push(rejection(line, protocolError("BAD_REQUEST", reason, { issues: [{ path: "", reason }] })));
+      }
       if (error !== undefined) {
         metrics.rejections.inc({ code: error.code, transport: "http" });
         sendError(res, error);
