@@ -1,6 +1,7 @@
 // socket.io event maps. Rule: every message travels as one socket.io event whose
 // name equals the message's `type`, with the message object as its only argument
-// (no acknowledgement callbacks). Replies are events too (`welcome`, `pong`,
+// (only a `report` may add an acknowledgement callback, to pace the agent: docs/protocol.md
+// §3.3). Replies are events too (`welcome`, `pong`,
 // `control-result`, `error`), so clients in any language need only emit and listen.
 //
 // The interfaces are plain TypeScript (protocol does not depend on socket.io):

@@ -3,7 +3,9 @@
 // asked to report less often (a slowdown factor on the interval each asked for), and asked
 // again for their own interval once the load would fit. Decisions are made at most once a
 // second, from what the last second looked like (reports merged or waiting while the event
-// loop was busy), with hysteresis so it does not flap.
+// loop was busy), with hysteresis so it does not flap. Reports arriving late (ArrivalLag) count
+// too: that backlog sits in the sockets' buffers, unread, and a large growing one is answered
+// in a second, not three.
 
 /** Slowdown factors the collector steps through (report interval × factor). */
 export const SLOWDOWNS = [1, 2, 4, 8, 16] as const;
@@ -13,8 +15,12 @@ const RAISE_AFTER_S = 3;
 /** Seconds without overload before the next step down, and the load the step down must fit under. */
 const LOWER_AFTER_S = 5;
 const LOWER_BELOW_SHARE = 0.85;
-/** A report waiting longer than this to be folded in counts as overload (with a busy loop). */
+/** A report waiting longer than this to be folded in, or arriving this late, counts as overload (with a busy loop). */
 export const OVERLOAD_WAIT_MS = 250;
+/** A backlog this deep (ms of arrival lag over the floor) that is still growing raises the slowdown at once… */
+const FAST_RAISE_LAG_MS = 1000;
+/** …at most this often: agents follow at once, but what they sent before still has to be read. */
+const FAST_RAISE_EVERY_MS = 2000;
 /**
  * Busy share of the event loop below which waiting is not the collector's overload: a loaded
  * machine can hold a process off the CPU, and a long frame can let two reports of a connection
@@ -48,6 +54,9 @@ export class IngestLoad {
   #calmSeconds = 0;
   #recent: Array<[timeMs: number, reports: number, times: number]> = [];
   #lastSheddingMs = -Infinity;
+  #lagNow = 0;
+  #lagBefore = 0;
+  #lastRaiseMs = -Infinity;
 
   constructor(nowMs = -Infinity) {
     this.#secondStartMs = nowMs;
@@ -60,6 +69,12 @@ export class IngestLoad {
 
   get slowdown(): number {
     return SLOWDOWNS[this.#level]!;
+  }
+
+  /** A report arrived `excessMs` later than its connection's usual (ArrivalLag). */
+  arrived(excessMs: number): void {
+    if (excessMs > OVERLOAD_WAIT_MS) this.#overloadedNow = true;
+    if (excessMs > this.#lagNow) this.#lagNow = excessMs;
   }
 
   /** One (possibly merged) report folded in, and how long its first part had waited. */
@@ -83,6 +98,9 @@ export class IngestLoad {
   evaluate(nowMs: number, loopShare: number): number | undefined {
     if (!this.due(nowMs)) return undefined;
     const over = this.#overloadedNow && loopShare >= BUSY_SHARE;
+    const growingBacklog = over && this.#lagNow >= FAST_RAISE_LAG_MS && this.#lagNow >= this.#lagBefore && nowMs - this.#lastRaiseMs >= FAST_RAISE_EVERY_MS;
+    this.#lagBefore = this.#lagNow;
+    this.#lagNow = 0;
     this.#overloadedNow = false;
     this.#secondStartMs = nowMs;
     if (over) {
@@ -93,8 +111,9 @@ export class IngestLoad {
       this.#overSeconds = 0;
     }
     if (this.#level > 0) this.#lastSheddingMs = nowMs;
-    if (this.#overSeconds >= RAISE_AFTER_S && this.#level < SLOWDOWNS.length - 1) {
+    if ((this.#overSeconds >= RAISE_AFTER_S || growingBacklog) && this.#level < SLOWDOWNS.length - 1) {
       this.#level++;
+      this.#lastRaiseMs = nowMs;
       this.#overSeconds = 0; // agents need a second or two to follow before the next step
       return this.slowdown;
     }

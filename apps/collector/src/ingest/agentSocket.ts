@@ -22,6 +22,7 @@ import type { CollectorCore } from "../CollectorCore.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { shapeProblem } from "./inputShape.js";
 import { ReportQueue } from "./ReportQueue.js";
+import { ArrivalLag } from "./arrivalLag.js";
 import type { PacketGate } from "./packetGate.js";
 import { TimeSlice } from "./timeSlice.js";
 import { validateReport } from "./validateReport.js";
@@ -59,6 +60,13 @@ export interface AgentNamespaceDeps {
   logger: Logger;
   now: () => number;
 }
+
+/** The acknowledgement a report may ask for: called once it is taken in (queued, folded or refused). */
+type Ack = (answer: { seq: number | null }) => void;
+const seqOf = (payload: unknown): number | null => {
+  const seq = typeof payload === "object" && payload !== null ? (payload as { seq?: unknown }).seq : undefined;
+  return typeof seq === "number" && Number.isFinite(seq) ? seq : null;
+};
 
 export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): AgentNamespace {
   const { core, agentToken, gate, metrics, logger, now } = deps;
@@ -103,6 +111,7 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
       metrics.rejections.inc({ code: error.code, transport: "socket" });
       socket.emit("error", error);
     };
+    const lag = new ArrivalLag();
     const handshakeTimer = setTimeout(() => {
       refuse(protocolError("BAD_REQUEST", `no hello accepted within ${deps.handshakeTimeoutMs} ms; this connection is closed`));
       socket.disconnect(true);
@@ -167,6 +176,7 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
         return;
       }
       if (msg.type === "report") {
+        ingest.load.arrived(lag.excess(t, msg.timeMs));
         reports.push(socket.id, msg, fold);
         judgeLoad(t);
         return;
@@ -227,40 +237,47 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
     // and the connection is not read meanwhile (parsed messages would pile up in memory).
     // A burst (an agent's backlog, every agent's tick at once) is spread over turns of the
     // event loop: once this turn has run for a slice, the next message waits for the next.
-    const waiting: Array<[string, unknown]> = [];
+    const waiting: Array<[string, unknown, Ack | undefined]> = [];
     let busy = false;
-    const run = (event: string, payload: unknown) => {
+    const run = (event: string, payload: unknown, ack: Ack | undefined) => {
       const pending = loopTurn.due ? loopTurn.yieldIfDue().then(() => handle(event, payload)) : handle(event, payload);
-      if (pending === undefined) return;
+      if (pending === undefined) {
+        ack?.({ seq: seqOf(payload) });
+        return;
+      }
       busy = true;
       gate.hold(socket.conn, true);
       void pending
         .catch((error: unknown) => logger.error({ err: error, event }, "agent message handler failed"))
         .finally(() => {
+          ack?.({ seq: seqOf(payload) });
           busy = false;
           while (!busy && waiting.length > 0) {
-            const [e, p] = waiting.shift()!;
-            run(e, p);
+            const [e, p, a] = waiting.shift()!;
+            run(e, p, a);
           }
           gate.hold(socket.conn, false);
         });
     };
 
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (args.length !== 1 || typeof args[0] === "function") {
-        refuse(protocolError("BAD_REQUEST", `event "${String(event).slice(0, 64)}" must carry exactly one message object and no acknowledgement callback`));
+      // A report may ask to be acknowledged (docs/protocol.md §3.3: an agent paces itself by it); nothing else may.
+      const ack = event === "report" && args.length === 2 && typeof args[1] === "function" ? (args[1] as Ack) : undefined;
+      if ((args.length !== 1 && ack === undefined) || typeof args[0] === "function") {
+        refuse(protocolError("BAD_REQUEST", `event "${String(event).slice(0, 64)}" must carry exactly one message object and no acknowledgement callback (only a report may ask for one)`));
         return;
       }
       if (!busy) {
-        run(event, args[0]);
+        run(event, args[0], ack);
         return;
       }
       if (waiting.length >= MAX_WAITING) {
         metrics.rateLimited.inc({ transport: "socket" });
         refuse(protocolError("RATE_LIMITED", `more than ${MAX_WAITING} messages waiting behind a large report; this one was dropped`));
+        ack?.({ seq: seqOf(args[0]) });
         return;
       }
-      waiting.push([event, args[0]]);
+      waiting.push([event, args[0], ack]);
     });
 
     socket.on("disconnect", () => {
