@@ -68,6 +68,8 @@ export interface AgentOptions {
   backoff?: BackoffOptions;
   /** Clock ping period once connected, ms. Default 5000. */
   pingIntervalMs?: number;
+  /** Ms an unanswered report holds the next back before its answer counts as lost (a collector that never answers). Default 10,000. */
+  ackTimeoutMs?: number;
   /**
    * Config sections announced in hello (`gossip`, `workload`, `faults`): an acknowledgement
    * covers these only. Default: `gossip` when configs can be applied (a handler or a source
@@ -236,6 +238,7 @@ class AgentImpl implements Agent {
       now: this.#now,
       ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
       ...(options.pingIntervalMs !== undefined ? { pingIntervalMs: options.pingIntervalMs } : {}),
+      ...(options.ackTimeoutMs !== undefined ? { ackTimeoutMs: options.ackTimeoutMs } : {}),
       unref: options.unref ?? true,
       events: {
         welcome: (w, fresh) => this.#guard(() => this.#onWelcome(w, fresh)),
@@ -250,6 +253,7 @@ class AgentImpl implements Agent {
         },
         collectorError: (e) => this.#guard(() => this.#onCollectorError(e)),
         down: (reason, retryInMs) => this.#guard(() => this.#onDown(reason, retryInMs)),
+        acked: () => this.#guard(() => this.#send()),
       },
     });
     this.#startTicking();
@@ -354,6 +358,31 @@ class AgentImpl implements Agent {
         timeMs,
       );
       this.#lostEvents += this.#outage.takeLostEvents();
+      return;
+    }
+    if (this.#buffer.length > 0) {
+      // Reports from earlier ticks still wait (the collector has not answered, or the socket is
+      // congested): fold them and this tick into one entry per replica, as during an outage, so
+      // the backlog is never longer than one report's worth and nothing is lost.
+      const sampled: SyncEvent[] = [];
+      for (const pending of this.#buffer.take()) {
+        this.#outage.addReport(pending.report);
+        for (const e of pending.report.events ?? []) sampled.push(e);
+      }
+      for (const e of events) sampled.push(e);
+      // The sync events stay a sample of about one tick's size, spread over the ticks folded.
+      const stride = Math.max(1, Math.ceil(sampled.length / Math.max(1, this.#syncPerTick)));
+      this.#outage.add(
+        digests.map((d) => d.report),
+        sampled.filter((_, i) => i % stride === stride - 1),
+        timeMs,
+      );
+      this.#lostEvents += this.#outage.takeLostEvents();
+      for (const report of this.#outage.drain((t) => this.#envelope(t))) {
+        this.#buffer.push(report);
+        this.#reportsBuilt++;
+      }
+      this.#send();
       return;
     }
     const reports = packReports(digests, events, () => this.#envelope(timeMs), this.#opts.reportLimits);

@@ -49,6 +49,8 @@ export interface FakeCollectorOptions {
   reportIntervalMs?: number;
   /** Collector clock = Date.now() + skewMs. */
   skewMs?: number;
+  /** Never acknowledge a report (a collector from before acknowledgements). */
+  neverAck?: boolean;
 }
 
 /** The raw TCP socket under a socket.io connection (to stall a collector that stops reading). */
@@ -81,7 +83,9 @@ export async function startFakeCollector(options: FakeCollectorOptions = {}): Pr
   const nsp = io.of(AGENT_NAMESPACE);
   const now = () => Date.now() + (options.skewMs ?? 0);
   nsp.on("connection", (socket) => {
-    socket.onAny((event: string, payload: unknown) => {
+    socket.onAny((event: string, payload: unknown, ack?: unknown) => {
+      // A report asks to be acknowledged once read, as the collector does (docs/protocol.md §3.3).
+      if (typeof ack === "function" && !options.neverAck) (ack as (answer: { seq: unknown }) => void)({ seq: (payload as { seq?: unknown } | null)?.seq ?? null });
       const parsed = parseAgentEvent(event, payload);
       if (!parsed.ok) {
         invalid.push({ event, error: parsed.error });

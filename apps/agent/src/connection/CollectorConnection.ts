@@ -1,7 +1,9 @@
 // One socket.io connection to the collector's `/agents` namespace: handshake with the
 // protocol-version check, clock-offset pings, reconnect with backoff and jitter, and
 // congestion sensing so the agent can hold telemetry in its own bounded buffer
-// instead of letting socket.io queue it without limit.
+// instead of letting socket.io queue it without limit. A report asks to be acknowledged and the
+// next waits for the answer: bytes queued in sockets' kernel buffers are invisible to the
+// sender and, under a busy collector, were seconds of lag.
 //
 // socket.io's own reconnection is turned off: its send buffer grows without bound while
 // disconnected, and we want one place that decides when to retry (after a refused
@@ -35,6 +37,8 @@ export interface ConnectionEvents {
   collectorError(error: ErrorMessage): void;
   /** The connection was lost or could not be made; `retryInMs` until the next attempt. */
   down(reason: string, retryInMs: number): void;
+  /** The collector acknowledged the report in flight: the next may go. */
+  acked?(): void;
 }
 
 export interface CollectorConnectionOptions {
@@ -51,6 +55,8 @@ export interface CollectorConnectionOptions {
   pingIntervalMs?: number;
   /** Time to wait for `welcome` before giving up on a connection, ms. Default 5000. */
   handshakeTimeoutMs?: number;
+  /** Ms an unanswered report holds the next ones back before its answer counts as lost. Default 10,000. */
+  ackTimeoutMs?: number;
   /** Bytes queued in the socket above which it counts as congested. Default 1 MiB. */
   congestedBytes?: number;
   /** Let the process exit even while connected (library default); the launcher keeps it alive itself. */
@@ -68,6 +74,9 @@ export interface ConnectionStats {
   /** Characters of the socket.io packets emitted (the JSON on the wire, before any compression). */
   bytesSent: number;
 }
+
+/** Ms after which a report's acknowledgement counts as lost (the collector answers as soon as it has read the report). */
+const ACK_TIMEOUT_MS = 10_000;
 
 /** Error codes after which retrying soon is pointless (a wrong version or token will not fix itself). */
 const FATAL_HANDSHAKE_CODES = new Set(["PROTOCOL_VERSION", "UNAUTHORIZED", "FORBIDDEN"]);
@@ -88,6 +97,10 @@ export class CollectorConnection {
   #helloSentAt = 0;
   #lastError: ErrorMessage | undefined;
   #welcome: Welcome | undefined;
+  /** A report sent and not yet acknowledged on this connection (its send time), or undefined. */
+  #unackedSince: number | undefined;
+  /** Bumped per connection, so an answer from a closed one is ignored. */
+  #generation = 0;
 
   constructor(options: CollectorConnectionOptions) {
     this.#opts = options;
@@ -103,9 +116,17 @@ export class CollectorConnection {
     return this.#welcome;
   }
 
-  /** Ready and not congested: the agent may hand over a report now. */
+  /** Ready, not congested and the last report answered: the agent may hand over a report now. */
   get writable(): boolean {
-    return this.#state === "ready" && this.queuedBytes < (this.#opts.congestedBytes ?? 1024 * 1024);
+    return this.#state === "ready" && this.queuedBytes < (this.#opts.congestedBytes ?? 1024 * 1024) && !this.#awaitingAck();
+  }
+
+  /** A collector that never answers (an older one) must not stop reporting: an answer overdue counts as given. */
+  #awaitingAck(): boolean {
+    if (this.#unackedSince === undefined) return false;
+    if (this.#opts.now() - this.#unackedSince < (this.#opts.ackTimeoutMs ?? ACK_TIMEOUT_MS)) return true;
+    this.#unackedSince = undefined;
+    return false;
   }
 
   /** Bytes accepted by the socket but not yet written to the network (0 when unknown). */
@@ -178,6 +199,16 @@ export class CollectorConnection {
   #emit(message: AgentToCollector): void {
     const socket = this.#socket!;
     this.stats.messagesSent++;
+    if (message.type === "report") {
+      const generation = this.#generation;
+      this.#unackedSince = this.#opts.now();
+      (socket.emit as (event: string, message: AgentToCollector, ack: () => void) => void)("report", message, () => {
+        if (generation !== this.#generation) return;
+        this.#unackedSince = undefined;
+        this.#opts.events.acked?.();
+      });
+      return;
+    }
     // Typed per event: the event name is the message's type (protocol/events.ts).
     (socket.emit as (event: string, message: AgentToCollector) => void)(message.type, message);
   }
@@ -272,6 +303,8 @@ export class CollectorConnection {
   }
 
   #onDown(reason: string): void {
+    this.#generation++;
+    this.#unackedSince = undefined;
     if (this.#state === "closed") return;
     if (this.#retryTimer !== undefined) return; // already scheduled (disconnect after connect_error)
     this.#clearTimers();
