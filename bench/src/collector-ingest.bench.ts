@@ -168,10 +168,11 @@ async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
     const agentsCpu0 = agents.exitCode === null ? cpuSeconds(agents.pid!) : NaN;
     const t0 = performance.now();
     await sleep(phase.durationMs - WARMUP_MS - 500);
-    const e1 = await entries();
+    // CPU first: an overloaded collector may take a while to answer /metrics.
     const cpu1 = cpuSeconds(server.pid!);
     const agentsCpu1 = agents.exitCode === null ? cpuSeconds(agents.pid!) : NaN; // gone: its own error is reported below
     const t1 = performance.now();
+    const e1 = await entries();
     // What was shed in the measured window (the warm-up's start-up transient left out, like the latencies).
     const shed1 = isCollector ? await shedCounts(url) : undefined;
     const shed =
@@ -245,7 +246,7 @@ export async function run(): Promise<BenchResult> {
           : []),
         `offered: vv entries/s the agents sent (saturated: ${MAX_HZ} Hz, the protocol's fastest; the load points set the report rate, capped at ${MAX_HZ} Hz; every replica entry also carries its issue times, hash and counters; the agents write each report's JSON text themselves and send it as the socket.io packet, so they are cheaper than the server reading it); accepted: vv entries/s folded into the metrics after coalescing (merged reports' entries of the same origin count once); cpu: CPU seconds per second of the server process and of the agents process`,
         "latency: each replica's configVersion carries its report's send time; the dashboard client takes frame arrival − send time for every replica whose value changed (same machine clock), after the warm-up; frames/s likewise",
-        "ticks skipped: report ticks the agents skipped because their socket held over 256 KiB unsent (as the real agent does past its congestion bound, no report is queued behind a congested socket)",
+        "ticks skipped: report ticks the agents skipped because their last report was not yet acknowledged or their socket held over four reports unsent (as the real agent does, no report is queued behind an unanswered one or a congested socket; docs/protocol.md §3.3)",
         `interval: the report interval the agents ran at the end (they start at 1000/Hz of the phase and follow what the collector asks); coalesced: reports merged into a later one of the same agent / vv entries that collapsed / issue and inclusion times dropped (the bound), in the measured window; each phase ${SATURATE_MS / 1000}–${LOAD_MS / 1000} s with a ${WARMUP_MS / 1000} s warm-up left out`,
         ...(capped.length === 0
           ? []

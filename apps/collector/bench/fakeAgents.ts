@@ -20,6 +20,8 @@ interface Options {
   startMs: number;
   /** Follow the report interval an overloaded collector asks for (default true). */
   follow?: boolean;
+  /** Ask for each report's acknowledgement and skip ticks while one is unanswered, as the agent does (default true). */
+  pace?: boolean;
 }
 
 const opts = JSON.parse(process.argv[2] ?? "{}") as Options;
@@ -52,6 +54,8 @@ const firstError: string[] = [];
 type AgentSocket = Socket<CollectorToAgentEvents, AgentToCollectorEvents>;
 /** The engine.io connection under a socket: `write` sends one text message (a pre-encoded socket.io packet). */
 const engineOf = (socket: AgentSocket) => (socket.io as unknown as { engine: { write(data: string): void } }).engine;
+/** socket.io-client's acknowledgement table: a packet written with id `n` is answered through `acks[n]`. */
+const acksOf = (socket: AgentSocket) => socket as unknown as { ids: number; acks: Record<number, (answer: unknown) => void> };
 
 function startConnection(c: number): Promise<AgentSocket> {
   const agentId = `bench-agent-${c}`;
@@ -66,10 +70,11 @@ function startConnection(c: number): Promise<AgentSocket> {
     if (firstError.length < 3) firstError.push(`${e.code}: ${e.message}`);
   });
   let expected = 0;
+  let unacked = false;
   const tick = (first: boolean) => {
-    // Like the real agent: no report is queued behind a congested socket (the collector or the
-    // machine is not keeping up); the tick is skipped and counted instead.
-    if (!first && congested(socket)) {
+    // Like the real agent: no report is queued behind a congested socket or an unanswered one
+    // (the collector or the machine is not keeping up); the tick is skipped and counted instead.
+    if (!first && (congested(socket) || unacked)) {
       skippedTicks++;
       return;
     }
@@ -114,7 +119,15 @@ function startConnection(c: number): Promise<AgentSocket> {
     }
     const report = `{"type":"report","agentId":${JSON.stringify(agentId)},"seq":${++seq},"timeMs":${now},"replicas":[${parts.join(",")}]}`;
     congestedBytes = Math.max(congestedBytes, 4 * report.length);
-    engineOf(socket).write(`2${AGENT_NAMESPACE},["report",${report}]`);
+    if (opts.pace === false) {
+      engineOf(socket).write(`2${AGENT_NAMESPACE},["report",${report}]`);
+    } else {
+      const table = acksOf(socket);
+      const id = table.ids++;
+      unacked = true;
+      table.acks[id] = () => (unacked = false);
+      engineOf(socket).write(`2${AGENT_NAMESPACE},${id}["report",${report}]`);
+    }
     buildMs.push(Date.now() - now);
     sentReports++;
   };
