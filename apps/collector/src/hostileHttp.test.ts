@@ -3,6 +3,7 @@
 // and heavy bodies that must be parsed in slices. Refusals change nothing; no request may
 // hold the event loop more than 100 ms.
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { LIMITS, type ErrorMessage, type IngestAnswer } from "@driftscope/protocol";
 import { io } from "socket.io-client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -329,6 +330,55 @@ describe("heavy valid bodies are parsed in slices", () => {
     expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
     expect(stall.cpuMs).toBeLessThanOrEqual(MAX_LOOP_DELAY_MS);
     if (stall.quiet) expect(Math.max(...times)).toBeLessThan(250);
+  });
+});
+
+/**
+ * Sends the headers of an 8 MiB ingest body and its first KiB only, then waits: what the
+ * collector answers, and whether it closes the connection without waiting for the rest
+ * (keeping it would mean reading 8 MiB only to throw them away).
+ */
+function refusedBeforeTheBody(url: string, headers: Record<string, string>): Promise<{ head: string; closed: boolean }> {
+  const target = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(target.port), target.hostname);
+    let head = "";
+    const timer = setTimeout(() => (socket.destroy(), resolve({ head, closed: false })), 5000);
+    socket.on("data", (c: Buffer) => (head += c.toString("latin1")));
+    socket.on("close", () => (clearTimeout(timer), resolve({ head, closed: true })));
+    socket.on("error", () => {});
+    const lines = Object.entries({ host: target.host, "content-length": String(8 << 20), ...headers }).map(([k, v]) => `${k}: ${v}`);
+    socket.write(`POST /api/v1/ingest HTTP/1.1\r\n${lines.join("\r\n")}\r\n\r\n${"x".repeat(1024)}`);
+  });
+}
+
+describe("CL-B7 a refusal given before the body is read closes the connection, the body unread", () => {
+  it("a Content-Type that is not ours (400)", async () => {
+    const { head, closed } = await refusedBeforeTheBody(t.url, { "content-type": "text/html" });
+    expect(head).toMatch(/^HTTP\/1\.1 400/);
+    expect(head).toMatch(/connection: close/i);
+    expect(closed).toBe(true);
+  });
+
+  it("a Host that is not ours (403)", async () => {
+    const { head, closed } = await refusedBeforeTheBody(t.url, { host: "rebind.attacker.example", "content-type": "application/x-ndjson" });
+    expect(head).toMatch(/^HTTP\/1\.1 403/);
+    expect(closed).toBe(true);
+  });
+
+  it("a missing agent token (401) and an address over its byte budget (429)", async () => {
+    const guarded = await startCollector({ agentToken: "agent-secret", rateLimits: { ipBytesPerSec: 1024 * 1024, ipByteBurst: 1024 * 1024 } });
+    try {
+      const noToken = await refusedBeforeTheBody(guarded.url, { "content-type": "application/x-ndjson" });
+      expect(noToken.head).toMatch(/^HTTP\/1\.1 401/);
+      expect(noToken.closed).toBe(true);
+      const overBudget = await refusedBeforeTheBody(guarded.url, { "content-type": "application/x-ndjson", authorization: "Bearer agent-secret" });
+      expect(overBudget.head).toMatch(/^HTTP\/1\.1 429/);
+      expect(overBudget.head).toMatch(/retry-after: \d+/i);
+      expect(overBudget.closed).toBe(true);
+    } finally {
+      await guarded.stop();
+    }
   });
 });
 

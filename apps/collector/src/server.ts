@@ -21,6 +21,7 @@ import { Server as IoServer } from "socket.io";
 import { dashboardRouter, defaultDashboardDir } from "./api/dashboardStatic.js";
 import { configPollsOf } from "./api/agentConfigRoute.js";
 import { errorHandler, sendError } from "./api/errors.js";
+import { closeUnread } from "./api/guards.js";
 import { apiRouter } from "./api/routes.js";
 import { CollectorCore, defaultRunName } from "./CollectorCore.js";
 import { bindRefusal, hostAllowed, hostAllowList, originAllowed } from "./control/auth.js";
@@ -184,6 +185,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       return;
     }
     metrics.rejections.inc({ code: "FORBIDDEN", transport: "http" });
+    closeUnread(req, res);
     sendError(res, protocolError("FORBIDDEN", hostRefusal(req.get("host"))));
   });
   // Browsers on other sites must not drive the collector (no CORS is offered either).
@@ -193,6 +195,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
       return;
     }
     metrics.rejections.inc({ code: "FORBIDDEN", transport: "http" });
+    closeUnread(req, res);
     sendError(res, protocolError("FORBIDDEN", "cross-origin request refused: this collector only accepts pages it serves or pages on this machine"));
   });
   app.use(apiRouter({ core, recorder, metrics, version: COLLECTOR_VERSION, agentToken: options.agentToken, operatorToken: options.operatorToken, limits, ipBytes: gate.ipBytes, now }));

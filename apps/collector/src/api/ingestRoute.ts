@@ -19,7 +19,7 @@ import { isError } from "../CollectorCore.js";
 import { clientAddress } from "../ingest/packetGate.js";
 import { LoopShare, TimeSlice } from "../ingest/timeSlice.js";
 import { sendError } from "./errors.js";
-import type { Guards } from "./guards.js";
+import { closeUnread, type Guards } from "./guards.js";
 import { ingestInSlices, lineProblem } from "./ingestBody.js";
 import { readIngestBody, REFUSED_LINES_BEFORE_STOP, type ReadBody } from "./ingestRead.js";
 import { IngestTurns, type IngestTicket } from "./ingestTurns.js";
@@ -58,6 +58,7 @@ export function ingestRoute(router: Router, deps: ApiDeps, guards: Guards): void
     metrics.rateLimited.inc({ transport: "http" });
     metrics.rejections.inc({ code: "RATE_LIMITED", transport: "http" });
     res.setHeader("Retry-After", String(Math.max(1, Math.ceil(waitMs / 1000))));
+    closeUnread(req, res);
     sendError(res, protocolError("RATE_LIMITED", ticket));
   };
 
@@ -72,21 +73,25 @@ export function ingestRoute(router: Router, deps: ApiDeps, guards: Guards): void
         metrics.rejections.inc({ code: error.code, transport: "http" });
         sendError(res, error);
       };
+      const refuseUnread = (error: ErrorMessage) => {
+        closeUnread(req, res);
+        refuse(error);
+      };
       // Judged from the headers, before a byte of the body is read.
       const [media = "", ...params] = (req.get("content-type") ?? "").split(";");
       const type = media.trim().toLowerCase();
       if (!CONTENT_TYPES.has(type)) {
-        refuse(protocolError("BAD_REQUEST", `Content-Type must be application/x-ndjson (one message per line) or application/json (an array), got ${JSON.stringify(type || "none")}`));
+        refuseUnread(protocolError("BAD_REQUEST", `Content-Type must be application/x-ndjson (one message per line) or application/json (an array), got ${JSON.stringify(type || "none")}`));
         return;
       }
       const charset = params.map((p) => p.trim().toLowerCase()).find((p) => p.startsWith("charset="))?.slice(8).replace(/"/g, "");
       if (charset !== undefined && !CHARSETS.has(charset)) {
-        refuse(protocolError("BAD_REQUEST", `unsupported body encoding: charset ${JSON.stringify(charset.slice(0, 32))}; bodies are UTF-8`));
+        refuseUnread(protocolError("BAD_REQUEST", `unsupported body encoding: charset ${JSON.stringify(charset.slice(0, 32))}; bodies are UTF-8`));
         return;
       }
       const coding = (req.get("content-encoding") ?? "identity").trim().toLowerCase();
       if (coding !== "identity") {
-        refuse(protocolError("BAD_REQUEST", `unsupported body encoding: Content-Encoding ${JSON.stringify(coding.slice(0, 32))}; send the body uncompressed`));
+        refuseUnread(protocolError("BAD_REQUEST", `unsupported body encoding: Content-Encoding ${JSON.stringify(coding.slice(0, 32))}; send the body uncompressed`));
         return;
       }
       const address = clientAddress(req.socket.remoteAddress);
