@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { basename, join } from "node:path";
 import { defineConfig, type ViteUserConfig } from "vitest/config";
 
@@ -27,6 +28,9 @@ export function workspaceVitestConfig(dir: string, extra: ViteUserConfig = {}): 
       root: dir,
       include: ["src/**/*.test.ts", "src/**/*.test.tsx", "test/**/*.test.ts"],
       reporters: reporters as never,
+      // Two files at a time even on two cores (vitest's default there is one): most files
+      // wait on sockets and timers, so a lone worker leaves the machine idle.
+      maxWorkers: Math.max(2, availableParallelism() - 1),
       testTimeout: 30_000,
       hookTimeout: 30_000,
       ...extra.test,
