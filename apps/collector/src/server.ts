@@ -35,6 +35,7 @@ import { CollectorMetrics } from "./prometheus.js";
 import { Recorder } from "./recordings/Recorder.js";
 import { RunStore } from "./recordings/RunStore.js";
 import { startClock } from "./frameClock.js";
+import { DEFAULT_MEMORY_SETTLE, settleMemory, type MemorySettleOptions } from "./memorySettle.js";
 import { COLLECTOR_VERSION } from "./version.js";
 
 export interface CollectorOptions {
@@ -76,6 +77,8 @@ export interface CollectorOptions {
   logger?: Logger;
   /** Clock (ms since epoch); tests may inject one. */
   now?: () => number;
+  /** When to run a full garbage collection after a burst (memorySettle.ts); false: never. */
+  memorySettle?: Partial<MemorySettleOptions> | false;
 }
 
 /** A running collector. */
@@ -227,6 +230,12 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     setInterval(safely("retention", () => recorder.enforceRetention()), 60_000),
   ];
   for (const t of timers) t.unref();
+  const memory =
+    options.memorySettle === false
+      ? { stop: () => {} }
+      : settleMemory({ ...DEFAULT_MEMORY_SETTLE, ...options.memorySettle }, (s) =>
+          logger.info({ beforeMb: Math.round(s.beforeBytes / 1048576), afterMb: Math.round(s.afterBytes / 1048576), pauseMs: Math.round(s.pauseMs) }, "heap collected after a burst"),
+        );
 
   await new Promise<void>((resolveListen, reject) => {
     const onError = (error: Error) => reject(error);
@@ -238,6 +247,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   }).catch((error: unknown) => {
     frameClock.stop();
     for (const t of timers) clearInterval(t);
+    memory.stop();
     recorder.close(now());
     throw error;
   });
@@ -251,6 +261,7 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
     closing ??= (async () => {
       frameClock.stop();
       for (const t of timers) clearInterval(t);
+      memory.stop();
       core.experiments.close(); // simulations run in processes of their own: stop them
       await new Promise<void>((done) => {
         void io.close(() => done()); // disconnects sockets and closes the HTTP server

@@ -32,11 +32,15 @@ export interface TestCollector {
 
 const open: Array<{ close(): unknown }> = [];
 
-/** A collector on an ephemeral loopback port with its own temp database. */
+/**
+ * A collector on an ephemeral loopback port with its own temp database. Its full collections
+ * after a burst are off unless asked for: many collectors share one test process, and one
+ * would pause them all in the middle of another's event-loop measurement.
+ */
 export async function startCollector(options: CollectorOptions = {}, dir?: string): Promise<TestCollector> {
   const d = dir ?? mkdtempSync(join(tmpdir(), "driftscope-collector-"));
   const dbPath = join(d, "test.db");
-  const collector = await createCollector({ host: "127.0.0.1", port: 0, db: dbPath, frameHz: 5, ...options });
+  const collector = await createCollector({ host: "127.0.0.1", port: 0, db: dbPath, frameHz: 5, memorySettle: false, ...options });
   return {
     collector,
     url: collector.url,
