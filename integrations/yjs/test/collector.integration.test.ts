@@ -13,7 +13,7 @@ import { eventually, sleep, startCollector } from "./liveCollector.js";
 import { yjsTruth } from "./yjsTruth.js";
 
 const REPORT_INTERVAL_MS = 100;
-const RUN_MS = 10_500;
+const RUN_MS = 5_500;
 const clock = () => performance.timeOrigin + performance.now();
 
 /** The part of `GET /api/v1/cluster` this test reads (docs/protocol.md). */
@@ -68,7 +68,7 @@ describe("Yjs replicas against the real collector", () => {
     const cluster = new YjsCluster({
       collectorUrl: collector.url,
       replicas: 4,
-      editsPerSec: 3,
+      editsPerSec: 6,
       antiEntropyMs: 500,
       lossRate: 0.25,
       followConfig: false,
