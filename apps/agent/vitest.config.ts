@@ -1,17 +1,6 @@
-import { configDefaults } from "vitest/config";
 import { workspaceVitestConfig } from "../../tooling/vitest.shared.ts";
 
-// Files that judge timing against a real collector run alone, after the rest (two workers on
-// two cores): beside another file the live p50 no longer matches the simulator's within
-// 15 %, and a replica restarted without its state was once not seen converging within 30 s.
-const ALONE = ["test/liveExperiment.integration.test.ts", "test/collector.integration.test.ts"];
-const dir = import.meta.dirname;
-
-export default workspaceVitestConfig(dir, {
-  test: {
-    projects: [
-      workspaceVitestConfig(dir, { test: { name: "agent", exclude: [...configDefaults.exclude, ...ALONE], sequence: { groupOrder: 0 } } }),
-      workspaceVitestConfig(dir, { test: { name: "agent (alone)", include: ALONE, sequence: { groupOrder: 1 }, maxWorkers: 1 } }),
-    ],
-  },
-});
+// One file at a time: after another file in the same worker (two at a time, or alone after
+// the rest), collector.integration's replica restarted without its state failed to converge
+// within 30 s in 5 runs of 9; one at a time it passes. Cause not found yet.
+export default workspaceVitestConfig(import.meta.dirname, { test: { maxWorkers: 1 } });
