@@ -213,6 +213,33 @@ describe("agent ↔ collector", () => {
     expect(next.dropped).toBeUndefined();
   });
 
+  it("a replica that restarts without its state while reports wait: nothing of its earlier incarnation goes out as the new one's, whose seqs start over", async () => {
+    const c = await collector({ neverAck: true });
+    const a = agent(c.url, { reportIntervalMs: 100, ackTimeoutMs: 1500 });
+    const n = new FakeNode("a");
+    let incarnation = 0;
+    Object.assign(n, { incarnation: () => incarnation });
+    a.attach(n);
+    await eventually("first report", () => c.reports().length > 0);
+    for (let i = 0; i < 5; i++) n.update();
+    await new Promise((r) => setTimeout(r, 300)); // held back, waiting for an answer
+    // Restarted empty: its seqs start over.
+    n.counts.clear();
+    incarnation = 1;
+    await eventually("hello announcing incarnation 1", () => c.hellos().some((h) => h.replicas.some((r) => r.id === "a" && r.incarnation === 1)));
+    n.update();
+    const entries = await eventually("the new incarnation's entry", () => {
+      const all = c.reports().slice(1).flatMap((r) => r.replicas.filter((d) => d.replica === "a"));
+      return all.some((d) => d.incarnation === 1) ? all : undefined;
+    }, 15_000);
+    // Nothing of the earlier incarnation goes out looking like the new one (the collector
+    // would read seq 5 as incarnation 1's and refuse its seq 1 as reuse).
+    for (const d of entries) expect(d.incarnation === 1 ? d.seq : 0).toBeLessThanOrEqual(1);
+    expect(entries.filter((d) => d.incarnation === undefined)).toEqual([]);
+    const last = await eventually("incarnation 1's update", () => c.reports().flatMap((r) => r.replicas).find((d) => d.replica === "a" && d.seq === 1), 15_000);
+    expect(last).toMatchObject({ incarnation: 1, vv: [["a", 1]] });
+  });
+
   it("reconnects after the collector restarts and sends whole vectors again", async () => {
     const c1 = await collector();
     const port = c1.port;

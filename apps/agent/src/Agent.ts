@@ -360,8 +360,7 @@ class AgentImpl implements Agent {
       this.#lostEvents += this.#outage.takeLostEvents();
       return;
     }
-    // A whole vector (a new incarnation, a reconnect) is not folded with what came before: it replaces, not grows.
-    if (this.#buffer.length > 0 && !digests.some((d) => d.report.full === true || d.report.incarnation !== undefined) && !this.#buffer.some((p) => p.report.replicas.some((r) => r.full === true || r.incarnation !== undefined))) {
+    if (this.#buffer.length > 0) {
       // Reports from earlier ticks still wait (the collector has not answered, or the socket is
       // congested): fold them and this tick into one entry per replica, as during an outage, so
       // the backlog is never longer than one report's worth and nothing is lost.

@@ -62,15 +62,6 @@ export class BoundedBuffer<T> {
     while (this.#bytes > this.#maxBytes && this.length > 0) this.#dropOldest();
   }
 
-  /** Whether any waiting item matches, oldest first (nothing is taken). */
-  some(test: (item: T) => boolean): boolean {
-    for (let i = this.#head; i < this.#items.length; i++) {
-      const slot = this.#items[i];
-      if (slot !== undefined && test(slot.item)) return true;
-    }
-    return false;
-  }
-
   /** Removes and returns up to `max` oldest items, at most `maxBytes` of them (but always at least one). */
   take(max = Number.POSITIVE_INFINITY, maxBytes = Number.POSITIVE_INFINITY): T[] {
     const out: T[] = [];

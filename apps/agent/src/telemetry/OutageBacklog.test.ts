@@ -52,6 +52,32 @@ describe("outage backlog", () => {
     expect(r.vv).toEqual([["a", 2], ["y", 1]]);
   });
 
+  it("a new incarnation (restarted without its state) replaces what the earlier one left waiting: its seqs start over", () => {
+    const b = new OutageBacklog({ maxBytes: 1 << 20 });
+    b.add([entry("a", 9, [["a", 9], ["b", 4]], { issued: [[9, T0]] }), entry("b", 4, [["b", 4]])], [], T0);
+    b.add([entry("a", 0, [], { full: true, hash: "h", bytes: 1, summary: "", incarnation: 1 })], [], T0 + 100);
+    b.add([entry("a", 2, [["a", 2], ["b", 4]], { issued: [[2, T0 + 200]], incarnation: 1 })], [], T0 + 200);
+    const byId = new Map(b.drain(envelope)[0]!.report.replicas.map((r) => [r.replica as string, r]));
+    expect(byId.get("a")).toMatchObject({ seq: 2, full: true, incarnation: 1, vv: [["a", 2], ["b", 4]], issued: [[2, T0 + 200]] });
+    expect(byId.get("b")).toMatchObject({ seq: 4, vv: [["b", 4]] });
+    expect(b.bytes).toBe(0);
+  });
+
+  it("a traced time of a replaced incarnation never takes the new one's when the cap bites", () => {
+    const b = new OutageBacklog({ maxBytes: 2_000 });
+    b.add([entry("a", 1, [["a", 1]], { issued: Array.from({ length: 40 }, (_, i) => [i + 1, T0 + i]) })], [], T0);
+    b.add([entry("a", 0, [], { full: true, hash: "h", bytes: 1, summary: "", incarnation: 1, issued: [[1, T0 + 50]] })], [], T0 + 50);
+    for (let i = 2; i <= 60; i++) b.add([entry("a", i, [["a", i]], { issued: [[i, T0 + 50 + i]], incarnation: 1 })], [], T0 + 50 + i);
+    const [r] = b.drain(envelope)[0]!.report.replicas;
+    // The cap dropped the oldest times of the new incarnation, in order, never a gap in the middle.
+    const seqs = r!.issued!.map(([seq]) => seq);
+    expect(seqs.at(-1)).toBe(60);
+    expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => 61 - seqs.length + i));
+    // Only what the cap needed went, counted; the stale incarnation's times are not "lost" telemetry.
+    expect(seqs.length).toBeGreaterThan(40);
+    expect(b.takeLostEvents()).toBe(60 - seqs.length);
+  });
+
   it("over its cap it drops the oldest traced times first, counts them, and keeps vectors exact", () => {
     const b = new OutageBacklog({ maxBytes: 20_000 });
     for (let tick = 1; tick <= 1000; tick++) b.add([entry("a", tick, [["a", tick]], { issued: [[tick, T0 + tick]] })], [], T0 + tick);

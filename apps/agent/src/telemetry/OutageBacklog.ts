@@ -23,7 +23,7 @@ interface Pending {
 
 /** Issue and inclusion times one tick added to one replica (dropped together, oldest first). */
 interface Segment {
-  replica: string;
+  pending: Pending;
   issued: number;
   included: number;
   bytes: number;
@@ -133,6 +133,13 @@ export class OutageBacklog {
 
   #fold(next: ReplicaReport): void {
     let pending = this.#pending.get(next.replica);
+    if (pending !== undefined && (next.incarnation ?? 0) !== (pending.latest.incarnation ?? 0)) {
+      // Restarted without its state: what the earlier incarnation left waiting is stale (the
+      // collector ignores it once hello announces the restart), and its seqs start over.
+      this.#bytes -= pending.bytes;
+      this.#pending.delete(next.replica);
+      pending = undefined;
+    }
     if (pending === undefined) {
       pending = { latest: next, vv: new Map(), issued: [], included: [], bytes: 260 + next.replica.length };
       this.#pending.set(next.replica, pending);
@@ -162,7 +169,7 @@ export class OutageBacklog {
     const bytes = timesBytes(next);
     pending.bytes += bytes;
     this.#bytes += bytes;
-    this.#segments.push({ replica: next.replica, issued: issued.length, included: included.length, bytes });
+    this.#segments.push({ pending, issued: issued.length, included: included.length, bytes });
   }
 
   /** Drops the oldest traced times (never vectors or counters) until the estimate fits the cap. */
@@ -170,8 +177,8 @@ export class OutageBacklog {
     while (this.#bytes > this.#maxBytes && this.#segmentHead < this.#segments.length) {
       const segment = this.#segments[this.#segmentHead]!;
       this.#segments[this.#segmentHead++] = undefined as never;
-      const pending = this.#pending.get(segment.replica);
-      if (pending === undefined) continue;
+      const pending = segment.pending;
+      if (this.#pending.get(pending.latest.replica) !== pending) continue; // replaced by a new incarnation
       pending.issued.splice(0, segment.issued);
       pending.included.splice(0, segment.included);
       this.#lostEvents += segment.issued + segment.included;
@@ -199,6 +206,7 @@ function latestOf(earlier: ReplicaReport, later: ReplicaReport): ReplicaReport {
   if (configVersion !== undefined) merged.configVersion = configVersion;
   const status = later.status ?? earlier.status;
   if (status !== undefined) merged.status = status;
+  if (later.incarnation !== undefined) merged.incarnation = later.incarnation; // #fold never merges two incarnations
   return merged;
 }
 

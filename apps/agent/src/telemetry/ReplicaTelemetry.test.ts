@@ -245,4 +245,29 @@ describe("replica telemetry", () => {
     expect(t.takeLostEvents()).toBeGreaterThan(0);
     expect(ReplicaReportSchema.safeParse(r).success).toBe(true);
   });
+
+  it("a replica restarted without its state reports its own earlier dots when peers give them back", () => {
+    const ctx = context(1);
+    const s = new SparseSource("a");
+    let incarnation = 0;
+    Object.assign(s, { incarnation: () => incarnation });
+    const t = new ReplicaTelemetry(s, ctx);
+    t.start();
+    s.vv.set("a", 9);
+    expect(t.collect(identity)!.report.vv).toEqual([["a", 9]]);
+    // Restarted empty: the whole (empty) vector goes out, its own seq starts over.
+    s.vv.clear();
+    incarnation = 1;
+    expect(t.pollIncarnation()).toBe(true);
+    const restarted = t.collect(identity)!.report;
+    expect(restarted).toMatchObject({ full: true, vv: [], seq: 0, incarnation: 1 });
+    // A peer hands back what it issued before: the collector must see that entry, or the
+    // replica looks 9 updates behind forever.
+    s.mergeRuns([{ replica: "a", from: 1, to: 9 }]);
+    const back = t.collect(identity)!.report;
+    expect(back.full).toBeUndefined();
+    expect(back.vv).toEqual([["a", 9]]);
+    expect(back.seq).toBe(0);
+    expect(ReplicaReportSchema.safeParse(back).success).toBe(true);
+  });
 });

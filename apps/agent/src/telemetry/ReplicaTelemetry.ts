@@ -224,7 +224,9 @@ export class ReplicaTelemetry implements ReplicaObserver {
 
   /** Dots from..to of `origin` newly included at agent time `at`: the origin changed; traced ones get their time. */
   #noteIncluded(origin: string, from: number, to: number, at: number, k: number): void {
-    if (origin === this.source.id) return;
+    // A replica restarted without its state gets its own earlier dots back from peers: that
+    // entry changes like any other origin's (before a restart its own entry is its seq).
+    if (origin === this.source.id && this.#incarnation === 0) return;
     const slot = originSlot(origin);
     if (!isWireSlot(slot)) return;
     this.#dirty.addSlot(slot);
