@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   "collector-ingest": () => import("./src/collector-ingest.bench.ts"),
   "collector-outage": () => import("./src/collector-outage.bench.ts"),
   "collector-hostile": () => import("./src/collector-hostile.bench.ts"),
+  "collector-bye": () => import("./src/collector-bye.bench.ts"),
   "collector-visibility": () => import("./src/collector-visibility.bench.ts"),
   "agent-overhead": () => import("./src/agent-overhead.bench.ts"),
   "dashboard-render": () => import("./src/dashboard-render.bench.ts"),

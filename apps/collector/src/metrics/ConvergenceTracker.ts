@@ -295,9 +295,15 @@ export class ConvergenceTracker {
     let lost = 0;
     const lostOrigins: string[] = [];
     for (const o of touched) {
-      let held = 0;
-      for (const other of this.life.members) if (other !== rep && o < other.vv.length && other.vv[o]! > held) held = other.vv[o]!;
       const f = this.frontier(o);
+      // Stops at the first member holding it all (the usual case): a bye of a converged
+      // cluster would otherwise scan every member for every origin of every leaver.
+      let held = 0;
+      for (const other of this.life.members) {
+        if (other === rep || o >= other.vv.length || other.vv[o]! <= held) continue;
+        held = other.vv[o]!;
+        if (held >= f) break;
+      }
       if (held >= f) continue;
       this.frontierArr[o] = held;
       this.total -= f - held;
