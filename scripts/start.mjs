@@ -31,8 +31,8 @@ for (const line of unknownEnvWarnings(process.env)) console.warn(`\x1b[33m[drift
 for (const name of Object.keys(childEnv)) if (name.startsWith("DRIFTSCOPE_") && !Object.hasOwn(KNOWN_ENV, name)) delete childEnv[name];
 
 const children = [];
-function start(name, args, cwd = ROOT) {
-  const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env: childEnv });
+function start(name, args, cwd = ROOT, env = childEnv) {
+  const child = spawn(process.execPath, args, { cwd, stdio: ["ignore", "inherit", "inherit"], env });
   child.on("exit", (code, signal) => {
     if (!stopping) {
       console.error(`[driftscope] ${name} exited (${signal ?? code}); stopping`);
@@ -55,7 +55,10 @@ process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 
 const url = `http://${host}:${port}`;
-start("collector", [join(ROOT, "apps/collector/dist/cli.js"), "serve", "--host", host, "--port", port]);
+// glibc's allocator thresholds are read at process start: set here, so that the collector's
+// memory comes back after a burst of large inputs (apps/collector/src/allocatorEnv.ts).
+const { withAllocatorEnv } = await import(pathToFileURL(join(ROOT, "apps/collector/dist/allocatorEnv.js")).href);
+start("collector", [join(ROOT, "apps/collector/dist/cli.js"), "serve", "--host", host, "--port", port], ROOT, withAllocatorEnv(childEnv));
 await waitForHealth(`${url}/api/v1/health`);
 if (demo === "gossip") {
   start("demo cluster", [join(ROOT, "apps/agent/dist/cli.js"), "--replicas", replicas, "--collector", url, "--updates-per-sec", "2"]);

@@ -5,6 +5,7 @@ export { MetricsEngine, type MetricsEngineOptions } from "./metrics/MetricsEngin
 export { VisibilityCurve, type VisibilityFigures } from "./metrics/visibilityCurve.js";
 export type { EngineFrame, ConvergenceSample as EngineSample } from "./metrics/types.js";
 export { COLLECTOR_VERSION } from "./version.js";
+export { ALLOCATOR_ENV, withAllocatorEnv } from "./allocatorEnv.js";
 // Pure parts a virtual-time simulation drives the same way as the live collector (bench/tuner).
 export { TunerController, type TunerOptions } from "./tuner/TunerController.js";
 export type { CannotMeetWhy, TunerChange, TunerDecision, TunerFigures, TunerRange, TunerTarget } from "./tuner/types.js";
