@@ -33,6 +33,8 @@ export class LoopShare {
 
 export class TimeSlice {
   #startMs = performance.now();
+  /** Stretches started so far: waiters that resume in the same turn share one. */
+  #stretch = 0;
 
   constructor(
     private readonly budgetMs = SLICE_MS,
@@ -46,11 +48,18 @@ export class TimeSlice {
 
   /** Yields to the event loop (timers, I/O) when the budget is used; resolves at once otherwise. */
   async yieldIfDue(): Promise<void> {
-    if (!this.due) return;
-    const used = performance.now() - this.#startMs;
-    if (this.share !== undefined) await this.share.charge(used);
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    this.#startMs = performance.now();
+    while (this.due) {
+      const used = performance.now() - this.#startMs;
+      const stretch = this.#stretch;
+      if (this.share !== undefined) await this.share.charge(used);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Several waiters (one per connection) resume in the same turn: the first starts a new
+      // stretch and the others join it, waiting again once it is used — not a slice each.
+      if (this.#stretch === stretch) {
+        this.#stretch++;
+        this.#startMs = performance.now();
+      }
+    }
   }
 
   /** Charges what the last stretch used to the share (call when the work is done). */
