@@ -12,13 +12,17 @@ const latencies: number[] = [];
 const delivery: number[] = [];
 let frames = 0;
 let columnEntries = 0;
-let last: number[] = [];
+// Last configVersion seen per replica id: a frame that changes the membership reorders the
+// columns, and a value seen before must not count again as a new arrival.
+const last = new Map<string, number>();
+let ids: readonly string[] = [];
 let maxReplicas = 0;
 let samples = 0;
 
 socket.on("connect", () => socket.emit("subscribe", { type: "subscribe" }));
 socket.on("snapshot", (s) => {
-  last = s.frames.at(-1)?.columns.configVersion ?? [];
+  for (const f of s.frames) if (f.replicaIds !== undefined) ids = f.replicaIds;
+  (s.frames.at(-1)?.columns.configVersion ?? []).forEach((v, i) => last.set(ids[i] ?? `#${i}`, v));
 });
 let lastFrameAt = 0;
 socket.on("frame", (f: Frame) => {
@@ -31,12 +35,13 @@ socket.on("frame", (f: Frame) => {
   columnEntries += f.columns.missingUpdates.length;
   const cv = f.columns.configVersion;
   maxReplicas = Math.max(maxReplicas, cv.length);
-  if (f.replicaIds !== undefined) last = [];
+  if (f.replicaIds !== undefined) ids = f.replicaIds;
   for (let i = 0; i < cv.length; i++) {
     const v = cv[i]!;
-    if (counted && v !== 0 && v !== last[i]) latencies.push(recv - (startMs + v));
+    const id = ids[i] ?? `#${i}`;
+    if (counted && v !== 0 && v !== last.get(id)) latencies.push(recv - (startMs + v));
+    last.set(id, v);
   }
-  last = cv;
 });
 
 setTimeout(() => {
