@@ -6,6 +6,7 @@
 // connection that wait coalesce, and an overloaded collector asks agents to slow down. A
 // connection that has not said hello within the handshake timeout is closed.
 import {
+  isValidReport,
   AGENT_NAMESPACE,
   parseAgentEvent,
   protocolError,
@@ -218,6 +219,12 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
       }
       if (!socket.data.welcomed) {
         refuse(protocolError("BAD_REQUEST", `${String(event).slice(0, 64)} before hello: send hello first`));
+        return undefined;
+      }
+      // The common case first: a report the checked loop accepts needs no walk of its shape
+      // (the packet's text was bounded before parsing, and every string it accepts is checked).
+      if (event === "report" && isValidReport(payload)) {
+        apply({ ok: true, value: payload }, event);
         return undefined;
       }
       const problem = shapeProblem(payload, String(event).slice(0, 64));
