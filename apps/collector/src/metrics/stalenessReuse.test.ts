@@ -151,4 +151,23 @@ describe("staleness reused between frames", () => {
     expect(engine.frame(200).stalenessMs[1]).toBe(50);
     expect(before).toBe(0); // seq 1 estimated at the report that announced it
   });
+
+  it("CL-ST2 a replica whose entries fall back (restarted empty) is as old as its oldest missing update, also when another origin was its oldest before", () => {
+    const engine = new MetricsEngine({ defaultReportIntervalMs: STEP });
+    engine.registerAgent("a1", STEP, 0);
+    for (const id of ["a", "b", "c", "d"]) engine.addReplica(id, "a1", "gcounter", 0);
+    const report = (replica: string, seq: number, vv: Array<[string, number]>, issued: Array<[number, number]> = []) =>
+      entry({ replica, full: false, vv, hash: `h-${replica}-${vv.length}`, bytes: 1, summary: "", seq, issued });
+    engine.ingestReport(
+      "a1",
+      100,
+      [report("a", 2, [["a", 2]], [[1, 50], [2, 60]]), report("b", 3, [["b", 3]], [[1, 70], [2, 80], [3, 90]]), report("d", 1, [["d", 1]], [[1, 95]]), report("c", 0, [["a", 2], ["b", 3]])],
+      100,
+    );
+    // c misses only d:1 (issued at 95); the others miss older ones.
+    expect(engine.frame(100).stalenessMs).toEqual([30, 50, 5, 50]);
+    // c restarts without its state: a's and b's updates are missing there again; d:1 is still.
+    engine.addReplica("c", "a1", "gcounter", 150, 1);
+    expect(engine.frame(200).stalenessMs[2]).toBe(150); // a:1, issued at 50
+  });
 });
