@@ -112,10 +112,11 @@ async function parseLine(text: string): Promise<ParseResult<IngestMessage>> {
 }
 
 function validateValue(value: unknown): ParseResult<IngestMessage> | Promise<ParseResult<IngestMessage>> {
+  // A report's shape is walked by validateReport, and only when the checked loop refuses it.
+  if (typeof value === "object" && value !== null && (value as { type?: unknown }).type === "report") return validateReport(value, "message");
   const problem = shapeProblem(value);
   if (problem !== undefined) return { ok: false, error: problem };
   const type = (value as { type?: unknown }).type;
-  if (type === "report") return validateReport(value as Record<string, unknown>);
   if (type === "hello") return checkHello(value);
   return parseMessage(IngestMessageSchema, value);
 }

@@ -6,7 +6,6 @@
 // connection that wait coalesce, and an overloaded collector asks agents to slow down. A
 // connection that has not said hello within the handshake timeout is closed.
 import {
-  isValidReport,
   AGENT_NAMESPACE,
   parseAgentEvent,
   protocolError,
@@ -221,18 +220,13 @@ export function attachAgentNamespace(io: Server, deps: AgentNamespaceDeps): Agen
         refuse(protocolError("BAD_REQUEST", `${String(event).slice(0, 64)} before hello: send hello first`));
         return undefined;
       }
-      // The common case first: a report the checked loop accepts needs no walk of its shape
-      // (the packet's text was bounded before parsing, and every string it accepts is checked).
-      if (event === "report" && isValidReport(payload)) {
-        apply({ ok: true, value: payload }, event);
-        return undefined;
-      }
-      const problem = shapeProblem(payload, String(event).slice(0, 64));
+      const problem = event === "report" ? undefined : shapeProblem(payload, String(event).slice(0, 64));
       if (problem !== undefined) {
         refuse(problem);
         return undefined;
       }
-      const parsed = event === "report" ? validateReport(payload as Record<string, unknown>) : parseAgentEvent(event, payload);
+      // A report's shape is walked by validateReport, and only when the checked loop refuses it.
+      const parsed = event === "report" ? validateReport(payload) : parseAgentEvent(event, payload);
       if (!(parsed instanceof Promise)) {
         apply(parsed, event);
         return undefined;

@@ -26,6 +26,7 @@ import {
   type ReplicaReport,
   type Report,
 } from "@driftscope/protocol";
+import { shapeProblem } from "./inputShape.js";
 import { TimeSlice } from "./timeSlice.js";
 
 /** Entries below which a report is parsed in one call (about 10–15 ms of zod; agents' reports are smaller). */
@@ -43,13 +44,19 @@ const LISTS: ReadonlyArray<readonly [key: "vv" | "issued" | "included", chunk: S
 const EVENTS: Schema = SyncEventSchema.array();
 
 /**
- * Validates a `report` payload (already past `shapeProblem`): synchronously when small,
- * else in slices (a Promise). Same verdict as `parseAgentEvent("report", payload)`; a valid one is returned as given.
+ * Validates a `report` payload whose JSON text was bounded before parsing: synchronously
+ * when small, else in slices (a Promise). Same verdict as `shapeProblem` then
+ * `parseAgentEvent("report", payload)`; a valid one is returned as given. The checked loop
+ * goes first: a report it accepts needs no walk of its shape (every string it accepts is
+ * checked), and only a refused one is walked, for the first problem and its path.
  */
-export function validateReport(payload: Record<string, unknown>): ParseResult<Report> | Promise<ParseResult<Report>> {
+export function validateReport(payload: unknown, what = "report"): ParseResult<Report> | Promise<ParseResult<Report>> {
   if (isValidReport(payload)) return { ok: true, value: payload };
-  if (roughEntries(payload) < SLICE_FROM_ENTRIES) return parseAgentEvent("report", payload) as ParseResult<Report>;
-  return validateInSlices(payload, new TimeSlice());
+  const problem = shapeProblem(payload, what);
+  if (problem !== undefined) return { ok: false, error: problem };
+  const record = payload as Record<string, unknown>;
+  if (roughEntries(record) < SLICE_FROM_ENTRIES) return parseAgentEvent("report", record) as ParseResult<Report>;
+  return validateInSlices(record, new TimeSlice());
 }
 
 function roughEntries(payload: Record<string, unknown>): number {
