@@ -2,6 +2,7 @@
 // workspace, then the browser tests against the real stack, and prints one tally.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { failedTests } from "./failedTests.mjs";
 import { findBrowser, install, log, ROOT, turbo } from "./lib.mjs";
 
 const started = Date.now();
@@ -38,6 +39,7 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
+const failedNames = [];
 for (const file of existsSync(reportDir) ? readdirSync(reportDir) : []) {
   if (!file.endsWith(".json")) continue;
   const report = JSON.parse(readFileSync(join(reportDir, file), "utf8"));
@@ -56,6 +58,7 @@ for (const file of existsSync(reportDir) ? readdirSync(reportDir) : []) {
     s = report.numPendingTests + (report.numTodoTests ?? 0);
   }
   rows.push(`  ${file.replace(/\.json$/, "").padEnd(12)} ${String(p).padStart(5)} passed ${String(f).padStart(4)} failed ${String(s).padStart(4)} skipped`);
+  failedNames.push(...failedTests(report));
   passed += p;
   failed += f;
   skipped += s;
@@ -63,6 +66,7 @@ for (const file of existsSync(reportDir) ? readdirSync(reportDir) : []) {
 console.log("\nTest summary by workspace:");
 console.log(rows.join("\n"));
 const minutes = ((Date.now() - started) / 60000).toFixed(1);
+if (failedNames.length > 0) console.log(`\nFailed tests:\n${failedNames.join("\n")}`);
 if (failures.length > 0) console.log(`\nFailed steps: ${failures.join(", ")}`);
 console.log(`\nnpm test took ${minutes} min`);
 console.log(`${passed} passed, ${failed + (failures.length > 0 && failed === 0 ? 1 : 0)} failed, ${skipped} skipped`);
