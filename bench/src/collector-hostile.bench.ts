@@ -41,6 +41,8 @@ const CLIENTS = Number(process.env.HOSTILE_BENCH_CLIENTS ?? 20);
 const CPU_PROF_DIR = process.env.HOSTILE_BENCH_CPU_PROF;
 /** HOSTILE_BENCH_ALLOCATOR=default: the collector without the allocator settings `npm start` gives it, for comparison. */
 const ALLOCATOR_SET = process.env.HOSTILE_BENCH_ALLOCATOR !== "default";
+/** HOSTILE_BENCH_NODE_ARGS: node flags for the collector in both runs (e.g. a V8 heap setting to compare). */
+const NODE_ARGS = (process.env.HOSTILE_BENCH_NODE_ARGS ?? "").split(/\s+/).filter(Boolean);
 
 function node(script: string, args: string[], env: Record<string, string> = {}, nodeArgs: string[] = []): ChildProcess {
   return spawn(process.execPath, [...nodeArgs, "--conditions=@driftscope/source", "--import", import.meta.resolve("tsx"), script, ...args], {
@@ -103,7 +105,8 @@ async function heapMb(url: string): Promise<string> {
   const text = await (await fetch(`${url}/metrics`)).text();
   const mb = (name: string) => (Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? "NaN") / 1048576).toFixed(0);
   // V8's committed heap beside what is used: RSS held by pages V8 keeps, not by live objects.
-  return `${mb("nodejs_heap_size_used_bytes")} (of ${mb("nodejs_heap_size_total_bytes")}) + ${mb("nodejs_external_memory_bytes")}`;
+  const newSpace = (Number(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m.exec(text)?.[1] ?? "NaN") / 1048576).toFixed(0);
+  return `${mb("nodejs_heap_size_used_bytes")} (of ${mb("nodejs_heap_size_total_bytes")}, new ${newSpace}) + ${mb("nodejs_external_memory_bytes")}`;
 }
 
 /** CPU seconds (user + system) the process has used. */
@@ -163,7 +166,7 @@ async function scenario(clients: number): Promise<Figures> {
   healthFailures.clear();
   try {
     // Started as `npm start` starts it: with the allocator settings (allocatorEnv.ts).
-    const collector = node(join(COLLECTOR, "src", "cli.ts"), ["serve", "--port", "0", "--db", join(dir, "bench.db"), "--frame-hz", String(HZ), "--report-interval", String(Math.round(1000 / REPORT_HZ))], { ...(ALLOCATOR_SET ? withAllocatorEnv(process.env) : process.env), DRIFTSCOPE_LOG_LEVEL: "warn" } as Record<string, string>, clients > 0 && CPU_PROF_DIR !== undefined ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF_DIR] : []);
+    const collector = node(join(COLLECTOR, "src", "cli.ts"), ["serve", "--port", "0", "--db", join(dir, "bench.db"), "--frame-hz", String(HZ), "--report-interval", String(Math.round(1000 / REPORT_HZ))], { ...(ALLOCATOR_SET ? withAllocatorEnv(process.env) : process.env), DRIFTSCOPE_LOG_LEVEL: "warn" } as Record<string, string>, [...NODE_ARGS, ...(clients > 0 && CPU_PROF_DIR !== undefined ? ["--cpu-prof", "--cpu-prof-dir", CPU_PROF_DIR] : [])]);
     children.push(collector);
     const url = await waitForLine(collector, /listening on (http:\/\/\S+)/, 60_000);
     const pid = collector.pid!;
@@ -262,7 +265,7 @@ export async function run(): Promise<BenchResult> {
     { figure: "health p50 / p99 / max during (ms)", ...both((x) => `${ms(x.health.p50)} / ${ms(x.health.p99)} / ${ms(x.health.max)}`) },
     { figure: "health max over the run (ms), failures", ...both((x) => `${ms(x.health.maxAll)} of ${x.health.count}, ${x.health.failures}`) },
     { figure: `collector RSS at attack / peak / ${SETTLE_MS / 1000} s / ${SETTLE_LATE_MS / 1000} s after (MB)`, ...both((x) => `${x.rss.atAttack.toFixed(0)} / ${x.rss.peak.toFixed(0)} / ${x.rss.after.toFixed(0)} / ${x.rss.later.toFixed(0)}`) },
-    { figure: "collector heap used (of committed) + external at attack / end / after (MB)", ...both((x) => `${x.heap.atAttack} / ${x.heap.atEnd} / ${x.heap.after}`) },
+    { figure: "collector heap used (of committed, new space) + external at attack / end / after (MB)", ...both((x) => `${x.heap.atAttack} / ${x.heap.atEnd} / ${x.heap.after}`) },
     { figure: "collector CPU during (% of one core)", ...both((x) => `${(x.cpuShare * 100).toFixed(0)} %`) },
     { figure: "machine busy during: all / bench helpers / other processes (cores)", ...both((x) => `${x.machine.busy.toFixed(2)} / ${x.machine.helpers.toFixed(2)} / ${x.machine.others.toFixed(2)} of ${availableParallelism()}`) },
     { figure: "honest reports sent, errors (report interval at the end, ms)", ...both((x) => `${x.sent.sentReports}, ${x.sent.errors} (${x.sent.intervalMs ?? 1000 / REPORT_HZ})`) },
