@@ -196,7 +196,11 @@ async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
       load: [load0, loadavg()[0]!],
     };
   } finally {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    // SIGTERM first: a server run with COLLECTOR_NODE_FLAGS="--cpu-prof" writes its profile as it exits.
+    const running = children.filter((c) => c.exitCode === null && c.signalCode === null);
+    for (const child of running) child.kill("SIGTERM");
+    await Promise.race([Promise.all(running.map((c) => new Promise((r) => c.once("exit", r)))), new Promise((r) => setTimeout(r, 5000))]);
+    for (const child of running) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   }
 }
 
