@@ -103,10 +103,10 @@ async function framesComputed(url: string): Promise<number> {
 /** The collector's V8 heap in use and its external (Buffer) memory, MB, from its own /metrics. */
 async function heapMb(url: string): Promise<string> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const mb = (name: string) => (Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? "NaN") / 1048576).toFixed(0);
+  // One series, labels included (`{`, `}` taken literally).
+  const mb = (series: string) => (Number(new RegExp(`^${series.replace(/[{}]/g, "\\$&")} (\\S+)`, "m").exec(text)?.[1] ?? "NaN") / 1048576).toFixed(0);
   // V8's committed heap beside what is used: RSS held by pages V8 keeps, not by live objects.
-  const newSpace = (Number(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m.exec(text)?.[1] ?? "NaN") / 1048576).toFixed(0);
-  return `${mb("nodejs_heap_size_used_bytes")} (of ${mb("nodejs_heap_size_total_bytes")}, new ${newSpace}) + ${mb("nodejs_external_memory_bytes")}`;
+  return `${mb("nodejs_heap_size_used_bytes")} (of ${mb("nodejs_heap_size_total_bytes")}, new ${mb('nodejs_heap_space_size_total_bytes{space="new"}')}) + ${mb("nodejs_external_memory_bytes")}`;
 }
 
 /** CPU seconds (user + system) the process has used. */
