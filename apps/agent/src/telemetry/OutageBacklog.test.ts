@@ -106,6 +106,18 @@ describe("outage backlog", () => {
     expect(out.map((o) => o.report.seq)).toEqual([...out.map((o) => o.report.seq)].sort((x, y) => x - y));
   });
 
+  it("every piece of a replica drained over several reports names its incarnation (a restart during the drain makes them stale, not the new one's)", () => {
+    const b = new OutageBacklog({ maxBytes: 64 << 20 });
+    const issued = Array.from({ length: LIMITS.issuedPerReplica * 2 + 3 }, (_, i) => [i + 1, T0 + i] as [number, number]);
+    b.add([entry("a", issued.length, [["a", issued.length]], { issued, incarnation: 3 }), entry("b", 1, [["b", 1]])], [], T0 + issued.length);
+    const pieces = b.drain(envelope).flatMap((o) => o.report.replicas);
+    const ofA = pieces.filter((r) => r.replica === "a");
+    expect(ofA).toHaveLength(3);
+    expect(ofA.map((r) => r.incarnation)).toEqual([3, 3, 3]);
+    // A replica that never restarted sends no incarnation at all, as before.
+    expect(pieces.filter((r) => r.replica === "b").map((r) => "incarnation" in r)).toEqual([false]);
+  });
+
   it("three minutes of 256 replicas ticking at 10 Hz drain into a few reports, far below a collector's message burst", () => {
     const b = new OutageBacklog({ maxBytes: 32 << 20 });
     const ids = Array.from({ length: 256 }, (_, i) => `replica-${i}`);

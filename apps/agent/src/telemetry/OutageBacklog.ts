@@ -86,6 +86,9 @@ export class OutageBacklog {
       const chunks = Math.max(1, Math.ceil(issued.length / LIMITS.issuedPerReplica), Math.ceil(included.length / LIMITS.includedPerReplica));
       for (let k = 0; k < chunks; k++) {
         const piece: ReplicaReport = k === 0 ? { ...entry } : { replica: entry.replica, seq: entry.seq, vv: [], sync: entry.sync };
+        // A continuation names its incarnation too: should the replica restart while the
+        // backlog drains, the collector must see these times as the earlier incarnation's.
+        if (k > 0 && entry.incarnation !== undefined) piece.incarnation = entry.incarnation;
         delete piece.issued;
         delete piece.included;
         const iss = issued.slice(k * LIMITS.issuedPerReplica, (k + 1) * LIMITS.issuedPerReplica);
