@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { limitProblem } from "@driftscope/protocol";
 import { launcherProgram, parseLauncherArgs } from "./cliOptions.js";
 
 function parse(args: string[]) {
@@ -29,6 +30,13 @@ describe("launcher command line", () => {
     expect(o.peers).toEqual(["ws://127.0.0.1:9101", "ws://127.0.0.1:9102"]);
     expect(o.idPrefix).toBe(`p${process.pid}-r`);
     expect(parse(["--listen", "0.0.0.0:0", "--id-prefix", "east-"]).listen).toEqual({ host: "0.0.0.0", port: 0 });
+  });
+
+  it("refuses a config flag outside the collector's range in the words the collector and dashboard use", () => {
+    expect(() => parse(["--fanout", "0"])).toThrow(`--fanout: ${limitProblem("gossip.fanout", 0)}`);
+    expect(() => parse(["--interval-ms", "250.5"])).toThrow("Sync interval takes a whole number from 10 to 60000 ms; 250.5 is not a whole number");
+    expect(() => parse(["--updates-per-sec", "fast"])).toThrow('Updates per replica takes a number from 0 to 1000 updates/s; "fast" is not a number');
+    expect(parse(["--interval-ms", "60000", "--fanout", "64", "--updates-per-sec", "0"]).pushPatch).toMatchObject({ gossip: { intervalMs: 60_000, fanout: 64 }, workload: { updatesPerSecPerReplica: 0 } });
   });
 
   it.each([

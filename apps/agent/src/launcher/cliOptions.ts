@@ -1,7 +1,17 @@
 // The launcher's command line, parsed and validated into LauncherOptions. Kept apart from
 // cli.ts (which only wires signals and the process) so it can be tested without a process.
 import { Command, InvalidArgumentError, Option } from "commander";
-import { CRDT_TYPE_NAMES, DEFAULT_CLUSTER_CONFIG, GOSSIP_MODES, PAYLOAD_MODES, type ConfigPatch, type CrdtTypeName } from "@driftscope/protocol";
+import {
+  CONFIG_LIMITS,
+  CRDT_TYPE_NAMES,
+  DEFAULT_CLUSTER_CONFIG,
+  GOSSIP_MODES,
+  limitProblem,
+  PAYLOAD_MODES,
+  type ConfigPatch,
+  type CrdtTypeName,
+  type LimitedField,
+} from "@driftscope/protocol";
 import { checkUrl, ENV_HELP, readEnv } from "../env.js";
 import type { LauncherOptions } from "./Launcher.js";
 
@@ -16,12 +26,14 @@ function int(name: string, min: number, max: number) {
   };
 }
 
-function num(name: string, min: number, max: number) {
+/** A flag that sets a config field: the collector's range, refused in the words the collector and dashboard use. */
+function limited(name: string, field: LimitedField) {
   return (raw: string): number => {
-    const value = Number(raw);
-    if (raw.trim() === "" || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a number, got ${JSON.stringify(raw)}`);
-    if (value < min || value > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}, got ${value}`);
-    return value;
+    const factor = CONFIG_LIMITS[field].displayFactor;
+    const value = raw.trim() === "" ? undefined : Number(raw) / factor;
+    const problem = limitProblem(field, value !== undefined && Number.isNaN(value) ? raw : value);
+    if (problem !== null) throw new InvalidArgumentError(`${name}: ${problem}`);
+    return value!;
   };
 }
 
@@ -64,10 +76,10 @@ export function launcherProgram(): Command {
     .addOption(new Option("--collector <url>", "collector URL").default(env.collectorUrl ?? "http://127.0.0.1:7420"))
     .addOption(new Option("--token <token>", "agent token (also sent as operator token with the command-line config)").default(env.token))
     .addOption(
-      new Option("--updates-per-sec <x>", "updates per second per replica").default(DEFAULTS.workload.updatesPerSecPerReplica).argParser(num("--updates-per-sec", 0, 1000)),
+      new Option("--updates-per-sec <x>", "updates per second per replica").default(DEFAULTS.workload.updatesPerSecPerReplica).argParser(limited("--updates-per-sec", "workload.updatesPerSecPerReplica")),
     )
-    .addOption(new Option("--interval-ms <ms>", "gossip interval").default(DEFAULTS.gossip.intervalMs).argParser(int("--interval-ms", 10, 60_000)))
-    .addOption(new Option("--fanout <n>", "peers contacted per gossip round").default(DEFAULTS.gossip.fanout).argParser(int("--fanout", 1, 64)))
+    .addOption(new Option("--interval-ms <ms>", "gossip interval").default(DEFAULTS.gossip.intervalMs).argParser(limited("--interval-ms", "gossip.intervalMs")))
+    .addOption(new Option("--fanout <n>", "peers contacted per gossip round").default(DEFAULTS.gossip.fanout).argParser(limited("--fanout", "gossip.fanout")))
     .addOption(new Option("--mode <mode>", "gossip mode").choices([...GOSSIP_MODES]).default(DEFAULTS.gossip.mode))
     .addOption(new Option("--payload <payload>", "gossip payload").choices([...PAYLOAD_MODES]).default(DEFAULTS.gossip.payload))
     .addOption(new Option("--crdt <type>", "CRDT type of the replicas").choices([...CRDT_TYPE_NAMES]).default(DEFAULTS.workload.crdtType))
