@@ -162,6 +162,22 @@ describe("the report checked loop agrees with ReportSchema", () => {
     expect(isValidReport(total)).toBe(false);
   });
 
+  it("remembers nothing that changes a verdict: an origin twice in one vector is refused after many reports had it once, and bad ids stay bad past the id cache's bound", () => {
+    const sync = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, merges: 0, changedMerges: 0 };
+    const report = (vvs: Array<Array<[string, number]>>) => ({ type: "report", agentId: "a", seq: 1, timeMs: 1, replicas: vvs.map((vv, i) => ({ replica: `r${i}`, seq: 1, vv, sync })) });
+    const once: Array<[string, number]> = [["o1", 1], ["o2", 2]];
+    for (let k = 0; k < 50; k++) expect(isValidReport(report([once, once]))).toBe(true); // the same origins in two vectors: fine
+    expect(isValidReport(report([once, [["o1", 1], ["o2", 2], ["o1", 3]]]))).toBe(false);
+    expect(isValidReport(report([[["o1", 1], ["o1", 1]]]))).toBe(false);
+    // Fill the id cache past its bound with valid ids, then ask about ids the pattern refuses.
+    for (let k = 0; k < 20; k++) expect(isValidReport(report([Array.from({ length: 1000 }, (_, j) => [`n${k}-${j}`, 1] as [string, number])]))).toBe(true);
+    for (const bad of ["", "a b", "toString", "x".repeat(LIMITS.idLength + 1)]) {
+      const input = report([[["o1", 1], [bad, 1]]]);
+      expect(isValidReport(input)).toBe(false);
+      expect(zodSays(input)).toBe(false);
+    }
+  });
+
   it("parseReport returns the report itself when valid and zod's clear refusal when not", () => {
     const rand = prng(7);
     const report = validReport(rand);

@@ -34,7 +34,21 @@ const isInt = (v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean 
 /** zod's `z.number().min(min).max(max)`: finite. */
 const isNum = (v: unknown, min: number, max: number): boolean => typeof v === "number" && Number.isFinite(v) && v >= min && v <= max;
 const isTime = (v: unknown): boolean => isNum(v, 0, LIMITS.timeMs);
-const isId = (v: unknown): v is string => typeof v === "string" && v.length >= 1 && v.length <= LIMITS.idLength && ID_PATTERN.test(v) && !RESERVED.has(v);
+const checkId = (v: string): boolean => v.length >= 1 && v.length <= LIMITS.idLength && ID_PATTERN.test(v) && !RESERVED.has(v);
+/**
+ * Ids already found valid: the same origins come in every report, and one lookup is cheaper
+ * than the pattern. Bounded (a few MB of ids at most); cleared when full, then re-learnt.
+ */
+const knownIds = new Set<string>();
+const KNOWN_IDS_MAX = 16_384;
+const isId = (v: unknown): v is string => {
+  if (typeof v !== "string") return false;
+  if (knownIds.has(v)) return true;
+  if (!checkId(v)) return false;
+  if (knownIds.size >= KNOWN_IDS_MAX) knownIds.clear();
+  knownIds.add(v);
+  return true;
+};
 const isText = (v: unknown): boolean => typeof v === "string" && v.length <= LIMITS.stringLength && loneSurrogateAt(v) < 0;
 const optional = (v: unknown, check: (v: unknown) => boolean): boolean => v === undefined || check(v);
 
@@ -58,16 +72,23 @@ function isSync(v: unknown): boolean {
   return true;
 }
 
-/** A list of `[origin, seq]` with no origin twice; counts into `seen` (cleared here). */
-function isVv(v: unknown, seen: Set<string>): boolean {
+let vvStamp = 0;
+/** Origins by the stamp of the vector they were last seen in (shared: the check is synchronous). */
+const vvSeen = new Map<string, number>();
+
+/** A list of `[origin, seq]` with no origin twice (told apart with `seen`). */
+function isVv(v: unknown, seen: Map<string, number>): boolean {
   if (!Array.isArray(v) || v.length > LIMITS.vvEntries) return false;
-  seen.clear();
+  // Each vector gets its own stamp: an origin seen with this stamp is listed twice. The map
+  // keeps its entries between vectors (setting an existing key allocates nothing).
+  const stamp = ++vvStamp;
+  if (seen.size > LIMITS.vvEntries) seen.clear();
   for (let i = 0; i < v.length; i++) {
     const e: unknown = v[i];
     if (!Array.isArray(e) || e.length !== 2) return false;
     const origin: unknown = e[0];
-    if (!isId(origin) || !isInt(e[1], 0) || seen.has(origin)) return false;
-    seen.add(origin);
+    if (!isId(origin) || !isInt(e[1], 0) || seen.get(origin) === stamp) return false;
+    seen.set(origin, stamp);
   }
   return true;
 }
@@ -90,10 +111,10 @@ function isIncluded(v: unknown): boolean {
   return true;
 }
 
-function isReplicaReport(r: unknown, origins: Set<string>): r is Obj {
+function isReplicaReport(r: unknown): r is Obj {
   if (!isObj(r) || !onlyKeys(r, REPLICA_KEYS)) return false;
   if (!isId(r.replica) || !isInt(r.seq, 0) || !optional(r.full, (v) => typeof v === "boolean")) return false;
-  if (!isVv(r.vv, origins)) return false;
+  if (!isVv(r.vv, vvSeen)) return false;
   if (!optional(r.hash, (v) => typeof v === "string" && v.length >= 1 && v.length <= LIMITS.idLength && HASH_PATTERN.test(v))) return false;
   if (!optional(r.bytes, (v) => isInt(v, 0)) || !optional(r.summary, isText)) return false;
   if (!optional(r.issued, isIssued) || !optional(r.included, isIncluded) || !isSync(r.sync)) return false;
@@ -120,12 +141,11 @@ export function isValidReport(input: unknown): input is Report {
   if (dropped !== undefined && !(isObj(dropped) && onlyKeys(dropped, DROPPED_KEYS) && isInt(dropped.reports, 0) && isInt(dropped.events, 0))) return false;
   const replicas = input.replicas;
   if (!Array.isArray(replicas) || replicas.length > LIMITS.replicasPerAgent) return false;
-  const origins = new Set<string>();
   const names = new Set<string>();
   let entries = 0;
   for (let i = 0; i < replicas.length; i++) {
     const r: unknown = replicas[i];
-    if (!isReplicaReport(r, origins)) return false;
+    if (!isReplicaReport(r)) return false;
     const name = r.replica as string;
     if (names.has(name)) return false;
     names.add(name);
