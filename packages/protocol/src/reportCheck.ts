@@ -87,7 +87,10 @@ function isVv(v: unknown, seen: Map<string, number>): boolean {
     const e: unknown = v[i];
     if (!Array.isArray(e) || e.length !== 2) return false;
     const origin: unknown = e[0];
-    if (!isId(origin) || !isInt(e[1], 0) || seen.get(origin) === stamp) return false;
+    if (typeof origin !== "string" || !isInt(e[1], 0)) return false;
+    // Only valid ids enter `seen`: one found there needs no other check.
+    const last = seen.get(origin);
+    if (last === stamp || (last === undefined && !isId(origin))) return false;
     seen.set(origin, stamp);
   }
   return true;
