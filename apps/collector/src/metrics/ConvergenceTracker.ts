@@ -1,9 +1,9 @@
 // Frontier, version vectors and convergence of every update (DESIGN §2–§3).
 //
 // Cost model (R origins, N member replicas):
-// - one VV entry change is O(log d): it moves the replica between two counts of the
-//   origin's LiveSeqIndex and adjusts the replica's running Σ VV, so missing updates
-//   (Σ F − Σ VV_i) never needs a Σ over origins;
+// - one VV entry change is O(1) (O(log d) for a value far from the others): it moves the
+//   replica between two counts of the origin's LiveSeqIndex and adjusts the replica's
+//   running Σ VV, so missing updates (Σ F − Σ VV_i) never needs a Σ over origins;
 // - a frontier raise is O(1) (+ the issue times it records, + claims it settles);
 // - a dot converges when the origin's live minimum passes it, O(1) amortised per dot;
 // - a replica leaving or restarting empty costs O(N) per origin whose frontier it held.
