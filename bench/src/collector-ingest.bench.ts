@@ -41,6 +41,8 @@ const SATURATE_MS = LOAD_MS;
 /** Left out of every measurement (connections, first whole vectors, the collector's first steps). */
 const WARMUP_MS = 4_000;
 const LOADS = [0.5, 1, 2, 4];
+/** Reports of about this size, as the agent splits a tick (its 64 KB); 0: one report per tick. */
+const REPORT_BYTES = Number(process.env.COLLECTOR_BENCH_REPORT_BYTES ?? 64 * 1024);
 
 function node(script: string, args: string[], env: Record<string, string> = {}, flags: string[] = []): ChildProcess {
   const tsx = import.meta.resolve("tsx");
@@ -154,7 +156,7 @@ async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
     const load0 = loadavg()[0]!;
     const startMs = Date.now();
     const agents = node(join(COLLECTOR, "bench", "fakeAgents.ts"), [
-      JSON.stringify({ url, connections: CONNECTIONS, replicasPerConnection: REPLICAS_PER_CONNECTION, hz: phase.hz, durationMs: phase.durationMs, entriesPerReplica: ENTRIES, updatesPerSec: UPDATES_PER_SEC, startMs, follow: phase.follow }),
+      JSON.stringify({ url, connections: CONNECTIONS, replicasPerConnection: REPLICAS_PER_CONNECTION, hz: phase.hz, durationMs: phase.durationMs, entriesPerReplica: ENTRIES, updatesPerSec: UPDATES_PER_SEC, startMs, follow: phase.follow, reportBytes: REPORT_BYTES }),
     ]);
     children.push(agents);
     const agentsResult = jsonResult<AgentsResult>(agents, phase.durationMs + 60_000);
@@ -253,7 +255,7 @@ export async function run(): Promise<BenchResult> {
     const minFps = Math.min(...all.map(fps));
     return report({
       name: "collector-ingest",
-      title: `Collector ingest: ${REPLICAS} replicas over ${CONNECTIONS} socket.io connections, ${ENTRIES} vv entries per replica report — raw baseline, capacity, and 50–400 % of it`,
+      title: `Collector ingest: ${REPLICAS} replicas over ${CONNECTIONS} socket.io connections, ${ENTRIES} vv entries per replica report${REPORT_BYTES > 0 ? `, ticks sent as ~${Math.round(REPORT_BYTES / 1024)} KB reports` : ""} — raw baseline, capacity, and 50–400 % of it`,
       rows,
       notes: [
         `saturated (agents ignoring the interval asked): p50/p99 ${full.probe?.p50 ?? "n/a"}/${full.probe?.p99 ?? "n/a"} ms — what waits there is mostly in the loopback sockets' buffers, before the collector reads it; the targets below are for the load points, where agents follow`,
@@ -261,7 +263,7 @@ export async function run(): Promise<BenchResult> {
         ...(rawUnsaturated
           ? [`raw socket.io took everything the agents sent (${raw.agents.skippedTicks} ticks skipped): its figure is what the agents could offer, a lower bound of its capacity, so ${(share * 100).toFixed(0)} % is an upper bound of the collector's share`]
           : []),
-        `offered: vv entries/s the agents sent (saturated: the collector ${MAX_HZ} Hz, the protocol's fastest, raw socket.io ${RAW_HZ} Hz, which it does not refuse; both paced by acknowledgements; the load points set the report rate, capped at ${MAX_HZ} Hz; every replica entry also carries its issue times, hash and counters; the agents write each report's JSON text themselves and send it as the socket.io packet, so they are cheaper than the server reading it); accepted: vv entries/s folded into the metrics after coalescing (merged reports' entries of the same origin count once); cpu: CPU seconds per second of the server process and of the agents process`,
+        `offered: vv entries/s the agents sent (saturated: the collector ${MAX_HZ} Hz, the protocol's fastest, raw socket.io ${RAW_HZ} Hz, which it does not refuse; both paced by acknowledgements; the load points set the report rate, capped at ${MAX_HZ} Hz; every replica entry also carries its issue times, hash and counters; the agents write each report's JSON text themselves and send it as the socket.io packet, so they are cheaper than the server reading it; ${REPORT_BYTES > 0 ? `a tick goes as reports of about ${Math.round(REPORT_BYTES / 1024)} KB (at most 8), as the agent splits it, the last one acknowledged` : "a tick goes as one report"}); accepted: vv entries/s folded into the metrics after coalescing (merged reports' entries of the same origin count once); cpu: CPU seconds per second of the server process and of the agents process`,
         "latency: each replica's configVersion carries its report's send time; the dashboard client takes frame arrival − send time for every replica whose value changed (same machine clock), after the warm-up; frames/s likewise",
         "ticks skipped: report ticks the agents skipped because their last report was not yet acknowledged or their socket held over four reports unsent (as the real agent does, no report is queued behind an unanswered one or a congested socket; docs/protocol.md §3.3)",
         `interval: the report interval the agents ran at the end (they start at 1000/Hz of the phase and follow what the collector asks); coalesced: reports merged into a later one of the same agent / vv entries that collapsed / issue and inclusion times dropped (the bound), in the measured window; each phase ${LOAD_MS / 1000} s with a ${WARMUP_MS / 1000} s warm-up left out`,

@@ -2,7 +2,8 @@
 // `replicasPerConnection` replicas, reporting at `hz` through real socket.io. The cluster
 // is synthetic but consistent across processes: origin o has issued
 // F_o(t) = ⌊(t − start)·rate/1000 + phase_o⌋ dots by time t; every tick a replica learns
-// `entriesPerReplica − 1` origins (round-robin) as they were a random 0–1.5 s ago.
+// `entriesPerReplica − 1` origins (round-robin) as they were a random 0–1.5 s ago. A tick's
+// entries are sent as reports of about 64 KB, as the agent splits them (`reportBytes`).
 // Latency probe: each replica's configVersion carries the report's send time in ms since
 // `startMs`, so a dashboard can tell when a frame reflects it.
 // Prints one JSON line with what was sent, then exits.
@@ -20,8 +21,10 @@ interface Options {
   startMs: number;
   /** Follow the report interval an overloaded collector asks for (default true). */
   follow?: boolean;
-  /** Ask for each report's acknowledgement and skip ticks while one is unanswered, as the agent does (default true). */
+  /** Ask for each tick's acknowledgement and skip ticks while one is unanswered, as the agent does (default true). */
   pace?: boolean;
+  /** Split each tick's reports by size, as the agent does (its 64 KB); 0: one report per tick. */
+  reportBytes?: number;
 }
 
 const opts = JSON.parse(process.argv[2] ?? "{}") as Options;
@@ -50,6 +53,30 @@ let errors = 0;
 const tickLag: number[] = [];
 const buildMs: number[] = [];
 const firstError: string[] = [];
+
+/**
+ * A tick's replica entries (JSON texts) joined into reports of about `reportBytes` (the
+ * agent's 64 KB, or a tick in at most 8 reports); 0: one report per tick.
+ */
+function splitBySize(parts: string[]): string[] {
+  const reportBytes = opts.reportBytes ?? 0;
+  if (reportBytes <= 0) return [parts.join(",")];
+  const size = parts.reduce((n, p) => n + p.length + 1, 0);
+  const target = Math.max(reportBytes, Math.ceil(size / 8));
+  const out: string[] = [];
+  let from = 0;
+  let bytes = 0;
+  for (let i = 0; i < parts.length; i++) {
+    if (i > from && bytes + parts[i]!.length > target) {
+      out.push(parts.slice(from, i).join(","));
+      from = i;
+      bytes = 0;
+    }
+    bytes += parts[i]!.length + 1;
+  }
+  out.push(parts.slice(from).join(","));
+  return out;
+}
 
 type AgentSocket = Socket<CollectorToAgentEvents, AgentToCollectorEvents>;
 /** The engine.io connection under a socket: `write` sends one text message (a pre-encoded socket.io packet). */
@@ -117,19 +144,24 @@ function startConnection(c: number): Promise<AgentSocket> {
           `"configVersion":${Math.max(0, Math.round(now - opts.startMs))}}`,
       );
     }
-    const report = `{"type":"report","agentId":${JSON.stringify(agentId)},"seq":${++seq},"timeMs":${now},"replicas":[${parts.join(",")}]}`;
-    congestedBytes = Math.max(congestedBytes, 4 * report.length);
-    if (opts.pace === false) {
-      engineOf(socket).write(`2${AGENT_NAMESPACE},["report",${report}]`);
-    } else {
-      const table = acksOf(socket);
-      const id = table.ids++;
-      unacked = true;
-      table.acks[id] = () => (unacked = false);
-      engineOf(socket).write(`2${AGENT_NAMESPACE},${id}["report",${report}]`);
-    }
+    // Split by size as the agent's packReports does (about 64 KB, a tick in at most 8); the
+    // last report of the tick asks for the acknowledgement that paces the next tick.
+    const groups = splitBySize(parts);
+    congestedBytes = Math.max(congestedBytes, 4 * groups.reduce((n, g) => n + g.length, 0));
+    groups.forEach((group, k) => {
+      const report = `{"type":"report","agentId":${JSON.stringify(agentId)},"seq":${++seq},"timeMs":${now},"replicas":[${group}]}`;
+      if (opts.pace === false || k < groups.length - 1) {
+        engineOf(socket).write(`2${AGENT_NAMESPACE},["report",${report}]`);
+      } else {
+        const table = acksOf(socket);
+        const id = table.ids++;
+        unacked = true;
+        table.acks[id] = () => (unacked = false);
+        engineOf(socket).write(`2${AGENT_NAMESPACE},${id}["report",${report}]`);
+      }
+    });
     buildMs.push(Date.now() - now);
-    sentReports++;
+    sentReports += groups.length;
   };
   return new Promise((resolve, reject) => {
     socket.on("connect_error", reject);
