@@ -170,4 +170,23 @@ describe("staleness reused between frames", () => {
     engine.addReplica("c", "a1", "gcounter", 150, 1);
     expect(engine.frame(200).stalenessMs[2]).toBe(150); // a:1, issued at 50
   });
+
+  it("CL-ST2 a replica 1, 15, 16, 17 or 40 updates behind an origin is as old as the first update it misses", () => {
+    const engine = new MetricsEngine({ defaultReportIntervalMs: STEP });
+    engine.registerAgent("a1", STEP, 0);
+    const behind = [1, 15, 16, 17, 40];
+    const ids = ["o", ...behind.map((d) => `b${d}`)];
+    for (const id of ids) engine.addReplica(id, "a1", "gcounter", 0);
+    // o issued 50 updates, update s at 10·s ms; each b<d> holds all but its last d.
+    const issued = Array.from({ length: 50 }, (_, i) => [i + 1, 10 * (i + 1)] as [number, number]);
+    const report = (replica: string, seq: number, vv: Array<[string, number]>, times: Array<[number, number]> = []) =>
+      entry({ replica, full: false, vv, hash: `h-${replica}`, bytes: 1, summary: "", seq, issued: times });
+    engine.ingestReport("a1", 600, [report("o", 50, [["o", 50]], issued), ...behind.map((d) => report(`b${d}`, 0, [["o", 50 - d]]))], 600);
+    const ages = engine.frame(600).stalenessMs;
+    expect(ages[0]).toBe(0);
+    expect(ages.slice(1)).toEqual(behind.map((d) => 600 - 10 * (50 - d + 1)));
+    // Caught up, then o moves on: staleness follows, from the table and beyond it.
+    engine.ingestReport("a1", 700, [report("o", 70, [["o", 70]], Array.from({ length: 20 }, (_, i) => [51 + i, 600 + i] as [number, number])), ...behind.map((d) => report(`b${d}`, 0, [["o", 50]]))], 700);
+    expect(engine.frame(700).stalenessMs.slice(1)).toEqual(behind.map(() => 700 - 600));
+  });
 });
