@@ -153,7 +153,8 @@ export class ConvergenceTracker {
         const issue = this.originState(o).issue;
         this.raiseFrontier(o, seq, t, undefined, issue.lowest <= issue.highest);
       }
-    } else if (this.claimed.has(o)) {
+    } else if ((this.origins[o]?.claims?.size ?? 0) > 0) {
+      // (the origin's own map, not `claimed`: this runs for every vv entry)
       this.dropClaim(o, rep.idx);
     }
     this.setEntry(rep, o, seq, t);

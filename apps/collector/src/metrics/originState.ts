@@ -21,7 +21,9 @@ export function newOriginState(issueWindow: number): OriginState {
 /** 32-bit mix of one VV entry; the XOR of all entries fingerprints a version vector. */
 export function entryHash(origin: number, seq: number): number {
   if (seq === 0) return 0;
-  let h = Math.imul(origin + 1, 0x9e3779b1) ^ Math.imul(seq >>> 0, 0x85ebca6b) ^ Math.imul(Math.floor(seq / 4294967296), 0xc2b2ae35);
+  // The high word is 0 below 2^32: no division for the seqs that occur.
+  const high = seq < 4294967296 ? 0 : Math.imul(Math.floor(seq / 4294967296), 0xc2b2ae35);
+  let h = Math.imul(origin + 1, 0x9e3779b1) ^ Math.imul(seq >>> 0, 0x85ebca6b) ^ high;
   h ^= h >>> 16;
   h = Math.imul(h, 0x7feb352d);
   h ^= h >>> 15;
