@@ -36,6 +36,7 @@ describe("launcher command line", () => {
     expect(() => parse(["--fanout", "0"])).toThrow(`--fanout: ${limitProblem("gossip.fanout", 0)}`);
     expect(() => parse(["--interval-ms", "250.5"])).toThrow("Sync interval takes a whole number from 10 to 60000 ms; 250.5 is not a whole number");
     expect(() => parse(["--updates-per-sec", "fast"])).toThrow('Updates per replica takes a number from 0 to 1000 updates/s; "fast" is not a number');
+    expect(() => parse(["--fanout", "0x10"])).toThrow('Fanout takes a whole number from 1 to 64 peers; "0x10" is not a number');
     expect(parse(["--interval-ms", "60000", "--fanout", "64", "--updates-per-sec", "0"]).pushPatch).toMatchObject({ gossip: { intervalMs: 60_000, fanout: 64 }, workload: { updatesPerSecPerReplica: 0 } });
   });
 

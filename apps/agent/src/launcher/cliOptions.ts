@@ -30,10 +30,11 @@ function int(name: string, min: number, max: number) {
 function limited(name: string, field: LimitedField) {
   return (raw: string): number => {
     const factor = CONFIG_LIMITS[field].displayFactor;
-    const value = raw.trim() === "" ? undefined : Number(raw) / factor;
-    const problem = limitProblem(field, value !== undefined && Number.isNaN(value) ? raw : value);
+    // Plain decimal text only (Number() would also take "0x10" and "1e3").
+    const value = raw.trim() === "" ? undefined : /^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(raw) ? Number(raw) / factor : raw;
+    const problem = limitProblem(field, value);
     if (problem !== null) throw new InvalidArgumentError(`${name}: ${problem}`);
-    return value!;
+    return value as number;
   };
 }
 
