@@ -1,10 +1,11 @@
 // collector-ingest: 1,024 replicas reporting through real socket.io from one agents process
 // over 8 connections, a dashboard client in another, the server in a third.
 // In one run: (1) a raw socket.io baseline — the same payloads to a server that only counts
-// entries, offered up to 60 Hz — and the collector at 20 Hz, both offered more than they can take (agents not slowing
-// down), which gives the raw throughput and the collector's capacity; (2) the collector at
-// 50 %, 100 %, 200 % and 400 % of that capacity (the report rate set from it), agents
-// following the interval it asks for. Each phase starts a fresh server. Bounded: about 2 min.
+// entries, offered up to 60 Hz — and the collector at 20 Hz, both offered more than they can
+// take (agents not slowing down), which gives the raw throughput and the collector's
+// capacity; (2) the collector at 50 %, 100 %, 200 % and 400 % of that capacity (the report
+// rate set from it), agents following the interval it asks for. Each phase starts a fresh
+// server. Bounded: about 2 min.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
