@@ -76,22 +76,22 @@ let vvStamp = 0;
 /** Origins by the stamp of the vector they were last seen in (shared: the check is synchronous). */
 const vvSeen = new Map<string, number>();
 
-/** A list of `[origin, seq]` with no origin twice (told apart with `seen`). */
-function isVv(v: unknown, seen: Map<string, number>): boolean {
+/** A list of `[origin, seq]` with no origin twice (told apart with `vvSeen`). */
+function isVv(v: unknown): boolean {
   if (!Array.isArray(v) || v.length > LIMITS.vvEntries) return false;
   // Each vector gets its own stamp: an origin seen with this stamp is listed twice. The map
   // keeps its entries between vectors (setting an existing key allocates nothing).
   const stamp = ++vvStamp;
-  if (seen.size > LIMITS.vvEntries) seen.clear();
+  if (vvSeen.size > LIMITS.vvEntries) vvSeen.clear();
   for (let i = 0; i < v.length; i++) {
     const e: unknown = v[i];
     if (!Array.isArray(e) || e.length !== 2) return false;
     const origin: unknown = e[0];
     if (typeof origin !== "string" || !isInt(e[1], 0)) return false;
-    // Only valid ids enter `seen`: one found there needs no other check.
-    const last = seen.get(origin);
+    // Only valid ids enter `vvSeen`: one found there needs no other check.
+    const last = vvSeen.get(origin);
     if (last === stamp || (last === undefined && !isId(origin))) return false;
-    seen.set(origin, stamp);
+    vvSeen.set(origin, stamp);
   }
   return true;
 }
@@ -117,7 +117,7 @@ function isIncluded(v: unknown): boolean {
 function isReplicaReport(r: unknown): r is Obj {
   if (!isObj(r) || !onlyKeys(r, REPLICA_KEYS)) return false;
   if (!isId(r.replica) || !isInt(r.seq, 0) || !optional(r.full, (v) => typeof v === "boolean")) return false;
-  if (!isVv(r.vv, vvSeen)) return false;
+  if (!isVv(r.vv)) return false;
   if (!optional(r.hash, (v) => typeof v === "string" && v.length >= 1 && v.length <= LIMITS.idLength && HASH_PATTERN.test(v))) return false;
   if (!optional(r.bytes, (v) => isInt(v, 0)) || !optional(r.summary, isText)) return false;
   if (!optional(r.issued, isIssued) || !optional(r.included, isIncluded) || !isSync(r.sync)) return false;
