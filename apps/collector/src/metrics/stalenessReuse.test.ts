@@ -171,22 +171,28 @@ describe("staleness reused between frames", () => {
     expect(engine.frame(200).stalenessMs[2]).toBe(150); // a:1, issued at 50
   });
 
-  it("CL-ST2 a replica 1, 15, 16, 17 or 40 updates behind an origin is as old as the first update it misses", () => {
+  it("CL-ST2 a replica 1, 15, 63, 64, 65 or 120 updates behind an origin is as old as the first update it misses", () => {
     const engine = new MetricsEngine({ defaultReportIntervalMs: STEP });
     engine.registerAgent("a1", STEP, 0);
-    const behind = [1, 15, 16, 17, 40];
+    const behind = [1, 15, 63, 64, 65, 120];
     const ids = ["o", ...behind.map((d) => `b${d}`)];
     for (const id of ids) engine.addReplica(id, "a1", "gcounter", 0);
-    // o issued 50 updates, update s at 10·s ms; each b<d> holds all but its last d.
-    const issued = Array.from({ length: 50 }, (_, i) => [i + 1, 10 * (i + 1)] as [number, number]);
+    // o issued 150 updates, update s at 10·s ms; each b<d> holds all but its last d.
+    const issued = Array.from({ length: 150 }, (_, i) => [i + 1, 10 * (i + 1)] as [number, number]);
     const report = (replica: string, seq: number, vv: Array<[string, number]>, times: Array<[number, number]> = []) =>
       entry({ replica, full: false, vv, hash: `h-${replica}`, bytes: 1, summary: "", seq, issued: times });
-    engine.ingestReport("a1", 600, [report("o", 50, [["o", 50]], issued), ...behind.map((d) => report(`b${d}`, 0, [["o", 50 - d]]))], 600);
-    const ages = engine.frame(600).stalenessMs;
+    engine.ingestReport("a1", 1600, [report("o", 150, [["o", 150]], issued), ...behind.map((d) => report(`b${d}`, 0, [["o", 150 - d]]))], 1600);
+    const ages = engine.frame(1600).stalenessMs;
     expect(ages[0]).toBe(0);
-    expect(ages.slice(1)).toEqual(behind.map((d) => 600 - 10 * (50 - d + 1)));
-    // Caught up, then o moves on: staleness follows, from the table and beyond it.
-    engine.ingestReport("a1", 700, [report("o", 70, [["o", 70]], Array.from({ length: 20 }, (_, i) => [51 + i, 600 + i] as [number, number])), ...behind.map((d) => report(`b${d}`, 0, [["o", 50]]))], 700);
-    expect(engine.frame(700).stalenessMs.slice(1)).toEqual(behind.map(() => 700 - 600));
+    expect(ages.slice(1)).toEqual(behind.map((d) => 1600 - 10 * (150 - d + 1)));
+    // Caught up, then o moves on (updates 151–170 at 1601–1620): staleness follows, from the table and beyond it.
+    const later = Array.from({ length: 20 }, (_, i) => [151 + i, 1601 + i] as [number, number]);
+    engine.ingestReport("a1", 1700, [report("o", 170, [["o", 170]], later), ...behind.map((d) => report(`b${d}`, 0, [["o", 150]]))], 1700);
+    expect(engine.frame(1700).stalenessMs.slice(1)).toEqual(behind.map(() => 1700 - 1601));
+    // o silent, a new origin joins (the table grows), the b's move: o's terms come from the rows written a frame earlier.
+    engine.addReplica("late", "a1", "gcounter", 1750);
+    const moved = [1, 15, 19, 20, 20, 20];
+    engine.ingestReport("a1", 1800, [report("late", 0, []), ...behind.map((d, i) => report(`b${d}`, 0, [["o", 170 - moved[i]!]]))], 1800);
+    expect(engine.frame(1800).stalenessMs.slice(1, 1 + behind.length)).toEqual(moved.map((m) => 1800 - (1601 + 170 - m - 150)));
   });
 });
