@@ -109,6 +109,14 @@ async function heapMb(url: string): Promise<string> {
   return `${mb("nodejs_heap_size_used_bytes")} (of ${mb("nodejs_heap_size_total_bytes")}, new ${mb('nodejs_heap_space_size_total_bytes{space="new"}')}) + ${mb("nodejs_external_memory_bytes")}`;
 }
 
+/** RSS of glibc's main heap (the `[heap]` mapping), MB: what the C allocator keeps of small blocks. */
+function cHeapMb(pid: number): number {
+  const smaps = readFileSync(`/proc/${pid}/smaps`, "utf8");
+  const at = smaps.search(/ \[heap\]\n/);
+  if (at < 0) return 0;
+  return Number(/\nRss:\s+(\d+) kB/.exec(smaps.slice(at))?.[1] ?? "0") / 1024;
+}
+
 /** CPU seconds (user + system) the process has used. */
 function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
@@ -148,6 +156,7 @@ interface Figures {
   computedDuring: number;
   health: { p50: number; p99: number; max: number; maxAll: number; count: number; failures: string };
   rss: { atAttack: number; peak: number; after: number; later: number };
+  cHeap: { atAttack: number; after: number; later: number };
   heap: { atAttack: string; atEnd: string; after: string };
   cpuShare: number;
   /** Cores busy during the attack window: the whole machine, this benchmark's helpers (agents, dashboard, hostile clients), everything else. */
@@ -192,6 +201,7 @@ async function scenario(clients: number): Promise<Figures> {
     const framesAtAttack = await framesComputed(url);
     const heapAtAttack = await heapMb(url);
     const rssAtAttack = rssMb(pid);
+    const cHeapAtAttack = cHeapMb(pid);
     const cpuAtAttack = cpuSeconds(pid);
     const busyAtAttack = machineBusySeconds();
     sampleCpu(helperPids());
@@ -216,9 +226,11 @@ async function scenario(clients: number): Promise<Figures> {
     // The same moment in both runs: SETTLE_MS after the hostile phase (honest load ends with it).
     await new Promise((r) => setTimeout(r, Math.max(0, startMs + HOSTILE_FROM_MS + HOSTILE_MS + SETTLE_MS - Date.now())));
     const rssAfter = rssMb(pid);
+    const cHeapAfter = cHeapMb(pid);
     const heapAfter = await heapMb(url);
     await new Promise((r) => setTimeout(r, Math.max(0, startMs + HOSTILE_FROM_MS + HOSTILE_MS + SETTLE_LATE_MS - Date.now())));
     const rssLater = rssMb(pid);
+    const cHeapLater = cHeapMb(pid);
     clearInterval(healthTimer);
     clearInterval(rssTimer);
     const metrics = await (await fetch(`${url}/metrics`)).text();
@@ -237,6 +249,7 @@ async function scenario(clients: number): Promise<Figures> {
       computedDuring,
       health: { p50: quantile(during, 0.5), p99: quantile(during, 0.99), max: Math.max(...during), maxAll: Math.max(...healthTimes.map(([, ms]) => ms)), count: healthTimes.length, failures: JSON.stringify(Object.fromEntries(healthFailures)) },
       rss: { atAttack: rssAtAttack, peak: Math.max(...rss), after: rssAfter, later: rssLater },
+      cHeap: { atAttack: cHeapAtAttack, after: cHeapAfter, later: cHeapLater },
       heap: { atAttack: heapAtAttack, atEnd: heapAtEnd, after: heapAfter },
       cpuShare,
       machine,
@@ -265,6 +278,7 @@ export async function run(): Promise<BenchResult> {
     { figure: "health p50 / p99 / max during (ms)", ...both((x) => `${ms(x.health.p50)} / ${ms(x.health.p99)} / ${ms(x.health.max)}`) },
     { figure: "health max over the run (ms), failures", ...both((x) => `${ms(x.health.maxAll)} of ${x.health.count}, ${x.health.failures}`) },
     { figure: `collector RSS at attack / peak / ${SETTLE_MS / 1000} s / ${SETTLE_LATE_MS / 1000} s after (MB)`, ...both((x) => `${x.rss.atAttack.toFixed(0)} / ${x.rss.peak.toFixed(0)} / ${x.rss.after.toFixed(0)} / ${x.rss.later.toFixed(0)}`) },
+    { figure: `  of which glibc's main heap ([heap]) at attack / ${SETTLE_MS / 1000} s / ${SETTLE_LATE_MS / 1000} s after (MB)`, ...both((x) => `${x.cHeap.atAttack.toFixed(0)} / ${x.cHeap.after.toFixed(0)} / ${x.cHeap.later.toFixed(0)}`) },
     { figure: "collector heap used (of committed, new space) + external at attack / end / after (MB)", ...both((x) => `${x.heap.atAttack} / ${x.heap.atEnd} / ${x.heap.after}`) },
     { figure: "collector CPU during (% of one core)", ...both((x) => `${(x.cpuShare * 100).toFixed(0)} %`) },
     { figure: "machine busy during: all / bench helpers / other processes (cores)", ...both((x) => `${x.machine.busy.toFixed(2)} / ${x.machine.helpers.toFixed(2)} / ${x.machine.others.toFixed(2)} of ${availableParallelism()}`) },
