@@ -26,7 +26,10 @@ describe("CL-B8 after a burst, the heap is collected once the loop is idle", () 
       // A burst: objects that live long enough to reach the old space, then are dropped. It
       // grows the heap to three times what the process held before (the collector settles
       // only past twice its floor, and a test worker's floor depends on what it loaded).
-      const usage = () => process.memoryUsage().heapUsed + process.memoryUsage().external;
+      const usage = () => {
+        const m = process.memoryUsage();
+        return m.heapUsed + m.external;
+      };
       const base = usage();
       let held: Array<{ id: number; text: string; list: number[] }> = [];
       for (let round = 0; round < 60 && (round < 8 || usage() < 3 * base); round++) {
