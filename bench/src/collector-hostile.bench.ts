@@ -37,6 +37,11 @@ const HZ = 10;
 const REPORT_HZ = Number(process.env.HOSTILE_BENCH_REPORT_HZ ?? 2);
 /** Hostile clients (0: the same run without an attack, for comparison). */
 const CLIENTS = Number(process.env.HOSTILE_BENCH_CLIENTS ?? 20);
+/** HOSTILE_BENCH_KINDS: which attackers the clients take turns at (all four by default), to see what each leaves behind. */
+const ALL_KINDS = ["oversized", "binary", "flood", "slow"];
+const KINDS = (process.env.HOSTILE_BENCH_KINDS ?? ALL_KINDS.join(",")).split(",").map((k) => k.trim());
+const unknownKind = KINDS.find((k) => !ALL_KINDS.includes(k));
+if (unknownKind !== undefined) throw new Error(`HOSTILE_BENCH_KINDS: "${unknownKind}" is not one of ${ALL_KINDS.join(", ")}`);
 /** A directory: the collector of the attacked run writes a V8 CPU profile there (`node --cpu-prof`). */
 const CPU_PROF_DIR = process.env.HOSTILE_BENCH_CPU_PROF;
 /** HOSTILE_BENCH_ALLOCATOR=default: the collector without the allocator settings `npm start` gives it, for comparison. */
@@ -208,7 +213,7 @@ async function scenario(clients: number): Promise<Figures> {
     const helpersAtAttack = cpuOf(helperPids());
     let hostile: Figures["hostile"] = {};
     if (clients > 0) {
-      const helper = node(join(COLLECTOR, "bench", "hostileClients.ts"), [JSON.stringify({ url, clients, durationMs: HOSTILE_MS })]);
+      const helper = node(join(COLLECTOR, "bench", "hostileClients.ts"), [JSON.stringify({ url, clients, durationMs: HOSTILE_MS, kinds: KINDS })]);
       children.push(helper);
       hostile = await lastJson<Figures["hostile"]>(helper, HOSTILE_MS + 60_000);
     } else await new Promise((r) => setTimeout(r, HOSTILE_MS));
@@ -297,7 +302,7 @@ export async function run(): Promise<BenchResult> {
     rows,
     notes: [
       "collector, honest agents (8 socket.io connections × 128 replicas, 24 vv entries each), honest dashboard and hostile clients each in their own process; health timed from the benchmark process on a fresh connection every 100 ms",
-      "hostile clients, each from its own loopback address, as fast as the collector lets them: oversized HTTP bodies (12 MiB declared; 8 MiB of 10,000 bad lines), 4 MiB binary socket.io payloads, 1,000 snapshot requests a second, dashboards that stop reading",
+      `hostile clients, each from its own loopback address, as fast as the collector lets them, taking turns at ${KINDS.join(", ")} (oversized: HTTP bodies of 12 MiB declared or 8 MiB of 10,000 bad lines; binary: 4 MiB socket.io payloads; flood: 1,000 snapshot requests a second; slow: dashboards that stop reading)`,
       `collector started ${ALLOCATOR_SET ? "as npm start starts it, with glibc's allocator thresholds fixed (apps/collector/src/allocatorEnv.ts)" : "without the allocator settings (HOSTILE_BENCH_ALLOCATOR=default)"}`,
       `RSS 'after' is read ${SETTLE_MS / 1000} s after the hostile phase in both runs; the collector's own state grows during the first minutes (frame history), so the run without attack is the baseline`,
       `machine: ${availableParallelism()} cores shared with all of these processes and whatever else runs; 1-min load average ${loadBefore.toFixed(1)} at start, ${loadavg()[0]!.toFixed(1)} at the end; during the attack other processes (not this benchmark's) kept ${attacked.machine.others.toFixed(2)} cores busy (${calm.machine.others.toFixed(2)} in the run without attack)`,
