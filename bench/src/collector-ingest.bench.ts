@@ -239,7 +239,6 @@ export async function run(): Promise<BenchResult> {
       rows.push(phaseRow(`collector, saturated (agents not slowing${round})`, c, r.entriesPerSec));
     }
     const mean = (f: (round: [PhaseResult, PhaseResult]) => number) => rounds.reduce((sum, round) => sum + f(round), 0) / rounds.length;
-    const [raw, full] = rounds[0]!;
     const rawPerSec = mean(([r]) => r.entriesPerSec);
     const capacity = mean(([, c]) => c.entriesPerSec);
     const points: Array<[number, PhaseResult]> = [];
@@ -260,6 +259,8 @@ export async function run(): Promise<BenchResult> {
     const share = mean(([r, c]) => c.entriesPerSec / r.entriesPerSec);
     const shareOfCore = mean(([r, c]) => perCore(c) / perCore(r));
     const pct = (xs: number[]) => xs.map((x) => `${(x * 100).toFixed(0)} %`).join(" and ");
+    const perRound = (f: (round: [PhaseResult, PhaseResult]) => string | number) => rounds.map(f).join(" and ");
+    const count = (x: number) => Math.round(x).toLocaleString("en-US");
     // Raw socket.io taking all the agents could send means the agents, not the server, set its figure.
     const rawUnsaturated = rounds.some(([r]) => r.agents.skippedTicks === 0 && r.entriesPerSec >= 0.97 * r.offeredPerSec);
     const fps = (r: PhaseResult) => (r.probe === null ? 0 : r.probe.frames / r.measuredS);
@@ -274,10 +275,10 @@ export async function run(): Promise<BenchResult> {
       title: `Collector ingest: ${REPLICAS} replicas over ${CONNECTIONS} socket.io connections, ${ENTRIES} vv entries per replica report${REPORT_BYTES > 0 ? `, ticks sent as ~${Math.round(REPORT_BYTES / 1024)} KB reports` : ""} — raw baseline, capacity, and 50–400 % of it`,
       rows,
       notes: [
-        `saturated (agents ignoring the interval asked): p50/p99 ${full.probe?.p50 ?? "n/a"}/${full.probe?.p99 ?? "n/a"} ms — what waits there is mostly in the loopback sockets' buffers, before the collector reads it; the targets below are for the load points, where agents follow`,
-        `capacity: the collector folds ${Math.round(capacity).toLocaleString("en-US")} vv entries/s (mean of ${ROUNDS} saturated phase${ROUNDS > 1 ? "s" : ""}) when offered ${Math.round(full.offeredPerSec).toLocaleString("en-US")}/s by agents that do not slow down; raw socket.io (same payloads, a server that only counts) takes ${Math.round(rawPerSec).toLocaleString("en-US")}/s offered ${Math.round(raw.offeredPerSec).toLocaleString("en-US")}/s (${RAW_HZ} Hz, ${raw.agents.skippedTicks} ticks skipped), using ${raw.cpuShare.toFixed(2)} cores; share per round ${pct(shares)}, mean ${(share * 100).toFixed(0)} %; per CPU second of each server ${pct(coreShares)}, mean ${(shareOfCore * 100).toFixed(0)} %`,
+        `saturated (agents ignoring the interval asked): p50/p99 ${perRound(([, c]) => `${c.probe?.p50 ?? "n/a"}/${c.probe?.p99 ?? "n/a"}`)} ms — what waits there is mostly in the loopback sockets' buffers, before the collector reads it; the targets below are for the load points, where agents follow`,
+        `capacity (${ROUNDS > 1 ? `means of ${ROUNDS} rounds` : "one round"}): the collector folds ${count(capacity)} vv entries/s when offered ${count(mean(([, c]) => c.offeredPerSec))}/s by agents that do not slow down; raw socket.io (same payloads, a server that only counts) takes ${count(rawPerSec)}/s offered ${count(mean(([r]) => r.offeredPerSec))}/s (${RAW_HZ} Hz, ${perRound(([r]) => r.agents.skippedTicks)} ticks skipped), using ${mean(([r]) => r.cpuShare).toFixed(2)} cores; share per round ${pct(shares)}, mean ${(share * 100).toFixed(0)} %; per CPU second of each server ${pct(coreShares)}, mean ${(shareOfCore * 100).toFixed(0)} %`,
         ...(rawUnsaturated
-          ? [`raw socket.io took everything the agents sent (${raw.agents.skippedTicks} ticks skipped): its figure is what the agents could offer, a lower bound of its capacity, so ${(share * 100).toFixed(0)} % is an upper bound of the collector's share`]
+          ? [`raw socket.io took everything the agents sent (${perRound(([r]) => r.agents.skippedTicks)} ticks skipped): its figure is what the agents could offer, a lower bound of its capacity, so ${(share * 100).toFixed(0)} % is an upper bound of the collector's share`]
           : []),
         `offered: vv entries/s the agents sent (saturated: the collector ${MAX_HZ} Hz, the protocol's fastest, raw socket.io ${RAW_HZ} Hz, which it does not refuse; both paced by acknowledgements; the load points set the report rate, capped at ${MAX_HZ} Hz; every replica entry also carries its issue times, hash and counters; the agents write each report's JSON text themselves and send it as the socket.io packet, so they are cheaper than the server reading it; ${REPORT_BYTES > 0 ? `a tick goes as reports of about ${Math.round(REPORT_BYTES / 1024)} KB (at most 8), as the agent splits it, the last one acknowledged` : "a tick goes as one report"}); accepted: vv entries/s folded into the metrics after coalescing (merged reports' entries of the same origin count once); cpu: CPU seconds per second of the server process and of the agents process`,
         "latency: each replica's configVersion carries its report's send time; the dashboard client takes frame arrival − send time for every replica whose value changed (same machine clock), after the warm-up; frames/s likewise",
