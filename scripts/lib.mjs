@@ -51,11 +51,14 @@ export function pnpmCommand() {
   return existsSync(localPnpm) ? [localPnpm, []] : ["npx", ["-y", `pnpm@${PNPM_VERSION}`]];
 }
 
-/** Whether node_modules holds exactly what the lockfile says (pnpm keeps a copy of the lockfile it installed). */
+/** The collector's native helper, which its install script builds (a checkout installed before it existed lacks it). */
+const nativeHelper = join(ROOT, "apps", "collector", "build", "Release", "memory_release.node");
+
+/** Whether node_modules holds exactly what the lockfile says (pnpm keeps a copy of the lockfile it installed) and install scripts have run. */
 export function installedMatchesLockfile() {
   const installed = join(ROOT, "node_modules", ".pnpm", "lock.yaml");
   const lockfile = join(ROOT, "pnpm-lock.yaml");
-  return existsSync(installed) && existsSync(lockfile) && readFileSync(installed, "utf8") === readFileSync(lockfile, "utf8");
+  return existsSync(installed) && existsSync(lockfile) && readFileSync(installed, "utf8") === readFileSync(lockfile, "utf8") && existsSync(nativeHelper);
 }
 
 /**
