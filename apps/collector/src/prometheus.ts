@@ -73,6 +73,10 @@ export class CollectorMetrics {
   readonly lostUpdates: Counter;
   readonly agentsConnected: Gauge;
   readonly dashboardsConnected: Gauge;
+  /** Times memory was given back after a burst (memorySettle.ts), by part. */
+  readonly memoryReleases: Counter<"part">;
+  /** Event-loop time spent giving memory back. */
+  readonly memoryReleasePause: Counter;
   private source: ReplicaGaugeSource = { replicaIds: [], missingUpdates: [], stalenessMs: [], status: [] };
   private cluster: ClusterGaugeSource = NO_KPIS;
   private ingestLoad: IngestLoadSource | undefined;
@@ -110,6 +114,13 @@ export class CollectorMetrics {
     this.lostUpdates = new Counter({ name: "driftscope_updates_lost_total", help: "Updates lost: every replica holding them left the membership or restarted empty", registers });
     this.agentsConnected = new Gauge({ name: "driftscope_agents_connected", help: "Agent sockets connected", registers });
     this.dashboardsConnected = new Gauge({ name: "driftscope_dashboards_connected", help: "Dashboard sockets connected", registers });
+    this.memoryReleases = new Counter({
+      name: "driftscope_memory_releases_total",
+      help: "Times memory was given back to the system after a burst, by part (v8: V8's free pages, c: glibc's free blocks)",
+      labelNames: ["part"],
+      registers,
+    });
+    this.memoryReleasePause = new Counter({ name: "driftscope_memory_release_pause_seconds_total", help: "Event-loop time spent giving memory back", registers });
 
     // Filled at scrape time from the latest frame (collect() runs with the gauge as `this`).
     const latest = () => this.source;

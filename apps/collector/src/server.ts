@@ -35,6 +35,7 @@ import { CollectorMetrics } from "./prometheus.js";
 import { Recorder } from "./recordings/Recorder.js";
 import { RunStore } from "./recordings/RunStore.js";
 import { startClock } from "./frameClock.js";
+import { memoryRelease } from "./memoryRelease.js";
 import { DEFAULT_MEMORY_SETTLE, settleMemory, type MemorySettleOptions } from "./memorySettle.js";
 import { COLLECTOR_VERSION } from "./version.js";
 
@@ -233,8 +234,18 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const memory =
     options.memorySettle === false
       ? { stop: () => {} }
-      : settleMemory({ ...DEFAULT_MEMORY_SETTLE, ...options.memorySettle }, (s) =>
-          logger.info({ beforeMb: Math.round(s.beforeBytes / 1048576), afterMb: Math.round(s.afterBytes / 1048576), pauseMs: Math.round(s.pauseMs) }, "heap collected after a burst"),
+      : settleMemory(
+          { ...DEFAULT_MEMORY_SETTLE, ...options.memorySettle },
+          (s) => logger.info({ beforeMb: Math.round(s.beforeBytes / 1048576), afterMb: Math.round(s.afterBytes / 1048576), pauseMs: Math.round(s.pauseMs) }, "heap collected after a burst"),
+          (r) => {
+            if (r.v8) metrics.memoryReleases.inc({ part: "v8" });
+            if (r.c) metrics.memoryReleases.inc({ part: "c" });
+            metrics.memoryReleasePause.inc(r.pauseMs / 1000);
+            logger.info(
+              { v8: r.v8, c: r.c, rssBeforeMb: Math.round(r.rssBeforeBytes / 1048576), rssAfterMb: Math.round(r.rssAfterBytes / 1048576), pauseMs: Math.round(r.pauseMs) },
+              "memory given back after a burst",
+            );
+          },
         );
 
   await new Promise<void>((resolveListen, reject) => {
@@ -255,6 +266,9 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const shownHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${shownHost}:${address.port}`;
   logger.info({ url, db: dbPath }, "collector listening");
+  if (options.memorySettle !== false && memoryRelease() === undefined) {
+    logger.warn("the memory release helper was not built at install (node-gyp, make and a C++ compiler): memory a burst made the collector take stays with it (docs/security.md)");
+  }
 
   let closing: Promise<void> | undefined;
   const close = () => {
