@@ -9,7 +9,7 @@
 // blocks inside its heap. When the native helper was built (memoryRelease.ts) and the loop
 // is quieter still, the collector asks both to give them back.
 import { performance, type EventLoopUtilization } from "node:perf_hooks";
-import { setFlagsFromString } from "node:v8";
+import { getHeapSpaceStatistics, setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { memoryRelease, type MemoryRelease } from "./memoryRelease.js";
 
@@ -22,8 +22,10 @@ export interface MemorySettleOptions {
   idleBelow: number;
   /** Least time between two collections. */
   minGapMs: number;
-  /** V8's committed heap beyond what is used that is worth giving back (and at least as much as is used). */
+  /** V8's committed heap beyond what is used worth giving back, and at least half what is used (new space alone, at its maximum and half empty under load, holds 20–30 MB). */
   slackBytes: number;
+  /** Growth of V8's old spaces (committed) since the last time that makes it a burst; an ordinary heap grows slowly, with the collector's state. */
+  releaseGrowthBytes: number;
   /** Free bytes in glibc's arenas worth giving back. */
   cFreeBytes: number;
   /** Utilisation below which memory is given back (lower than idleBelow: V8's compaction pauses longer). */
@@ -37,7 +39,8 @@ export const DEFAULT_MEMORY_SETTLE: MemorySettleOptions = {
   growthBytes: 64 * MB,
   idleBelow: 0.5,
   minGapMs: 10_000,
-  slackBytes: 64 * MB,
+  slackBytes: 48 * MB,
+  releaseGrowthBytes: 32 * MB,
   cFreeBytes: 16 * MB,
   releaseIdleBelow: 0.3,
 };
@@ -51,11 +54,12 @@ export function shouldSettle(o: MemorySettleOptions, s: { usedBytes: number; flo
 /** What to give back now: V8's free pages, glibc's free blocks, both or neither. */
 export function shouldRelease(
   o: MemorySettleOptions,
-  s: { usedBytes: number; committedBytes: number; cFreeBytes: number; utilisation: number; sinceLastMs: number },
+  s: { usedBytes: number; committedBytes: number; oldBytes: number; oldAfterLastBytes: number; cFreeBytes: number; utilisation: number; sinceLastMs: number },
 ): { v8: boolean; c: boolean } {
   if (s.utilisation >= o.releaseIdleBelow || s.sinceLastMs < o.minGapMs) return { v8: false, c: false };
   const slack = s.committedBytes - s.usedBytes;
-  return { v8: slack >= o.slackBytes && slack >= s.usedBytes, c: s.cFreeBytes >= o.cFreeBytes };
+  const grown = s.oldBytes - s.oldAfterLastBytes;
+  return { v8: slack >= o.slackBytes && slack >= s.usedBytes / 2 && grown >= o.releaseGrowthBytes, c: s.cFreeBytes >= o.cFreeBytes };
 }
 
 /** V8's full collection: `gc` when node runs with --expose-gc, else exposed for a context of its own. */
@@ -83,6 +87,13 @@ export interface Settled {
   pauseMs: number;
 }
 
+/** Bytes V8 has committed outside its new spaces. */
+function oldCommitted(): number {
+  let committed = 0;
+  for (const space of getHeapSpaceStatistics()) if (!space.space_name.startsWith("new_")) committed += space.space_size;
+  return committed;
+}
+
 /** What giving memory back did: RSS before and after, and which parts were asked. */
 export interface Released {
   v8: boolean;
@@ -107,6 +118,7 @@ export function settleMemory(
   let floor = usedBytes();
   let lastMs = -Infinity;
   let lastReleaseMs = -Infinity;
+  let oldAfterLast = oldCommitted();
   let elu: EventLoopUtilization = performance.eventLoopUtilization();
   const timer = setInterval(() => {
     const now = performance.now();
@@ -126,6 +138,8 @@ export function settleMemory(
     const what = shouldRelease(options, {
       usedBytes: m.heapUsed,
       committedBytes: m.heapTotal,
+      oldBytes: oldCommitted(),
+      oldAfterLastBytes: oldAfterLast,
       cFreeBytes: release.freeCHeap(),
       utilisation: window.utilization,
       sinceLastMs: now - lastReleaseMs,
@@ -135,6 +149,7 @@ export function settleMemory(
     release.trimCHeap(); // after V8's collection, which frees buffers into glibc's heap
     lastReleaseMs = performance.now();
     floor = usedBytes();
+    if (what.v8) oldAfterLast = oldCommitted();
     onRelease?.({ ...what, rssBeforeBytes: m.rss, rssAfterBytes: process.memoryUsage.rss(), pauseMs: lastReleaseMs - now });
   }, options.everyMs);
   timer.unref();
