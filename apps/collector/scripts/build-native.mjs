@@ -1,5 +1,5 @@
 // Builds native/memory_release.cc with node-gyp at install. Optional: without a C++
-// compiler the collector runs without it (memorySettle.ts says so at start), so a failed
+// compiler the collector runs without it (server.ts warns at start), so a failed
 // build warns instead of failing the install.
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
