@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<Bench>> = {
   // one line per benchmark: name → module
   crdt: () => import("./src/crdt.bench.ts"),
   "collector-ingest": () => import("./src/collector-ingest.bench.ts"),
+  "collector-fold": () => import("./src/collector-fold.bench.ts"),
   "collector-outage": () => import("./src/collector-outage.bench.ts"),
   "collector-hostile": () => import("./src/collector-hostile.bench.ts"),
   "collector-bye": () => import("./src/collector-bye.bench.ts"),
