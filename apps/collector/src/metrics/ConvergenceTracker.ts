@@ -10,7 +10,7 @@
 import type { ReplicaReport } from "@driftscope/protocol";
 import type { IdTable } from "./idTable.js";
 import type { Lifecycle } from "./Lifecycle.js";
-import { entryHash, grow, newOriginState, type OriginState } from "./originState.js";
+import { entryHash, grow, newOriginState, NumberSet, type OriginState } from "./originState.js";
 import { LogHistogram, SlidingWindow } from "./quantiles.js";
 import type { ReplicaRecord } from "./replicaRecord.js";
 import type { ConvergenceSample } from "./types.js";
@@ -53,8 +53,8 @@ export class ConvergenceTracker {
   convergedWithoutIssueTime = 0;
   everyK: number;
   private notices: TrackerNotice[] = [];
-  /** Origins with pending claims. */
-  private readonly claimed = new Set<number>();
+  /** Origins some replica claims more of than they reported issuing (their `claims` not empty). */
+  private readonly claimed = new NumberSet();
   /** The replica whose departure is being processed (no longer a host for claims). */
   private leavingIdx = -1;
 
@@ -153,8 +153,7 @@ export class ConvergenceTracker {
         const issue = this.originState(o).issue;
         this.raiseFrontier(o, seq, t, undefined, issue.lowest <= issue.highest);
       }
-    } else if ((this.origins[o]?.claims?.size ?? 0) > 0) {
-      // (the origin's own map, not `claimed`: this runs for every vv entry)
+    } else if (this.claimed.has(o)) {
       this.dropClaim(o, rep.idx);
     }
     this.setEntry(rep, o, seq, t);

@@ -72,6 +72,8 @@ export class LiveSeqIndex {
   private inBand = 0;
   /** Values outside the band when they came, and their min-heap. A value is counted in one place only. */
   private readonly far = new Map<number, number>();
+  /** `far.size`, kept here: add and remove read it for every vv change, and the map is another object to fetch. */
+  private farSize = 0;
   private readonly heap = new MinHeap();
   /** Live replicas whose VV[origin] is > 0. */
   private nonZero = 0;
@@ -80,7 +82,7 @@ export class LiveSeqIndex {
   add(value: number): void {
     if (value <= 0) return;
     this.nonZero++;
-    if (this.far.size > 0) {
+    if (this.farSize > 0) {
       const c = this.far.get(value);
       if (c !== undefined) {
         this.far.set(value, c + 1);
@@ -89,6 +91,7 @@ export class LiveSeqIndex {
     }
     if (!this.fits(value)) {
       this.far.set(value, 1);
+      this.farSize++;
       this.heap.push(value);
       return;
     }
@@ -101,12 +104,14 @@ export class LiveSeqIndex {
   /** A live replica no longer has VV[origin] = value (it moved, or left the live set). */
   remove(value: number): void {
     if (value <= 0) return;
-    if (this.far.size > 0) {
+    if (this.farSize > 0) {
       const c = this.far.get(value);
       if (c !== undefined) {
         this.nonZero--;
-        if (c === 1) this.far.delete(value);
-        else this.far.set(value, c - 1);
+        if (c === 1) {
+          this.far.delete(value);
+          this.farSize--;
+        } else this.far.set(value, c - 1);
         return;
       }
     }

@@ -39,3 +39,41 @@ export function grow(arr: Float64Array, min: number): Float64Array<ArrayBuffer> 
   out.set(arr);
   return out;
 }
+
+/**
+ * A set of small numbers whose `has` is one read of a dense array: it is asked for every vv
+ * entry, where a hash lookup or a field of a per-origin object costs a cache miss.
+ */
+export class NumberSet implements Iterable<number> {
+  private flags = new Uint8Array(64);
+  private readonly members = new Set<number>();
+
+  has(n: number): boolean {
+    return n < this.flags.length && this.flags[n] === 1;
+  }
+
+  add(n: number): void {
+    if (n >= this.flags.length) {
+      let cap = this.flags.length * 2;
+      while (cap <= n) cap *= 2;
+      const flags = new Uint8Array(cap);
+      flags.set(this.flags);
+      this.flags = flags;
+    }
+    this.flags[n] = 1;
+    this.members.add(n);
+  }
+
+  delete(n: number): void {
+    if (n < this.flags.length) this.flags[n] = 0;
+    this.members.delete(n);
+  }
+
+  get size(): number {
+    return this.members.size;
+  }
+
+  [Symbol.iterator](): Iterator<number> {
+    return this.members.values();
+  }
+}
