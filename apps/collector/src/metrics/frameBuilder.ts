@@ -22,7 +22,8 @@ const EMPTY_RING = new Float64Array(1);
 /**
  * Distances behind an origin's frontier whose terms are tabled: a table read is cheaper than
  * finding the origin's ring, and an origin at 20 updates/s with replicas 2–3 s behind puts
- * them 40–60 behind. Row `o` holds distances 0 (nothing missing: Infinity) to NEAR.
+ * them 40–60 behind. Row `d` holds every origin's term for distance d (0: nothing missing,
+ * Infinity) up to NEAR: a replica's walk over the origins reads a few rows in order.
  */
 const NEAR = 64;
 const ROW = NEAR + 1;
@@ -32,8 +33,9 @@ interface IssueView {
   frontier: Float64Array;
   rings: Float64Array[];
   lows: Float64Array;
-  /** `near[o × ROW + d]`: the term of origin `o` for a replica `d` updates behind its frontier. */
+  /** `near[d × stride + o]`: the term of origin `o` for a replica `d` updates behind its frontier. */
   near: Float64Array;
+  stride: number;
   count: number;
   /** Origins whose frontier or issue times changed since the previous frame (1), listed in `changedList`. */
   changed: Uint8Array;
@@ -54,6 +56,8 @@ interface StalenessMemo {
   frontier: Float64Array;
   /** IssueView's `near` table, kept between frames (rows of unchanged origins stay valid). */
   near: Float64Array;
+  /** Origins a row of `near` has room for. */
+  nearStride: number;
   replicas: WeakMap<ReplicaRecord, ReplicaMemo>;
 }
 
@@ -102,19 +106,21 @@ function issueView(tracker: ConvergenceTracker, memo: StalenessMemo): IssueView 
   memo.versions = versions;
   memo.frontier = frontier;
   // Rows of origins that did not change hold the same terms as last frame: only the others are written.
-  if (memo.near.length < count * ROW) {
-    const grown = new Float64Array(Math.max(count, 2 * (memo.near.length / ROW)) * ROW);
-    grown.set(memo.near);
+  if (memo.nearStride < count) {
+    const stride = Math.max(count, 2 * memo.nearStride);
+    const grown = new Float64Array(stride * ROW);
+    for (let d = 0; d <= NEAR; d++) grown.set(memo.near.subarray(d * memo.nearStride, (d + 1) * memo.nearStride), d * stride);
     memo.near = grown;
+    memo.nearStride = stride;
   }
-  const near = memo.near;
+  const { near, nearStride: stride } = memo;
   for (let k = 0; k < changedCount; k++) {
     const o = changedList[k]!;
     const f = frontier[o]!;
-    near[o * ROW] = Infinity;
-    for (let d = 1; d <= NEAR; d++) near[o * ROW + d] = d <= f ? ringTerm(rings[o]!, lows[o]!, f - d) : Infinity;
+    near[o] = Infinity;
+    for (let d = 1; d <= NEAR; d++) near[d * stride + o] = d <= f ? ringTerm(rings[o]!, lows[o]!, f - d) : Infinity;
   }
-  return { frontier, rings, lows, near, count, changed, changedList, changedCount };
+  return { frontier, rings, lows, near, stride, count, changed, changedList, changedCount };
 }
 
 /** Issue time of the first dot after `have` in a ring valid from `lo` (older dots are forgotten: the oldest kept bounds them). */
@@ -159,14 +165,14 @@ function oldestMissing(rep: ReplicaRecord, view: IssueView, memo: StalenessMemo)
       }
     }
   } else {
-    const { near } = view;
+    const { near, stride } = view;
     // Typed arrays only, and no branch on whether the replica misses anything (a coin toss
     // the CPU mispredicts): this loop runs N × origins times per frame.
     for (let o = 0; o < count; o++) {
       const have = o < n ? vv[o]! : 0;
       const behind = frontier[o]! - have;
       const d = behind >>> 0; // a negative or huge distance leaves the table
-      const t = d <= NEAR && d === behind ? near[o * ROW + d]! : farTerm(view, o, have);
+      const t = d <= NEAR && d === behind ? near[d * stride + o]! : farTerm(view, o, have);
       if (t < oldest) {
         oldest = t;
         from = o;
@@ -213,7 +219,7 @@ export function buildFrame(input: FrameInputs): { columns: ReplicaColumns; kpis:
   let sumBps = 0;
   let memo = memos.get(tracker);
   if (memo === undefined) {
-    memo = { call: 0, issues: [], versions: new Float64Array(0), frontier: new Float64Array(0), near: new Float64Array(0), replicas: new WeakMap() };
+    memo = { call: 0, issues: [], versions: new Float64Array(0), frontier: new Float64Array(0), near: new Float64Array(0), nearStride: 0, replicas: new WeakMap() };
     memos.set(tracker, memo);
   }
   memo.call++;
