@@ -162,7 +162,7 @@ describe("the report checked loop agrees with ReportSchema", () => {
     expect(isValidReport(total)).toBe(false);
   });
 
-  it("remembers nothing that changes a verdict: an origin twice in one vector is refused after many reports had it once, and bad ids stay bad past the id cache's bound", () => {
+  it("remembers nothing that changes a verdict: an origin twice in one vector is refused after many reports had it once, and bad ids stay bad past the id cache's and the numbering's bounds", () => {
     const sync = { sentMessages: 0, sentBytes: 0, receivedMessages: 0, receivedBytes: 0, merges: 0, changedMerges: 0 };
     const report = (vvs: Array<Array<[string, number]>>) => ({ type: "report", agentId: "a", seq: 1, timeMs: 1, replicas: vvs.map((vv, i) => ({ replica: `r${i}`, seq: 1, vv, sync })) });
     const once: Array<[string, number]> = [["o1", 1], ["o2", 2]];
@@ -171,6 +171,9 @@ describe("the report checked loop agrees with ReportSchema", () => {
     expect(isValidReport(report([[["o1", 1], ["o1", 1]]]))).toBe(false);
     // Fill the id cache past its bound with valid ids, then ask about ids the pattern refuses.
     for (let k = 0; k < 20; k++) expect(isValidReport(report([Array.from({ length: 1000 }, (_, j) => [`n${k}-${j}`, 1] as [string, number])]))).toBe(true);
+    // 20,000 origins: past the bound of the origins' numbering, which started again; repeats are still told apart.
+    expect(isValidReport(report([[["n0-1", 1], ["o9", 1], ["n0-1", 2]]]))).toBe(false);
+    expect(isValidReport(report([[["n19-999", 1], ["o9", 1]], [["n19-999", 1], ["n0-1", 1]]]))).toBe(true);
     for (const bad of ["", "a b", "toString", "x".repeat(LIMITS.idLength + 1)]) {
       const input = report([[["o1", 1], [bad, 1]]]);
       expect(isValidReport(input)).toBe(false);

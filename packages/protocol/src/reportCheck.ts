@@ -73,25 +73,38 @@ function isSync(v: unknown): boolean {
 }
 
 let vvStamp = 0;
-/** Origins by the stamp of the vector they were last seen in (shared: the check is synchronous). */
-const vvSeen = new Map<string, number>();
+/**
+ * Valid origins seen in vectors, numbered, and the stamp of the vector each was last seen in:
+ * an origin seen before costs one lookup and an array write (a map update would hash it again).
+ * Renumbered from scratch when over LIMITS.vvEntries at a vector's start; stamps only grow,
+ * so a number's stamp from before that is never the current one.
+ */
+const originNumber = new Map<string, number>();
+let stampOf = new Float64Array(1024);
 
-/** A list of `[origin, seq]` with no origin twice (told apart with `vvSeen`). */
+/** A list of `[origin, seq]` with no origin twice. */
 function isVv(v: unknown): boolean {
   if (!Array.isArray(v) || v.length > LIMITS.vvEntries) return false;
-  // Each vector gets its own stamp: an origin seen with this stamp is listed twice. The map
-  // keeps its entries between vectors (setting an existing key allocates nothing).
   const stamp = ++vvStamp;
-  if (vvSeen.size > LIMITS.vvEntries) vvSeen.clear();
+  if (originNumber.size > LIMITS.vvEntries) originNumber.clear();
   for (let i = 0; i < v.length; i++) {
     const e: unknown = v[i];
     if (!Array.isArray(e) || e.length !== 2) return false;
     const origin: unknown = e[0];
     if (typeof origin !== "string" || !isInt(e[1], 0)) return false;
-    // Only valid ids enter `vvSeen`: one found there needs no other check.
-    const last = vvSeen.get(origin);
-    if (last === stamp || (last === undefined && !isId(origin))) return false;
-    vvSeen.set(origin, stamp);
+    // Only valid ids are numbered: one found here needs no other check.
+    let n = originNumber.get(origin);
+    if (n === undefined) {
+      if (!isId(origin)) return false;
+      n = originNumber.size;
+      originNumber.set(origin, n);
+      if (n >= stampOf.length) {
+        const grown = new Float64Array(stampOf.length * 2);
+        grown.set(stampOf);
+        stampOf = grown;
+      }
+    } else if (stampOf[n] === stamp) return false;
+    stampOf[n] = stamp;
   }
   return true;
 }
