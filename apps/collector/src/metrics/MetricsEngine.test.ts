@@ -218,6 +218,17 @@ describe("MetricsEngine figures", () => {
     expect(e.missingUpdates("b")).toBe(0);
   });
 
+  it("CL-M2: a peer that reports less than its waiting claim holds what it reported last, also when the origin then reports more", () => {
+    const e = engineWith(["a", "b"]);
+    e.ingestReport("a1", 100, [digest("a", 3, [["a", 3]])], 100);
+    e.ingestReport("a1", 200, [digest("b", 0, [["a", 9]])], 200); // ahead of what a issued: waits as a claim
+    expect(e.versionVector("b")).toEqual([["a", 3]]);
+    e.ingestReport("a1", 300, [digest("b", 0, [["a", 3]])], 300); // the claim is withdrawn
+    e.ingestReport("a1", 400, [digest("a", 9, [["a", 9]])], 400);
+    expect(e.versionVector("b")).toEqual([["a", 3]]);
+    expect(e.missingUpdates("b")).toBe(6);
+  });
+
   it("CL-M4: an origin nobody reachable hosts may be raised by a peer's VV, by a bounded amount", () => {
     const e = engineWith(["a", "b"]);
     e.ingestReport("a1", 100, [digest("b", 0, [["x", 4]])], 100);
