@@ -7,16 +7,15 @@
 import { loadavg } from "node:os";
 import { MetricsEngine } from "@driftscope/collector";
 import { isValidReport, type ReplicaReport } from "@driftscope/protocol";
+import { CONNECTIONS, ENTRIES, HZ, MAX_HZ, REPLICAS, REPLICAS_PER_CONNECTION, UPDATES_PER_SEC } from "./ingestCluster.ts";
 import { report, type BenchResult } from "./report.ts";
 
 const QUICK = process.argv.includes("--quick");
-const AGENTS = 8;
-const PER_AGENT = 128;
-const REPLICAS = AGENTS * PER_AGENT;
-const ENTRIES = 160;
-const UPDATES_PER_SEC = 2;
-const TICK_HZ = 20;
-const FRAME_HZ = 10;
+const AGENTS = CONNECTIONS;
+const PER_AGENT = REPLICAS_PER_CONNECTION;
+/** Agents at the protocol's fastest rate, as in collector-ingest's saturated phases. */
+const TICK_HZ = MAX_HZ;
+const FRAME_HZ = HZ;
 /** Replica entries per report: about 64 KB, as the agent splits a tick. */
 const PER_REPORT = 32;
 const SECONDS = QUICK ? 4 : 8;

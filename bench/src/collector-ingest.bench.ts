@@ -12,26 +12,13 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CONNECTIONS, ENTRIES, HZ, MAX_HZ, REPLICAS, REPLICAS_PER_CONNECTION, UPDATES_PER_SEC } from "./ingestCluster.ts";
 import { report, type BenchResult, type BenchRow } from "./report.ts";
 import { waitForLine } from "./process.ts";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const COLLECTOR = join(REPO, "apps", "collector");
 const QUICK = process.argv.includes("--quick");
-const CONNECTIONS = 8;
-const REPLICAS_PER_CONNECTION = 128;
-const REPLICAS = CONNECTIONS * REPLICAS_PER_CONNECTION;
-/** Report rate of the collector's frames and of agents at 100 % of the nominal load. */
-const HZ = 10;
-const UPDATES_PER_SEC = 2;
-/**
- * vv entries per replica report, in every phase (the same payloads; the load points vary the
- * report rate). Large enough that 400 % of the collector's capacity fits under the protocol's
- * fastest rate: with 24, even 100 % needed more than 20 Hz.
- */
-const ENTRIES = 160;
-/** The fastest report rate the protocol allows (an interval of 50 ms). */
-const MAX_HZ = 20;
 /**
  * The raw server's offer: it does not hold agents to the protocol's floor, and at 20 Hz it
  * took everything the agents sent, so its figure was the agents' ceiling, not its capacity.
