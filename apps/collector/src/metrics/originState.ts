@@ -69,10 +69,6 @@ export class NumberSet implements Iterable<number> {
     this.members.delete(n);
   }
 
-  get size(): number {
-    return this.members.size;
-  }
-
   [Symbol.iterator](): Iterator<number> {
     return this.members.values();
   }
