@@ -172,4 +172,20 @@ describe("CollectorCore", () => {
     expect(frame.columns.missingUpdates[2]).toBe(Number.MAX_SAFE_INTEGER);
     expect(Math.max(...frame.columns.stalenessMs)).toBeLessThanOrEqual(3_600_000 + 100);
   });
+
+  it("CL-O9: a socket agent's ticks (reports sharing a time) 2.5× further apart than asked, on a busy collector, reach the frame as paced; an HTTP agent's spacing does not count", () => {
+    const { c } = core();
+    c.hello(helloMsg("a", ["r1", "r2"]), "socket", "conn-a", 0);
+    c.hello(helloMsg("b", ["r3"]), "http", null, 0);
+    let seq = 0;
+    for (let t = 250; t <= 1000; t += 250) {
+      // A tick split into two reports, as the agent splits a large one: one tick, not two.
+      expect(c.report(reportMsg("a", ++seq, [replicaReport("r1", 0, [], { full: true })], { timeMs: t }), "socket", t, "conn-a").ok).toBe(true);
+      expect(c.report(reportMsg("a", ++seq, [replicaReport("r2", 0, [], { full: true })], { timeMs: t }), "socket", t, "conn-a").ok).toBe(true);
+      expect(c.report(reportMsg("b", t / 250, [replicaReport("r3", 0, [], { full: true })], { timeMs: t * 4 }), "http", t).ok).toBe(true);
+    }
+    c.agentIngest.load.evaluate(1000, 0.95);
+    expect(c.agentIngest.load.stretch).toBeCloseTo(2.5, 6);
+    expect(c.tick(1000).sampling.ingest).toMatchObject({ paced: 2.5, shedding: false, slowdown: 1 });
+  });
 });

@@ -44,16 +44,17 @@ const NO_KPIS: ClusterGaugeSource = {
   convergenceAtLeast: { p50: false, p95: false, p99: false, max: false },
 };
 
-/** Convergence-time histogram buckets, in seconds. */
 /** What /metrics reads about ingest overload (IngestLoad). */
 export interface IngestLoadSource {
   readonly coalescedReportsTotal: number;
   readonly coalescedEntriesTotal: number;
   readonly droppedTimesTotal: number;
   readonly slowdown: number;
+  readonly stretch: number;
   figures(nowMs: number): { shedding: boolean };
 }
 
+/** Convergence-time histogram buckets, in seconds. */
 export const CONVERGENCE_BUCKETS_SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 export class CollectorMetrics {
@@ -206,6 +207,14 @@ export class CollectorMetrics {
       registers,
       collect() {
         this.set(load()?.slowdown ?? 1);
+      },
+    });
+    new Gauge({
+      name: "driftscope_ingest_report_stretch",
+      help: "How many times further apart than asked socket agents' report ticks came in the last second (1: as asked; more with a busy collector: its acknowledgements pace them)",
+      registers,
+      collect() {
+        this.set(load()?.stretch ?? 1);
       },
     });
     new Gauge({

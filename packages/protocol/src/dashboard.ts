@@ -198,6 +198,8 @@ export const SamplingSchema = z.strictObject({
       droppedTimes: CountSchema,
       /** Factor by which agents are asked to stretch their report interval (1: as they asked). */
       slowdown: z.number().min(1),
+      /** Times further apart than asked socket agents' reports came while the collector's acknowledgements paced them (1: not paced; absent from older collectors). */
+      paced: z.number().min(1).optional(),
     })
     .optional(),
 });

@@ -134,6 +134,11 @@ export class AgentIngest {
     }
     const gap = session.lastReportSeq !== null && firstSeq > session.lastReportSeq + 1;
     session.lastReportSeq = report.seq;
+    if (session.lastTickMs === null || report.timeMs > session.lastTickMs) {
+      // The reports of one tick share its time: how far apart ticks come shows an agent paced by our acknowledgements.
+      if (session.lastTickMs !== null && transport === "socket") this.load.ticked(report.timeMs - session.lastTickMs, this.askedIntervalMs(session.reportIntervalMs));
+      session.lastTickMs = report.timeMs;
+    }
     const entries = engine.ingestReport(session.agentId, report.timeMs, report.replicas, nowMs);
     // What a replica received really crossed the network (a send may have been lost), so received events light the topology.
     for (const e of report.events ?? []) {

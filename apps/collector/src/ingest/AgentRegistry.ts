@@ -23,6 +23,8 @@ export interface AgentSession {
   reportIntervalMs: number;
   /** Highest report seq seen since the last hello (null: none yet). */
   lastReportSeq: number | null;
+  /** The newest report time (timeMs) seen since the last hello: a new one is a tick. */
+  lastTickMs: number | null;
   lastSeenMs: number;
   helloAtMs: number;
   /** Replicas whose whole version vector the collector still needs. */
@@ -110,6 +112,7 @@ export class AgentRegistry {
       connected: true,
       reportIntervalMs,
       lastReportSeq: null,
+      lastTickMs: null,
       lastSeenMs: nowMs,
       helloAtMs: nowMs,
       needsFull: new Set(hello.replicas.map((r) => r.id)),

@@ -5,7 +5,8 @@
 // second, from what the last second looked like (reports merged or waiting while the event
 // loop was busy), with hysteresis so it does not flap. Reports arriving late (ArrivalLag) count
 // too: that backlog sits in the sockets' buffers, unread, and a large growing one is answered
-// in a second, not three.
+// in a second, not three. Agents paced by the collector's acknowledgements send less often
+// than asked without anything waiting here: that stretch is measured from their report times.
 
 /** Slowdown factors the collector steps through (report interval × factor). */
 export const SLOWDOWNS = [1, 2, 4, 8, 16] as const;
@@ -29,6 +30,13 @@ const FAST_RAISE_EVERY_MS = 2000;
 const BUSY_SHARE = 0.7;
 /** How long the collector still says it shed after it stopped (the header's window). */
 const SHOWN_FOR_MS = 10_000;
+/**
+ * Socket agents' ticks this many times further apart than asked, with the loop busy, mean the
+ * collector's acknowledgements are pacing them: they fold what they would have sent meanwhile.
+ */
+const PACED_STRETCH = 1.5;
+/** A gap longer than this many intervals is a stalled or restarted agent, not pacing: counted as this. */
+const STALL_INTERVALS = 16;
 
 export interface IngestLoadFigures {
   /** Whether the collector coalesced reports or had agents slow down in the last 10 s. */
@@ -39,6 +47,11 @@ export interface IngestLoadFigures {
   droppedTimes: number;
   /** The factor agents are asked to stretch their report interval by (1: as they asked). */
   slowdown: number;
+  /**
+   * How many times further apart than asked socket agents' ticks came in the last second the
+   * collector was busy pacing them by its acknowledgements (1: not paced in the last 10 s).
+   */
+  paced: number;
 }
 
 export class IngestLoad {
@@ -57,6 +70,12 @@ export class IngestLoad {
   #lagNow = 0;
   #lagBefore = 0;
   #lastRaiseMs = -Infinity;
+  #gapSumMs = 0;
+  #askedSumMs = 0;
+  /** Ticks' spacing over the interval asked, in the last second evaluated (1: none or as asked). */
+  stretch = 1;
+  #paced = 1;
+  #lastPacedMs = -Infinity;
 
   constructor(nowMs = -Infinity) {
     this.#secondStartMs = nowMs;
@@ -75,6 +94,13 @@ export class IngestLoad {
   arrived(excessMs: number): void {
     if (excessMs > OVERLOAD_WAIT_MS) this.#overloadedNow = true;
     if (excessMs > this.#lagNow) this.#lagNow = excessMs;
+  }
+
+  /** A socket agent's tick (a new report time) came `gapMs` after its previous one, `askedMs` being asked. */
+  ticked(gapMs: number, askedMs: number): void {
+    if (!(gapMs >= 0) || !(askedMs > 0)) return;
+    this.#gapSumMs += Math.min(gapMs, STALL_INTERVALS * askedMs);
+    this.#askedSumMs += askedMs;
   }
 
   /** One (possibly merged) report folded in, and how long its first part had waited. */
@@ -103,6 +129,13 @@ export class IngestLoad {
     this.#lagNow = 0;
     this.#overloadedNow = false;
     this.#secondStartMs = nowMs;
+    this.stretch = this.#askedSumMs > 0 ? Math.max(1, this.#gapSumMs / this.#askedSumMs) : 1;
+    this.#gapSumMs = 0;
+    this.#askedSumMs = 0;
+    if (this.stretch >= PACED_STRETCH && loopShare >= BUSY_SHARE) {
+      this.#paced = this.stretch;
+      this.#lastPacedMs = nowMs;
+    }
     if (over) {
       this.#overSeconds++;
       this.#calmSeconds = 0;
@@ -135,6 +168,7 @@ export class IngestLoad {
       reports += r;
       times += t;
     }
-    return { shedding: this.#level > 0 || nowMs - this.#lastSheddingMs <= SHOWN_FOR_MS, coalescedReports: reports, droppedTimes: times, slowdown: this.slowdown };
+    const paced = nowMs - this.#lastPacedMs <= SHOWN_FOR_MS ? this.#paced : 1;
+    return { shedding: this.#level > 0 || nowMs - this.#lastSheddingMs <= SHOWN_FOR_MS, coalescedReports: reports, droppedTimes: times, slowdown: this.slowdown, paced };
   }
 }

@@ -75,5 +75,18 @@ describe("header tiles", () => {
     expect(figure(tiles, "kpi-ingest-coalesced")?.text).toBe(figure(headerTiles({ ...KPIS, inFlight: 1234 }, { windowMs: 30_000, configVersion: 3 }), "kpi-in-flight")?.text);
     expect(shedding?.title).toMatch(/5 issue\/inclusion times dropped/);
     expect(shedding?.title).toMatch(/docs\/metrics\.md#under-overload/);
+    expect(figure(tiles, "kpi-ingest-paced")).toBeUndefined();
+  });
+
+  it("say when the collector's acknowledgements pace agents (saturated, nothing shed), and how far apart reports came", () => {
+    const tiles = headerTiles(KPIS, { windowMs: 30_000, configVersion: 3, ingest: { shedding: false, coalescedReports: 0, droppedTimes: 0, slowdown: 1, paced: 2.64 } });
+    const saturated = tiles.find((t) => t.key === "shedding");
+    expect(saturated?.label).toBe("Collector saturated");
+    expect(saturated?.figures.map((f) => f.testId)).toEqual(["kpi-ingest-paced"]);
+    expect(figure(tiles, "kpi-ingest-paced")?.text).toBe("2.6×");
+    expect(saturated?.title).toMatch(/further apart than asked/);
+    const both = headerTiles(KPIS, { windowMs: 30_000, configVersion: 3, ingest: { shedding: true, coalescedReports: 3, droppedTimes: 0, slowdown: 2, paced: 1.8 } });
+    expect(both.find((t) => t.key === "shedding")?.label).toBe("Collector shedding");
+    expect(figure(both, "kpi-ingest-paced")?.text).toBe("1.8×");
   });
 });

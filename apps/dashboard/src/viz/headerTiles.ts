@@ -179,26 +179,32 @@ export function headerTiles(k: Kpis | null, ctx: HeaderContext): TileSpec[] {
     );
   }
   const ingest = ctx.ingest;
-  if (ingest?.shedding === true) {
-    // Shown only while it applies: figures that carry merged reports, from agents slowed down, must say so.
+  const paced = ingest?.paced ?? 1;
+  if (ingest !== undefined && (ingest.shedding || paced > 1)) {
+    // Shown only while it applies: figures from merged reports, or from agents slowed down or paced, must say so.
     const help: TileHelp = {
-      definition:
-        "Reports arrive faster than the collector folds them in: reports of the same agent that waited were merged (their version-vector changes and counters kept, their traced times up to a bound), and agents are asked to report that many times less often. Counts of missing updates stay exact.",
+      definition: ingest.shedding
+        ? "Reports arrive faster than the collector folds them in: reports of the same agent that waited were merged (their version-vector changes and counters kept, their traced times up to a bound), and agents are asked to report that many times less often. Counts of missing updates stay exact."
+        : "The collector is busy and answers reports late: agents that wait for its answer before sending again (as the TypeScript agent does) fold what they would have sent meanwhile into their next report, so reports come that many times further apart than asked. Counts of missing updates stay exact; untraced updates are dated to the coarser reports.",
       window: "the last 10 s",
-      unit: "× report interval · reports merged",
+      unit: ingest.shedding ? "× report interval · reports merged" : "× report interval",
       docs: DOCS.overload,
     };
     const dropped = ingest.droppedTimes > 0 ? `${formatCount(ingest.droppedTimes)} issue/inclusion times dropped past the bound.` : "";
+    const pacedFigure = { testId: "kpi-ingest-paced", text: `${paced.toFixed(1)}×`, unit: " apart", title: "Times further apart than asked agents' reports came, paced by the collector's acknowledgements" };
     tiles.push({
       key: "shedding",
-      label: "Collector shedding",
+      label: ingest.shedding ? "Collector shedding" : "Collector saturated",
       help,
       title: helpText(help, dropped),
       tone: "warn",
-      figures: [
-        { testId: "kpi-ingest-slowdown", text: `${ingest.slowdown}×`, unit: " slower", title: "Factor by which agents are asked to stretch their report interval" },
-        { testId: "kpi-ingest-coalesced", text: formatCount(ingest.coalescedReports), unit: " merged", title: "Reports merged into a later one of the same agent in the last 10 s" },
-      ],
+      figures: ingest.shedding
+        ? [
+            { testId: "kpi-ingest-slowdown", text: `${ingest.slowdown}×`, unit: " slower", title: "Factor by which agents are asked to stretch their report interval" },
+            { testId: "kpi-ingest-coalesced", text: formatCount(ingest.coalescedReports), unit: " merged", title: "Reports merged into a later one of the same agent in the last 10 s" },
+            ...(paced > 1 ? [pacedFigure] : []),
+          ]
+        : [pacedFigure],
       separator: " · ",
     });
   }
