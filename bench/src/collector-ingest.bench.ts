@@ -103,7 +103,7 @@ async function shedCounts(url: string) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface AgentsResult { intervalMs: number; sentReports: number; skippedTicks: number; sentVvEntries: number; errors: number; firstError: string[] }
-interface ProbeResult { frames: number; p50: number | null; p99: number | null; max: number | null; measured: number; lastFrameAgeMs: number | null; samples: number }
+interface ProbeResult { countedMs: number; frames: number; p50: number | null; p99: number | null; max: number | null; measured: number; lastFrameAgeMs: number | null; samples: number }
 
 interface Phase {
   server: "collector" | "raw";
@@ -258,7 +258,7 @@ export async function run(): Promise<BenchResult> {
     const count = (x: number) => Math.round(x).toLocaleString("en-US");
     // Raw socket.io taking all the agents could send means the agents, not the server, set its figure.
     const rawUnsaturated = rounds.some(([r]) => r.agents.skippedTicks === 0 && r.entriesPerSec >= 0.97 * r.offeredPerSec);
-    const fps = (r: PhaseResult) => (r.probe === null ? 0 : r.probe.frames / r.measuredS);
+    const fps = (r: PhaseResult) => (r.probe === null ? 0 : (r.probe.frames * 1000) / r.probe.countedMs);
     const all = points.map(([, r]) => r);
     const light = points.filter(([s]) => s <= 1).map(([, r]) => r);
     const worstP99 = Math.max(...all.map((r) => r.probe?.p99 ?? Infinity));
@@ -300,7 +300,7 @@ export async function run(): Promise<BenchResult> {
         "of raw": `${((100 * r.entriesPerSec) / rawPerSec).toFixed(0)} %`,
         "p50 ms": r.probe?.p50 ?? "–",
         "p99 ms": r.probe?.p99 ?? "–",
-        "frames/s": r.probe === null ? "–" : (r.probe.frames / r.measuredS).toFixed(1),
+        "frames/s": r.probe === null ? "–" : ((r.probe.frames * 1000) / r.probe.countedMs).toFixed(1),
         "interval ms": r.agents.intervalMs,
         "ticks apart ×": r.probe === null ? "–" : r.stretch.toFixed(1),
         "coalesced rep/entries/times": r.probe === null ? "–" : `${r.coalescedReports}/${r.collapsedEntries}/${r.droppedTimes}`,

@@ -25,6 +25,7 @@ socket.on("snapshot", (s) => {
   (s.frames.at(-1)?.columns.configVersion ?? []).forEach((v, i) => last.set(ids[i] ?? `#${i}`, v));
 });
 let lastFrameAt = 0;
+const startedAt = Date.now();
 socket.on("frame", (f: Frame) => {
   const recv = Date.now();
   lastFrameAt = recv;
@@ -50,7 +51,9 @@ setTimeout(() => {
   delivery.sort((a, b) => a - b);
   const d = (p: number) => (delivery.length === 0 ? null : delivery[Math.min(delivery.length - 1, Math.ceil((p / 100) * delivery.length) - 1)]!);
   const lastFrameAgeMs = lastFrameAt === 0 ? null : Date.now() - lastFrameAt;
-  console.log(JSON.stringify({ lastFrameAgeMs, deliveryP50: d(50), deliveryP99: d(99), frames, samples, maxReplicas, measured: latencies.length, p50: q(50), p99: q(99), max: q(100), replicasPerFrame: frames > 0 ? columnEntries / frames : 0 }));
+  // The window frames were counted in: this process starts after the agents connect, so it ends later than the bench's window.
+  const countedMs = Date.now() - Math.max(measureFromMs, startedAt);
+  console.log(JSON.stringify({ countedMs, lastFrameAgeMs, deliveryP50: d(50), deliveryP99: d(99), frames, samples, maxReplicas, measured: latencies.length, p50: q(50), p99: q(99), max: q(100), replicasPerFrame: frames > 0 ? columnEntries / frames : 0 }));
   socket.close();
   process.exit(0);
 }, durationMs);
