@@ -88,5 +88,7 @@ describe("header tiles", () => {
     const both = headerTiles(KPIS, { windowMs: 30_000, configVersion: 3, ingest: { shedding: true, coalescedReports: 3, droppedTimes: 0, slowdown: 2, paced: 1.8 } });
     expect(both.find((t) => t.key === "shedding")?.label).toBe("Collector shedding");
     expect(figure(both, "kpi-ingest-paced")?.text).toBe("1.8×");
+    expect(both.find((t) => t.key === "shedding")?.title).toMatch(/were merged.*further apart than asked/s);
+    expect(saturated?.title).not.toMatch(/were merged/);
   });
 });

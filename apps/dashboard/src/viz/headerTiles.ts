@@ -182,12 +182,14 @@ export function headerTiles(k: Kpis | null, ctx: HeaderContext): TileSpec[] {
   const paced = ingest?.paced ?? 1;
   if (ingest !== undefined && (ingest.shedding || paced > 1)) {
     // Shown only while it applies: figures from merged reports, or from agents slowed down or paced, must say so.
+    const shed =
+      "Reports arrive faster than the collector folds them in: reports of the same agent that waited were merged (their version-vector changes and counters kept, their traced times up to a bound), and agents are asked to report that many times less often.";
+    const pacing =
+      "The collector is busy and answers reports late: agents that wait for its answer before sending again (as the TypeScript agent does) fold what they would have sent meanwhile into their next report, so reports come that many times further apart than asked; untraced updates are dated to the coarser reports.";
     const help: TileHelp = {
-      definition: ingest.shedding
-        ? "Reports arrive faster than the collector folds them in: reports of the same agent that waited were merged (their version-vector changes and counters kept, their traced times up to a bound), and agents are asked to report that many times less often. Counts of missing updates stay exact."
-        : "The collector is busy and answers reports late: agents that wait for its answer before sending again (as the TypeScript agent does) fold what they would have sent meanwhile into their next report, so reports come that many times further apart than asked. Counts of missing updates stay exact; untraced updates are dated to the coarser reports.",
+      definition: `${[ingest.shedding ? shed : "", paced > 1 ? pacing : ""].filter((s) => s !== "").join(" ")} Counts of missing updates stay exact.`,
       window: "the last 10 s",
-      unit: ingest.shedding ? "× report interval · reports merged" : "× report interval",
+      unit: [ingest.shedding ? "× report interval · reports merged" : "", paced > 1 ? "× apart" : ""].filter((s) => s !== "").join(" · "),
       docs: DOCS.overload,
     };
     const dropped = ingest.droppedTimes > 0 ? `${formatCount(ingest.droppedTimes)} issue/inclusion times dropped past the bound.` : "";
