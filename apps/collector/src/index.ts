@@ -2,6 +2,7 @@
 export { createCollector, defaultDbPath, type Collector, type CollectorOptions } from "./server.js";
 export { CollectorCore } from "./CollectorCore.js";
 export { MetricsEngine, type MetricsEngineOptions } from "./metrics/MetricsEngine.js";
+export { ReportScanner } from "./ingest/reportScan.js";
 export { VisibilityCurve, type VisibilityFigures } from "./metrics/visibilityCurve.js";
 export type { EngineFrame, ConvergenceSample as EngineSample } from "./metrics/types.js";
 export { COLLECTOR_VERSION } from "./version.js";

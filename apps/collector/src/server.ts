@@ -29,6 +29,7 @@ import { attachDashboardNamespace, DEFAULT_DASHBOARD_LIMITS, type DashboardBackl
 import { attachAgentNamespace, HELLO_ROOM } from "./ingest/agentSocket.js";
 import { clientAddress, PacketGate, type NamespaceGate } from "./ingest/packetGate.js";
 import { guardWebsocketFrames } from "./ingest/frameGuard.js";
+import { reportParser } from "./ingest/reportDecoder.js";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "./ingest/rateLimit.js";
 import type { MetricsEngineOptions } from "./metrics/MetricsEngine.js";
 import { CollectorMetrics } from "./prometheus.js";
@@ -147,6 +148,8 @@ export async function createCollector(options: CollectorOptions = {}): Promise<C
   const io = new IoServer(http, {
     // One message may be as large as the protocol allows, plus framing.
     maxHttpBufferSize: LIMITS.messageBytes + 64 * 1024,
+    // Reports' vectors are read straight into the engine's numbering (the core exists before any packet arrives).
+    parser: reportParser({ lookup: (id) => core.engine.idNumbers.lookup(id), name: (n) => core.engine.idNumbers.name(n) }),
     serveClient: false,
     // A connection that joins no namespace is closed as soon as one that never says hello.
     connectTimeout: handshakeTimeoutMs,

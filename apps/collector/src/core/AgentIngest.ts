@@ -4,6 +4,7 @@ import { LIMITS, PROTOCOL_VERSION, protocolError, type Bye, type ClusterConfig, 
 import { AgentRegistry, type AgentSession, type Transport } from "../ingest/AgentRegistry.js";
 import { IngestLoad } from "../ingest/IngestLoad.js";
 import type { MetricsEngine } from "../metrics/MetricsEngine.js";
+import { vvLength, vvPairs } from "../metrics/packedVv.js";
 import type { CollectorMetrics } from "../prometheus.js";
 import { clip, plural } from "./text.js";
 import type { Timeline } from "./Timeline.js";
@@ -226,11 +227,11 @@ export class AgentIngest {
     const max = this.d.maxTrackedIds;
     const engine = this.d.engine;
     let entries = 0;
-    for (const r of report.replicas) entries += r.vv.length + (r.included?.length ?? 0);
+    for (const r of report.replicas) entries += vvLength(r) + (r.included?.length ?? 0);
     if (engine.idCount + entries <= max) return undefined; // cannot overflow: skip the lookups
     const fresh = new Set<string>();
     for (const [i, r] of report.replicas.entries()) {
-      const lists: Array<[string, ReadonlyArray<readonly [string, ...unknown[]]>]> = [["vv", r.vv], ["included", r.included ?? []]];
+      const lists: Array<[string, ReadonlyArray<readonly [string, ...unknown[]]>]> = [["vv", vvPairs(r)], ["included", r.included ?? []]];
       for (const [field, list] of lists) {
         for (const [j, [origin]] of list.entries()) {
           if (!engine.knowsId(origin)) fresh.add(origin);

@@ -8,6 +8,7 @@
 // seq that does not increase), or would make the merge hold more than MAX_MERGED_ENTRIES, is refused: the caller folds the pending one first. Adding costs O(entries added), whatever
 // has accumulated; the merged report is bounded by replicas × origins plus the time lists.
 import { LIMITS, type Report, type ReplicaReport } from "@driftscope/protocol";
+import { vvLength, vvPairs } from "../metrics/packedVv.js";
 
 /** Most entries a merged report may hold (memory per connection stays bounded; past it the waiting one is folded first). */
 export const MAX_MERGED_ENTRIES = 4 * LIMITS.entriesPerReport;
@@ -113,7 +114,7 @@ export class CoalescedReport {
         e.vv = new Map();
         e.full = true;
       }
-      for (const [origin, seq] of r.vv) {
+      for (const [origin, seq] of vvPairs(r)) {
         if (!e.vv.has(origin)) this.#size++;
         e.vv.set(origin, seq);
       }
@@ -173,6 +174,6 @@ function cap(list: unknown[], max: number, into: { droppedTimes: number }): numb
 /** vv, issued and included entries of a report. */
 export function countEntries(report: Report): number {
   let n = 0;
-  for (const r of report.replicas) n += r.vv.length + (r.issued?.length ?? 0) + (r.included?.length ?? 0);
+  for (const r of report.replicas) n += vvLength(r) + (r.issued?.length ?? 0) + (r.included?.length ?? 0);
   return n;
 }

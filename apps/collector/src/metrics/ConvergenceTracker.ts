@@ -11,6 +11,7 @@ import type { ReplicaReport } from "@driftscope/protocol";
 import type { IdTable } from "./idTable.js";
 import type { Lifecycle } from "./Lifecycle.js";
 import { entryHash, grow, newOriginState, NumberSet, type OriginState } from "./originState.js";
+import { packedOf } from "./packedVv.js";
 import { LogHistogram, SlidingWindow } from "./quantiles.js";
 import type { ReplicaRecord } from "./replicaRecord.js";
 import type { ConvergenceSample } from "./types.js";
@@ -110,15 +111,27 @@ export class ConvergenceTracker {
         this.noteInclusion(o, seq, atMs);
       }
     }
+    const packed = packedOf(entry);
     if (entry.full === true) {
       const given = new Set<number>();
-      for (const [origin, seq] of entry.vv) {
-        const o = this.ids.intern(origin);
-        given.add(o);
-        this.claim(rep, o, seq, t);
+      if (packed !== undefined) {
+        for (let i = packed.from; i < packed.to; i++) {
+          given.add(packed.ids[i]!);
+          this.claim(rep, packed.ids[i]!, packed.seqs[i]!, t);
+        }
+      } else {
+        for (const [origin, seq] of entry.vv) {
+          const o = this.ids.intern(origin);
+          given.add(o);
+          this.claim(rep, o, seq, t);
+        }
       }
       for (let o = 0; o < rep.vv.length; o++) if (rep.vv[o]! > 0 && !given.has(o)) this.setEntry(rep, o, 0, t);
       for (const o of [...this.claimed]) if (!given.has(o)) this.dropClaim(o, rep.idx);
+    } else if (packed !== undefined) {
+      // Numbered by the socket decoder already (ingest/reportScan.ts).
+      const { ids, seqs } = packed;
+      for (let i = packed.from; i < packed.to; i++) this.claim(rep, ids[i]!, seqs[i]!, t);
     } else {
       for (const [origin, seq] of entry.vv) this.claim(rep, this.ids.intern(origin), seq, t);
     }

@@ -13,6 +13,7 @@ import { IdTable } from "./idTable.js";
 import { censoredAges } from "./inFlight.js";
 import { Lifecycle, type Departure, type LeaveReason, type StatusTransition } from "./Lifecycle.js";
 import { DEFAULT_LIVENESS } from "./liveness.js";
+import { vvLength } from "./packedVv.js";
 import { RATE_BYTES, RATE_MESSAGES, RATE_SEQ, RateHistory } from "./RateHistory.js";
 import { statusOf, type ReplicaRecord } from "./replicaRecord.js";
 import type { CensoredStats, EngineFrame, ReplicaFigures } from "./types.js";
@@ -168,7 +169,7 @@ export class MetricsEngine {
       if (rep === undefined) continue;
       if (e.status !== undefined) this.lifecycle.setCrashed(rep, e.status === "crashed", t);
       this.tracker.included(rep, e, t, oldest, nowMs);
-      entries += e.vv.length;
+      entries += vvLength(e);
       if (e.hash !== undefined) rep.hash = e.hash; // absent: unchanged since its previous entry
       if (e.bytes !== undefined) rep.bytes = e.bytes;
       if (e.summary !== undefined) rep.summary = e.summary;
@@ -314,6 +315,11 @@ export class MetricsEngine {
 
   knowsId(id: string): boolean {
     return this.ids.has(id);
+  }
+
+  /** The engine's numbering of replica and origin ids (numbers are never reused), for readers that pack vectors. */
+  get idNumbers(): { lookup(id: string): number | undefined; name(n: number): string } {
+    return this.ids;
   }
 
   get liveReplicas(): number {
