@@ -97,6 +97,7 @@ async function shedCounts(url: string) {
     droppedTimes: await metric(url, "driftscope_ingest_dropped_times_total"),
     slowdown: await metric(url, "driftscope_ingest_report_slowdown"),
     stretch: await metric(url, "driftscope_ingest_report_stretch"),
+    held: await metric(url, "driftscope_rate_limited_total"),
   };
 }
 
@@ -127,6 +128,8 @@ interface PhaseResult {
   slowdown: number;
   /** How many times further apart than asked the agents' ticks came in the measured window's last second (the collector's gauge). */
   stretch: number;
+  /** Times the collector's byte and message budgets held a connection unread (all agents share one address here). */
+  held: number;
   cpuShare: number;
   /** The agents process's CPU seconds per second over the same window. */
   agentsCpu: number;
@@ -187,8 +190,8 @@ async function runPhase(phase: Phase, dir: string): Promise<PhaseResult> {
     const shed1 = isCollector ? await shedCounts(url) : undefined;
     const shed =
       shed0 !== undefined && shed1 !== undefined
-        ? { coalescedReports: shed1.coalescedReports - shed0.coalescedReports, collapsedEntries: shed1.collapsedEntries - shed0.collapsedEntries, droppedTimes: shed1.droppedTimes - shed0.droppedTimes, slowdown: shed1.slowdown, stretch: shed1.stretch }
-        : { coalescedReports: 0, collapsedEntries: 0, droppedTimes: 0, slowdown: 1, stretch: 1 };
+        ? { coalescedReports: shed1.coalescedReports - shed0.coalescedReports, collapsedEntries: shed1.collapsedEntries - shed0.collapsedEntries, droppedTimes: shed1.droppedTimes - shed0.droppedTimes, slowdown: shed1.slowdown, stretch: shed1.stretch, held: shed1.held - shed0.held }
+        : { coalescedReports: 0, collapsedEntries: 0, droppedTimes: 0, slowdown: 1, stretch: 1, held: 0 };
     const sent = await agentsResult;
     const seen = await probeResult;
     clearInterval(rssTimer);
@@ -277,7 +280,7 @@ export async function run(): Promise<BenchResult> {
           : []),
         `offered: vv entries/s the agents sent (saturated: the collector ${MAX_HZ} Hz, the protocol's fastest, raw socket.io ${RAW_HZ} Hz, which it does not refuse; both paced by acknowledgements; the load points set the report rate, and past ${MAX_HZ} Hz (the protocol's fastest) the vv entries per replica report instead, from the same synthetic cluster (more origins learned a tick); every replica entry also carries its issue times, hash and counters; the agents write each report's JSON text themselves and send it as the socket.io packet, so they are cheaper than the server reading it; ${REPORT_BYTES > 0 ? `a tick goes as reports of about ${Math.round(REPORT_BYTES / 1024)} KB (at most 8), as the agent splits it, the last one acknowledged` : "a tick goes as one report"}); accepted: vv entries/s folded into the metrics after coalescing (merged reports' entries of the same origin count once); cpu: CPU seconds per second of the server process and of the agents process`,
         "latency: each replica's configVersion carries its report's send time; the dashboard client takes frame arrival − send time for every replica whose value changed (same machine clock), after the warm-up; frames/s likewise",
-        "ticks skipped: report ticks the agents skipped because their last report was not yet acknowledged or their socket held over four reports unsent (as the real agent does, no report is queued behind an unanswered one or a congested socket; docs/protocol.md §3.3)",
+        "ticks skipped: report ticks the agents skipped because their last report was not yet acknowledged or their socket held over four reports unsent (as the real agent does, no report is queued behind an unanswered one or a congested socket; docs/protocol.md §3.3); a tick skipped for want of an answer is sent when the answer comes, as the agent sends what it folded meanwhile then; held by budgets: times the collector's per-connection and per-address byte and message budgets held a connection unread in the measured window (every agent here shares one address)",
         `interval: the report interval the agents ran at the end (they start at 1000/Hz of the phase and follow what the collector asks); ticks apart: how many times further apart than asked the agents' ticks reached the collector in the last second measured (its driftscope_ingest_report_stretch: over 1, its acknowledgements paced them); coalesced: reports merged into a later one of the same agent / vv entries that collapsed / issue and inclusion times dropped (the bound), in the measured window; each phase ${LOAD_MS / 1000} s with a ${WARMUP_MS / 1000} s warm-up left out`,
         ...(capped.length === 0
           ? []
@@ -303,6 +306,7 @@ export async function run(): Promise<BenchResult> {
         "frames/s": r.probe === null ? "–" : ((r.probe.frames * 1000) / r.probe.countedMs).toFixed(1),
         "interval ms": r.agents.intervalMs,
         "ticks apart ×": r.probe === null ? "–" : r.stretch.toFixed(1),
+        "held by budgets": r.probe === null ? "–" : r.held,
         "coalesced rep/entries/times": r.probe === null ? "–" : `${r.coalescedReports}/${r.collapsedEntries}/${r.droppedTimes}`,
         "ticks skipped": r.agents.skippedTicks,
         "cpu server/agents": `${r.cpuShare.toFixed(2)}/${r.agentsCpu.toFixed(2)}`,

@@ -98,16 +98,23 @@ function startConnection(c: number): Promise<AgentSocket> {
   });
   let expected = 0;
   let unacked = false;
-  const tick = (first: boolean) => {
+  /** A tick was skipped while a report waited for its answer: it goes when the answer comes. */
+  let owed = false;
+  let stopped = false;
+  const tick = (first: boolean, onAnswer = false) => {
+    if (stopped) return;
     // Like the real agent: no report is queued behind a congested socket or an unanswered one
-    // (the collector or the machine is not keeping up); the tick is skipped and counted instead.
+    // (the collector or the machine is not keeping up); the tick is skipped and counted, and
+    // what it would have said goes as soon as the answer comes (the agent sends the entries it
+    // folded meanwhile then, not at its next tick).
     if (!first && (congested(socket) || unacked)) {
       skippedTicks++;
+      owed ||= unacked;
       return;
     }
     const now = Date.now();
-    if (!first && expected > 0) tickLag.push(now - expected);
-    expected = now + 1000 / opts.hz;
+    if (!first && !onAnswer && expected > 0) tickLag.push(now - expected);
+    if (!onAnswer) expected = now + 1000 / opts.hz;
     // The report is written as JSON text directly and sent as the socket.io packet it would be:
     // socket.io-client's encoder (a walk for binary parts, then JSON.stringify) cost the agents
     // about twice what the server spends reading it, so the agents, not the server, set the ceiling.
@@ -156,7 +163,12 @@ function startConnection(c: number): Promise<AgentSocket> {
         const table = acksOf(socket);
         const id = table.ids++;
         unacked = true;
-        table.acks[id] = () => (unacked = false);
+        table.acks[id] = () => {
+          unacked = false;
+          if (!owed) return;
+          owed = false;
+          tick(false, true);
+        };
         engineOf(socket).write(`2${AGENT_NAMESPACE},${id}["report",${report}]`);
       }
     });
@@ -182,6 +194,7 @@ function startConnection(c: number): Promise<AgentSocket> {
         });
         setTimeout(() => {
           clearInterval(timer);
+          stopped = true;
           socket.emit("bye", { type: "bye", agentId: agentId as Report["agentId"], reason: "bench over" });
           setTimeout(() => socket.close(), 100);
         }, opts.durationMs - offset);
