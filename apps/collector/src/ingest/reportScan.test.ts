@@ -92,6 +92,7 @@ describe("report scanner", () => {
     expect(decodeReportPacket(ok('[["r1",3]]').replace('"type"', '"ty\\u0070e"'), scanner)).toBeUndefined(); // an escaped key
     expect(decodeReportPacket(ok('[["r1",3]]').replace('"sync":{}', '"sync":{'), scanner)).toBeUndefined(); // not JSON
     expect(decodeReportPacket(ok('[["r1",3]]') + " ", scanner)).toBeUndefined();
+    expect(new ReportScanner(setup().ids).scan('{"type":"report","replicas":5}', 0, 30)).toBeUndefined(); // not a list: the checks refuse it
     expect(decodeReportPacket(ok('[["r1",3]]').replace("/agent", "/dashboard"), scanner)).toBeUndefined();
     expect(decodeReportPacket(ok('[["r1",3]]').replace('["report"', '["hello"'), scanner)).toBeUndefined();
   });

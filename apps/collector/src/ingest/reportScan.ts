@@ -123,6 +123,7 @@ export class ReportScanner {
     } catch {
       throw BAIL;
     }
+    if (!Array.isArray(report.replicas)) throw BAIL; // refused by the checks: let them say so
     let entries = n;
     for (const r of report.replicas) {
       if (Array.isArray(r?.issued)) entries += r.issued.length;
