@@ -5,13 +5,22 @@
 // goes through socket.io's own decoder unchanged.
 import { AGENT_NAMESPACE } from "@driftscope/protocol";
 import { Decoder, Encoder, PacketType } from "socket.io-parser";
-import { ReportScanner, type OriginNumbers } from "./reportScan.js";
+import type { OriginNumbers } from "../metrics/packedVv.js";
+import { ReportScanner } from "./reportScan.js";
 
 const PREFIX = `${PacketType.EVENT}${AGENT_NAMESPACE},`;
 const EVENT = '["report",';
 
+/** A decoded socket.io event packet, as socket.io's decoder makes it. */
+interface EventPacket {
+  type: number;
+  nsp: string;
+  id?: number;
+  data: [string, object];
+}
+
 /** The packet an agent's report event text decodes to, or undefined to leave it to socket.io. */
-export function decodeReportPacket(text: string, scanner: ReportScanner): { type: number; nsp: string; id?: number; data: [string, object] } | undefined {
+export function decodeReportPacket(text: string, scanner: ReportScanner): EventPacket | undefined {
   if (!text.startsWith(PREFIX) || text.charCodeAt(text.length - 1) !== 93) return undefined;
   let p = PREFIX.length;
   while (p < text.length && text.charCodeAt(p) >= 48 && text.charCodeAt(p) <= 57) p++;
@@ -20,7 +29,7 @@ export function decodeReportPacket(text: string, scanner: ReportScanner): { type
   if (digits > 15 || !text.startsWith(EVENT, p)) return undefined;
   const report = scanner.scan(text, p + EVENT.length, text.length - 1);
   if (report === undefined) return undefined;
-  const packet: { type: number; nsp: string; id?: number; data: [string, object] } = { type: PacketType.EVENT, nsp: AGENT_NAMESPACE, data: ["report", report] };
+  const packet: EventPacket = { type: PacketType.EVENT, nsp: AGENT_NAMESPACE, data: ["report", report] };
   if (digits > 0) packet.id = Number(text.slice(PREFIX.length, p));
   return packet;
 }
@@ -31,7 +40,7 @@ export function reportParser(numbers: OriginNumbers): { Encoder: typeof Encoder;
   class ReportDecoder extends Decoder {
     override add(obj: unknown): void {
       if (typeof obj === "string" && (this as unknown as { reconstructor: unknown }).reconstructor == null) {
-        let packet: ReturnType<typeof decodeReportPacket>;
+        let packet: EventPacket | undefined;
         try {
           packet = decodeReportPacket(obj, scanner);
         } catch {

@@ -6,7 +6,7 @@
 // not numbered yet, a duplicate, a limit — returns undefined and the caller parses the whole
 // text as before, so a refusal names the same field and reason.
 import { LIMITS } from "@driftscope/protocol";
-import { PACKED, type PackedVv } from "../metrics/packedVv.js";
+import { PACKED, type OriginNumbers, type PackedVv } from "../metrics/packedVv.js";
 
 const QUOTE = 34;
 const COMMA = 44;
@@ -20,12 +20,6 @@ const ZERO = 48;
 const NINE = 57;
 /** 2^53 − 1 has 16 digits: more can only be an unsafe integer. */
 const MAX_DIGITS = 16;
-
-/** The engine's origin numbers, as far as it has given them out (never reused). */
-export interface OriginNumbers {
-  lookup(id: string): number | undefined;
-  name(n: number): string;
-}
 
 class Bail extends Error {}
 const BAIL = new Bail();

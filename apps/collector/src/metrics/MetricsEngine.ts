@@ -13,7 +13,7 @@ import { IdTable } from "./idTable.js";
 import { censoredAges } from "./inFlight.js";
 import { Lifecycle, type Departure, type LeaveReason, type StatusTransition } from "./Lifecycle.js";
 import { DEFAULT_LIVENESS } from "./liveness.js";
-import { vvLength } from "./packedVv.js";
+import { vvLength, type OriginNumbers } from "./packedVv.js";
 import { RATE_BYTES, RATE_MESSAGES, RATE_SEQ, RateHistory } from "./RateHistory.js";
 import { statusOf, type ReplicaRecord } from "./replicaRecord.js";
 import type { CensoredStats, EngineFrame, ReplicaFigures } from "./types.js";
@@ -318,7 +318,7 @@ export class MetricsEngine {
   }
 
   /** The engine's numbering of replica and origin ids (numbers are never reused), for readers that pack vectors. */
-  get idNumbers(): { lookup(id: string): number | undefined; name(n: number): string } {
+  get idNumbers(): OriginNumbers {
     return this.ids;
   }
 

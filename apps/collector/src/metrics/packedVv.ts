@@ -6,6 +6,12 @@ import type { ReplicaReport } from "@driftscope/protocol";
 
 export const PACKED: unique symbol = Symbol("driftscope.packedVv");
 
+/** The engine's numbering of replica and origin ids, as far as it has given numbers out (never reused). */
+export interface OriginNumbers {
+  lookup(id: string): number | undefined;
+  name(n: number): string;
+}
+
 /** Entries [from, to) of `ids` (engine origin numbers) and `seqs`. */
 export interface PackedVv {
   readonly ids: Int32Array;
@@ -13,7 +19,7 @@ export interface PackedVv {
   readonly from: number;
   readonly to: number;
   /** The engine's origin names, for the rare reader that needs pairs (a merge of waiting reports). */
-  readonly names: { name(n: number): string };
+  readonly names: OriginNumbers;
 }
 
 type MaybePacked = ReplicaReport & { [PACKED]?: PackedVv };
